@@ -1,0 +1,168 @@
+"""Deck specs: `decks/*.md`, YAML front matter plus a description.
+
+```markdown
+---
+name: Designing Machine Learning Systems
+notes: [../seeds/designing-machine-learning-systems.md]
+deletions: {strong: true, highlight: true, logseq_cloze: true, anki_cloze: true}
+new_per_day: 20
+reviews_per_day: 200
+grades: 4
+---
+What the deck is about (the body is its description).
+```
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from flashcards.notes.inline import ALL_MARKERS
+from flashcards.notes.outline import NoteError, decode
+
+DEFAULT_NEW_PER_DAY = 20
+DEFAULT_REVIEWS_PER_DAY = 200
+_PACKAGE_DATA = Path(__file__).parent / "data"
+
+
+class DeckError(NoteError):
+    """A deck spec a user must fix."""
+
+
+@dataclass
+class DeckSpec:
+    name: str
+    notes: list[Path]
+    deletions: frozenset[str] = frozenset(ALL_MARKERS)
+    new_per_day: int = DEFAULT_NEW_PER_DAY
+    reviews_per_day: int = DEFAULT_REVIEWS_PER_DAY
+    grades: int = 4
+    description: str = ""
+    path: Path | None = None
+
+    @classmethod
+    def for_notes(cls, path: str | Path) -> DeckSpec:
+        """A deck made of a notes file or folder, named after it."""
+        p = Path(path)
+        name = p.stem if p.is_file() else (p.resolve().name or str(p))
+        return cls(name=name, notes=[p])
+
+    def settings(self) -> dict[str, object]:
+        return {
+            "deletions": sorted(self.deletions),
+            "new_per_day": self.new_per_day,
+            "reviews_per_day": self.reviews_per_day,
+            "grades": self.grades,
+        }
+
+
+def is_deck_spec(path: str | Path) -> bool:
+    """A Markdown file whose front matter has `notes:` is a deck spec."""
+    p = Path(path)
+    if not p.is_file() or p.suffix.lower() != ".md":
+        return False
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    if not head.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+        return False
+    return re.search(rb"^notes\s*:", head, re.MULTILINE) is not None
+
+
+def _line_of(text: str, key: str) -> int:
+    m = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
+def load_deck(path: str | Path) -> DeckSpec:
+    """Read a deck spec; DeckError says what is wrong, where, and what to do."""
+    p = Path(path)
+    shown = str(p)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise DeckError(shown, None, f"cannot be read ({exc.strerror or exc})") from None
+    text = decode(raw, shown)
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DeckError(
+            shown, 2 + mark.line if mark else 1, f"broken YAML front matter ({getattr(exc, 'problem', exc)})"
+        ) from None
+    meta = post.metadata
+    name = meta.get("name") or p.stem
+    if not isinstance(name, str):
+        raise DeckError(shown, _line_of(text, "name"), "'name' must be text")
+    notes = meta.get("notes")
+    if notes is None:
+        raise DeckError(shown, 1, "no 'notes:' list; add the notes files or folders this deck reads")
+    if isinstance(notes, str):
+        notes = [notes]
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        raise DeckError(shown, _line_of(text, "notes"), "'notes' must be a list of paths")
+    base = p.parent
+    note_paths = [(base / n) if not Path(n).is_absolute() else Path(n) for n in notes]
+
+    deletions = set(ALL_MARKERS)
+    spec_deletions = meta.get("deletions")
+    if spec_deletions is not None:
+        if not isinstance(spec_deletions, dict):
+            raise DeckError(
+                shown, _line_of(text, "deletions"), "'deletions' must map markers to true/false"
+            )
+        for key, on in spec_deletions.items():
+            if key not in ALL_MARKERS:
+                raise DeckError(
+                    shown,
+                    _line_of(text, "deletions"),
+                    f"unknown deletion marker {key!r}; use one of {', '.join(ALL_MARKERS)}",
+                )
+            if not on:
+                deletions.discard(key)
+
+    def count(key: str, default: int) -> int:
+        value = meta.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise DeckError(shown, _line_of(text, key), f"'{key}' must be a whole number ≥ 0")
+        return value
+
+    grades = meta.get("grades", 4)
+    if grades not in (4, 6):
+        raise DeckError(
+            shown, _line_of(text, "grades"), "'grades' must be 4 (Again/Hard/Good/Easy) or 6 (SM-2's 0–5)"
+        )
+    return DeckSpec(
+        name=name.strip(),
+        notes=note_paths,
+        deletions=frozenset(deletions),
+        new_per_day=count("new_per_day", DEFAULT_NEW_PER_DAY),
+        reviews_per_day=count("reviews_per_day", DEFAULT_REVIEWS_PER_DAY),
+        grades=grades,
+        description=post.content.strip(),
+        path=p,
+    )
+
+
+def bundled_decks_dir() -> Path:
+    """The sample deck shipped inside the package, for use from any directory."""
+    return _PACKAGE_DATA / "decks"
+
+
+def find_deck_specs(folder: str | Path) -> list[Path]:
+    return sorted(p for p in Path(folder).glob("*.md") if is_deck_spec(p))
+
+
+def default_deck_specs(cwd: str | Path = ".") -> list[Path]:
+    """Every spec in ./decks, or the bundled sample deck when there is no ./decks."""
+    local = Path(cwd) / "decks"
+    if local.is_dir():
+        return find_deck_specs(local)
+    return find_deck_specs(bundled_decks_dir())
