@@ -231,7 +231,9 @@ def extract(note: Note, markers: Iterable[str] = ALL_MARKERS) -> Iterator[Card]:
                 back = _resolved(text, deletions) + ("\n" + children if children else "")
             hidden_ids = {id(d) for d in hidden}
             others = [d for d in deletions if id(d) not in hidden_ids]
-            shown = [(d.start, d.end, d.inner) for d in others if d.kind not in (STRONG, "highlight")]
+            shown = [
+                (d.start, d.end, d.inner) for d in others if d.kind not in (STRONG, "highlight")
+            ]
             front = _replace(
                 text,
                 shown + [(d.start, d.end, f"[{d.hint}]" if d.hint else "[...]") for d in hidden],
@@ -274,7 +276,9 @@ def disambiguate(cards: list[Card]) -> list[Card]:
         if n:
             card.content_hash = _digest(card.content_hash, str(n))
             # siblings of a repeated block stay together, apart from the first copy
-            card.block_hash = blocks.setdefault((card.block_hash, str(n)), _digest(card.block_hash, str(n)))
+            card.block_hash = blocks.setdefault(
+                (card.block_hash, str(n)), _digest(card.block_hash, str(n))
+            )
     return cards
 
 
@@ -286,7 +290,11 @@ def note_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             found: list[Path] = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-                found.extend(Path(root) / f for f in files if f.lower().endswith(".md") and not f.startswith("."))
+                found.extend(
+                    Path(root) / f
+                    for f in files
+                    if f.lower().endswith(".md") and not f.startswith(".")
+                )
             yield from sorted(found)
         else:
             yield path

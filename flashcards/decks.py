@@ -16,7 +16,7 @@ What the deck is about (the body is its description).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
@@ -95,7 +95,9 @@ def load_deck(path: str | Path) -> DeckSpec:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DeckError(
-            shown, 2 + mark.line if mark else 1, f"broken YAML front matter ({getattr(exc, 'problem', exc)})"
+            shown,
+            2 + mark.line if mark else 1,
+            f"broken YAML front matter ({getattr(exc, 'problem', exc)})",
         ) from None
     meta = post.metadata
     name = meta.get("name") or p.stem
@@ -103,7 +105,9 @@ def load_deck(path: str | Path) -> DeckSpec:
         raise DeckError(shown, _line_of(text, "name"), "'name' must be text")
     notes = meta.get("notes")
     if notes is None:
-        raise DeckError(shown, 1, "no 'notes:' list; add the notes files or folders this deck reads")
+        raise DeckError(
+            shown, 1, "no 'notes:' list; add the notes files or folders this deck reads"
+        )
     if isinstance(notes, str):
         notes = [notes]
     if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
@@ -137,7 +141,9 @@ def load_deck(path: str | Path) -> DeckSpec:
     grades = meta.get("grades", 4)
     if grades not in (4, 6):
         raise DeckError(
-            shown, _line_of(text, "grades"), "'grades' must be 4 (Again/Hard/Good/Easy) or 6 (SM-2's 0–5)"
+            shown,
+            _line_of(text, "grades"),
+            "'grades' must be 4 (Again/Hard/Good/Easy) or 6 (SM-2's 0–5)",
         )
     return DeckSpec(
         name=name.strip(),

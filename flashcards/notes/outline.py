@@ -79,7 +79,9 @@ def read_note(path: str | Path, display_path: str | None = None) -> Note:
 def decode(raw: bytes, path: str) -> str:
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise NoteError(path, line, "contains NUL bytes; is it a binary file? Move it out of the notes folder")
+        raise NoteError(
+            path, line, "contains NUL bytes; is it a binary file? Move it out of the notes folder"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -99,7 +101,9 @@ def parse_note(raw: bytes | str, path: str = "<text>") -> Note:
     if text.startswith("---\n") or text == "---":
         end = _FRONT_MATTER_END.search(text, 4)
         if end is None:
-            raise NoteError(path, 1, "front matter opened with '---' is never closed; add a closing '---' line")
+            raise NoteError(
+                path, 1, "front matter opened with '---' is never closed; add a closing '---' line"
+            )
         block = text[4 : end.start()]
         try:
             loaded = frontmatter.YAMLHandler().load(block) if block.strip() else {}
@@ -107,9 +111,13 @@ def parse_note(raw: bytes | str, path: str = "<text>") -> Note:
             mark = getattr(exc, "problem_mark", None)
             line = 2 + mark.line if mark is not None else 1
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise NoteError(path, line, f"broken YAML front matter ({problem}); fix or remove it") from None
+            raise NoteError(
+                path, line, f"broken YAML front matter ({problem}); fix or remove it"
+            ) from None
         if loaded is not None and not isinstance(loaded, dict):
-            raise NoteError(path, 2, "front matter is not a mapping of keys to values; fix or remove it")
+            raise NoteError(
+                path, 2, "front matter is not a mapping of keys to values; fix or remove it"
+            )
         metadata = dict(loaded or {})
         nl = text.find("\n", end.end())
         offset = text.count("\n", 0, end.end()) + 1
@@ -262,7 +270,9 @@ def _parse_lines(lines: list[str], offset: int) -> tuple[list[Block], dict[str, 
         else:
             # a top-level paragraph outside any bullet is a block of its own
             stack.clear()
-            paragraph = Block(lines=[content.rstrip()], line=lineno, headings=tuple(h for _, h in headings))
+            paragraph = Block(
+                lines=[content.rstrip()], line=lineno, headings=tuple(h for _, h in headings)
+            )
             roots.append(paragraph)
             fence = _open_fence(content, paragraph, indent)
         blank_before = False
