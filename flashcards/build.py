@@ -1,20 +1,33 @@
 """Build a deck into the collection, keeping review history through every edit.
 
-Incremental: a file whose size and mtime (or, failing those, content hash)
-are unchanged is not re-read; its cards are taken from the collection.
-Matching: by content hash first; then vanished and appeared cards with the
-same answers and nearly the same text are paired, so an edited card keeps its
-id, state and reviews. The rest are new or retired. Retired cards keep their
-history and come back with it when their block returns. Every write of a
-build is one transaction, made after all reading and parsing is done.
+Incremental: a file whose size and mtime are unchanged is not re-read, and one
+whose content hash is unchanged is not re-parsed; its cards stay as the
+collection has them.
+
+Matching, per deck (DESIGN.md "Card identity"):
+1. by content: a card whose block text and deletion are unchanged keeps its
+   id wherever the block went — same file first, then another file of the deck
+   (moved), then a retired card of the same content (restored). Identical
+   blocks are matched copy by copy, their own file first, so deleting one copy
+   never hands its history to the other;
+2. by similarity: vanished and appeared cards with the same kind and answers
+   and nearly the same text (a fixed typo, a reworded sentence) are paired —
+   the edited card keeps its id, state and reviews;
+3. the rest are new, or retired (history kept, out of the queue).
+
+All reading and parsing happens first; every write of a build is then one
+transaction. Nothing here deletes a card or a review.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
+import secrets
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
@@ -23,49 +36,30 @@ from pathlib import Path
 from flashcards.cards import Card, _digest, extract, note_files
 from flashcards.decks import DeckSpec
 from flashcards.notes.outline import NoteError, parse_note
-from flashcards.store import Store, now_iso
+from flashcards.store import CARD_WRITE_COLUMNS, CardKey, Store, now_iso
 
-SIMILAR = 0.6  # SequenceMatcher ratio above which an appeared card is a vanished one, edited
+SIMILAR = 0.6  # SequenceMatcher ratio from which an appeared card is a vanished one, edited
+# A file modified this close to a build may change again within its mtime's granularity
+# (2 s on FAT) without changing size: its mtime is not trusted next time ("racy git").
+RACY_NS = 2_000_000_000
+# Up to this share of a deck's files changed, a build looks only at their cards and at
+# cards of the same content; above it, reading the whole deck's index is as quick.
+FEW_FILES = 0.25
 
 Progress = Callable[[int, int], None]
 
-# cards columns a build writes from a Card
-_CONTENT_FIELDS = (
-    "content_hash",
-    "base_hash",
-    "block_hash",
-    "kind",
-    "deletion",
-    "source",
-    "line",
-    "position",
-    "context",
-    "text",
-    "front",
-    "back",
-    "cloze",
-    "answers",
-    "hint",
-    "tags",
-)
-_DISPLAY_FIELDS = (
-    "context",
-    "front",
-    "back",
-    "cloze",
-    "answers",
-    "hint",
-    "tags",
-    "kind",
-    "deletion",
-)
+_HASH_COLUMN = CARD_WRITE_COLUMNS.index("content_hash")
+# what a reader of the card sees: a change here makes a matched card "updated"
+_DISPLAY_FIELDS = ("context", "front", "back", "cloze", "answers", "hint", "tags", "kind")
 
 
 @dataclass
 class BuildReport:
+    """What one build did. `cards` counts the deck's active cards afterwards."""
+
     deck: str
     files: int = 0
-    read: int = 0
+    read: int = 0  # files parsed in this build
     new: int = 0
     updated: int = 0
     edited: int = 0
@@ -82,98 +76,120 @@ class BuildReport:
         return asdict(self)
 
 
-def _card_values(card: Card) -> dict[str, object]:
-    return {
-        "content_hash": card.content_hash,
-        "base_hash": card.content_hash,
-        "block_hash": card.block_hash,
-        "kind": card.kind,
-        "deletion": card.deletion,
-        "source": card.source,
-        "line": card.line,
-        "position": card.position,
-        "context": json.dumps(card.context, ensure_ascii=False),
-        "text": card.text,
-        "front": card.front,
-        "back": card.back,
-        "cloze": card.cloze,
-        "answers": json.dumps(card.answers, ensure_ascii=False),
-        "hint": card.hint,
-        "tags": json.dumps(card.tags, ensure_ascii=False),
-    }
+class _Json:
+    """JSON text of the list columns; siblings share contexts and a file shares tags,
+    so each distinct list is encoded once per build."""
+
+    def __init__(self) -> None:
+        self._encode = json.JSONEncoder(ensure_ascii=False).encode  # as json.dumps(..., False)
+        self._seen: dict[tuple[str, ...], str] = {}
+
+    def __call__(self, items: list[str]) -> str:
+        key = tuple(items)
+        text = self._seen.get(key)
+        if text is None:
+            text = self._seen[key] = self._encode(items)
+        return text
 
 
-@dataclass
-class _Desired:
-    base_hash: str
-    values: dict[str, object] | None  # from a parsed file
-    row_id: int | None = None  # from the collection, for an unchanged file
-    final_hash: str = ""
+class _Slot:
+    """A card the deck should have after this build, and the collection card it became."""
+
+    __slots__ = ("base", "source", "card", "kept", "card_id", "order", "copy", "final")
+
+    def __init__(
+        self, base: str, source: str, card: Card | None, kept: int | None, order: tuple[int, int]
+    ) -> None:
+        self.base = base  # content hash before identical blocks are told apart
+        self.source = source
+        self.card = card  # from a parsed file; None for a card of an unchanged file
+        self.kept = kept  # the card id, for a card of an unchanged file
+        self.card_id: int | None = kept
+        self.order = order  # (file number, position): the deck's outline order
+        self.copy = 0  # 0 for a block's first copy in the deck, 1 for the second...
+        self.final = base  # the content hash: copies of a block get their copy number in it
 
 
 def build_deck(store: Store, spec: DeckSpec, progress: Progress | None = None) -> BuildReport:
+    """Build one deck into the collection in one transaction; see the module docstring."""
+    # A cold build makes hundreds of thousands of objects (blocks, tokens, cards) and keeps
+    # them; the cycle collector would rescan them all again and again (~15% of the build).
+    # They hold no cycles worth collecting mid-build, so it waits until the end.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(store, spec, progress)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(store: Store, spec: DeckSpec, progress: Progress | None) -> BuildReport:
     started = time.perf_counter()
+    racy_after = time.time_ns() - RACY_NS
     report = BuildReport(deck=spec.name)
     deck_row = store.deck_by_name(spec.name)
     deck_id = deck_row["id"] if deck_row else None
     settings = spec.settings()
-    reparse_all = deck_row is None or json.loads(deck_row["settings"]) != settings
+    # only the deletion markers change what a file's cards are
+    reparse_all = (
+        deck_row is None
+        or json.loads(deck_row["settings"]).get("deletions") != settings["deletions"]
+    )
 
+    where = spec.path or spec.name
+    present = []
     for notes in spec.notes:
-        if not Path(notes).exists():
+        if Path(notes).exists():
+            present.append(notes)
+        else:
             report.warnings.append(
-                f"{spec.path or spec.name}: notes path {notes} does not exist; fix the deck's 'notes:' list"
+                f"{where}: notes path {notes} does not exist; fix the deck's 'notes:' list "
+                "(its cards are retired until it is back)"
             )
-    files = [Path(os.path.abspath(p)) for p in note_files(spec.notes)]
+    files = [Path(os.path.abspath(p)) for p in note_files(present)]
     report.files = len(files)
     prior = store.sources(deck_id) if deck_id is not None else {}
 
     parsed: dict[str, list[Card]] = {}
-    source_rows: list[tuple[str, int, int, str]] = []
+    source_rows: list[tuple[str, int, int, str]] = []  # files read: their new size, mtime, hash
     kept_sources: set[str] = set()  # files whose cards stay as the collection has them
-    sources_changed = False
+
+    def keep(key: str, row: tuple[int, int, str] | None) -> None:
+        if row is not None:
+            kept_sources.add(key)
+            if row != prior.get(key):
+                source_rows.append((key, *row))
+
     for i, path in enumerate(files):
         key = str(path)
-        if progress:
+        if progress and i % 16 == 0:
             progress(i, len(files))
+        old = prior.get(key)
         try:
             st = path.stat()
-        except OSError as exc:
-            report.warnings.append(
-                f"{key}: cannot be read ({exc.strerror}); its cards are kept as they were"
-            )
-            if key in prior:
-                kept_sources.add(key)
-                source_rows.append((key, *prior[key]))
-            continue
-        old = prior.get(key)
-        if old and not reparse_all and old[0] == st.st_size and old[1] == st.st_mtime_ns:
-            kept_sources.add(key)
-            source_rows.append((key, *old))
-            continue
-        try:
+            if old and not reparse_all and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+                keep(key, old)
+                continue
             raw = path.read_bytes()
         except OSError as exc:
             report.warnings.append(
-                f"{key}: cannot be read ({exc.strerror}); its cards are kept as they were"
+                f"{key}: cannot be read ({exc.strerror or exc}); "
+                "check its permissions — its cards are kept as they were"
             )
-            if old:
-                kept_sources.add(key)
-                source_rows.append((key, *old))
+            keep(key, old)
             continue
         digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        sources_changed = True
+        # 0 never equals a real mtime: a racy file is hashed again next time
+        mtime = st.st_mtime_ns if st.st_mtime_ns < racy_after else 0
         if old and not reparse_all and old[2] == digest:
-            kept_sources.add(key)
-            source_rows.append((key, st.st_size, st.st_mtime_ns, digest))
+            keep(key, (st.st_size, mtime, digest))  # touched, not changed
             continue
         try:
             note = parse_note(raw, key)
         except NoteError as err:
             report.warnings.append(f"{err}; its cards are kept as they were")
-            if old:
-                kept_sources.add(key)
-                source_rows.append((key, *old))
+            keep(key, old)
             continue
         report.read += 1
         report.lines += note.line_count
@@ -181,11 +197,11 @@ def build_deck(store: Store, spec: DeckSpec, progress: Progress | None = None) -
         for position, card in enumerate(cards):
             card.position = position
         parsed[key] = cards
-        source_rows.append((key, st.st_size, st.st_mtime_ns, digest))
+        source_rows.append((key, st.st_size, mtime, digest))
     if progress:
         progress(len(files), len(files))
 
-    gone_sources = set(prior) - {s[0] for s in source_rows}
+    gone_sources = sorted(set(prior) - kept_sources - set(parsed))
     with store.atomic():
         deck_id = store.upsert_deck(
             spec.name,
@@ -194,23 +210,13 @@ def build_deck(store: Store, spec: DeckSpec, progress: Progress | None = None) -
             spec.description,
             settings,
         )
-        if sources_changed or gone_sources or parsed or reparse_all:
-            store.replace_sources(deck_id, source_rows)
-        if parsed or gone_sources or reparse_all:
-            _match_and_write(store, deck_id, spec.name, files, parsed, kept_sources, report)
-        else:
-            report.unchanged = int(
-                store.execute(
-                    "SELECT COUNT(*) FROM cards WHERE deck_id = ? AND retired = 0", (deck_id,)
-                ).fetchone()[0]
-            )
-        report.cards = (
-            report.new
-            + report.updated
-            + report.edited
-            + report.moved
-            + report.restored
-            + report.unchanged
+        store.write_sources(deck_id, source_rows, gone_sources)
+        if parsed or gone_sources:
+            _match_and_write(store, deck_id, files, parsed, kept_sources, gone_sources, report)
+        report.cards = store.active_card_count(deck_id)
+        # every active card not counted as something else stayed as it was
+        report.unchanged = report.cards - (
+            report.new + report.updated + report.edited + report.moved + report.restored
         )
         store.mark_built(deck_id)
     report.seconds = round(time.perf_counter() - started, 4)
@@ -220,143 +226,212 @@ def build_deck(store: Store, spec: DeckSpec, progress: Progress | None = None) -
 def _match_and_write(
     store: Store,
     deck_id: int,
-    deck_name: str,
     files: list[Path],
     parsed: dict[str, list[Card]],
     kept_sources: set[str],
+    gone_sources: list[str],
     report: BuildReport,
 ) -> None:
-    index = store.card_index(deck_id)
-    by_hash = {row["content_hash"]: row for row in index}
-    kept_rows: dict[str, list] = {}
-    for row in index:
-        if not row["retired"] and row["source"] in kept_sources:
-            kept_rows.setdefault(row["source"], []).append(row)
-
-    # the deck's cards in order, with identical blocks told apart by their order
-    desired: list[_Desired] = []
-    for path in files:
-        key = str(path)
-        if key in parsed:
-            desired.extend(_Desired(c.content_hash, _card_values(c)) for c in parsed[key])
-        elif key in kept_rows:
-            rows = sorted(kept_rows[key], key=lambda r: r["position"])
-            desired.extend(_Desired(r["base_hash"], None, r["id"]) for r in rows)
-    seen: dict[str, int] = {}
-    for d in desired:
-        n = seen.get(d.base_hash, 0)
-        seen[d.base_hash] = n + 1
-        d.final_hash = d.base_hash if n == 0 else _digest(d.base_hash, str(n))
-        if d.values is not None:
-            d.values["base_hash"] = d.base_hash
-            d.values["content_hash"] = d.final_hash
-            if n:
-                d.values["block_hash"] = _digest(str(d.values["block_hash"]), str(n))
-
-    matched_ids: set[int] = set()
-    appeared: list[_Desired] = []
-    updates: list[tuple[int, dict[str, object]]] = []
-    restored: list[int] = []
     stamp = now_iso()
-    full_rows = {
-        r["id"]: r
-        for r in store.card_rows(
-            by_hash[d.final_hash]["id"]
-            for d in desired
-            if d.values is not None and d.final_hash in by_hash
+    to_json = _Json()
+    touched = [*parsed, *gone_sources]
+    if not kept_sources or len(touched) > FEW_FILES * (len(files) + len(gone_sources)):
+        index = store.card_keys(deck_id)
+    else:
+        # A few files changed: only their cards, and cards with the same content anywhere
+        # in the deck (moves, restores, identical blocks), can change. The rest stay.
+        index = store.card_keys_of(deck_id, touched)
+        bases = {k.base_hash for k in index}
+        bases.update(c.content_hash for cards in parsed.values() for c in cards)
+        index = list(
+            {k.id: k for k in [*index, *store.card_keys_like(deck_id, sorted(bases))]}.values()
         )
-    }
-    for d in desired:
-        row = by_hash.get(d.final_hash)
-        if row is None or row["id"] in matched_ids:
-            if d.values is None:
-                # a card of an unchanged file whose order-number shifted: carry its content over
-                d.values = _values_from_row(store, d.row_id)
-                d.values["content_hash"] = d.final_hash
-            appeared.append(d)
-            continue
-        matched_ids.add(row["id"])
-        if d.values is None:
-            if row["id"] == d.row_id:
-                report.unchanged += 1
-            else:
-                values = _values_from_row(store, d.row_id)
-                updates.append(
-                    (row["id"], values | {"content_hash": d.final_hash, "updated_at": stamp})
-                )
-                report.updated += 1
-            continue
-        old = full_rows[row["id"]]
-        change = {k: v for k, v in d.values.items() if old[k] != v}
-        if row["retired"]:
-            change |= {"retired": 0}
-            restored.append(row["id"])
-            report.restored += 1
-        elif old["source"] != d.values["source"]:
-            report.moved += 1
-        elif any(k in change for k in _DISPLAY_FIELDS):
-            report.updated += 1
-        else:
-            report.unchanged += 1
-        if change:
-            change["updated_at"] = stamp
-            updates.append((row["id"], change))
+    by_id = {k.id: k for k in index}
+    file_no = {str(p): i for i, p in enumerate(files)}
 
-    vanished_ids = [r["id"] for r in index if not r["retired"] and r["id"] not in matched_ids]
-    vanished = {r["id"]: r for r in store.card_rows(vanished_ids)}
-    pairs = _pair_edits(appeared, vanished)
-    new_rows: list[dict[str, object]] = []
-    for d in appeared:
-        if id(d) in pairs:
-            card_id = pairs[id(d)]
-            old = vanished.pop(card_id)
-            change = {k: v for k, v in d.values.items() if old[k] != v}
-            change["updated_at"] = stamp
-            updates.append((card_id, change))
+    # the cards the deck should have. A card of an unchanged file stays as it is, unless
+    # it is one of several identical blocks (or was): then its copy number is looked at.
+    kept = [k for k in index if not k.retired and k.source in kept_sources]
+    copies = Counter(k.base_hash for k in kept)
+    copies.update(c.content_hash for cards in parsed.values() for c in cards)
+    slots: list[_Slot] = []
+    for k in kept:
+        if copies[k.base_hash] > 1 or k.content_hash != k.base_hash:
+            slots.append(_Slot(k.base_hash, k.source, None, k.id, (file_no[k.source], k.position)))
+    fresh: list[_Slot] = []
+    for key, cards in parsed.items():
+        n = file_no[key]
+        fresh.extend(_Slot(c.content_hash, key, c, None, (n, c.position)) for c in cards)
+    slots.extend(fresh)
+
+    # identical blocks of one deck are told apart by their order (as cards.disambiguate does)
+    groups: dict[str, list[_Slot]] = {}
+    for s in slots:
+        if copies[s.base] > 1:
+            groups.setdefault(s.base, []).append(s)
+    for group in groups.values():
+        group.sort(key=lambda s: s.order)
+        for n, s in enumerate(group[1:], 1):
+            s.copy, s.final = n, _digest(s.base, str(n))
+
+    # 1. by content: a card with the same block text and deletion, the same file first,
+    # then another file of the deck (moved), then a retired card (its history comes back)
+    used = {k.id for k in kept}
+    candidates: dict[str, list[CardKey]] = {}
+    for k in index:
+        if k.id not in used and k.base_hash in copies:
+            candidates.setdefault(k.base_hash, []).append(k)
+    loose = [s for s in fresh if s.base in candidates]
+    for wanted in (
+        lambda s, k: not k.retired and k.source == s.source,
+        lambda s, k: not k.retired,
+        lambda s, k: k.source == s.source,
+        lambda s, k: True,
+    ):
+        for s in loose:
+            if s.card_id is None:
+                for k in candidates[s.base]:
+                    if k.id not in used and wanted(s, k):
+                        s.card_id = k.id
+                        used.add(k.id)
+                        break
+
+    # 2. by similarity: appeared cards against vanished ones
+    appeared = [s for s in fresh if s.card_id is None]
+    vanished_ids = [k.id for k in index if not k.retired and k.id not in used]
+    renumbered = [
+        s.kept for s in slots if s.kept is not None and by_id[s.kept].content_hash != s.final
+    ]
+    matched = [s.card_id for s in fresh if s.card_id is not None]
+    full = {r["id"]: r for r in store.card_rows([*matched, *vanished_ids, *renumbered])}
+    pairs = _pair_edits(appeared, {i: full[i] for i in vanished_ids}, to_json)
+
+    # 3. what changes
+    updates: dict[int, dict[str, object]] = {}
+    new_rows: list[tuple[object, ...]] = []
+    for s in slots:
+        if s.kept is not None:
+            if by_id[s.kept].content_hash != s.final:
+                # an unchanged card whose copy number changed: only its hashes follow
+                # (a block's hash is the digest of its normalized text, as cards.py makes it)
+                block = _digest(str(full[s.kept]["text"]))
+                updates[s.kept] = {
+                    "content_hash": s.final,
+                    "block_hash": _digest(block, str(s.copy)) if s.copy else block,
+                    "updated_at": stamp,
+                }
+            continue
+        card = s.card
+        assert card is not None
+        block = _digest(card.block_hash, str(s.copy)) if s.copy else card.block_hash
+        if s.card_id is None and id(s) not in pairs:
+            # random: a card's guid (its identity in exported Anki decks) is made once and
+            # kept; content and time would repeat across quick builds of identical blocks
+            guid = secrets.token_hex(8)
+            new_rows.append(_new_row(card, guid, deck_id, s.final, block, stamp, to_json))
+            report.new += 1
+            continue
+        values = _values(card, s.final, block, to_json)
+        if s.card_id is None:
+            s.card_id = pairs[id(s)]
             report.edited += 1
         else:
-            values = dict(d.values)
-            values.update(
-                deck_id=deck_id,
-                guid=_digest(deck_name, str(values["content_hash"]), stamp, str(len(new_rows))),
-                created_at=stamp,
-                updated_at=stamp,
-            )
-            new_rows.append(values)
-            report.new += 1
+            old = full[s.card_id]
+            if by_id[s.card_id].retired:
+                report.restored += 1
+            elif by_id[s.card_id].source != s.source:
+                report.moved += 1
+            elif any(old[f] != values[f] for f in _DISPLAY_FIELDS):
+                report.updated += 1
+        old = full[s.card_id]
+        change = {k: v for k, v in values.items() if old[k] != v}
+        if by_id[s.card_id].retired:
+            change["retired"] = 0
+        if change:
+            change["updated_at"] = stamp
+            updates[s.card_id] = change
 
-    # hashes must stay unique per deck while rows are rewritten: clear the ones being moved first
-    moving = [cid for cid, change in updates if "content_hash" in change]
-    if moving:
-        store.db.conn.executemany(
-            "UPDATE cards SET content_hash = 'moving:' || id WHERE id = ?", ((i,) for i in moving)
-        )
-    retire = list(vanished)
-    store.retire_cards(retire)
-    # a retired card whose hash is now taken by another card gives it up
-    taken = {str(change["content_hash"]) for _, change in updates if "content_hash" in change}
-    taken |= {str(r["content_hash"]) for r in new_rows}
-    clash = [
-        r["id"]
-        for r in index
-        if r["retired"] and r["content_hash"] in taken and r["id"] not in matched_ids
-    ]
-    clash += [cid for cid in retire if str(vanished[cid]["content_hash"]) in taken]
-    if clash:
-        store.db.conn.executemany(
-            "UPDATE cards SET content_hash = 'retired:' || id WHERE id = ?", ((i,) for i in clash)
-        )
-    store.update_cards(updates)
-    store.insert_cards(new_rows)
+    paired = set(pairs.values())
+    retire = [i for i in vanished_ids if i not in paired]
     report.retired = len(retire)
 
+    # 4. write. Content hashes are unique per deck: hashes changing hands are parked
+    # first, and a card left behind (retired) gives up a hash another card now takes.
+    rehashed = [i for i, change in updates.items() if "content_hash" in change]
+    taken = {str(updates[i]["content_hash"]) for i in rehashed}
+    taken.update(str(row[_HASH_COLUMN]) for row in new_rows)
+    by_hash = {k.content_hash: k for k in index}
+    give_up = [
+        (_digest(k.content_hash, "retired", str(k.id)), k.id)
+        for h in taken
+        if (k := by_hash.get(h)) is not None and k.id not in updates and k.id not in used
+    ]
+    store.park_hashes(rehashed)
+    store.set_hashes(give_up)
+    store.retire_cards(retire, stamp)
+    store.update_cards(updates)
+    store.insert_cards(CARD_WRITE_COLUMNS, new_rows)
 
-def _values_from_row(store: Store, card_id: int | None) -> dict[str, object]:
-    row = store.card_rows([card_id])[0]
-    return {k: row[k] for k in _CONTENT_FIELDS}
+
+def _values(card: Card, content_hash: str, block_hash: str, to_json: _Json) -> dict[str, object]:
+    """The cards columns a parsed card sets on the collection card it matched."""
+    return {
+        "content_hash": content_hash,
+        "base_hash": card.content_hash,
+        "block_hash": block_hash,
+        "kind": card.kind,
+        "deletion": card.deletion,
+        "source": card.source,
+        "line": card.line,
+        "position": card.position,
+        "context": to_json(card.context),
+        "text": card.text,
+        "front": card.front,
+        "back": card.back,
+        "cloze": card.cloze,
+        "answers": to_json(card.answers),
+        "hint": card.hint,
+        "tags": to_json(card.tags),
+    }
 
 
-def _pair_edits(appeared: list[_Desired], vanished: dict[int, object]) -> dict[int, int]:
+def _new_row(
+    card: Card,
+    guid: str,
+    deck_id: int,
+    content_hash: str,
+    block_hash: str,
+    stamp: str,
+    to_json: _Json,
+) -> tuple[object, ...]:
+    """A new card's values in CARD_WRITE_COLUMNS order (a tuple: cold builds make many)."""
+    return (
+        guid,
+        deck_id,
+        content_hash,
+        card.content_hash,
+        block_hash,
+        card.kind,
+        card.deletion,
+        card.source,
+        card.line,
+        card.position,
+        to_json(card.context),
+        card.text,
+        card.front,
+        card.back,
+        card.cloze,
+        to_json(card.answers),
+        card.hint,
+        to_json(card.tags),
+        stamp,
+        stamp,
+    )
+
+
+def _pair_edits(
+    appeared: list[_Slot], vanished: dict[int, object], to_json: _Json
+) -> dict[int, int]:
     """Pair appeared cards with vanished ones: same kind and answers, nearly the same text."""
     if not appeared or not vanished:
         return {}
@@ -364,28 +439,29 @@ def _pair_edits(appeared: list[_Desired], vanished: dict[int, object]) -> dict[i
     for card_id, row in vanished.items():
         groups.setdefault((row["kind"], row["answers"]), []).append(card_id)
     candidates: list[tuple[float, int, int]] = []
-    for i, d in enumerate(appeared):
-        values = d.values or {}
-        ids = groups.get((str(values["kind"]), str(values["answers"])))
+    for i, s in enumerate(appeared):
+        card = s.card
+        assert card is not None
+        ids = groups.get((card.kind, to_json(card.answers)))
         if not ids:
             continue
-        text = str(values["text"])
-        matcher = SequenceMatcher(None, text, autojunk=False)
+        # SequenceMatcher caches its analysis of the second sequence: the appeared text
+        matcher = SequenceMatcher(None, "", card.text, autojunk=False)
         for card_id in ids:
-            other = vanished[card_id]["text"]
-            matcher.set_seq1(other)
+            matcher.set_seq1(vanished[card_id]["text"])
             if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
                 continue
             ratio = matcher.ratio()
             if ratio >= SIMILAR:
                 candidates.append((ratio, i, card_id))
+    # best pairs first; ties go to outline order
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     pairs: dict[int, int] = {}
-    used: set[int] = set()
+    taken: set[int] = set()
     for _, i, card_id in candidates:
         key = id(appeared[i])
-        if key in pairs or card_id in used:
+        if key in pairs or card_id in taken:
             continue
         pairs[key] = card_id
-        used.add(card_id)
+        taken.add(card_id)
     return pairs

@@ -50,6 +50,8 @@ def _card_table(rows: list[dict[str, object]]) -> None:
         answer = ", ".join(row["answers"]) if row["answers"] else "(basic)"  # type: ignore[arg-type]
         if row.get("status") not in (None, "active"):
             answer += f" ({row['status']})"
+        if row.get("leech"):
+            answer += f" (leech: {row['lapses']} lapses)"
         # Text(...) keeps note text literal: it is never read as console markup.
         table.add_row(
             Text(f"{_short(str(row['source']))}:{row['line']}"), Text(front), Text(answer)
@@ -123,7 +125,46 @@ def _progress_bar(label: str, enabled: bool):
         yield update
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns a collection that fails mid-command (damaged, or held by a stuck writer)
+    into a message saying what to do instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        import sqlite3
+
+        try:
+            return super().invoke(ctx)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise _collection_failed(ctx, exc) from None
+            _fail(
+                f"{_db_shown(ctx)}: the collection stayed busy ({exc}); another flashcards is "
+                "writing to it — wait for it to finish and try again"
+            )
+        except sqlite3.DatabaseError as exc:
+            raise _collection_failed(ctx, exc) from None
+
+
+def _db_shown(ctx: click.Context) -> str:
+    from flashcards.collection import default_path
+
+    return str((ctx.obj or {}).get("db") or default_path())
+
+
+def _collection_failed(ctx: click.Context, exc: Exception) -> click.exceptions.Exit:
+    click.echo(
+        f"error: {_db_shown(ctx)}: the collection cannot be read ({exc}); it may be damaged — "
+        "run `flashcards doctor`, or restore a copy of it",
+        err=True,
+    )
+    return click.exceptions.Exit(1)
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     type=click.Path(dir_okay=False),
@@ -143,13 +184,13 @@ def main(ctx: click.Context, db: str | None) -> None:
         _run_app(ctx, deck=None)
 
 
-def _run_app(ctx: click.Context, deck: str | None) -> None:
+def _run_app(ctx: click.Context, deck: str | None, study: bool = False) -> None:
     # Textual is imported here only, so every other command starts without it.
     from flashcards.collection import default_path
     from flashcards.tui.app import run_app
 
     path = Path(ctx.obj["db"]) if ctx.obj.get("db") else default_path()
-    sys.exit(run_app(path, deck=deck))
+    sys.exit(run_app(path, deck=deck, study=study))
 
 
 @main.command()
@@ -157,7 +198,7 @@ def _run_app(ctx: click.Context, deck: str | None) -> None:
 @click.pass_context
 def review(ctx: click.Context, deck: str | None) -> None:
     """Study DECK (all decks when none is named) in the app."""
-    _run_app(ctx, deck=deck)
+    _run_app(ctx, deck=deck, study=True)
 
 
 @main.command()
@@ -189,33 +230,57 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
                     report = col.build(target, progress=progress)
             except (DeckError, CollectionError) as err:
                 _fail(str(err))
-            for w in report.warnings:
+            for w in report.warnings[:_SHOWN_WARNINGS]:
                 _warn(w)
+            if len(report.warnings) > _SHOWN_WARNINGS:
+                _warn(
+                    f"… and {len(report.warnings) - _SHOWN_WARNINGS} more for {report.deck} "
+                    "(all of them with --json)"
+                )
             warnings += len(report.warnings)
             reports.append(report)
     if as_json:
         click.echo(json.dumps([r.to_json() for r in reports], indent=2))
     else:
-        _build_table(reports, col.path)
+        _build_report(reports, col.path)
     if strict and warnings:
         sys.exit(1)
 
 
-def _build_table(reports, path: Path) -> None:
+_SHOWN_WARNINGS = 10  # per build; the rest are counted, so the report stays on one screen
+_COUNTS = ("new", "updated", "edited", "moved", "restored", "unchanged")
+
+
+def _build_report(reports, path: Path) -> None:
+    """One line per deck, so many decks fit a screen and none needs 80+ columns (a table
+    with a column per count did not). Counts that are 0 are left out; --json has them all."""
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
-    columns = ("new", "updated", "edited", "moved", "retired", "restored", "unchanged")
-    table = Table(title=Text(f"Built into {path}"), title_justify="left")
-    table.add_column("deck")
-    for c in (*columns, "cards", "seconds"):
-        table.add_column(c, justify="right")
+    console = Console()
+    files = sum(r.files for r in reports)
+    seconds = sum(r.seconds for r in reports)
+    console.print(
+        Text(
+            f"Built into {path}: {len(reports)} deck{'' if len(reports) == 1 else 's'}, "
+            f"{files} file{'' if files == 1 else 's'} ({sum(r.read for r in reports)} read) "
+            f"in {seconds:.2f} s"
+        ),
+        soft_wrap=True,  # a long path: let the terminal wrap it, no hard breaks
+    )
     for r in reports:
-        table.add_row(
-            Text(r.deck), *(str(getattr(r, c)) for c in columns), str(r.cards), f"{r.seconds:.2f}"
-        )
-    Console().print(table)
+        head = Text(r.deck, style="bold")
+        head.append(f": {r.cards} card{'' if r.cards == 1 else 's'}")
+        tail = Text(", ".join(f"{getattr(r, n)} {n}" for n in _COUNTS if getattr(r, n)))
+        if r.retired:
+            tail.append(f"{'; ' if tail else ''}{r.retired} retired", style="bold")
+        if not tail:
+            console.print(head)
+        elif len(head) + 3 + len(tail) <= console.width:
+            console.print(Text.assemble(head, " — ", tail))
+        else:  # a long deck name: the counts go under it rather than wrap mid-count
+            console.print(head)
+            console.print(Text.assemble("  ", tail))
 
 
 @main.command()
@@ -235,20 +300,19 @@ def decks(ctx: click.Context, as_json: bool) -> None:
     if not summaries:
         click.echo("No decks yet; run `flashcards build`.")
         return
-    table = Table()
-    table.add_column("deck")
-    for c in ("cards", "new", "due today", "left today", "retired", "suspended"):
+    from rich import box
+
+    # two-line headers and no side borders leave the deck name room at 80 columns
+    suspended = any(d.suspended for d in summaries)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("deck", overflow="fold")
+    headers = ["cards", "new", "due\ntoday", "left\ntoday", "retired"]
+    for c in headers + (["suspended"] if suspended else []):
         table.add_column(c, justify="right")
     for d in summaries:
-        table.add_row(
-            Text(d.name),
-            str(d.cards),
-            str(d.new),
-            str(d.due),
-            str(d.left.total),
-            str(d.retired),
-            str(d.suspended),
-        )
+        cells = [d.cards, d.new, d.due, d.left.total, d.retired]
+        cells += [d.suspended] if suspended else []
+        table.add_row(Text(d.name), *(str(c) for c in cells))
     Console().print(table)
 
 
@@ -324,3 +388,313 @@ def doctor(ctx: click.Context, repair: bool) -> None:
             for p in left:
                 click.echo(f"still wrong: {p}")
     sys.exit(1)
+
+
+@main.command("export")
+@click.argument("decks", nargs=-1)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    metavar="FORMAT",
+    help="apkg, tsv, md, json or reviews-csv (default: from PATH's extension).",
+)
+@click.option("--output", "-o", "output", required=True, metavar="PATH", help="The file to write.")
+@click.option("--force", is_flag=True, help="Overwrite PATH when it exists.")
+@click.pass_context
+def export_decks(
+    ctx: click.Context, decks: tuple[str, ...], fmt: str | None, output: str, force: bool
+) -> None:
+    """Export DECKs (every deck when none is named) to PATH.
+
+    \b
+    Formats:
+      apkg         Anki package: cloze and basic notes, one Anki deck per deck;
+                   importing a newer export updates the notes
+      tsv          Anki's text import (notetype, deck, GUID and tags columns)
+      md           outline Markdown that `flashcards build` turns back into
+                   the same cards (one deck)
+      json         every card with its state and reviews (schema in the README)
+      reviews-csv  one row per review, the columns the FSRS optimizer reads
+    """
+    from flashcards.export import FORMATS, ExportError, check_target, export, guess_format
+
+    name = fmt or guess_format(output)
+    if name is None:
+        _fail(
+            f"{output}: cannot tell the format from the name; "
+            f"pass --format (one of {', '.join(FORMATS)})",
+            2,
+        )
+    if name not in FORMATS:
+        _fail(f"unknown export format {name!r}; use one of {', '.join(FORMATS)}", 2)
+    try:
+        check_target(output, force)
+    except ExportError as err:
+        _fail(str(err))
+    with _open_collection(ctx, must_exist=True) as col:
+        try:
+            with _progress_bar(f"exporting {name}", True) as progress:
+                result = export(col, decks, name, output, force=force, progress=progress)
+        except ExportError as err:
+            _fail(str(err))
+    what = "reviews" if name == "reviews-csv" else "cards"
+    count = result.items if name == "reviews-csv" else result.cards
+    click.echo(
+        f"Exported {count} {what} of {len(result.decks)} deck{'s' * (len(result.decks) != 1)} "
+        f"to {result.path} ({name}, {result.seconds:.2f} s)"
+    )
+
+
+# -- stats ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("deck", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+# for tests and for looking back: pretend it is this moment / this time zone
+@click.option("--now", "now_text", hidden=True, help="An ISO date-time to compute the stats at.")
+@click.option("--timezone", "zone", hidden=True, help="An IANA time zone, e.g. Europe/Berlin.")
+@click.pass_context
+def stats(
+    ctx: click.Context, deck: str | None, as_json: bool, now_text: str | None, zone: str | None
+) -> None:
+    """Progress for DECK (all decks when none is named).
+
+    Card counts, today, the streak, a year of reviews as a calendar, true
+    retention, the 30-day forecast, answer buttons, intervals, ease and hours.
+    `--json` prints the same figures (the README lists the keys).
+    """
+    from datetime import datetime
+
+    from flashcards.collection import Collection, CollectionError, default_path
+    from flashcards.store import StoreError
+
+    now = None
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            _fail(f"--now {now_text!r}: not an ISO date-time like 2025-06-01T12:00:00+00:00", 2)
+    if zone:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            _fail(f"--timezone {zone!r}: no such time zone; use an IANA name like Europe/Berlin", 2)
+    path = Path(ctx.obj["db"]) if ctx.obj.get("db") else default_path()
+    if not path.exists():
+        _fail(f"no collection at {path} yet; run `flashcards build` first (or pass --db)")
+    try:
+        col = Collection.open(path, timezone=zone)
+    except StoreError as err:
+        _fail(str(err))
+    with col:
+        try:
+            figures = col.stats(deck, now=now)
+        except CollectionError as err:
+            _fail(str(err))
+    if as_json:
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+
+    console = Console()
+    for part in stats_report(figures):
+        console.print(part)
+
+
+_HEAT = ("·", "░", "▒", "▓", "█")  # readable without colour; coloured like a contribution graph
+_HEAT_STYLES = ("grey42", "#0e6d2e", "#26a641", "#39d353", "bold #7ee787")
+
+
+def stats_report(figures: dict) -> list[object]:
+    """The `flashcards stats` report as rich renderables, 80 columns wide."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from flashcards import stats as st
+
+    def heading(title: str, note: str = "") -> Text:
+        text = Text("\n")
+        text.append(title, style="bold")
+        if note:
+            text.append(f"  {note}", style="dim")
+        return text
+
+    def grid() -> Table:
+        return Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1))
+
+    def calendar_text(cal: st.Calendar) -> Text:
+        """Month names over week columns, Mon/Wed/Fri labels, and the legend."""
+        text = Text("    " + cal.months.rstrip() + "\n", style="dim")
+        for weekday, row in enumerate(cal.cells):
+            text.append(f"{('Mon', '', 'Wed', '', 'Fri', '', '')[weekday]:<4}", style="dim")
+            for level in row:
+                if level is None:
+                    text.append(" ")
+                else:
+                    text.append(_HEAT[level], style=_HEAT_STYLES[level])
+            text.rstrip()
+            text.append("\n")
+        text.append("    less ", style="dim")
+        for level in range(5):
+            text.append(_HEAT[level], style=_HEAT_STYLES[level])
+        text.append(f" more   (busiest day: {_count(cal.maximum, 'answer')})", style="dim")
+        return text
+
+    def columns_text(values: list[int], height: int, labels: dict[int, str]) -> Text:
+        """One bar per value, two characters apart, the largest value on the scale."""
+        text = Text()
+        top = max(values, default=0)
+        for i, row in enumerate(st.vertical_bars(values, height)):
+            text.append(f"{str(top) if i == 0 else '':>5} ", style="dim")
+            text.append("".join(c + " " for c in row).rstrip(), style="green")
+            text.append("\n")
+        axis = [" "] * (len(values) * 2)
+        for at, label in labels.items():
+            axis[at * 2 : at * 2 + len(label)] = label
+        text.append("      " + "".join(axis).rstrip(), style="dim")
+        return text
+
+    parts: list[object] = []
+    deck = figures["deck"]
+    title = Text("Stats — ", style="bold")
+    title.append(deck if deck is not None else "all decks", style="bold")  # Text: never markup
+    zone = figures["timezone"] or "this computer's time"
+    title.append(
+        f"   study day {figures['day']} ({zone}, days start {figures['rollover_hour']:02d}:00)",
+        style="dim",
+    )
+    parts.append(title)
+
+    today, streak, cards = figures["today"], figures["streak"], figures["cards"]
+    left = today["left"]
+    summary = Table.grid(padding=(0, 2))
+    summary.add_column(style="bold")
+    summary.add_column()
+    summary.add_row(
+        "Today",
+        f"{_count(today['answers'], 'answer')} on {_count(today['cards'], 'card')} "
+        f"({today['new']} new, {_count(today['drills'], 'drill')}) "
+        f"in {st.duration(today['time_ms'])}",
+    )
+    summary.add_row(
+        "Left",
+        f"{left['new']} new, {left['review']} review, {left['drill']} drill to study today",
+    )
+    summary.add_row(
+        "Streak",
+        f"{_days(streak['current'])} (longest {_days(streak['longest'])}); "
+        f"{_count(streak['days_studied'], 'study day')}, "
+        f"{_count(streak['answers'], 'answer')} in all",
+    )
+    parts.append(summary)
+
+    parts.append(heading("Cards"))
+    table = grid()
+    columns = ("total", "new", "learning", "young", "mature", "suspended", "buried", "retired")
+    for name in (*columns, "leeches"):
+        table.add_column(name, justify="right")
+    table.add_row(*(str(cards[name]) for name in (*columns, "leeches")))
+    parts.append(table)
+
+    history = figures["history"]
+    answers = history["answers"]
+    studied = sum(1 for n in answers if n)
+    parts.append(
+        heading(
+            "Reviews, last 365 days",
+            f"{_count(sum(answers), 'answer')} on {_count(studied, 'day')}, "
+            f"{st.duration(sum(history['time_ms']))}",
+        )
+    )
+    parts.append(calendar_text(st.calendar(history)))
+
+    parts.append(heading("Time spent"))
+    spent = Table.grid(padding=(0, 3))
+    ms = history["time_ms"]
+    cells = []
+    for label, days in (("today", 1), ("7 days", 7), ("30 days", 30), ("365 days", 365)):
+        cells.append(Text.assemble((label + " ", "dim"), st.duration(sum(ms[-days:]))))
+    per_day = sum(ms) // studied if studied else 0
+    cells.append(Text.assemble(("per study day ", "dim"), st.duration(per_day)))
+    spent.add_row(*cells)
+    parts.append(spent)
+
+    due = figures["forecast"]["due"]
+    parts.append(
+        heading(
+            "Forecast, cards due in the next 30 days",
+            f"{sum(due)} in all; overdue cards count today",
+        )
+    )
+    parts.append(columns_text(due, 6, {0: "today", 7: "+7", 14: "+14", 21: "+21", 28: "+28"}))
+
+    parts.append(heading("True retention", "share of scheduled answers of seen cards with q >= 3"))
+    table = grid()
+    table.add_column("")
+    for period in ("7", "30", "365"):
+        table.add_column(f"{period} days", justify="right")
+    for group in ("young", "mature", "all"):
+        row = [group]
+        for period in ("7", "30", "365"):
+            cell = figures["retention"][period][group]
+            row.append(
+                f"{st.percent(cell['rate'])} of {cell['reviews']}" if cell["reviews"] else "—"
+            )
+        table.add_row(*row)
+    parts.append(table)
+
+    parts.append(heading("Answer buttons, last 365 days"))
+    table = grid()
+    table.add_column("")
+    for name in st.BUTTONS:
+        table.add_column(name, justify="right")
+    for group in ("new", "young", "mature", "drill"):
+        counts = figures["buttons"][group]
+        total = sum(counts)
+        table.add_row(
+            group,
+            *(f"{n} ({n / total:.0%})" if total else "0" for n in counts),
+        )
+    parts.append(table)
+
+    intervals = grid()
+    intervals.add_column("interval")
+    intervals.add_column("cards", justify="right")
+    intervals.add_column("", width=14)
+    top = max((b["cards"] for b in figures["intervals"]), default=0)
+    for bucket in figures["intervals"]:
+        lo, hi = bucket["from"], bucket["to"]
+        label = f"{lo}d" if lo == hi else f"{lo}-{hi}d" if hi else f"> {lo - 1}d"
+        bar = Text(st.horizontal_bar(bucket["cards"], top, 14), style="cyan")
+        intervals.add_row(label, str(bucket["cards"]), bar)
+    ease = grid()
+    ease.add_column("EF")
+    ease.add_column("cards", justify="right")
+    ease.add_column("", width=14)
+    top = max((b["cards"] for b in figures["ease"]), default=0)
+    for bucket in figures["ease"]:
+        bar = Text(st.horizontal_bar(bucket["cards"], top, 14), style="magenta")
+        ease.add_row(f"{bucket['from']:.1f}", str(bucket["cards"]), bar)
+    side = Table.grid(padding=(0, 4))
+    side.add_row(intervals, ease)
+    parts.append(heading("Intervals and ease", "of scheduled cards"))
+    parts.append(side)
+
+    hours = [h["answers"] for h in figures["hours"]]
+    parts.append(heading("Hour of day, last 365 days", "answers by local time"))
+    parts.append(columns_text(hours, 4, {0: "0h", 6: "6h", 12: "12h", 18: "18h", 23: "23h"}))
+    return [Group(*parts)]
+
+
+def _days(n: int) -> str:
+    return _count(n, "day")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

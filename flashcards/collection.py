@@ -15,18 +15,24 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import platformdirs
 
 from flashcards import sm2
-from flashcards.build import BuildReport, build_deck
-from flashcards.decks import DeckSpec, is_deck_spec, load_deck
 from flashcards.store import Store
 from flashcards.study import DEFAULT_ROLLOVER_HOUR, Counts, Study, replay_row, state_from_row
+
+if TYPE_CHECKING:
+    # building pulls in the notes parser (markdown-it) and deck specs (YAML): ~100 ms
+    # the study app's start does not need; `build` imports them when it runs
+    from flashcards.build import BuildReport
+    from flashcards.decks import DeckSpec
 
 
 def default_path() -> Path:
@@ -139,7 +145,8 @@ class DeckSummary:
         }
 
 
-def _view(row) -> CardView:
+def _view(row, today: str) -> CardView:
+    """A card row joined with its state and deck; `today` (ISO) tells whether a bury still holds."""
     state = state_from_row(
         (row["repetitions"], row["ef"], row["interval"], row["due"], row["lapses"])
     )
@@ -147,7 +154,7 @@ def _view(row) -> CardView:
         status = "retired"
     elif row["suspended"]:
         status = "suspended"
-    elif row["buried_until"]:
+    elif row["buried_until"] and row["buried_until"] > today:
         status = "buried"
     else:
         status = "active"
@@ -191,6 +198,8 @@ class Collection:
         self.tz = tz
         self.rollover_hour = rollover_hour
         self.study = Study(store, tz, rollover_hour)
+        # the card next_card handed out, so answering it need not read it again
+        self._shown: tuple[int, CardView] | None = None
 
     @classmethod
     def open(
@@ -230,6 +239,9 @@ class Collection:
         progress: Callable[[int, int], None] | None = None,
     ) -> BuildReport:
         """Build one deck from a spec, or from a notes file or folder (a deck named after it)."""
+        from flashcards.build import build_deck
+        from flashcards.decks import DeckSpec, is_deck_spec, load_deck
+
         if isinstance(spec_or_notes, DeckSpec):
             spec = spec_or_notes
         elif is_deck_spec(spec_or_notes):
@@ -259,7 +271,7 @@ class Collection:
 
     def _deck_ids(self, deck: str | None) -> tuple[int, ...]:
         if deck is None:
-            return tuple(int(r["id"]) for r in self.store.deck_rows())
+            return self.study.all_decks()
         return (self.deck_id(deck),)
 
     def decks(self, now: datetime | None = None) -> list[DeckSummary]:
@@ -300,66 +312,97 @@ class Collection:
 
     # -- cards -------------------------------------------------------------------
 
-    def card(self, card_id: int) -> CardView:
+    def card(self, card_id: int, now: datetime | None = None) -> CardView:
+        """The card with its state; `now` decides whether a bury still holds."""
         row = self.store.card_with_state(card_id)
         if row is None:
             raise CollectionError(f"no card with id {card_id}")
-        return _view(row)
+        return _view(row, self.today(now).isoformat())
 
-    def cards(self, deck: str | None = None, include_retired: bool = True) -> list[CardView]:
+    def cards(
+        self, deck: str | None = None, include_retired: bool = True, now: datetime | None = None
+    ) -> list[CardView]:
         deck_id = self.deck_id(deck) if deck is not None else None
-        return [_view(r) for r in self.store.cards_with_state(deck_id, include_retired)]
+        today = self.today(now).isoformat()
+        return [_view(r, today) for r in self.store.cards_with_state(deck_id, include_retired)]
 
     # -- studying ----------------------------------------------------------------
 
     def next_card(self, deck: str | None = None, now: datetime | None = None) -> CardView | None:
         """The card to study now, or None when nothing is left today."""
         card_id = self.study.next_card_id(self._deck_ids(deck), now)
-        return None if card_id is None else self.card(card_id)
+        if card_id is None:
+            return None
+        card = self.card(card_id, now)
+        self._shown = (self.study.generation, card)
+        return card
 
     def counts(self, deck: str | None = None, now: datetime | None = None) -> Counts:
         """New, review and drill cards left in today's session."""
         return self.study.counts(self._deck_ids(deck), now)
 
     def next_states(self, card_id: int, now: datetime | None = None) -> dict[int, sm2.State]:
-        """The state each answer key would lead to (keys 1–4, or 0–5 for six-grade decks)."""
-        card = self.card(card_id)
-        day = self.today(now)
-        row = self.store.state_of(card_id)
-        if row[5] == day.isoformat():  # a drill: the schedule does not move
-            return {b.key: card.state for b in sm2.buttons(card.grades)}
-        return sm2.next_states(card.state, day, card.grades)
+        """The state each answer key would lead to (keys 1–4, or 0–5 for six-grade decks).
+
+        For a card already answered today (a drill) every key leaves the state as it is.
+        """
+        try:
+            return self.study.next_states(card_id, now)
+        except KeyError:
+            raise CollectionError(f"no card with id {card_id}") from None
 
     def answer(
         self, card_id: int, q: int, now: datetime | None = None, duration_ms: int | None = None
     ) -> CardView:
-        """Record an answer with SM-2 quality q (0–5), in one transaction."""
+        """Record an answer with SM-2 quality q (0–5), in one transaction: the review row is
+        appended and the card's state moved together. Returns the card as it now is."""
         try:
-            self.study.answer(card_id, q, now, duration_ms)
+            state = self.study.answer(card_id, q, now, duration_ms)
         except KeyError:
             raise CollectionError(f"no card with id {card_id}") from None
-        return self.card(card_id)
+        except ValueError as err:
+            raise CollectionError(f"{err} (the SM-2 quality of the answer)") from None
+        shown = self._shown
+        self._shown = None
+        if shown is not None and shown[0] == self.study.generation:
+            card = shown[1]
+            # the card just shown, active then and now (answering changes no flag): only
+            # its state moved, and that is known — no need to read it again
+            if card.id == card_id and card.status == "active":
+                card = copy(card)  # cheaper than dataclasses.replace on the hot path
+                card.repetitions = state.repetitions
+                card.ef = state.ef / 1000
+                card.interval = state.interval
+                card.due = state.due
+                card.lapses = state.lapses
+                return card
+        return self.card(card_id, now)
 
-    def undo(self) -> CardView | None:
-        """Take back the last answer (or suspend, bury) of this session."""
+    def undo(self, now: datetime | None = None) -> CardView | None:
+        """Take back the last answer (or suspend, bury) of this session; None when none is left."""
+        self._shown = None
         card_id = self.study.undo()
-        return None if card_id is None else self.card(card_id)
+        return None if card_id is None else self.card(card_id, now)
 
     @property
     def can_undo(self) -> bool:
         return self.study.can_undo
 
-    def suspend(self, card_id: int) -> None:
+    def suspend(self, card_id: int, now: datetime | None = None) -> None:
+        """Take a card out of every queue until it is unsuspended (undo takes it back)."""
         self._known(card_id)
-        self.study.suspend(card_id, True)
+        self._shown = None
+        self.study.suspend(card_id, True, now)
 
-    def unsuspend(self, card_id: int) -> None:
+    def unsuspend(self, card_id: int, now: datetime | None = None) -> None:
         self._known(card_id)
-        self.study.suspend(card_id, False)
+        self._shown = None
+        self.study.suspend(card_id, False, now)
 
     def bury(self, card_id: int, now: datetime | None = None) -> None:
-        """Hide a card until tomorrow."""
+        """Hide a card until the next study day (undo takes it back)."""
         self._known(card_id)
+        self._shown = None
         self.study.bury(card_id, now)
 
     def _known(self, card_id: int) -> None:
@@ -371,20 +414,62 @@ class Collection:
         day = self.store.next_due_day(self._deck_ids(deck))
         return date.fromisoformat(day) if day else None
 
+    def due_by(self, day: date, deck: str | None = None) -> int:
+        """How many active cards are due for review on or before `day` ('due tomorrow')."""
+        return len(self.store.due_candidates(day.isoformat(), self._deck_ids(deck)))
+
     # -- stats -------------------------------------------------------------------
 
     def stats(self, deck: str | None = None, now: datetime | None = None) -> dict[str, object]:
+        """Every progress figure (see `flashcards.stats.compute` for the keys)."""
         from flashcards.stats import compute
 
         deck_id = self.deck_id(deck) if deck is not None else None
-        return compute(self.store, deck_id, self.today(now), self.tz, self.rollover_hour, now)
+        return compute(
+            self.store,
+            deck_id,
+            self.today(now),
+            self.tz,
+            self.rollover_hour,
+            now,
+            study=self.study,  # "left today" matches this session's queue
+        )
 
     # -- integrity ---------------------------------------------------------------
 
     def doctor(self, repair: bool = False) -> list[str]:
-        """Problems found; with repair, derived state is rebuilt from the reviews."""
+        """Problems found (each says what to do); with repair, derived rows are rebuilt.
+
+        Checked: SQLite integrity, schema version, foreign keys and orphan rows, and
+        every card's state against a replay of its reviews, the stats' review summaries
+        against the review log. Repair rebuilds what is derived (card states, sources,
+        review summaries) and never touches a review.
+        """
         problems = self.store.integrity_problems()
-        states = self.store.all_states()
+        if problems and (self.store.damage() or self.store.missing_tables()):
+            return problems  # the reviews cannot be replayed from a broken file
+        wrong = self._states_off()
+        if wrong:
+            problems.append(
+                f"{len(wrong)} card states differ from a replay of their reviews "
+                f"(e.g. card {next(iter(wrong))}); run `flashcards doctor --repair`"
+            )
+        from flashcards.store.stats import rebuild_summaries, summary_problems
+
+        summaries = summary_problems(self.store)  # the per-day tables behind the stats
+        problems += summaries
+        if repair and problems:
+            with self.store.atomic():
+                self.store.repair_rows()
+                for cid, state in self._states_off().items():
+                    self.store.write_state(cid, state)
+                if summaries:
+                    rebuild_summaries(self.store)
+            self.study.invalidate()
+        return problems
+
+    def _states_off(self) -> dict[int, tuple]:
+        """Cards whose stored state is not the replay of their reviews: {id: replayed}."""
         expected: dict[int, tuple] = {}
         current: list[tuple] = []
         current_id = None
@@ -397,16 +482,8 @@ class Collection:
         if current_id is not None:
             expected[current_id] = replay_row(current)
         fresh = replay_row([])
-        wrong = [cid for cid, state in states.items() if tuple(state) != expected.get(cid, fresh)]
-        if wrong:
-            problems.append(
-                f"{len(wrong)} card states differ from a replay of their reviews "
-                f"(e.g. card {wrong[0]}); run `flashcards doctor --repair`"
-            )
-        if repair and (wrong or problems):
-            with self.store.atomic():
-                self.store.add_missing_states()
-                for cid in wrong:
-                    self.store.write_state(cid, expected.get(cid, fresh))
-            self.study.invalidate()
-        return problems
+        return {
+            cid: expected.get(cid, fresh)
+            for cid, state in self.store.all_states().items()
+            if tuple(state) != expected.get(cid, fresh)
+        }

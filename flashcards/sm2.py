@@ -6,12 +6,13 @@ point gives.
 
 Like Anki's `CardState::next_states`, `next_states` returns the outcome of
 every answer button at once; the UI labels its buttons with them and
-answering picks one.
+answering picks one. Same-day drills never reach this module: the study
+engine logs them without moving the schedule.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 EF_START = 2500
@@ -77,7 +78,14 @@ def next_ef(ef: int, q: int) -> int:
 
 
 def apply(state: State, q: int, today: date) -> State:
-    """The state after answering with quality q (0–5) on `today`."""
+    """The state after answering with quality q (0–5) on `today`.
+
+    q >= 3: repetitions + 1; interval 1, 6, then ceil(previous interval × EF before the
+    answer); EF moves by the published formula (floor 1.3). q < 3: repetitions 0,
+    interval 1, EF untouched. A lapse is counted only when a learned card (repetitions
+    > 0) is forgotten: failing a new card, or failing again before relearning it, is
+    not a new lapse (as Anki counts lapses of review cards only).
+    """
     if not 0 <= q <= 5:
         raise ValueError(f"SM-2 quality must be 0–5, got {q}")
     if q < PASS:
@@ -95,13 +103,7 @@ def apply(state: State, q: int, today: date) -> State:
         interval = 6
     else:
         interval = _ceil_div(state.interval * state.ef, 1000)
-    return replace(
-        state,
-        repetitions=n,
-        ef=next_ef(state.ef, q),
-        interval=interval,
-        due=today + timedelta(days=interval),
-    )
+    return State(n, next_ef(state.ef, q), interval, today + timedelta(days=interval), state.lapses)
 
 
 def next_states(state: State, today: date, grades: int = 4) -> dict[int, State]:

@@ -1,0 +1,397 @@
+"""Benchmark of studying: today's queue, answer + next card, undo, on a big collection.
+
+Generates a collection of 100,000 cards and 1,000,000 reviews (rows written
+straight through the store's connection with executemany: cards across a few
+decks, review histories simulated with SM-2 so that every card's state equals
+a replay of its reviews, a realistic share due today), then measures
+
+- building today's queue (the first `next_card` of a fresh session, all decks
+  and one deck) — target ≤ 100 ms;
+- `answer` + `next_card` over 2,000 answers — targets p50 ≤ 2 ms, p99 ≤ 10 ms;
+- `counts` and `undo`, for the record.
+
+    python benchmarks/bench_study.py                  # generate in a temp folder, measure
+    python benchmarks/bench_study.py --db big.sqlite  # keep (and reuse) the generated file
+    python benchmarks/bench_study.py --profile        # also print where the time goes
+
+Figures are printed, never asserted: the machine is shared and timings are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from flashcards import sm2
+from flashcards.collection import Collection
+from flashcards.study import state_tuple
+
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # the benchmark's "now": 12:00 UTC
+FAIL_Q = (1, 2)
+MAX_INTERVAL = 20_000  # days; a longer streak is ended by a lapse so dates stay in range
+DUE_SHARE = 0.08  # of the reviewed cards, due today or overdue
+
+
+def _q(rng: random.Random) -> int:
+    r = rng.random()
+    if r < 0.04:
+        return 1
+    if r < 0.05:
+        return 2
+    if r < 0.20:
+        return 3
+    if r < 0.75:
+        return 4
+    return 5
+
+
+def _history(rng: random.Random, answers: int) -> tuple[list[tuple], int]:
+    """A card's simulated reviews on abstract days from 0: (day, q, kind, before, after).
+
+    At least `answers` rows; the history ends with a day's drills done (last q >= 4).
+    """
+    state = sm2.State()
+    day = last = 0
+    rows: list[tuple] = []
+    # a history ends on a learned card (interval > 1), so it can be placed in the future
+    while len(rows) < answers or state.interval < 2:
+        last = day
+        q = _q(rng)
+        if state.interval > MAX_INTERVAL:
+            q = 1
+        after = sm2.apply(state, q, date(2000, 1, 1) + timedelta(days=day))
+        rows.append((day, q, "review", state, after))
+        state = after
+        while q < sm2.DRILL_UNTIL:
+            q = rng.choice((1, 3, 4, 4, 5))
+            rows.append((day, q, "drill", state, state))
+        day += state.interval + (rng.randint(0, 3) if rng.random() < 0.2 else 0)
+    return rows, last
+
+
+def generate(col: Collection, cards: int, reviews: int, decks: int, seed: int) -> dict:
+    """Write decks, cards, card states and reviews; returns a summary."""
+    rng = random.Random(seed)
+    store = col.store
+    conn = store.db.conn
+    today = col.today(NOW)
+    stamp = "2025-01-01T00:00:00Z"
+    reviewed = int(cards * 0.8)  # the rest are new
+    started = time.perf_counter()
+    with store.atomic():
+        deck_ids = [
+            store.upsert_deck(
+                f"Bench deck {d + 1}",
+                None,
+                [],
+                "generated",
+                # generous limits, so a 2,000-answer session does not run dry
+                {"new_per_day": 100, "reviews_per_day": 2000, "grades": 4, "deletions": []},
+            )
+            for d in range(decks)
+        ]
+        card_rows = []
+        for i in range(cards):
+            deck_id = deck_ids[i % decks]
+            n = i // decks
+            source = f"/bench/deck{deck_id}/note-{n // 200:04d}.md"
+            block = f"b{deck_id}-{n // 2}"  # two sibling cards per block
+            card_rows.append(
+                (
+                    i + 1,
+                    f"g{i + 1:08d}",
+                    deck_id,
+                    f"h{i + 1:08d}",
+                    f"h{i + 1:08d}",
+                    block,
+                    "cloze",
+                    "strong",
+                    source,
+                    1 + (n % 200) * 2,
+                    n % 200,
+                    json.dumps(["Chapter", f"Section {n // 20}"]),
+                    f"term {i} of block {n // 2} with some more words to be realistic",
+                    f"[...] of block {n // 2} with some more words to be realistic",
+                    f"term {i} of block {n // 2} with some more words to be realistic",
+                    f"{{{{c1::term {i}}}}} of block {n // 2}",
+                    json.dumps([f"term {i}"]),
+                    None,
+                    "[]",
+                    stamp,
+                    stamp,
+                )
+            )
+        conn.executemany(
+            "INSERT INTO cards(id, guid, deck_id, content_hash, base_hash, block_hash, kind, "
+            "deletion, source, line, position, context, text, front, back, cloze, answers, hint, "
+            "tags, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            card_rows,
+        )
+        del card_rows
+        order = list(range(1, cards + 1))
+        rng.shuffle(order)
+        with_reviews = set(order[:reviewed])
+        written = 0
+        due_today = 0
+        states = []
+        review_rows: list[tuple] = []
+        base_ms = int(datetime(today.year, today.month, today.day, 10, tzinfo=UTC).timestamp())
+        for k, card_id in enumerate(sorted(with_reviews)):
+            left = reviews - written
+            cards_left = reviewed - k
+            if cards_left == 1:
+                count = max(1, left)
+            else:
+                mean = left / cards_left
+                count = max(1, min(left - (cards_left - 1), int(rng.uniform(1, 2 * mean))))
+            rows, last_day = _history(rng, count)
+            final = rows[-1][4]
+            # place the history so the card is due `offset` days from today (≤ 0: due now):
+            # DUE_SHARE of the reviewed cards are due, most of them today, some overdue
+            if rng.random() < DUE_SHARE:
+                offset = 0 if rng.random() < 0.7 else rng.randint(-14, -1)
+            else:
+                offset = rng.randint(1, final.interval - 1)
+            if offset <= 0:
+                due_today += 1
+            shift = (offset - final.interval) - last_day  # abstract day → days from today
+
+            def iso(abstract: int, shift: int = shift) -> str:
+                return (today + timedelta(days=abstract + shift)).isoformat()
+
+            def fix(state: sm2.State, shift: int = shift) -> tuple:
+                s = state_tuple(state)
+                due = None if state.due is None else iso((state.due - date(2000, 1, 1)).days, shift)
+                return (*s[:3], due, s[4])
+
+            for day, q, kind, before, after in rows:
+                ms = (base_ms + (day + shift) * 86400) * 1000 + rng.randint(0, 36_000_000)
+                review_rows.append(
+                    (
+                        card_id,
+                        ms,
+                        iso(day),
+                        q,
+                        rng.randint(2000, 15000),
+                        kind,
+                        *fix(before),
+                        *fix(after),
+                    )
+                )
+            written += len(rows)
+            states.append((card_id, *fix(final), iso(last_day), 1 if rows[-1][1] < 4 else 0))
+            if len(review_rows) > 50_000:
+                _write_reviews(conn, review_rows)
+                review_rows.clear()
+        _write_reviews(conn, review_rows)
+        conn.executemany(
+            "INSERT INTO card_state(card_id, repetitions, ef, interval, due, lapses, last_day, "
+            "drill) VALUES (?,?,?,?,?,?,?,?)",
+            states,
+        )
+        conn.executemany(
+            "INSERT INTO card_state(card_id) VALUES (?)",
+            ((cid,) for cid in range(1, cards + 1) if cid not in with_reviews),
+        )
+    conn.execute("ANALYZE")
+    return {
+        "cards": cards,
+        "reviews": written,
+        "decks": decks,
+        "new": cards - reviewed,
+        "due_today": due_today,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def _write_reviews(conn, rows: list[tuple]) -> None:
+    conn.executemany(
+        "INSERT INTO reviews(card_id, time_ms, day, q, duration_ms, kind, reps_before, "
+        "ef_before, interval_before, due_before, lapses_before, reps_after, ef_after, "
+        "interval_after, due_after, lapses_after) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def measure_queue(col: Collection, repeat: int = 7) -> dict[str, float]:
+    """Fresh sessions (nothing read yet): the first card, and the first card + the counts,
+    which read the whole day's queue up to the decks' limits."""
+    out = {}
+    first_deck = col.decks(NOW)[0].name
+    for label, deck in (("all decks", None), ("one deck", first_deck)):
+        first, whole = [], []
+        for _ in range(repeat):
+            col.study.invalidate()
+            started = time.perf_counter()
+            col.next_card(deck, now=NOW)
+            first.append(time.perf_counter() - started)
+            col.counts(deck, now=NOW)
+            whole.append(time.perf_counter() - started)
+        out[f"{label}: first card"] = statistics.median(first)
+        out[f"{label}: first card + counts"] = statistics.median(whole)
+    return out
+
+
+def measure_answers(col: Collection, answers: int, seed: int) -> dict[str, object]:
+    rng = random.Random(seed)
+    col.study.invalidate()
+    now = NOW
+    # a session starts as the app starts it: the first card and the counts, which read
+    # today's queue up to the decks' limits (timed above as "first card + counts")
+    card = col.next_card(now=now)
+    col.counts(now=now)
+    times: list[float] = []
+    answer_times: list[float] = []
+    next_times: list[float] = []
+    drills = 0
+    for _ in range(answers):
+        if card is None:
+            break
+        q = _q(rng)
+        drills += q < sm2.DRILL_UNTIL
+        now += timedelta(seconds=5)
+        started = time.perf_counter()
+        col.answer(card.id, q, now=now, duration_ms=5000)
+        answered = time.perf_counter()
+        card = col.next_card(now=now)
+        ended = time.perf_counter()
+        times.append(ended - started)
+        answer_times.append(answered - started)
+        next_times.append(ended - answered)
+    counts_times = []
+    for _ in range(50):  # the app shows the counts after every answer
+        started = time.perf_counter()
+        col.counts(now=now)
+        counts_times.append(time.perf_counter() - started)
+        col.answer(card.id, 4, now=now)
+        card = col.next_card(now=now)
+    undo_times = []
+    for _ in range(min(250, len(times))):
+        started = time.perf_counter()
+        col.undo()
+        col.next_card(now=now)
+        undo_times.append(time.perf_counter() - started)
+    return {
+        "answers": len(times),
+        "drills": drills,
+        "p50": _pct(times, 50),
+        "p99": _pct(times, 99),
+        "max": max(times),
+        "answer": (_pct(answer_times, 50), _pct(answer_times, 99)),
+        "next": (_pct(next_times, 50), _pct(next_times, 99)),
+        # the slowest answers: every ~125th is SQLite's WAL checkpoint (1000 pages)
+        "slowest": sorted(range(len(times)), key=times.__getitem__)[-5:],
+        "counts_p50": statistics.median(counts_times),
+        "undo_p50": statistics.median(undo_times),
+        "undo_p99": _pct(undo_times, 99),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cards", type=int, default=100_000)
+    parser.add_argument("--reviews", type=int, default=1_000_000)
+    parser.add_argument("--decks", type=int, default=4)
+    parser.add_argument("--answers", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--db", type=Path, help="collection file to generate into (and reuse)")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the answers")
+    parser.add_argument(
+        "--check", action="store_true", help="run doctor on the generated file (slow)"
+    )
+    args = parser.parse_args(argv)
+
+    tmp = None
+    if args.db is None:
+        tmp = tempfile.TemporaryDirectory(prefix="bench-study-")
+        args.db = Path(tmp.name) / "bench.sqlite"
+    fresh = not args.db.exists()
+    with Collection.open(args.db, timezone="UTC") as col:
+        if fresh:
+            summary = generate(col, args.cards, args.reviews, args.decks, args.seed)
+            print(
+                f"generated {summary['cards']:,} cards ({summary['new']:,} new), "
+                f"{summary['reviews']:,} reviews in {summary['decks']} decks, "
+                f"{summary['due_today']:,} due today, in {summary['seconds']:.1f} s"
+            )
+        else:
+            print(f"reusing {args.db} ({col.store.review_count():,} reviews)")
+        if args.check:
+            started = time.perf_counter()
+            problems = col.doctor()
+            print(f"doctor: {problems or 'clean'} ({time.perf_counter() - started:.1f} s)")
+
+    # the answers below change the file: measure on a copy so a kept file stays pristine
+    work = args.db.with_name(args.db.stem + "-run.sqlite")
+    _copy(args.db, work)
+    try:
+        with Collection.open(work, timezone="UTC") as col:
+            counts = col.counts(now=NOW)
+            print(f"today's queue: {counts.review:,} reviews, {counts.new:,} new (limits applied)")
+            for label, seconds in measure_queue(col).items():
+                print(f"today's queue, {label}: {_ms(seconds)}  (target ≤ 100 ms)")
+            profiler = cProfile.Profile() if args.profile else None
+            if profiler:
+                profiler.enable()
+            result = measure_answers(col, args.answers, args.seed)
+            if profiler:
+                profiler.disable()
+            print(
+                f"answer + next card over {result['answers']:,} answers: "
+                f"p50 {_ms(result['p50'])} (target ≤ 2 ms), p99 {_ms(result['p99'])} "
+                f"(target ≤ 10 ms), max {_ms(result['max'])}"
+            )
+            print(
+                f"  of which answer p50 {_ms(result['answer'][0])}, p99 {_ms(result['answer'][1])}; "
+                f"next card p50 {_ms(result['next'][0])}, p99 {_ms(result['next'][1])}; "
+                f"{result['drills']} answers below 4 (drills); slowest answers: "
+                f"{sorted(result['slowest'])}"
+            )
+            print(f"counts after an answer: p50 {_ms(result['counts_p50'])}")
+            print(f"undo + next card: p50 {_ms(result['undo_p50'])}, p99 {_ms(result['undo_p99'])}")
+            if profiler:
+                stats = pstats.Stats(profiler, stream=sys.stdout)
+                stats.sort_stats("cumulative").print_stats(25)
+                stats.sort_stats("tottime").print_stats(20)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(work) + suffix).unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.cleanup()
+    return 0
+
+
+def _copy(source: Path, target: Path) -> None:
+    import sqlite3
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    src = sqlite3.connect(str(source))
+    dst = sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

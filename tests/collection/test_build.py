@@ -1,0 +1,297 @@
+"""Building decks into the collection: specs and notes paths, incremental reads, warnings."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from collection_support import NOW, Notes
+
+import flashcards.build
+from flashcards import Collection
+from flashcards.collection import CollectionError
+from flashcards.decks import DeckSpec
+from flashcards.store import Store
+
+FACTS = (
+    "- The **mitochondria** is the powerhouse of the cell.\n- Paris is the capital of **France**.\n"
+)
+PHYSICS = "- Water boils at **100** degrees.\n- Light is ==fast==.\n"
+
+
+@pytest.fixture
+def two_files(notes: Notes) -> Notes:
+    notes.write("biology.md", FACTS)
+    notes.write("physics.md", PHYSICS)
+    return notes
+
+
+@pytest.fixture
+def parses(monkeypatch) -> list[str]:
+    """The files each build parses."""
+    seen: list[str] = []
+    parse = flashcards.build.parse_note
+
+    def spy(raw, path):
+        seen.append(Path(path).name)
+        return parse(raw, path)
+
+    monkeypatch.setattr(flashcards.build, "parse_note", spy)
+    return seen
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The notes files each build opens."""
+    seen: list[str] = []
+    read = Path.read_bytes
+
+    def spy(self):
+        if self.suffix == ".md":
+            seen.append(self.name)
+        return read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    return seen
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+# -- what a build reads -----------------------------------------------------------
+
+
+def test_a_deck_spec_builds_its_notes_with_its_settings(col, two_files, tmp_path):
+    spec = tmp_path / "decks" / "science.md"
+    spec.parent.mkdir()
+    spec.write_text(
+        "---\nname: Science\nnotes: [../notes/biology.md]\ndeletions: {highlight: false}\n"
+        "new_per_day: 7\ngrades: 6\n---\nCells and such.\n"
+    )
+    report = col.build(spec)
+    assert (report.deck, report.files, report.read, report.new) == ("Science", 1, 1, 2)
+    info = col.deck_info("Science")
+    assert info["spec_path"] == str(spec.resolve())
+    assert info["notes"] == [str((two_files.root / "biology.md").resolve())]
+    assert info["description"] == "Cells and such."
+    assert info["settings"]["new_per_day"] == 7 and info["settings"]["grades"] == 6
+    assert col.card(col.cards()[0].id).grades == 6
+
+
+def test_a_notes_file_builds_a_deck_named_after_it(col, two_files):
+    report = col.build(two_files.root / "biology.md")
+    assert report.deck == "biology"
+    assert [c.answers for c in col.cards("biology")] == [["mitochondria"], ["France"]]
+
+
+def test_a_notes_folder_builds_a_deck_named_after_it(col, two_files):
+    report = col.build(two_files.root)
+    assert (report.deck, report.files, report.cards) == ("notes", 2, 4)
+    assert report.lines == 4
+
+
+def test_a_missing_path_is_an_error_that_says_what_to_do(col, tmp_path):
+    with pytest.raises(CollectionError, match="no such file or folder; pass a deck spec"):
+        col.build(tmp_path / "nowhere")
+    assert col.decks() == []
+
+
+def test_two_decks_of_the_same_notes_are_separate(col, two_files):
+    col.build(two_files.root)
+    col.build(DeckSpec(name="again", notes=[two_files.root]))
+    assert len(col.cards("notes")) == len(col.cards("again")) == 4
+    assert not {c.id for c in col.cards("notes")} & {c.id for c in col.cards("again")}
+
+
+def test_the_deck_order_is_the_outline_order(col, two_files):
+    col.build(two_files.root)
+    assert [c.answers[0] for c in col.cards()] == ["mitochondria", "France", "100", "fast"]
+
+
+# -- incremental builds -----------------------------------------------------------
+
+
+def test_an_unchanged_file_is_not_even_opened(col, two_files, parses, reads):
+    col.build(two_files.root)
+    assert sorted(parses) == sorted(reads) == ["biology.md", "physics.md"]
+    parses.clear()
+    reads.clear()
+    report = col.build(two_files.root)
+    assert report.read == 0 and report.unchanged == report.cards == 4
+    assert parses == reads == []
+
+
+def test_only_the_changed_file_is_parsed(col, two_files, parses):
+    col.build(two_files.root)
+    parses.clear()
+    two_files.write("physics.md", PHYSICS + "- Sound is **slower**.\n")
+    report = col.build(two_files.root)
+    assert parses == ["physics.md"]
+    assert (report.read, report.new, report.unchanged) == (1, 1, 4)
+
+
+def test_a_touched_file_with_the_same_content_is_hashed_not_parsed(col, two_files, parses, reads):
+    col.build(two_files.root)
+    parses.clear()
+    reads.clear()
+    two_files.touch(two_files.root / "biology.md")
+    report = col.build(two_files.root)
+    assert reads == ["biology.md"] and parses == []
+    assert report.read == 0 and report.unchanged == 4
+    # its new mtime is remembered: the next build does not open it again
+    reads.clear()
+    col.build(two_files.root)
+    assert reads == []
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(col, notes, tmp_path):
+    """A file changed within its mtime's granularity (same size) right after a build."""
+    path = notes.root / "quick.md"
+    path.write_text("- A **cat** sat.\n")  # mtime: now
+    col.build(notes.root)
+    stat = path.stat()
+    path.write_text("- A **dog** sat.\n")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    report = col.build(notes.root)
+    assert (report.new, report.retired) == (1, 1)
+    assert [c.answers for c in col.cards(include_retired=False)] == [["dog"]]
+
+
+def test_a_recent_file_is_rechecked_until_its_mtime_is_old_enough(col, notes, reads):
+    path = notes.root / "fresh.md"
+    path.write_text("- A **cat** sat.\n")
+    col.build(notes.root)
+    reads.clear()
+    col.build(notes.root)
+    assert reads == ["fresh.md"]  # hashed again: written less than 2 s before the build
+    old = time.time_ns() - 10 * 10**9
+    os.utime(path, ns=(old, old))
+    col.build(notes.root)
+    reads.clear()
+    col.build(notes.root)
+    assert reads == []
+
+
+def test_changing_the_deletion_markers_rereads_every_file(col, two_files, tmp_path, parses):
+    spec = tmp_path / "science.md"
+    spec.write_text("---\nname: Science\nnotes: [notes]\n---\n")
+    col.build(spec)
+    assert len(col.cards("Science")) == 4
+    spec.write_text("---\nname: Science\nnotes: [notes]\ndeletions: {highlight: false}\n---\n")
+    parses.clear()
+    report = col.build(spec)
+    assert sorted(parses) == ["biology.md", "physics.md"]
+    assert (report.retired, report.unchanged) == (1, 3)
+    # other settings do not change the cards: no re-read
+    spec.write_text(
+        "---\nname: Science\nnotes: [notes]\ndeletions: {highlight: false}\nnew_per_day: 3\n---\n"
+    )
+    parses.clear()
+    report = col.build(spec)
+    assert parses == [] and report.unchanged == 3
+    assert col.deck_info("Science")["settings"]["new_per_day"] == 3
+
+
+def test_the_sources_table_follows_the_files(col, two_files, db_path):
+    col.build(two_files.root)
+    two_files.remove("physics.md")
+    col.build(two_files.root)
+    rows = _rows(db_path, "SELECT path, size FROM sources")
+    assert rows == [(str(two_files.root / "biology.md"), len(FACTS))]
+
+
+# -- files that cannot be read ----------------------------------------------------
+
+
+def test_a_broken_file_is_a_warning_and_its_cards_are_kept(col, two_files):
+    col.build(two_files.root)
+    two_files.write("physics.md", "---\ntitle: [unclosed\n---\n- New **stuff**.\n")
+    report = col.build(two_files.root)
+    (warning,) = report.warnings
+    assert warning.startswith(str(two_files.root / "physics.md") + ":")
+    assert "broken YAML front matter" in warning and "its cards are kept as they were" in warning
+    assert report.cards == 4 and report.retired == 0
+    # fixed: the file is read again
+    two_files.write("physics.md", PHYSICS + "- New **stuff**.\n")
+    report = col.build(two_files.root)
+    assert report.warnings == [] and report.read == 1
+    assert (report.new, report.unchanged) == (1, 4)
+
+
+def test_a_new_broken_file_is_a_warning_and_adds_nothing(col, two_files):
+    two_files.write("binary.md", "- \x00\x01 not text")
+    report = col.build(two_files.root)
+    assert len(report.warnings) == 1 and "binary.md" in report.warnings[0]
+    assert report.cards == 4
+
+
+def test_a_missing_notes_path_warns_and_retires_until_it_is_back(col, two_files, tmp_path):
+    spec = tmp_path / "science.md"
+    spec.write_text("---\nname: Science\nnotes: [notes/physics.md]\n---\n")
+    col.build(spec)
+    moved = two_files.rename("physics.md", "elsewhere.txt")
+    report = col.build(spec)
+    (warning,) = report.warnings
+    assert warning == (
+        f"{spec}: notes path {tmp_path / 'notes/physics.md'} does not exist; fix the deck's "
+        "'notes:' list (its cards are retired until it is back)"
+    )
+    assert report.retired == 2 and report.cards == 0
+    moved.rename(two_files.root / "physics.md")
+    report = col.build(spec)
+    assert report.restored == 2 and report.warnings == []
+
+
+# -- one transaction ---------------------------------------------------------------
+
+
+def test_a_build_that_fails_part_way_changes_nothing(col, two_files, db_path, monkeypatch):
+    col.build(two_files.root)
+    col.answer(col.cards()[0].id, 4, now=NOW)
+    tables = ("cards", "card_state", "reviews", "sources", "decks")
+    before = {t: _rows(db_path, f"SELECT * FROM {t}") for t in tables}
+    two_files.write("biology.md", FACTS.replace("powerhouse", "power plant"))
+    two_files.remove("physics.md")
+    two_files.write("chemistry.md", "- **Salt** is NaCl.\n")
+
+    def fail(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Store, "insert_cards", fail)  # after retiring and editing
+    with pytest.raises(OSError, match="disk full"):
+        col.build(two_files.root)
+    assert {t: _rows(db_path, f"SELECT * FROM {t}") for t in tables} == before
+    monkeypatch.undo()
+    report = col.build(two_files.root)
+    assert (report.edited, report.retired, report.new) == (1, 2, 1)
+
+
+def test_progress_is_reported_up_to_the_last_file(col, notes):
+    for i in range(40):
+        notes.write(f"n{i:02d}.md", f"- Fact **{i}**.\n")
+    calls: list[tuple[int, int]] = []
+    col.build(notes.root, progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (0, 40) and calls[-1] == (40, 40)
+    assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:], strict=False))
+
+
+def test_the_report_counts_lines_and_time(col, two_files):
+    report = col.build(two_files.root)
+    assert report.lines == 4 and report.seconds > 0
+    data = report.to_json()
+    assert data["deck"] == "notes" and data["warnings"] == []
+
+
+def test_a_build_in_a_collection_opened_twice_sees_the_other_builds(db_path, two_files):
+    with Collection.open(db_path) as one, Collection.open(db_path) as two:
+        one.build(two_files.root)
+        report = two.build(two_files.root)
+        assert report.read == 0 and report.unchanged == 4
