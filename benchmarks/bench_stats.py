@@ -1,0 +1,109 @@
+"""Benchmark: every progress figure for 1,000,000 reviews over 100,000 cards.
+
+    python benchmarks/bench_stats.py                 # generate into a temporary folder
+    python benchmarks/bench_stats.py --db big.sqlite # keep (and next time reuse) the file
+
+The collection is written straight through SQL by `synthetic_collection.py`
+(the summary triggers fill `review_days` / `review_slots` as it goes). Then
+`Collection.stats()` runs several times, for all decks and for one deck; the
+script prints wall-clock and CPU time (min and median) and the figures. The
+target is 0.5 s for all figures. On a shared machine, wall time includes
+waiting for a core; CPU time is what the computation itself costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from synthetic_collection import make_collection  # noqa: E402
+
+from flashcards.collection import Collection  # noqa: E402
+
+TARGET_S = 0.5
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+ZONE = "Europe/Berlin"  # two daylight-saving changes inside the year shown
+
+
+def timed(col: Collection, deck: str | None, runs: int) -> tuple[list[float], list[float], dict]:
+    walls, cpus = [], []
+    figures: dict = {}
+    for _ in range(runs):
+        col.study.invalidate()  # every run pays for the day's queue as a fresh session would
+        wall, cpu = time.perf_counter(), time.process_time()
+        figures = col.stats(deck, now=NOW)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return walls, cpus, figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="collection file to keep and reuse")
+    parser.add_argument("--cards", type=int, default=100_000)
+    parser.add_argument("--reviews", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.db or Path(tmp) / "bench.sqlite"
+        if path.exists():
+            print(f"reusing {path}")
+        else:
+            print(f"generating {args.cards:,} cards and {args.reviews:,} reviews into {path} …")
+            started = time.perf_counter()
+            make_collection(path, cards=args.cards, reviews=args.reviews, today=NOW.date())
+            print(f"  generated in {time.perf_counter() - started:.1f} s")
+        with Collection.open(path, timezone=ZONE) as col:
+            reviews = col.store.review_count()
+            cards = int(col.store.execute("SELECT COUNT(*) FROM cards").fetchone()[0])
+            print(f"collection: {cards:,} cards, {reviews:,} reviews, {len(col.decks(NOW))} decks")
+            col.stats(now=NOW)  # warm the page cache: the figures are about SQL, not the disk
+            deck = col.store.deck_rows()[0]["name"]
+            results = {}
+            for label, name in (("all decks", None), (f"one deck ({deck})", deck)):
+                walls, cpus, figures = timed(col, name, args.runs)
+                results[label] = figures
+                verdict = "ok" if min(walls) <= TARGET_S else "OVER"
+                print(
+                    f"stats, {label}: wall min {min(walls):.3f} s, median "
+                    f"{statistics.median(walls):.3f} s; CPU min {min(cpus):.3f} s, median "
+                    f"{statistics.median(cpus):.3f} s  [{verdict}, target {TARGET_S} s]"
+                )
+    figures = results["all decks"]
+    print_figures(figures)
+
+
+def print_figures(f: dict) -> None:
+    history, streak, today = f["history"], f["streak"], f["today"]
+    print(f"\nfigures, all decks, study day {f['day']} ({f['timezone']}):")
+    print(f"  cards: {f['cards']}")
+    print(f"  today: {today}")
+    print(f"  streak: {streak}")
+    print(
+        f"  last 365 days: {sum(history['answers']):,} answers on "
+        f"{sum(1 for n in history['answers'] if n)} days, "
+        f"{sum(history['time_ms']) / 3_600_000:.1f} h"
+    )
+    for period, groups in f["retention"].items():
+        cells = ", ".join(
+            f"{g} {c['rate']:.1%} of {c['reviews']:,}" if c["rate"] is not None else f"{g} —"
+            for g, c in groups.items()
+        )
+        print(f"  retention {period} days: {cells}")
+    print(f"  forecast (30 days from today): {f['forecast']['due']}")
+    print(f"  buttons [again, hard, good, easy]: {f['buttons']}")
+    print(f"  intervals: {[(b['from'], b['to'], b['cards']) for b in f['intervals']]}")
+    print(f"  ease: {[(b['from'], b['cards']) for b in f['ease']]}")
+    print(f"  answers by hour: {[h['answers'] for h in f['hours']]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,409 @@
+"""Progress stats: the review log's aggregates composed into one JSON-ready dict.
+
+`compute` is what `Collection.stats()`, `flashcards stats` and the app's stats
+screen show. All counting happens in SQL (`flashcards.store.stats`); this
+module only shapes the grouped rows: study days into a year of history,
+answers into retention and button shares, cards into histograms. The small
+chart helpers at the end (calendar grid, bars) are plain text layout shared
+by the terminal report and the app; styling is left to each of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from flashcards import sm2
+from flashcards.store import Store
+from flashcards.store import stats as queries
+from flashcards.study import Study
+
+MATURE_DAYS = queries.MATURE_DAYS  # Anki's line between young and mature cards: 21 days
+HISTORY_DAYS = 365
+FORECAST_DAYS = 30
+RETENTION_PERIODS = (7, 30, 365)
+# interval histogram buckets in days, (from, to) inclusive; None = no upper end
+INTERVAL_BUCKETS: tuple[tuple[int, int | None], ...] = (
+    (1, 1),
+    (2, 3),
+    (4, 7),
+    (8, 14),
+    (15, 20),
+    (21, 30),
+    (31, 60),
+    (61, 90),
+    (91, 180),
+    (181, 365),
+    (366, None),
+)
+EASE_STEP = 100  # EF histogram bucket width, thousandths (0.1)
+BUTTONS = ("again", "hard", "good", "easy")
+_DAY_MS = 86_400_000
+
+
+def compute(
+    store: Store,
+    deck_id: int | None,
+    today: date,
+    tz: tzinfo | None,
+    rollover_hour: int,
+    now: datetime | None = None,
+    study: Study | None = None,
+) -> dict[str, object]:
+    """Every progress figure for one deck (or all decks when deck_id is None).
+
+    `today` is the study day of `now` (days roll over at `rollover_hour` in
+    `tz`; tz None is the computer's time zone). Figures about the past count
+    answers up to and including `today`; card figures describe the cards as
+    they are now. `study` is the collection's study engine, so that "left
+    today" matches the study session exactly (a fresh one is made if None).
+
+    The result, as printed by `flashcards stats --json`:
+
+    - `deck`: the deck name, or null for all decks.
+    - `day`: today's study day, `YYYY-MM-DD`. `rollover_hour`: the local hour
+      a study day starts. `timezone`: the zone name, or null for the
+      computer's own.
+    - `cards`: card counts. `total` active (not retired) cards, split into
+      exactly one of `new` (never answered), `learning` (answered below 4
+      today and waiting for a same-day drill), `young` (interval < 21 days),
+      `mature` (interval >= 21 days), `suspended`, `buried` (hidden until a
+      later day); plus `retired` (gone from the notes, history kept) and
+      `leeches` (active cards with 8 or more lapses, overlapping the others).
+    - `today`: `cards` (different cards answered), `answers` (all answers,
+      drills included), `reviews` (scheduled answers, the day's first per
+      card), `new` (of which first answers of new cards), `drills` (same-day
+      repeats), `time_ms` (answer time, milliseconds), and `left`: `new`,
+      `review`, `drill` cards still to study today within the deck limits.
+    - `streak`: `current` (consecutive study days with answers, ending today,
+      or yesterday when today has none yet), `longest` (ever), `days_studied`
+      (days with answers, ever), `answers` (every answer ever).
+    - `history`: the last 365 study days, oldest first: `start` and `end`
+      (= `day`) dates, `answers` (answers per day, drills included) and
+      `time_ms` (answer time per day, milliseconds) — lists of 365 integers.
+    - `retention`: true retention over the last `"7"`, `"30"` and `"365"`
+      study days (today included). Each holds `young`, `mature` and `all`,
+      each `{reviews, passed, rate}`: scheduled answers of cards that had been
+      scheduled before (a new card's first answer is not a recall test and
+      does not count; nor do same-day drills), how many were answered 3 or
+      more, and `passed / reviews` (null when there were none). Young and
+      mature go by the interval before the answer (< 21 / >= 21 days). SM-2
+      has no relearning steps, so the day-after review of a lapsed card counts
+      (as young), like any other scheduled review.
+    - `forecast`: `start` (= `day`) and `due`: cards due on each of the next
+      30 days, today first; overdue cards count today, a buried card counts on
+      the day it comes back; suspended cards and new cards are not counted,
+      and deck limits are not applied.
+    - `buttons`: answers of the last 365 study days by Anki button (SM-2
+      quality 0–2 = again, 3 = hard, 4 = good, 5 = easy), as
+      `[again, hard, good, easy]` for `new`, `young`, `mature` (scheduled
+      answers, by the card's state before) and `drill` (same-day repeats).
+    - `intervals`: scheduled active cards by interval: a list of
+      `{from, to, cards}` buckets in days (`to` inclusive, null = no limit).
+    - `ease`: scheduled active cards by easiness factor: a list of
+      `{from, to, cards}` buckets 0.1 wide (`from` inclusive, `to`
+      exclusive), from the lowest to the highest EF present.
+    - `hours`: answers of the last 365 study days by local hour of day
+      (wall-clock time in the collection's time zone, daylight saving
+      included): 24 objects `{hour, answers, passed}`, passed = q >= 3.
+    """
+    moment = now if now is not None else datetime.now(UTC)
+    iso = today.isoformat()
+    start = today - timedelta(days=HISTORY_DAYS - 1)
+    deck_row = store.deck_by_id(deck_id) if deck_id is not None else None
+
+    answers = _fold_answers(queries.review_groups(store, deck_id, start.isoformat(), iso), start)
+    schedule = queries.schedule_groups(store, deck_id)
+    left = _left_today(store, deck_id, tz, rollover_hour, moment, study)
+    figures: dict[str, object] = {
+        "deck": deck_row["name"] if deck_row is not None else None,
+        "day": iso,
+        "rollover_hour": rollover_hour,
+        "timezone": _zone_name(tz),
+        "cards": queries.card_counts(store, deck_id, iso, MATURE_DAYS, sm2.LEECH_LAPSES),
+        "today": {
+            "cards": queries.cards_studied(store, deck_id, iso),
+            **answers["today"],
+            "left": left,
+        },
+        "streak": _streak(queries.study_runs(store, deck_id, iso), today),
+        "history": {
+            "start": start.isoformat(),
+            "end": iso,
+            "answers": answers["answers"],
+            "time_ms": answers["time_ms"],
+        },
+        "retention": answers["retention"],
+        "forecast": {"start": iso, "due": _forecast(store, deck_id, today)},
+        "buttons": answers["buttons"],
+        "intervals": _interval_buckets(schedule),
+        "ease": _ease_buckets(schedule),
+        "hours": _hours(store, deck_id, start, today, tz),
+    }
+    return figures
+
+
+def _fold_answers(groups: list[tuple], start: date) -> dict:
+    """The year's answer groups (see `queries.review_groups`) folded into the
+    history, button counts, true retention and today's answers."""
+    answers = [0] * HISTORY_DAYS
+    time_ms = [0] * HISTORY_DAYS
+    buttons = {kind: [0, 0, 0, 0] for kind in ("new", "young", "mature", "drill")}
+    retention = {
+        str(p): {c: {"reviews": 0, "passed": 0} for c in ("young", "mature", "all")}
+        for p in RETENTION_PERIODS
+    }
+    today = {"answers": 0, "reviews": 0, "new": 0, "drills": 0, "time_ms": 0}
+    index: dict[str, int] = {}
+    for day, kind, q, new, mature, n, ms in groups:
+        if day not in index:
+            index[day] = (date.fromisoformat(day) - start).days
+        i = index[day]
+        age = HISTORY_DAYS - 1 - i  # 0 = today
+        answers[i] += n
+        time_ms[i] += ms
+        scheduled = kind == "review"
+        cls = "new" if new else "mature" if mature else "young"
+        buttons[cls if scheduled else "drill"][sm2.rating(q) - 1] += n
+        if scheduled and cls != "new":  # true retention: recall tests of seen cards only
+            for period in RETENTION_PERIODS:
+                if age < period:
+                    for group in (cls, "all"):
+                        cell = retention[str(period)][group]
+                        cell["reviews"] += n
+                        cell["passed"] += n if q >= sm2.PASS else 0
+        if age == 0:
+            today["answers"] += n
+            today["time_ms"] += ms
+            if scheduled:
+                today["reviews"] += n
+                today["new"] += n if cls == "new" else 0
+            else:
+                today["drills"] += n
+    for groups_of_period in retention.values():
+        for cell in groups_of_period.values():
+            cell["rate"] = cell["passed"] / cell["reviews"] if cell["reviews"] else None
+    return {
+        "answers": answers,
+        "time_ms": time_ms,
+        "buttons": buttons,
+        "retention": retention,
+        "today": today,
+    }
+
+
+def _zone_name(tz: tzinfo | None) -> str | None:
+    if tz is None:
+        return None
+    return getattr(tz, "key", None) or str(tz)
+
+
+def _left_today(
+    store: Store,
+    deck_id: int | None,
+    tz: tzinfo | None,
+    rollover_hour: int,
+    moment: datetime,
+    study: Study | None,
+) -> dict[str, int]:
+    if study is None:
+        study = Study(store, tz, rollover_hour)
+    deck_ids = (deck_id,) if deck_id is not None else tuple(int(r["id"]) for r in store.deck_rows())
+    if not deck_ids:
+        return {"new": 0, "review": 0, "drill": 0}
+    counts = study.counts(deck_ids, moment)
+    return {"new": counts.new, "review": counts.review, "drill": counts.drill}
+
+
+def _streak(runs: list[tuple[str, str, int, int]], today: date) -> dict[str, int]:
+    current = 0
+    if runs:
+        last = date.fromisoformat(runs[-1][1])
+        # today is not over: a streak that reached yesterday still stands
+        if last >= today - timedelta(days=1):
+            current = runs[-1][2]
+    return {
+        "current": current,
+        "longest": max((r[2] for r in runs), default=0),
+        "days_studied": sum(r[2] for r in runs),
+        "answers": sum(r[3] for r in runs),
+    }
+
+
+def _forecast(store: Store, deck_id: int | None, today: date) -> list[int]:
+    due = [0] * FORECAST_DAYS
+    until = today + timedelta(days=FORECAST_DAYS)
+    for day, n in queries.due_groups(store, deck_id, today.isoformat(), until.isoformat()):
+        due[(date.fromisoformat(day) - today).days] += n
+    return due
+
+
+def _interval_buckets(groups: list[tuple[int, int, int]]) -> list[dict[str, int | None]]:
+    out: list[dict[str, int | None]] = [
+        {"from": lo, "to": hi, "cards": 0} for lo, hi in INTERVAL_BUCKETS
+    ]
+    for interval, _ef, n in groups:
+        for bucket in out:
+            if bucket["to"] is None or interval <= bucket["to"]:  # type: ignore[operator]
+                bucket["cards"] += n  # type: ignore[operator]
+                break
+    return out
+
+
+def _ease_buckets(groups: list[tuple[int, int, int]]) -> list[dict[str, float | int]]:
+    if not groups:
+        return []
+    counts: dict[int, int] = {}
+    for _interval, ef, n in groups:
+        low = ef // EASE_STEP * EASE_STEP
+        counts[low] = counts.get(low, 0) + n
+    return [
+        {"from": low / 1000, "to": (low + EASE_STEP) / 1000, "cards": counts.get(low, 0)}
+        for low in range(min(counts), max(counts) + 1, EASE_STEP)
+    ]
+
+
+def _hours(
+    store: Store, deck_id: int | None, start: date, today: date, tz: tzinfo | None
+) -> list[dict[str, int]]:
+    # every answer of a study day lies within a day either side of its UTC date
+    first_ms = _utc_ms(start - timedelta(days=1))
+    last_ms = _utc_ms(today + timedelta(days=2))
+    offsets = utc_offsets(tz, first_ms, last_ms)
+    hours = [{"hour": h, "answers": 0, "passed": 0} for h in range(24)]
+    for hour, n, passed in queries.hour_groups(
+        store, deck_id, start.isoformat(), today.isoformat(), offsets
+    ):
+        hours[int(hour)]["answers"] = n
+        hours[int(hour)]["passed"] = int(passed or 0)
+    return hours
+
+
+def _utc_ms(day: date) -> int:
+    return int(datetime.combine(day, time(), UTC).timestamp() * 1000)
+
+
+def utc_offsets(tz: tzinfo | None, first_ms: int, last_ms: int) -> list[tuple[int | None, int]]:
+    """The UTC offset of `tz` between two instants, as (until_ms, offset_ms) pieces.
+
+    Pieces are in time order; each offset holds until the next piece's start,
+    and the last piece has until_ms None. Offsets are sampled daily and every
+    change is narrowed to the millisecond by bisection: a year has at most two
+    daylight-saving changes, so this is a few hundred look-ups. tz None is the
+    computer's own zone, as in `study_day`.
+    """
+
+    def offset(ms: int) -> int:
+        local = datetime.fromtimestamp(ms / 1000, UTC).astimezone(tz)
+        return int(local.utcoffset().total_seconds() * 1000)  # type: ignore[union-attr]
+
+    pieces: list[tuple[int | None, int]] = []
+    at, current = first_ms, offset(first_ms)
+    while at < last_ms:
+        step = min(at + _DAY_MS, last_ms)
+        new = offset(step)
+        if new != current:
+            lo, hi = at, step  # offset(lo) == current, offset(hi) == new
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if offset(mid) == current:
+                    lo = mid
+                else:
+                    hi = mid
+            pieces.append((hi, current))
+            current = new
+        at = step
+    pieces.append((None, current))
+    return pieces
+
+
+# -- chart layout shared by the terminal report and the app ---------------------------
+
+EIGHTHS_UP = " ▁▂▃▄▅▆▇█"
+EIGHTHS_RIGHT = " ▏▎▍▌▋▊▉█"
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass
+class Calendar:
+    """A contribution-graph layout: one column per week (Monday first), one row per weekday.
+
+    `cells[weekday][week]` is a level 0–4 (0 = no answers, 4 = the busiest
+    days) or None outside the history. `months` has one character per week,
+    with a month's name starting at the week its first day falls in.
+    """
+
+    cells: list[list[int | None]]
+    months: str
+    maximum: int
+
+
+def calendar(history: dict[str, object]) -> Calendar:
+    """Lay out `history` (as in `compute`'s result) as a calendar heatmap."""
+    start = date.fromisoformat(str(history["start"]))
+    end = date.fromisoformat(str(history["end"]))
+    answers: list[int] = list(history["answers"])  # type: ignore[call-overload]
+    first_monday = start - timedelta(days=start.weekday())
+    weeks = (end - first_monday).days // 7 + 1
+    cells: list[list[int | None]] = [[None] * weeks for _ in range(7)]
+    maximum = max(answers, default=0)
+    for i, n in enumerate(answers):
+        day = start + timedelta(days=i)
+        week = (day - first_monday).days // 7
+        cells[day.weekday()][week] = level(n, maximum)
+    months = [" "] * weeks
+    for week in range(weeks):
+        sunday = first_monday + timedelta(weeks=week, days=6)
+        # a month's name starts at the week holding its 1st, with a blank column before it
+        if sunday.day <= 7 and week + 3 <= weeks and (week == 0 or months[week - 1] == " "):
+            months[week : week + 3] = MONTHS[sunday.month - 1]
+    if weeks >= 4 and months[:4] == [" "] * 4:
+        months[:3] = MONTHS[start.month - 1]  # name the partial month the graph starts in
+    return Calendar(cells, "".join(months), maximum)
+
+
+def level(n: int, maximum: int) -> int:
+    """0 for no answers, else 1–4 by quarters of the busiest day."""
+    if n <= 0 or maximum <= 0:
+        return 0
+    return min(4, max(1, -(-4 * n // maximum)))
+
+
+def vertical_bars(values: list[int], height: int) -> list[str]:
+    """Rows (top first) of a bar chart with one character per value, in eighths.
+
+    A non-zero value always shows at least its lowest eighth.
+    """
+    top = max(values, default=0)
+    units = [0 if v <= 0 or top <= 0 else max(1, round(v * height * 8 / top)) for v in values]
+    rows = []
+    for row in range(height - 1, -1, -1):
+        base = row * 8
+        rows.append("".join(EIGHTHS_UP[min(8, max(0, u - base))] for u in units))
+    return rows
+
+
+def horizontal_bar(value: float, maximum: float, width: int) -> str:
+    """A bar `width` characters long at most, in eighths of a character."""
+    if maximum <= 0 or value <= 0:
+        return ""
+    eighths = max(1, round(value * width * 8 / maximum))
+    full, part = divmod(min(eighths, width * 8), 8)
+    return "█" * full + (EIGHTHS_RIGHT[part] if part else "")
+
+
+def duration(ms: int) -> str:
+    """A short human duration: '45s', '4m 10s', '1h 05m'."""
+    seconds = round(ms / 1000)
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
