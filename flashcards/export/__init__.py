@@ -1,0 +1,365 @@
+"""Exporting decks: the format registry, the data every format reads, atomic writes.
+
+```python
+from flashcards import Collection
+from flashcards.export import export
+with Collection.open(path) as col:
+    result = export(col, ["My deck"], "apkg", "my-deck.apkg")
+```
+One module per format (`apkg`, `tsv`, `md`, `jsonfmt`, `reviews_csv`), each with
+`write(job, path) -> int`; `render` turns card text into Anki's HTML for the
+two Anki formats. Their SQL is in `flashcards/store/export.py`. A file is
+written next to its target under a temporary name and renamed over it, so a
+reader never sees half an export and a failed export leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
+
+from flashcards.store import export as queries
+
+if TYPE_CHECKING:
+    from flashcards.collection import Collection
+
+Progress = Callable[[int, int], None]
+
+
+class ExportError(Exception):
+    """An export a user asked for that cannot be made; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str
+    module: str
+    summary: str
+    one_deck: bool = False  # the format holds exactly one deck
+    cards: bool = True  # the writer reads ExportCards (else it queries what it needs)
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("apkg", ".apkg", "flashcards.export.apkg", "Anki package (genanki)"),
+        Format("tsv", ".tsv", "flashcards.export.tsv", "Anki text import (tab-separated)"),
+        Format(
+            "md", ".md", "flashcards.export.md", "outline Markdown that builds the same cards", True
+        ),
+        Format(
+            "json",
+            ".json",
+            "flashcards.export.jsonfmt",
+            "every card with its state and reviews",
+            cards=False,
+        ),
+        Format(
+            "reviews-csv",
+            ".csv",
+            "flashcards.export.reviews_csv",
+            "review log for the FSRS optimizer",
+            cards=False,
+        ),
+    )
+}
+
+
+def format_names() -> str:
+    return ", ".join(FORMATS)
+
+
+def guess_format(path: str | Path) -> str | None:
+    """The format a file name asks for (`.apkg`, `.tsv`, `.md`, `.json`, `.csv`), if any."""
+    suffix = Path(path).suffix.lower()
+    for fmt in FORMATS.values():
+        if fmt.suffix == suffix:
+            return fmt.name
+    return None
+
+
+@dataclass(slots=True)
+class ExportCard:
+    """One card as the exporters see it: content, flags and SM-2 state.
+
+    Fields are in the order of the query's columns (`CARD_EXPORT_COLUMNS`): a
+    50,000-card export builds 50,000 of these, positionally.
+    """
+
+    id: int
+    guid: str
+    deck: str
+    content_hash: str
+    base_hash: str
+    block_hash: str
+    kind: str
+    deletion: str
+    source: str
+    line: int
+    position: int
+    text: str
+    front: str
+    back: str
+    cloze: str
+    hint: str | None
+    status: str  # active, retired, suspended, buried
+    buried_until: str | None
+    created_at: str
+    updated_at: str
+    repetitions: int
+    ef: int  # thousandths
+    interval: int
+    due: str | None
+    lapses: int
+    last_day: str | None
+    context: list[str]
+    answers: list[str]
+    tags: list[str]
+
+    @classmethod
+    def from_row(cls, row: tuple) -> ExportCard:
+        return cls(*row[:-1], *json.loads(row[-1]))
+
+
+@dataclass
+class ExportDeck:
+    id: int
+    name: str
+    description: str
+    settings: dict[str, object]
+    spec_path: str | None
+    notes: list[str]
+    built_at: str | None
+    cards: list[ExportCard] = field(default_factory=list)
+    _shown: dict[str, str] = field(default_factory=dict, repr=False)  # short_source's cache
+
+    def short_source(self, source: str) -> str:
+        """A card's file as a reader of the export should see it: relative to the deck's
+        notes folder (or the file's own name), not the exporting machine's home folder."""
+        shown = self._shown.get(source)
+        if shown is None:
+            path = PurePath(source)
+            shown = path.name
+            for root in self.notes:
+                base = PurePath(root)
+                if path != base and path.is_relative_to(base):
+                    shown = str(path.relative_to(base.parent))
+                    break
+            self._shown[source] = shown
+        return shown
+
+
+@dataclass
+class ExportJob:
+    """What a format writer gets: the decks (with their cards when its Format reads
+    cards), the clock, the reviews, and where to report progress."""
+
+    collection: Collection
+    decks: list[ExportDeck]
+    now: datetime
+    progress: Progress | None = None
+    include_retired: bool = False
+
+    @property
+    def deck_ids(self) -> list[int]:
+        return [d.id for d in self.decks]
+
+    @property
+    def cards(self) -> Iterator[ExportCard]:
+        for deck in self.decks:
+            yield from deck.cards
+
+    @property
+    def card_count(self) -> int:
+        return sum(len(d.cards) for d in self.decks)
+
+    def reviews(self) -> Iterator[tuple]:
+        """Every review of the decks' cards, by card then time (`REVIEW_COLUMNS`)."""
+        return queries.review_rows(self.collection.store, self.deck_ids)
+
+    def review_count(self) -> int:
+        return queries.review_count(self.collection.store, self.deck_ids)
+
+    def tick(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+
+@dataclass
+class ExportResult:
+    format: str
+    path: Path
+    decks: list[str]
+    cards: int
+    items: int  # what the format counts: notes, rows, cards or reviews
+    seconds: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format": self.format,
+            "path": str(self.path),
+            "decks": self.decks,
+            "cards": self.cards,
+            "items": self.items,
+            "seconds": self.seconds,
+        }
+
+
+def iso_utc(moment: datetime) -> str:
+    """`2026-01-15T12:00:00Z`: exports stamp UTC to the second."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_target(path: str | Path, force: bool = False) -> Path:
+    """The output path, or ExportError saying why it cannot be written."""
+    target = Path(path)
+    if target.is_dir():
+        raise ExportError(f"{target}: is a folder; pass a file name, e.g. {target / 'deck.apkg'}")
+    parent = target.parent
+    if not parent.is_dir():
+        raise ExportError(
+            f"{target}: folder {parent} does not exist; create it first or choose another path"
+        )
+    if target.exists() and not force:
+        raise ExportError(f"{target}: already exists; pass --force to overwrite it")
+    return target
+
+
+@contextmanager
+def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
+    """A temporary file next to `path`, renamed over it when the block succeeds.
+
+    The temporary file lives in the target's folder so the final `os.replace`
+    is a rename on one file system (atomic); on any error it is removed and
+    `path` is left as it was.
+    """
+    target = check_target(path, force)
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+        )
+    except OSError as exc:
+        raise ExportError(
+            f"{target}: cannot write in {target.parent} ({exc.strerror}); choose another folder"
+        ) from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        if target.exists() and not force:  # appeared while we were writing
+            raise ExportError(f"{target}: already exists; pass --force to overwrite it")
+        with suppress(OSError):
+            # mkstemp makes the file private; an export gets the usual permissions
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def load_decks(
+    col: Collection, names: Sequence[str] = (), include_retired: bool = False, cards: bool = True
+) -> list[ExportDeck]:
+    """The named decks (every deck when none is named), with their cards in outline
+    order unless `cards` is False."""
+    from flashcards.collection import CollectionError
+
+    store = col.store
+    if names:
+        ids = []
+        for name in dict.fromkeys(names):
+            try:
+                ids.append(col.deck_id(name))
+            except CollectionError as err:
+                raise ExportError(str(err)) from None
+    else:
+        ids = [int(r["id"]) for r in store.deck_rows()]
+    if not ids:
+        raise ExportError("the collection has no decks yet; run `flashcards build` first")
+    decks = {
+        row["name"]: ExportDeck(
+            id=row["id"],
+            name=row["name"],
+            description=row["description"] or "",
+            settings=json.loads(row["settings"] or "{}"),
+            spec_path=row["spec_path"],
+            notes=json.loads(row["notes"] or "[]"),
+            built_at=row["built_at"],
+        )
+        for row in queries.deck_rows(store, ids)
+    }
+    ordered = list(decks.values())
+    if names:
+        by_id = {d.id: d for d in ordered}
+        ordered = [by_id[i] for i in ids]
+    if not cards:
+        return ordered
+    make = ExportCard.from_row
+    for row in queries.card_rows(store, ids, include_retired):
+        decks[row[2]].cards.append(make(row))
+    for deck in ordered:
+        # a deck's files in the order a build reads them (sorted paths), then outline order
+        files = {s: i for i, s in enumerate(sorted({c.source for c in deck.cards}, key=PurePath))}
+        deck.cards.sort(key=lambda c: (files[c.source], c.position))
+    return ordered
+
+
+def export(
+    col: Collection,
+    decks: Sequence[str],
+    fmt: str,
+    path: str | Path,
+    *,
+    force: bool = False,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Export the named decks (all when none is named) to `path` in format `fmt`."""
+    started = time.perf_counter()
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        raise ExportError(f"unknown export format {fmt!r}; use one of {format_names()}")
+    target = check_target(path, force).resolve()
+    if target.parent == col.path.resolve().parent and target.name.startswith(col.path.name):
+        raise ExportError(f"{path}: is the collection's own file; choose another path")
+    include_retired = fmt in ("json", "reviews-csv")  # the history of retired cards is data too
+    loaded = load_decks(col, decks, include_retired, cards=spec.cards)
+    if spec.one_deck and len(loaded) > 1:
+        raise ExportError(
+            f"the {fmt} format holds one deck; name one of: {', '.join(d.name for d in loaded)}"
+        )
+    job = ExportJob(
+        collection=col,
+        decks=loaded,
+        now=now or datetime.now(UTC),
+        progress=progress,
+        include_retired=include_retired,
+    )
+    writer = importlib.import_module(spec.module)
+    with atomic_path(path, force) as tmp:
+        items = writer.write(job, tmp)
+    return ExportResult(
+        format=fmt,
+        path=Path(path),
+        decks=[d.name for d in loaded],
+        cards=job.card_count
+        if spec.cards
+        else queries.card_count(col.store, job.deck_ids, include_retired),
+        items=items,
+        seconds=round(time.perf_counter() - started, 3),
+    )

@@ -1,0 +1,180 @@
+"""Export to an Anki package (`.apkg`) with genanki.
+
+- Cloze cards become notes of a "flashcards cloze" note type (fields Text,
+  Context, Back Extra, Source): Text is the block with this card's deletion as
+  `{{c1::answer::hint}}`, so each note makes exactly one Anki card.
+- Question cards (`#card`) become "flashcards basic" notes (Front, Back,
+  Context, Source).
+- One Anki deck per deck. Deck, note type and note ids are derived from names
+  and our stable card guids, so importing a newer export of the same deck
+  updates its notes instead of adding duplicates.
+- A note's modification time is its card's last change, so Anki's "update
+  when newer" takes the changed notes only.
+- Suspended cards arrive suspended; new cards keep the outline order. Review
+  history is not carried over (Anki schedules the cards as new).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import sqlite3
+import tempfile
+import warnings
+import zipfile
+from contextlib import suppress
+from datetime import datetime
+from pathlib import Path
+
+import genanki
+
+from flashcards.export import ExportCard, ExportDeck, ExportJob
+from flashcards.export.render import (
+    anki_tags,
+    basic_back,
+    cloze_html,
+    context_html,
+    source_html,
+    split_back,
+    to_html,
+)
+
+CSS = """\
+.card { font-family: -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 20px;
+        text-align: left; color: #1d1d1f; background: #fff; line-height: 1.45; }
+.nightMode.card, .night_mode .card { color: #e8e8e8; background: #1e1e1e; }
+.context { font-size: 0.7em; color: #777; margin-bottom: 0.8em; }
+.cloze { font-weight: bold; color: #1a5fb4; }
+.nightMode .cloze, .night_mode .cloze { color: #8ab4f8; }
+.extra { margin-top: 0.8em; }
+.source { margin-top: 1.2em; font-size: 0.6em; color: #999; }
+mark { background: #fff3a0; color: inherit; }
+"""
+
+_CONTEXT = '{{#Context}}<div class="context">{{Context}}</div>{{/Context}}'
+_SOURCE = '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
+
+
+def stable_id(name: str) -> int:
+    """An Anki id derived from a name, in genanki's recommended range [2**30, 2**31)."""
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return (1 << 30) + int.from_bytes(digest, "big") % (1 << 30)
+
+
+def deck_id(name: str) -> int:
+    return stable_id(f"flashcards deck {name}")
+
+
+def note_guid(card: ExportCard) -> str:
+    """The Anki note GUID of a card: our stable guid itself (never its text), so notes
+    in Anki and cards in flashcards can be told apart and matched by the same id."""
+    return card.guid
+
+
+CLOZE_MODEL = genanki.Model(
+    stable_id("flashcards cloze v1"),
+    "flashcards cloze",
+    fields=[{"name": "Text"}, {"name": "Context"}, {"name": "Back Extra"}, {"name": "Source"}],
+    templates=[
+        {
+            "name": "Cloze",
+            "qfmt": f"{_CONTEXT}{{{{cloze:Text}}}}",
+            "afmt": (
+                f"{_CONTEXT}{{{{cloze:Text}}}}"
+                '{{#Back Extra}}<hr><div class="extra">{{Back Extra}}</div>{{/Back Extra}}'
+                f"{_SOURCE}"
+            ),
+        }
+    ],
+    css=CSS,
+    model_type=genanki.Model.CLOZE,
+)
+
+BASIC_MODEL = genanki.Model(
+    stable_id("flashcards basic v1"),
+    "flashcards basic",
+    fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Context"}, {"name": "Source"}],
+    templates=[
+        {
+            "name": "Card 1",
+            "qfmt": f"{_CONTEXT}{{{{Front}}}}",
+            "afmt": (
+                '{{FrontSide}}<hr id="answer">{{#Back}}<div class="extra">{{Back}}</div>{{/Back}}'
+                f"{_SOURCE}"
+            ),
+        }
+    ],
+    css=CSS,
+)
+
+
+def note_for(deck: ExportDeck, card: ExportCard, position: int) -> genanki.Note:
+    """One Anki note for one card (so note and card counts equal ours)."""
+    context = context_html(card)
+    source = source_html(deck, card)
+    if card.kind == "basic":
+        model = BASIC_MODEL
+        fields = [to_html(card.front), to_html(basic_back(card)), context, source]
+    else:
+        model = CLOZE_MODEL
+        _, children = split_back(card.back)
+        fields = [cloze_html(card.cloze), context, to_html(children), source]
+    note = genanki.Note(
+        model=model, fields=fields, tags=anki_tags(card.tags), guid=note_guid(card), due=position
+    )
+    # one card per note: ord 0 is the c1 deletion (cloze) or the only template (basic)
+    note.cards = [genanki.Card(0, suspend=card.status == "suspended")]
+    return note
+
+
+def _epoch(stamp: str, default: float) -> float:
+    try:
+        return datetime.fromisoformat(stamp).timestamp()  # '2026-01-15T12:00:00Z'
+    except ValueError:
+        return default
+
+
+def write(job: ExportJob, path: Path) -> int:
+    """Write the package to `path`; returns the number of notes."""
+    timestamp = job.now.timestamp()
+    total = job.card_count
+    fd, db_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".anki2")
+    os.close(fd)
+    try:
+        conn = sqlite3.connect(db_name)
+        try:
+            cursor = conn.cursor()
+            # the note/card ids genanki hands out; Anki remaps them on import when they clash
+            ids = itertools.count(int(timestamp * 1000))
+            genanki.Package([]).write_to_db(cursor, timestamp, ids)  # schema and collection row
+            done = 0
+            with warnings.catch_warnings():
+                # our fields are escaped HTML; genanki's heuristic HTML check only costs time
+                warnings.filterwarnings("ignore", module="genanki")
+                for deck in job.decks:
+                    anki_deck = genanki.Deck(deck_id(deck.name), deck.name, deck.description)
+                    anki_deck.add_model(CLOZE_MODEL)
+                    anki_deck.add_model(BASIC_MODEL)
+                    anki_deck.write_to_db(cursor, timestamp, ids)  # the deck and note types
+                    for position, card in enumerate(deck.cards):
+                        note = note_for(deck, card, position)
+                        # a note is as new as its card's content: Anki's "update if
+                        # newer" then takes changed notes only, and keeps a note the
+                        # user edited in Anki since
+                        modified = _epoch(card.updated_at, timestamp)
+                        note.write_to_db(cursor, modified, anki_deck.deck_id, ids)
+                        done += 1
+                        if done % 1000 == 0:
+                            job.tick(done, total)
+            conn.commit()
+        finally:
+            conn.close()
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            out.write(db_name, "collection.anki2")
+            out.writestr("media", "{}")
+    finally:
+        with suppress(OSError):
+            os.unlink(db_name)
+    job.tick(total, total)
+    return total

@@ -1,0 +1,286 @@
+"""Card text → the HTML fields Anki shows, shared by the `apkg` and `tsv` exports.
+
+Note text is Markdown and is data: raw HTML in a note is escaped, never passed
+through, so a `<script>` in someone's notes shows as text in Anki. Highlights
+(`==x==`) become `<mark>`, Logseq `[[links]]` their plain title, and a card's
+Anki cloze markers (`{{c1::answer::hint}}`) pass through for Anki to render.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from flashcards.export import ExportCard, ExportDeck
+
+# the one definition of `==highlight==` syntax, shared with the card extractor
+from flashcards.notes.inline import _mark_post_process, _mark_tokenize
+
+BREADCRUMB = " › "
+
+# Text without these renders as itself (escaped): most card text, so most card
+# text skips the Markdown parser.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&=\n]")
+_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_FENCE = re.compile(r"(`{3,}|~{3,})")
+
+
+def _wikilink(state: StateInline, silent: bool) -> bool:
+    """`[[page]]` (Logseq/Obsidian) reads as `page`."""
+    src, pos = state.src, state.pos
+    if not src.startswith("[[", pos):
+        return False
+    end = src.find("]]", pos + 2)
+    inner = src[pos + 2 : end] if end >= 0 else ""
+    if not inner.strip() or "[" in inner or "\n" in inner:
+        return False
+    if not silent:
+        token = state.push("text", "", 0)
+        token.content = inner
+    state.pos = end + 2
+    return True
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # html=False: HTML in notes is shown as text, not interpreted
+    md = MarkdownIt("commonmark", {"html": False, "breaks": True})
+    md.inline.ruler.before("emphasis", "mark", _mark_tokenize)
+    md.inline.ruler2.before("emphasis", "mark", _mark_post_process)
+    md.inline.add_terminator_char("=")
+    md.inline.ruler.before("link", "wikilink", _wikilink)
+    return md
+
+
+def to_html(markdown: str) -> str:
+    """Markdown (a block's text, an outline) → HTML for an Anki field."""
+    if not markdown:
+        return ""
+    if not _MARKUP.search(markdown):
+        return _escape(markdown)
+    if "\n" not in markdown:
+        # one line is inline text, as in the outline it came from: no <p> around it
+        fast = _fast_inline(markdown)
+        return fast if fast is not None else _markdown().renderInline(markdown)
+    return _outline_html(markdown)
+
+
+# -- fast paths -------------------------------------------------------------------
+# markdown-it-py costs ~0.2 ms a call, which is most of a 50,000-card export. Most
+# card text is plain words with **strong**, ==highlight==, `code` and [[links]]:
+# those render here, to exactly what markdown-it renders (a test holds them to
+# it); anything else goes to markdown-it.
+
+# A span whose markers open and close for sure: its first and last characters are
+# letters or digits (so the runs are left- and right-flanking) and nothing inside
+# is markup.
+_EDGE = r"[^\W_]"
+_PLAIN = r"[^*_`\[\]\\<>=&\n]"
+_SPAN = re.compile(
+    rf"\*\*(?P<strong>{_EDGE}(?:{_PLAIN}*{_EDGE})?)\*\*"
+    rf"|==(?P<mark>{_EDGE}(?:{_PLAIN}*{_EDGE})?)=="
+    r"|(?<!`)`(?P<code>[^`\n]+)`(?!`)"
+    r"|\[\[(?P<wiki>[^\[\]\n]+)\]\]"
+)
+# what markdown could still read as markup between the spans above
+_LEFTOVER = re.compile(r"[*_`\[\]\\<>]|==|&#?\w+;")
+_ITEM = re.compile(r"( *)- (.*)")
+# an item starting with a letter, a digit or an inline span cannot open another block...
+_BLOCK_START = re.compile(r"[^\W_]|\*\*[^\W_]|==|`[^`]|\[\[|[\"'(\ue000]")
+_ORDERED = re.compile(r"\d{1,9}[.)](?:\s|$)")  # ...that is not a numbered list
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _fast_inline(text: str) -> str | None:
+    """One line with only the simple spans, rendered; None when markdown-it must."""
+    if text != text.strip():
+        return None
+    # split() gives the text between spans, then each span's four groups, and so on
+    parts = _SPAN.split(text)
+    if _LEFTOVER.search("\x00".join(parts[::5])):
+        return None
+    out = [_escape(parts[0])]
+    for at in range(1, len(parts), 5):
+        strong, mark, code, wiki, after = parts[at : at + 5]
+        if strong is not None:
+            out.append(f"<strong>{_escape(strong)}</strong>")
+        elif mark is not None:
+            out.append(f"<mark>{_escape(mark)}</mark>")
+        elif code is not None:
+            if code.strip() != code or "  " in code:
+                return None  # markdown trims and folds a code span's spaces
+            out.append(f"<code>{_escape(code)}</code>")
+        else:
+            if not wiki.strip() or wiki != wiki.strip():
+                return None
+            out.append(_escape(wiki))
+        out.append(_escape(after))
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _outline_html(markdown: str) -> str:
+    """Several lines: a block with its children's outline (siblings share one)."""
+    fast = _fast_outline(markdown) if markdown.startswith("- ") else _fast_paragraph(markdown)
+    return fast if fast is not None else _markdown().render(markdown).strip()
+
+
+def _fast_paragraph(markdown: str) -> str | None:
+    """Lines of one paragraph (a block written over several lines), each simple."""
+    if markdown[0].isspace():
+        return None  # an indented first line may be code
+    out: list[str] = []
+    for line in markdown.split("\n"):
+        text = line.lstrip()  # a paragraph's later lines lose their indent
+        if not _BLOCK_START.match(text) or _ORDERED.match(text):
+            return None  # a blank line, a list, a heading, a fence... : markdown-it
+        body = _fast_inline(text)
+        if body is None:
+            return None
+        out.append(body)
+    return "<p>" + "<br />\n".join(out) + "</p>"
+
+
+def _fast_outline(markdown: str) -> str | None:
+    """A tight `- item` outline whose items are single simple lines, as markdown-it
+    renders it; None for anything else."""
+    out: list[str] = []
+    depth = -1
+    for line in markdown.split("\n"):
+        m = _ITEM.fullmatch(line)
+        if m is None or len(m.group(1)) % 2:
+            return None
+        level = len(m.group(1)) // 2
+        text = m.group(2)
+        if level > depth + 1 or not _BLOCK_START.match(text) or _ORDERED.match(text):
+            return None
+        body = _fast_inline(text)
+        if body is None:
+            return None
+        if level == depth + 1:
+            out.append("\n<ul>\n" if depth >= 0 else "<ul>\n")
+        else:
+            out.append("</li>\n" + "</ul>\n</li>\n" * (depth - level))
+        out.append(f"<li>{body}")
+        depth = level
+    out.append("</li>\n" + "</ul>\n</li>\n" * depth + "</ul>")
+    return "".join(out)
+
+
+def _inline_html(text: str) -> str:
+    if not _MARKUP.search(text):
+        return _escape(text)
+    fast = _fast_inline(text)
+    return fast if fast is not None else _markdown().renderInline(text)
+
+
+def cloze_html(cloze: str) -> str:
+    """A card's cloze text as HTML that still carries its `{{c1::answer::hint}}` markers.
+
+    The markers are set aside while the text around them is rendered (so Markdown
+    cannot split one, e.g. with emphasis across its edge); their answer and hint
+    are rendered on their own and put back.
+    """
+    markers: list[str] = []
+
+    def aside(m: re.Match[str]) -> str:
+        number, answer, hint = m.group(1), m.group(2), m.group(3)
+        shown = _inline_html(answer) + (f"::{_inline_html(hint)}" if hint else "")
+        markers.append(f"{{{{c{number}::{shown}}}}}")
+        return f"\ue000{len(markers) - 1}\ue001"
+
+    rendered = to_html(_CLOZE.sub(aside, cloze))
+    placed = 0
+
+    def back(m: re.Match[str]) -> str:
+        nonlocal placed
+        placed += 1
+        return markers[int(m.group(1))]
+
+    rendered = _PLACEHOLDER.sub(back, rendered)
+    if placed != len(markers):  # cannot happen with markdown-it; never lose a marker
+        return _escape(cloze).replace("\n", "<br>")
+    return rendered
+
+
+def open_fence(lines: list[str], fence: str | None = None) -> str | None:
+    """The fence marker still open after `lines` (None when outside fenced code),
+    by the outline reader's rules: ```` ```inline``` ```` on one line is a code span."""
+    for line in lines:
+        fence = _fence_step(line, fence)
+    return fence
+
+
+def _fence_step(line: str, fence: str | None) -> str | None:
+    stripped = line.strip()
+    if fence is None:
+        m = _FENCE.match(stripped)
+        if m and not (m.group(1)[0] == "`" and "`" in stripped[len(m.group(1)) :]):
+            return m.group(1)
+        return None
+    if stripped.startswith(fence) and not stripped.strip(fence[0]):
+        return None
+    return fence
+
+
+@lru_cache(maxsize=256)  # the cards of one block share their back
+def split_back(back: str) -> tuple[str, str]:
+    """A card's back → (the block's own text, the outline of its children).
+
+    The back is the block's text followed by its children as `- ` bullets at
+    column 0. The block's own lines never start with `- ` (that would be a new
+    bullet) except inside fenced code, which is skipped.
+    """
+    lines = back.split("\n")
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        if i and fence is None and (line.startswith("- ") or line == "-"):
+            return "\n".join(lines[:i]), "\n".join(lines[i:])
+        fence = _fence_step(line, fence)
+    return back, ""
+
+
+def context_html(card: ExportCard) -> str:
+    return _breadcrumb(tuple(card.context))
+
+
+@lru_cache(maxsize=1024)  # many cards share a context
+def _breadcrumb(context: tuple[str, ...]) -> str:
+    return BREADCRUMB.join(_escape(c) for c in context)
+
+
+def source_html(deck: ExportDeck, card: ExportCard) -> str:
+    return _escape(f"{deck.short_source(card.source)}:{card.line}")
+
+
+def anki_tags(tags: list[str]) -> list[str]:
+    """Anki tags are space-separated: spaces inside a tag become '_'."""
+    return list(_anki_tags(tuple(tags)))
+
+
+@lru_cache(maxsize=1024)  # a deck's cards share a few tag lists
+def _anki_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for tag in tags:
+        clean = re.sub(r"\s+", "_", tag.strip())
+        if clean and clean not in out:
+            out.append(clean)
+    return tuple(out)
+
+
+def basic_back(card: ExportCard) -> str:
+    """A question card's answer side: its children, and the block revealed when the front
+    hid something (a cloze inside a question)."""
+    own, children = split_back(card.back)
+    if own.strip() != card.front.strip():
+        return card.back
+    return children

@@ -1,0 +1,59 @@
+"""Export the review log as the CSV the FSRS optimizer reads.
+
+One row per answer (retired cards' answers too), by card then time:
+
+| column          | meaning                                                      |
+|-----------------|--------------------------------------------------------------|
+| card_id         | the card's stable id in the collection                       |
+| review_time     | when, in milliseconds since the Unix epoch (UTC)             |
+| review_rating   | 1 Again, 2 Hard, 3 Good, 4 Easy (`sm2.rating` of q 0–5)      |
+| review_duration | milliseconds spent answering; 0 when not recorded            |
+| review_state    | the card's state when answered: 0 New, 1 Learning, 2 Review, 3 Relearning |
+
+State from our log: the day's first answer of a card never answered before is
+New (0), of any other card Review (2). Same-day repeats (drills, after an answer
+below 4) are Learning (1) on the day a card was new, else Relearning (3) —
+as Anki labels its minute-scale steps.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from flashcards import sm2
+from flashcards.export import ExportJob
+
+COLUMNS = ("card_id", "review_time", "review_rating", "review_duration", "review_state")
+NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+
+
+def write(job: ExportJob, path: Path) -> int:
+    """Write the rows to `path`; returns the number of reviews."""
+    total = job.review_count()
+    done = 0
+    current = None
+    new_days: set[str] = set()  # days on which the current card was answered while new
+    rating = {q: sm2.rating(q) for q in range(6)}
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(COLUMNS)
+        for row in job.reviews():
+            card_id, time_ms, day, q, duration, kind = row[1:7]
+            due_before = row[10]
+            if card_id != current:
+                current = card_id
+                new_days = set()
+            if kind == "drill":
+                state = LEARNING if day in new_days else RELEARNING
+            elif due_before is None:
+                state = NEW
+                new_days.add(day)
+            else:
+                state = REVIEW
+            out.writerow((card_id, time_ms, rating[q], duration or 0, state))
+            done += 1
+            if done % 10000 == 0:
+                job.tick(done, total)
+    job.tick(total, total)
+    return total
