@@ -1,0 +1,1 @@
+"""The study app (Textual). The only package that imports Textual."""

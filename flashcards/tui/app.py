@@ -1,0 +1,194 @@
+"""The study app: a thin Textual shell over `flashcards.Collection`.
+
+`make_app` builds the app for the CLI and for the tests alike (so the tests
+drive what users run); `run_app` runs it and returns the exit code.
+
+Start-up is on the clock (launch to first card ≤ 1 s with 10,000 cards):
+this module imports only `textual.app` and the collection; each screen's
+module — and with it the widgets it needs (the decks table, the progress
+bar) — is imported when that screen is first shown, and deck-spec parsing
+(YAML) only when a build starts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+
+from flashcards.collection import Collection, CollectionError
+from flashcards.store import StoreError
+
+if TYPE_CHECKING:
+    from flashcards.decks import DeckSpec
+    from flashcards.tui.screens.review import Session
+
+
+class FlashcardsApp(App[None]):
+    """Decks → review → summary, over one collection file."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "flashcards"
+    ENABLE_COMMAND_PALETTE = False  # every action has its own key; see `?`
+    BINDINGS = [
+        # a terminal tool quits on Ctrl+C (Textual's default is copy + a hint)
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+    ]
+
+    def __init__(
+        self,
+        path: Path,
+        deck: str | None = None,
+        *,
+        study: bool = False,
+        now: datetime | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        specs: Sequence[Path | DeckSpec] | None = None,
+    ) -> None:
+        super().__init__()
+        self.collection_path = Path(path)
+        self.start_deck = deck
+        self.start_study = study or deck is not None
+        self.fixed_now = now
+        self.clock = clock
+        self.specs = specs
+        self.col: Collection | None = None
+        self.pending_review: tuple[str | None] | None = None
+
+    @property
+    def now(self) -> datetime | None:
+        """The moment the collection should see: fixed in tests, else None (the clock)."""
+        return self.fixed_now
+
+    # -- start and stop --------------------------------------------------------
+
+    def on_mount(self) -> None:
+        try:
+            self.col = Collection.open(self.collection_path)
+        except (StoreError, sqlite3.Error, OSError) as err:
+            from flashcards.tui.screens.message import MessageScreen
+
+            self.push_screen(
+                MessageScreen(
+                    "The collection cannot be opened",
+                    f"{err}\n\nNothing was changed. Pass another file with --db or set "
+                    "FLASHCARDS_DB, or move this file aside to start a new collection.",
+                    fatal=True,
+                )
+            )
+            return
+        if not self.start_study:
+            self.go_home()
+            return
+        if self.start_deck is not None:
+            try:
+                self.col.deck_id(self.start_deck)
+            except CollectionError as err:
+                self.go_home()
+                self.show_message("No such deck", f"{err}\n\nPick one from the list.")
+                return
+        self.start_review(self.start_deck)
+
+    def on_unmount(self) -> None:
+        if self.col is not None:
+            self.col.close()
+
+    def action_toggle_theme(self) -> None:
+        """Light ↔ dark (TEXTUAL_THEME picks the theme to start with)."""
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    # -- navigation ------------------------------------------------------------
+
+    def go_home(self) -> None:
+        """Back to the decks screen (made on first use: a review start does not need it)."""
+        from flashcards.tui.screens.home import HomeScreen
+
+        if any(isinstance(s, HomeScreen) for s in self.screen_stack):
+            while not isinstance(self.screen, HomeScreen):
+                self.pop_screen()
+        elif len(self.screen_stack) > 1:
+            self.switch_screen(HomeScreen())
+        else:
+            self.push_screen(HomeScreen())
+
+    def start_review(self, deck: str | None) -> None:
+        from flashcards.tui.screens.review import ReviewScreen
+
+        # an empty collection is found by the review itself (see `build_first`): counting
+        # every deck here would cost ~60 ms of a 10,000-card start
+        self.push_screen(ReviewScreen(deck))
+
+    def build_first(self, deck: str | None) -> None:
+        """Nothing built yet: the decks screen builds the defaults, then the review starts."""
+        self.pending_review = (deck,)
+        self.go_home()
+
+    def build_finished(self, first_run: bool) -> None:
+        """A build ended on the decks screen; start the review that waited for it."""
+        if self.pending_review is not None and self.col is not None and self.col.decks(self.now):
+            (deck,) = self.pending_review
+            self.pending_review = None
+            self.start_review(deck)
+
+    def show_summary(self, deck: str | None, session: Session) -> None:
+        from flashcards.tui.screens.summary import SummaryScreen, summarize
+
+        assert self.col is not None
+        summary = summarize(self.col, deck, session, self.now, self.clock())
+        self.switch_screen(SummaryScreen(summary, session))
+
+    def resume_review(self, deck: str | None, session: Session | None) -> None:
+        """From the summary, `u`: the same session goes on with its last action undone."""
+        from flashcards.tui.screens.review import ReviewScreen
+
+        self.switch_screen(ReviewScreen(deck, session, undo_first=True))
+
+    def show_message(self, title: str, body: str) -> None:
+        from flashcards.tui.screens.message import MessageScreen
+
+        self.push_screen(MessageScreen(title, body))
+
+    def open_stats(self, deck: str | None) -> None:
+        """The stats screen (its own module, written separately): guarded, never fatal."""
+        try:
+            from flashcards.tui.screens.stats import StatsScreen
+
+            if self.now is None:
+                screen = StatsScreen(self.collection_path, deck)
+            else:  # tests fix the moment: the stats must see the same one
+                screen = StatsScreen(self.collection_path, deck, now=self.now)
+        except Exception as err:  # a missing or broken stats screen must not end a session
+            self.notify(f"Statistics are not available: {err}", severity="warning", markup=False)
+            return
+        self.push_screen(screen)
+
+
+def make_app(
+    path: Path,
+    deck: str | None = None,
+    now: datetime | None = None,
+    *,
+    study: bool = False,
+    clock: Callable[[], float] = time.monotonic,
+    specs: Sequence[Path | DeckSpec] | None = None,
+) -> FlashcardsApp:
+    """The app for `path`: the CLI and the tests both build it here.
+
+    `deck` (or `study`) opens straight into a review; `now` and `clock` fix
+    the time for tests; `specs` replaces the first run's default decks.
+    """
+    return FlashcardsApp(path, deck, study=study, now=now, clock=clock, specs=specs)
+
+
+def run_app(path: Path, deck: str | None = None, *, study: bool = False) -> int:
+    """Run the app on the collection at `path`; the process exit code."""
+    app = make_app(path, deck, study=study)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,1 @@
+"""The app's screens: home (decks), review, summary, help and messages."""

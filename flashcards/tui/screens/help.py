@@ -1,0 +1,61 @@
+"""The keys, on one page (`?`)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+HOME_KEYS = [
+    ("↑ ↓", "choose a deck"),
+    ("Enter", "study the chosen deck"),
+    ("a", "study all decks"),
+    ("r", "rebuild the decks from your notes"),
+    ("t", "statistics"),
+    ("q", "quit"),
+]
+REVIEW_KEYS = [
+    ("Space Enter", "show the answer"),
+    ("1 2 3 4", "Again, Hard, Good, Easy (0–5 in six-grade decks)"),
+    ("u", "undo the last answer, suspend or bury"),
+    ("s  b", "suspend the card / bury it until tomorrow"),
+    ("e", "edit the note in $VISUAL / $EDITOR, then rebuild"),
+    ("Esc q", "end the session"),
+]
+
+
+def keys_text() -> Content:
+    """Both key tables as plain text (no markup), bold keys."""
+    parts: list[str | tuple[str, str]] = []
+    for title, keys in (("Decks", HOME_KEYS), ("Review", REVIEW_KEYS)):
+        if parts:
+            parts.append("\n")
+        parts.append((title + "\n", "bold $text-accent"))
+        for key, what in keys:
+            parts.append((f"  {key:<13}", "bold"))
+            parts.append(f"{what}\n")
+    parts.append("\n")
+    parts.append((f"  {'?':<13}", "bold"))
+    parts.append("this page\n")
+    parts.append((f"  {'Ctrl+T':<13}", "bold"))
+    parts.append("light or dark theme (TEXTUAL_THEME sets the first)")
+    return Content.assemble(*parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the app; any of Esc, ?, q or Enter closes it."""
+
+    BINDINGS = [Binding("escape,question_mark,q,enter,space", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box") as box:
+            # title and hint sit in the border: the whole page fits 24 rows
+            box.border_title = "Keys"
+            box.border_subtitle = "Esc close"
+            yield Static(keys_text(), id="help-body", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,43 @@
+"""A message the user must read: what happened, where, and what to do."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class MessageScreen(ModalScreen[None]):
+    """A boxed message over the current screen; Enter or Esc closes it.
+
+    With `fatal`, closing it quits the app with exit code 1 (the collection
+    could not be opened: there is nothing else to show).
+    """
+
+    BINDINGS = [
+        Binding("enter,escape,space", "close", "Close"),
+        Binding("q", "close", "Close", show=False),
+    ]
+
+    def __init__(self, title: str, body: str, *, fatal: bool = False) -> None:
+        super().__init__(classes="fatal" if fatal else "")
+        self.title_text = title
+        self.body = body
+        self.fatal = fatal
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="message-box"):
+            # paths and note text inside messages are data: Content, never markup
+            yield Static(Content(self.title_text), id="message-title", markup=False)
+            yield Static(Content(self.body), id="message-body", markup=False)
+            hint = "q / Enter  quit" if self.fatal else "Enter / Esc  close"
+            yield Static(Content(hint), id="message-hint", markup=False)
+
+    def action_close(self) -> None:
+        if self.fatal:
+            self.app.exit(return_code=1)
+        else:
+            self.dismiss(None)

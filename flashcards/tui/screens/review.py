@@ -1,0 +1,395 @@
+"""Review: one card at a time — front, reveal, answer — until the day's queue is empty.
+
+The screen asks the collection for the next card, the counts left and the
+outcome of each answer button; it keeps only what the end-of-session summary
+needs (who was answered how, and when). The answer time sent with each
+answer runs from the reveal to the key press.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from flashcards import sm2
+from flashcards.collection import CardView, CollectionError
+from flashcards.tui.building import BuildOutcome, build_decks, rebuild_targets
+from flashcards.tui.widgets.answers import AnswerBar
+from flashcards.tui.widgets.card import CardFace, back_content, breadcrumb, front_content
+
+if TYPE_CHECKING:
+    from flashcards.tui.app import FlashcardsApp
+
+
+@dataclass
+class Session:
+    """What this sitting did, for the summary."""
+
+    started: float | None = None  # clock() when the first card was shown
+    answers: list[tuple[int, int]] = field(default_factory=list)  # (card id, q) in order
+
+    @property
+    def studied(self) -> int:
+        return len({card_id for card_id, _ in self.answers})
+
+    def first_answers(self) -> list[int]:
+        """Each card's first answer of the session: the honest measure of recall."""
+        seen: dict[int, int] = {}
+        for card_id, q in self.answers:
+            seen.setdefault(card_id, q)
+        return list(seen.values())
+
+
+class EditRebuilt(Message):
+    """The deck of an edited card was rebuilt (on a worker thread)."""
+
+    def __init__(self, card_id: int, outcome: BuildOutcome) -> None:
+        super().__init__()
+        self.card_id = card_id
+        self.outcome = outcome
+
+
+def editor_command(path: Path, line: int) -> list[str]:
+    """$VISUAL, else $EDITOR, else vi — opened at `line` of `path` (`+LINE path`)."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    return [*shlex.split(editor), f"+{line}", str(path)]
+
+
+def short_path(path: str) -> str:
+    """A notes path as the user would type it: relative to here when inside, else ~/…"""
+    p = Path(path)
+    try:
+        return str(p.relative_to(Path.cwd()))
+    except ValueError:
+        pass
+    try:
+        return "~/" + str(p.relative_to(Path.home()))
+    except ValueError:
+        return str(p)
+
+
+class ReviewScreen(Screen[None]):
+    """Study one deck (or all decks): front, Space to reveal, 1–4 to answer."""
+
+    app: FlashcardsApp
+
+    BINDINGS = [
+        Binding("space,enter", "reveal", "Show answer"),
+        *(Binding(str(k), f"answer({k})", show=False) for k in range(6)),
+        Binding("u", "undo", "Undo"),
+        Binding("s", "suspend", "Suspend"),
+        Binding("b", "bury", "Bury"),
+        Binding("e", "edit", "Edit"),
+        Binding("question_mark", "help", "Keys", key_display="?"),
+        Binding("escape,q", "end", "End", key_display="esc"),
+    ]
+
+    def __init__(
+        self, deck: str | None, session: Session | None = None, undo_first: bool = False
+    ) -> None:
+        super().__init__()
+        self.deck = deck
+        self.card: CardView | None = None
+        self.revealed = False
+        self.revealed_at = 0.0
+        self.keys: set[int] = set()
+        self.session = session or Session()
+        self.undo_first = undo_first  # back from the summary with `u`: take the last one back
+        self.busy = False  # an edit's rebuild is running
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="▦")
+        yield Static("", id="crumbs", markup=False)
+        with VerticalScroll(id="card"):
+            yield CardFace(id="face")
+        with Horizontal(id="status"):
+            yield Static("", id="counts", markup=False)
+            yield Static("", id="where", markup=False)
+        yield AnswerBar(id="answers")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.deck or "all decks"
+        self.query_one("#card").focus()
+        if self.undo_first and self.col.can_undo:
+            self.action_undo()
+        else:
+            self.load_next()
+
+    # -- showing -----------------------------------------------------------------
+
+    @property
+    def col(self):  # noqa: ANN201 - the app's Collection
+        return self.app.col
+
+    def load_next(self) -> None:
+        """Show the next card, or the summary / 'nothing due' when the queue is empty."""
+        try:
+            card = self.col.next_card(self.deck, self.app.now)
+        except CollectionError as err:
+            self.show_empty(f"{err}")
+            return
+        if card is None:
+            if self.session.answers:
+                self.app.show_summary(self.deck, self.session)
+            else:
+                self.show_nothing_due()
+            return
+        self.show_card(card)
+
+    def show_card(self, card: CardView) -> None:
+        self.card = card
+        self.revealed = False
+        self.keys = set()
+        if self.session.started is None:
+            self.session.started = self.app.clock()
+        self.query_one("#crumbs", Static).update(breadcrumb(card))
+        self.query_one("#face", CardFace).update(front_content(card))
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self.query_one(AnswerBar).display = True
+        self.query_one(AnswerBar).show_front()
+        self.show_status()
+        self.refresh_bindings()
+
+    def show_status(self) -> None:
+        card = self.card
+        counts = self.col.counts(self.deck, self.app.now)
+        self.query_one("#counts", Static).update(
+            Content.assemble(
+                ("New ", "$text-muted"),
+                (str(counts.new), "bold $text-primary"),
+                ("  Review ", "$text-muted"),
+                (str(counts.review), "bold $text-success"),
+                ("  Drill ", "$text-muted"),
+                (str(counts.drill), "bold $text-warning"),
+            )
+        )
+        where: list[str | tuple[str, str]] = []
+        if card is not None:
+            if card.leech:
+                where.append((f" leech · {card.lapses} lapses ", "bold reverse $error"))
+                where.append("  ")
+            if self.deck is None:
+                where.append((card.deck + "  ", "$text-muted"))
+            where.append((f"{Path(card.source).name}:{card.line}", "$text-muted"))
+        self.query_one("#where", Static).update(Content.assemble(*where))
+
+    def show_nothing_due(self) -> None:
+        summaries = self.col.decks(self.app.now)
+        if self.deck is None and not summaries:
+            self.app.build_first(self.deck)  # a first run: build the decks, then study
+            return
+        waiting_new = sum(d.new for d in summaries if self.deck in (None, d.name))
+        which = f"in {self.deck}" if self.deck else "in any deck"
+        lines = [f"Nothing due {which} right now."]
+        nxt = self.col.next_due(self.deck)
+        if nxt is not None:
+            days = (nxt - self.col.today(self.app.now)).days
+            if days <= 0:
+                lines.append("More reviews are due, but today's review limit is reached.")
+            else:
+                soon = "tomorrow" if days == 1 else f"in {days} days"
+                lines.append(f"The next review is due {soon}, {nxt:%a} {nxt.day} {nxt:%b %Y}.")
+        if waiting_new:
+            lines.append(
+                f"{waiting_new} new {'card waits' if waiting_new == 1 else 'cards wait'} for "
+                "another day (today's new-card limit, or a sibling studied today)."
+            )
+        if nxt is None and not waiting_new:
+            lines.append("Every card is suspended or retired.")
+        self.show_empty("\n\n".join(lines) + "\n\nPress Esc to go back to your decks.")
+
+    def show_empty(self, text: str) -> None:
+        self.card = None
+        self.query_one("#crumbs", Static).update("")
+        self.query_one("#face", CardFace).update(Content(text))
+        self.query_one(AnswerBar).display = False
+        self.query_one("#where", Static).update("")
+        self.query_one("#counts", Static).update("")
+        self.refresh_bindings()
+
+    # -- keys --------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("end", "help"):
+            return True
+        if self.busy:
+            return False
+        if action == "undo":
+            return self.col is not None and self.col.can_undo
+        if self.card is None:
+            return False
+        if action == "reveal":
+            return not self.revealed
+        if action == "answer":
+            return self.revealed and parameters[0] in self.keys
+        return True
+
+    def action_reveal(self) -> None:
+        card = self.card
+        if card is None or self.revealed:
+            return
+        self.revealed = True
+        self.revealed_at = self.app.clock()
+        outcomes = self.col.next_states(card.id, self.app.now)
+        today = self.col.today(self.app.now)
+        drill = all(state == card.state for state in outcomes.values())
+        self.keys = set(outcomes)
+        self.query_one("#face", CardFace).update(back_content(card))
+        self.query_one(AnswerBar).show_grades(card.grades, outcomes, today, drill)
+        self.refresh_bindings()
+
+    def on_answer_bar_chosen(self, message: AnswerBar.Chosen) -> None:
+        if message.key is None:
+            self.action_reveal()
+        else:
+            self.action_answer(message.key)
+
+    def action_answer(self, key: int) -> None:
+        card = self.card
+        if card is None or not self.revealed or key not in self.keys:
+            return
+        q = sm2.quality_for_key(key, card.grades)
+        duration_ms = max(0, round((self.app.clock() - self.revealed_at) * 1000))
+        self.col.answer(card.id, q, self.app.now, duration_ms=duration_ms)
+        self.session.answers.append((card.id, q))
+        self.load_next()
+
+    def action_undo(self) -> None:
+        if not self.col.can_undo:
+            self.notify("Nothing to undo.")
+            return
+        last = self.col.undo(self.app.now)
+        if last is None:
+            return
+        # the last answer of this session is taken back (suspend/bury leave no answer)
+        for i in range(len(self.session.answers) - 1, -1, -1):
+            if self.session.answers[i][0] == last.id:
+                del self.session.answers[i]
+                break
+        self.notify("Undone.", timeout=2)
+        self.show_card(last)
+
+    def action_suspend(self) -> None:
+        if self.card is None:
+            return
+        self.col.suspend(self.card.id, self.app.now)
+        self.notify("Suspended — it will not come back until unsuspended. u undoes.", timeout=3)
+        self.load_next()
+
+    def action_bury(self) -> None:
+        if self.card is None:
+            return
+        self.col.bury(self.card.id, self.app.now)
+        self.notify("Buried until tomorrow. u undoes.", timeout=3)
+        self.load_next()
+
+    def action_help(self) -> None:
+        from flashcards.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_end(self) -> None:
+        if self.session.answers:
+            self.app.show_summary(self.deck, self.session)
+        else:
+            self.app.go_home()
+
+    # -- editing -----------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        source = Path(card.source)
+        if not source.is_file():
+            self.app.show_message(
+                "The notes file is gone",
+                f"{card.source}:{card.line} no longer exists (moved, renamed or deleted).\n\n"
+                "Press Esc, then r on the decks screen to rebuild: cards of a vanished file "
+                "retire and keep their history, and come back if the file does.",
+            )
+            return
+        argv = editor_command(source, card.line)
+        try:
+            code = self.run_editor(argv)
+        except FileNotFoundError:
+            self.app.show_message(
+                "The editor was not found",
+                f"{argv[0]!r} is not installed or not on PATH.\n\n"
+                "Set $VISUAL or $EDITOR to your editor (e.g. `export EDITOR=nano`) "
+                "and press e again.",
+            )
+            return
+        except SuspendNotSupported:
+            self.app.show_message(
+                "Cannot open an editor here",
+                f"This terminal cannot hand over to an editor. Edit {card.source}:{card.line} "
+                "yourself, then press r on the decks screen to rebuild.",
+            )
+            return
+        except OSError as err:
+            self.app.show_message(
+                "The editor could not be started",
+                f"{shlex.join(argv)}: {err.strerror or err}.\n\nCheck $VISUAL / $EDITOR.",
+            )
+            return
+        if code != 0:
+            self.app.show_message(
+                "The editor failed",
+                f"{shlex.join(argv)} exited with status {code}; the deck was not rebuilt.\n\n"
+                "Fix the editor command in $VISUAL / $EDITOR, or save and quit normally, "
+                "then press e again.",
+            )
+            return
+        self.busy = True
+        self.refresh_bindings()
+        self.notify("Rebuilding the deck…", timeout=1.5)
+        targets = rebuild_targets(self.col, [card.deck])
+        self.rebuild_worker(card.id, targets)
+
+    def run_editor(self, argv: list[str]) -> int:
+        """Hand the terminal to the editor and wait for it; its exit status."""
+        if self.app.is_headless:
+            # tests: no terminal to hand over; the (scripted) editor just runs
+            return subprocess.run(argv, stdin=subprocess.DEVNULL, check=False).returncode
+        with self.app.suspend():
+            return subprocess.run(argv, check=False).returncode
+
+    @work(thread=True, exclusive=True, group="build")
+    def rebuild_worker(self, card_id: int, targets: list) -> None:
+        outcome = build_decks(Path(self.app.collection_path), targets, lambda *_: None)
+        self.post_message(EditRebuilt(card_id, outcome))
+
+    def on_edit_rebuilt(self, message: EditRebuilt) -> None:
+        self.busy = False
+        self.col.study.invalidate()  # the worker's connection changed the cards
+        outcome = message.outcome
+        if outcome.errors:
+            self.app.show_message(
+                "The deck could not be rebuilt",
+                "\n\n".join(outcome.errors) + "\n\nFix the notes and press e again.",
+            )
+        else:
+            self.notify(outcome.summary(), timeout=3, markup=False)
+        try:
+            card = self.col.card(message.card_id, self.app.now)
+        except CollectionError:
+            card = None
+        if card is not None and card.status == "active":
+            self.show_card(card)  # the edited card keeps its id and history
+        else:
+            self.load_next()

@@ -1,0 +1,260 @@
+"""The stats screen: a year of reviews, the forecast and retention as pictures.
+
+The figures come from `Collection.stats()` (flashcards.stats), computed in a
+worker thread on the screen's own connection to the collection, so a large
+review log never blocks the UI; the worker posts them back as a message.
+Counts and the streak are numbers; the calendar heatmap, the 30-day forecast
+and retention are drawn with the same layout helpers as `flashcards stats`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from flashcards import stats as st
+
+HEAT = ("·", "░", "▒", "▓", "█")  # distinct without colour too
+HEAT_STYLES = ("grey42", "#0e6d2e", "#26a641", "#39d353", "bold #7ee787")
+
+
+def heatmap_text(cal: st.Calendar) -> Text:
+    """Month names over one column per week, a row per weekday (Mon/Wed/Fri labelled)."""
+    text = Text("    " + cal.months.rstrip() + "\n", style="dim")
+    for weekday, row in enumerate(cal.cells):
+        text.append(f"{('Mon', '', 'Wed', '', 'Fri', '', '')[weekday]:<4}", style="dim")
+        for level in row:
+            text.append(
+                " " if level is None else HEAT[level], "" if level is None else HEAT_STYLES[level]
+            )
+        if weekday < 6:
+            text.append("\n")
+    return text
+
+
+def legend_text() -> Text:
+    text = Text("less ")
+    for level in range(5):
+        text.append(HEAT[level], HEAT_STYLES[level])
+    text.append(" more")
+    return text
+
+
+def forecast_text(due: list[int], height: int = 4) -> Text:
+    """Cards due per day as columns, today first, with the busiest day's count on top."""
+    top = max(due, default=0)
+    text = Text()
+    for i, row in enumerate(st.vertical_bars(due, height)):
+        text.append(f"{(str(top) if i == 0 and top else ''):>3} ", style="dim")
+        text.append(row.rstrip(), style="green")
+        text.append("\n")
+    axis = [" "] * len(due)
+    for at, label in ((0, "today"), (7, "+7"), (14, "+14"), (21, "+21"), (28, "+28")):
+        axis[at : at + len(label)] = label
+    text.append("    " + "".join(axis).rstrip(), style="dim")
+    return text
+
+
+def retention_text(retention: dict, width: int = 5) -> Text:
+    """Young / mature / all × 7 / 30 / 365 days: a bar and the share passed."""
+    text = Text(f"{'':7}", style="dim")
+    for period in ("7", "30", "365"):
+        text.append(f"{period + ' days':<{width + 6}}", style="dim")
+    for group in ("young", "mature", "all"):
+        text.append(f"\n{group:<7}")
+        for period in ("7", "30", "365"):
+            cell = retention[period][group]
+            rate = cell["rate"]
+            bar = st.horizontal_bar(rate or 0, 1, width)
+            text.append(f"{bar:<{width}}", style="cyan")
+            text.append(f"{'—' if rate is None else f'{rate:.0%}':>5} ")
+    return text
+
+
+class Tile(Static):
+    """A figure over its label."""
+
+    def __init__(self, label: str, tile_id: str) -> None:
+        super().__init__(Text(f"—\n{label}"), id=tile_id, classes="tile", markup=False)
+        self.label = label
+        self.value: str | None = None
+
+    def show(self, value: str) -> None:
+        self.value = value
+        text = Text(value, style="bold")
+        text.append(f"\n{self.label}", style="dim")
+        self.update(text)
+
+
+class StatsScreen(Screen[None]):
+    """Progress for one deck (or all): pushed from the decks screen with `t`."""
+
+    # 80×24 fits: header 1, tiles 1+2+2, year 10, forecast/retention 7, footer 1
+    DEFAULT_CSS = """
+    StatsScreen #stats-body { height: 1fr; padding: 0 1; }
+    StatsScreen .tiles { height: 2; }
+    StatsScreen #today-tiles { margin-top: 1; }
+    StatsScreen .tile { width: 1fr; height: 2; text-align: center; }
+    StatsScreen #year { height: 10; }
+    StatsScreen #heatmap {
+        width: 61; height: 10; border: round $primary-darken-1; padding: 0 1;
+        border-subtitle-color: $text-muted;
+    }
+    StatsScreen #year-figures { width: 1fr; height: 10; padding: 1 0 0 2; }
+    StatsScreen #lower { height: 7; }
+    StatsScreen #forecast { width: 37; height: 7; border: round $primary-darken-1; }
+    StatsScreen #retention { width: 1fr; height: 7; border: round $primary-darken-1; }
+    StatsScreen #stats-error { color: $text-error; padding: 1 2; display: none; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("q", "back", "Back", show=False),
+    ]
+
+    class Loaded(Message, bubble=False):  # for this screen only
+        """The worker's figures (the dict `Collection.stats` returns)."""
+
+        def __init__(self, figures: dict) -> None:
+            super().__init__()
+            self.figures = figures
+
+    class Failed(Message, bubble=False):
+        """The worker could not compute the figures; `error` says why."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(
+        self,
+        collection_path: Path,
+        deck: str | None,
+        *,
+        now: datetime | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.collection_path = Path(collection_path)
+        self.deck = deck
+        self.fixed_now = now
+        self.timezone = timezone
+        self.figures: dict | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="▦")
+        with Vertical(id="stats-body"):
+            with Horizontal(id="today-tiles", classes="tiles"):
+                yield Tile("streak", "streak")
+                yield Tile("longest", "longest")
+                yield Tile("answers today", "answers")
+                yield Tile("time today", "time")
+                yield Tile("left today", "left")
+            with Horizontal(classes="tiles"):
+                for name in ("new", "learning", "young", "mature"):
+                    yield Tile(name, name)
+                yield Tile("suspended", "suspended")
+                yield Tile("buried", "buried")
+                yield Tile("retired", "retired")
+                yield Tile("leeches", "leeches")
+            with Horizontal(id="year"):
+                yield Static(id="heatmap", markup=False)
+                yield Static(id="year-figures", markup=False)
+            with Horizontal(id="lower"):
+                yield Static(id="forecast", markup=False)
+                yield Static(id="retention", markup=False)
+        yield Static(id="stats-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"statistics — {self.deck if self.deck is not None else 'all decks'}"
+        self.query_one("#heatmap").border_title = "Reviews, last 365 days"
+        self.query_one("#forecast").border_title = "Due, next 30 days"
+        self.query_one("#retention").border_title = "True retention"
+        self.query_one("#stats-body").loading = True
+        self.load()
+
+    @property
+    def now(self) -> datetime | None:
+        """The moment to compute at: given, else the app's fixed moment (tests), else the clock."""
+        return self.fixed_now if self.fixed_now is not None else getattr(self.app, "now", None)
+
+    @work(thread=True, exclusive=True, group="stats")
+    def load(self) -> None:
+        """Compute the figures on a connection of this thread's own (a Store is per thread)."""
+        from flashcards.collection import Collection, CollectionError
+        from flashcards.store import StoreError
+
+        try:
+            with Collection.open(self.collection_path, timezone=self.timezone) as col:
+                figures = col.stats(self.deck, now=self.now)
+        except (CollectionError, StoreError, sqlite3.Error, OSError) as err:
+            self.post_message(self.Failed(str(err)))
+            return
+        self.post_message(self.Loaded(figures))
+
+    def on_stats_screen_loaded(self, message: Loaded) -> None:
+        self.figures = figures = message.figures
+        today, streak, cards = figures["today"], figures["streak"], figures["cards"]
+        left = today["left"]
+        self.query_one("#streak", Tile).show(_days(streak["current"]))
+        self.query_one("#longest", Tile).show(_days(streak["longest"]))
+        self.query_one("#answers", Tile).show(str(today["answers"]))
+        self.query_one("#time", Tile).show(st.duration(today["time_ms"]))
+        self.query_one("#left", Tile).show(str(left["new"] + left["review"] + left["drill"]))
+        for name in (
+            "new",
+            "learning",
+            "young",
+            "mature",
+            "suspended",
+            "buried",
+            "retired",
+            "leeches",
+        ):
+            self.query_one(f"#{name}", Tile).show(str(cards[name]))
+
+        history = figures["history"]
+        heatmap = self.query_one("#heatmap", Static)
+        heatmap.update(heatmap_text(st.calendar(history)))
+        heatmap.border_subtitle = legend_text()
+        answers = history["answers"]
+        studied = sum(1 for n in answers if n)
+        year = Text()
+        for value, label in (
+            (str(sum(answers)), "answers"),
+            (str(studied), "study days"),
+            (st.duration(sum(history["time_ms"])), "spent"),
+        ):
+            year.append(value, style="bold")
+            year.append(f"\n{label}\n\n", style="dim")
+        year.rstrip()
+        self.query_one("#year-figures", Static).update(year)
+        self.query_one("#forecast", Static).update(forecast_text(figures["forecast"]["due"]))
+        self.query_one("#retention", Static).update(retention_text(figures["retention"]))
+        self.query_one("#stats-body").loading = False
+
+    def on_stats_screen_failed(self, message: Failed) -> None:
+        body = self.query_one("#stats-body")
+        body.loading = False
+        body.display = False
+        error = self.query_one("#stats-error", Static)
+        error.update(Text(f"The statistics could not be computed:\n{message.error}"))
+        error.display = True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"

@@ -1,0 +1,1 @@
+"""Widgets of the study app: the card view and the answer bar."""
