@@ -15,6 +15,7 @@ What the deck is about (the body is its description).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,15 +90,20 @@ def load_deck(path: str | Path) -> DeckSpec:
         raw = p.read_bytes()
     except OSError as exc:
         raise DeckError(shown, None, f"cannot be read ({exc.strerror or exc})") from None
-    text = decode(raw, shown)
+    try:
+        text = decode(raw, shown)
+    except NoteError as err:  # not UTF-8, NUL bytes: a DeckError like every other spec problem
+        raise DeckError(err.path, err.line, err.reason) from None
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        # python-frontmatter hands YAML the text from the end of the opening `---` line,
+        # so YAML's 0-based line k is the file's line k + 1
         raise DeckError(
             shown,
-            2 + mark.line if mark else 1,
-            f"broken YAML front matter ({getattr(exc, 'problem', exc)})",
+            1 + mark.line if mark else 1,
+            f"broken YAML front matter ({getattr(exc, 'problem', exc)}); fix or remove it",
         ) from None
     meta = post.metadata
     name = meta.get("name") or p.stem
@@ -113,7 +119,8 @@ def load_deck(path: str | Path) -> DeckSpec:
     if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
         raise DeckError(shown, _line_of(text, "notes"), "'notes' must be a list of paths")
     base = p.parent
-    note_paths = [(base / n) if not Path(n).is_absolute() else Path(n) for n in notes]
+    # normpath: `decks/../seeds/x.md` is shown (and stored) as `seeds/x.md`
+    note_paths = [Path(os.path.normpath(base / os.path.expanduser(n))) for n in notes]
 
     deletions = set(ALL_MARKERS)
     spec_deletions = meta.get("deletions")

@@ -18,6 +18,9 @@ from datetime import date, timedelta
 EF_START = 2500
 EF_MIN = 1300
 LEECH_LAPSES = 8
+# Published SM-2 has no ceiling, but thirteen perfect answers in a row would push the
+# due date past year 9999. Like Anki's default maximum interval, cap it at 100 years.
+MAX_INTERVAL = 36_500
 PASS = 3  # q >= 3 is a successful recall
 DRILL_UNTIL = 4  # same day, a card comes back until it gets q >= 4
 
@@ -102,7 +105,7 @@ def apply(state: State, q: int, today: date) -> State:
     elif n == 2:
         interval = 6
     else:
-        interval = _ceil_div(state.interval * state.ef, 1000)
+        interval = min(MAX_INTERVAL, _ceil_div(state.interval * state.ef, 1000))
     return State(n, next_ef(state.ef, q), interval, today + timedelta(days=interval), state.lapses)
 
 

@@ -27,10 +27,11 @@ LOGSEQ_CLOZE = "logseq_cloze"
 ANKI_CLOZE = "anki_cloze"
 ALL_MARKERS = (STRONG, HIGHLIGHT, LOGSEQ_CLOZE, ANKI_CLOZE)
 
-_LOGSEQ = re.compile(r"\{\{cloze[ \t]+(.*?)\}\}", re.DOTALL)
-_ANKI = re.compile(r"\{\{c(\d{1,3})::(.*?)\}\}", re.DOTALL)
+# Openers only: the closing `}}` is found by `_next_close`, which remembers its
+# last search so a line of 100,000 unclosed `{{c1::` stays linear.
+_LOGSEQ = re.compile(r"\{\{cloze[ \t]+")
+_ANKI = re.compile(r"\{\{c(\d{1,3})::")
 _WIKI = re.compile(r"#?\[\[([^\[\]]*)\]\]")
-_SPACES = re.compile(r"\s+")
 # Characters that can start a deletion; a text without any of them is not parsed.
 _TRIGGERS = re.compile(r"\*\*|__|==|\{\{")
 
@@ -75,7 +76,7 @@ def _parse_inline(md: MarkdownIt, src: str) -> list[Token]:
     tokens: list[Token] = []
     state = _PositionState(src, md, {}, tokens)
     md.inline.tokenize(state)
-    for rule in md.inline.ruler2.getRules(""):
+    for rule in md.options["flashcards_post"]:
         rule(state)
     return tokens
 
@@ -95,23 +96,40 @@ def _cloze_rule(state: StateInline, silent: bool) -> bool:
         kind = ANKI_CLOZE
     if m is None:
         return False
+    close = _next_close(state, m.end())
+    if close < 0:
+        return False
+    end = close + 2
     if not silent:
         token = state.push("cloze", "", 0)
         token.meta["kind"] = kind
-        token.meta["end"] = m.end()
+        token.meta["end"] = end
+        body = src[m.end() : close]
         if kind == LOGSEQ_CLOZE:
-            inner, _, hint = m.group(1).partition("\\\\")
+            inner, _, hint = body.partition("\\\\")
             token.meta["inner"] = inner.strip()
             token.meta["hint"] = hint.strip() or None
-            token.meta["inner_at"] = m.start(1)
+            token.meta["inner_at"] = m.end()
         else:
-            inner, _, hint = m.group(2).partition("::")
+            inner, _, hint = body.partition("::")
             token.meta["inner"] = inner
             token.meta["hint"] = hint.strip() or None
             token.meta["number"] = int(m.group(1))
-        token.content = src[pos : m.end()]
-    state.pos = m.end()
+        token.content = src[pos:end]
+    state.pos = end
     return True
+
+
+def _next_close(state: StateInline, pos: int) -> int:
+    """Index of the first `}}` at or after `pos`, or -1; one scan per line, not per opener."""
+    memo = state.env.get("_flashcards_close")
+    if memo is not None:
+        searched_from, found = memo
+        if searched_from <= pos and (found < 0 or found >= pos):
+            return found
+    found = state.src.find("}}", pos)
+    state.env["_flashcards_close"] = (pos, found)
+    return found
 
 
 def _mark_tokenize(state: StateInline, silent: bool) -> bool:
@@ -178,18 +196,44 @@ def _parser(markers: frozenset[str]) -> MarkdownIt:
     md = MarkdownIt("commonmark")
     md.options["flashcards_markers"] = markers
     if LOGSEQ_CLOZE in markers or ANKI_CLOZE in markers:
-        md.inline.ruler.before("text", "cloze", _cloze_rule)
+        # after `text`, which stops at every `{`: the rule is tried only where it can match
+        md.inline.ruler.after("text", "cloze", _cloze_rule)
         md.inline.add_terminator_char("{")
     md.inline.ruler.before("emphasis", "mark", _mark_tokenize)
     md.inline.ruler2.before("emphasis", "mark", _mark_post_process)
     md.inline.add_terminator_char("=")
+    # Stop the `text` rule only where one of this parser's rules can start (and at `]`,
+    # which ends link labels). The default set also stops at `# $ % + - : > @ ^ } ~`,
+    # for rules this parser does not have: each such stop is a round of failing rules
+    # and leaves the tokens as they are.
+    stops = "\n!&*<[\\]_`=" + ("{" if LOGSEQ_CLOZE in markers or ANKI_CLOZE in markers else "")
+    md.inline.terminator_re = re.compile("[" + re.escape(stops) + "]")
+    # Post-processing without `fragments_join`: it only merges neighbouring text
+    # tokens, and everything here reads text tokens by concatenating them.
+    md.options["flashcards_post"] = [
+        rule.fn
+        for rule in md.inline.ruler2.__rules__
+        if rule.enabled and rule.name != "fragments_join"
+    ]
     return md
 
 
 def find_deletions(text: str, markers: frozenset[str] = frozenset(ALL_MARKERS)) -> list[Deletion]:
     """Every deletion in `text`, in order. `text` is prose (no fenced code)."""
+    return scan(text, markers)[0]
+
+
+def scan(
+    text: str, markers: frozenset[str] = frozenset(ALL_MARKERS), plain: bool = False
+) -> tuple[list[Deletion], str | None]:
+    """`find_deletions(text)`, and with `plain` also `plain_text(text)` if it comes for free.
+
+    The plain text is None when not asked for, or when the text has no deletion
+    marker and so was not parsed; a caller that needs it then asks `plain_text`,
+    whose fast path applies.
+    """
     if not _TRIGGERS.search(text):
-        return []
+        return [], None
     md = _parser(markers)
     tokens = _parse_inline(md, text)
     found: list[Deletion] = []
@@ -199,15 +243,17 @@ def find_deletions(text: str, markers: frozenset[str] = frozenset(ALL_MARKERS)) 
         if ttype == "cloze":
             if open_at:
                 continue  # a cloze inside a strong span belongs to that span
-            kind = tok.meta["kind"]
             inner = tok.meta["inner"]
+            answer = plain_text(inner, markers)
+            if not answer:
+                continue  # `{{cloze }}` hides nothing: it stays text
             found.append(
                 Deletion(
-                    kind=kind,
+                    kind=tok.meta["kind"],
                     start=tok.meta["pos"],
                     end=tok.meta["end"],
                     inner=inner,
-                    answer=plain_text(inner, markers),
+                    answer=answer,
                     hint=tok.meta.get("hint"),
                     number=tok.meta.get("number"),
                 )
@@ -230,7 +276,7 @@ def find_deletions(text: str, markers: frozenset[str] = frozenset(ALL_MARKERS)) 
             if answer.strip():
                 found.append(Deletion(kind=kind, start=start, end=end, inner=inner, answer=answer))
     found.sort(key=lambda d: d.start)
-    return found
+    return found, _plain_tokens(tokens) if plain else None
 
 
 def _plain_tokens(tokens: list[Token]) -> str:
@@ -248,11 +294,40 @@ def _plain_tokens(tokens: list[Token]) -> str:
 
 
 def _tidy(text: str) -> str:
-    return _SPACES.sub(" ", _WIKI.sub(r"\1", text)).strip()
+    """Wiki-link brackets dropped, whitespace folded (`\\s+` → ' ', stripped)."""
+    if "[[" in text:
+        text = _WIKI.sub(r"\1", text)
+    return " ".join(text.split())
 
 
 def plain_text(text: str, markers: frozenset[str] = frozenset(ALL_MARKERS)) -> str:
     """The text as a reader sees it: markup, wiki-link brackets and cloze syntax removed."""
-    if not any(ch in text for ch in "*_=`[{\\<&!"):
+    # Without these characters no inline rule applies; `[`/`![` only make a link
+    # with `](` (there are no reference definitions in a block's text).
+    if not any(ch in text for ch in "*_=`{\\<&") and "](" not in text:
         return _tidy(text)
     return _plain_tokens(_parse_inline(_parser(markers), text))
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Source spans (end exclusive) of the inline code in `text`, as CommonMark finds them."""
+    if "`" not in text:
+        return []
+    spans: list[tuple[int, int]] = []
+    for tok in _parse_inline(_parser(frozenset(ALL_MARKERS)), text):
+        if tok.type != "code_inline":
+            continue
+        start = tok.meta["pos"]
+        size = len(tok.markup)
+        at = start + size
+        end = len(text)
+        while (run := text.find("`", at)) >= 0:  # the closing run is the next one as long
+            stop = run
+            while stop < len(text) and text[stop] == "`":
+                stop += 1
+            if stop - run == size:
+                end = stop
+                break
+            at = stop
+        spans.append((start, end))
+    return spans

@@ -54,7 +54,11 @@ class Block:
     @property
     def is_heading(self) -> bool:
         """A Logseq heading block: `- ## Usage`."""
-        return bool(self.lines) and _HEADING.match(self.lines[0]) is not None
+        return (
+            bool(self.lines)
+            and self.lines[0][:1] == "#"
+            and _HEADING.match(self.lines[0]) is not None
+        )
 
 
 @dataclass
@@ -64,6 +68,7 @@ class Note:
     metadata: dict[str, object]
     tags: list[str]
     line_count: int
+    block_count: int = 0
 
 
 def read_note(path: str | Path, display_path: str | None = None) -> Note:
@@ -93,9 +98,12 @@ def decode(raw: bytes, path: str) -> str:
 
 
 def parse_note(raw: bytes | str, path: str = "<text>") -> Note:
-    text = decode(raw, path) if isinstance(raw, bytes) else raw.replace("\r\n", "\n")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    if isinstance(raw, bytes):
+        text = decode(raw, path)
+    else:
+        text = raw[1:] if raw.startswith("\ufeff") else raw
+        if "\r" in text:  # as `decode` does: CRLF and lone CR end lines like LF
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
     metadata: dict[str, object] = {}
     offset = 0
     if text.startswith("---\n") or text == "---":
@@ -123,7 +131,9 @@ def parse_note(raw: bytes | str, path: str = "<text>") -> Note:
         offset = text.count("\n", 0, end.end()) + 1
         text = "" if nl == -1 else text[nl + 1 :]
     lines = text.split("\n")
-    blocks, page_props = _parse_lines(lines, offset)
+    if lines[-1] == "":
+        lines.pop()  # the newline ending the last line starts no line of its own
+    blocks, page_props, count = _parse_lines(lines, offset)
     for key, value in page_props.items():
         metadata.setdefault(key, value)
     return Note(
@@ -132,6 +142,7 @@ def parse_note(raw: bytes | str, path: str = "<text>") -> Note:
         metadata=metadata,
         tags=parse_tags(metadata.get("tags")),
         line_count=offset + len(lines),
+        block_count=count,
     )
 
 
@@ -175,42 +186,67 @@ def _strip_indent(line: str, width: int) -> str:
     return line[i:]
 
 
-def _parse_lines(lines: list[str], offset: int) -> tuple[list[Block], dict[str, str]]:
+def _parse_lines(lines: list[str], offset: int) -> tuple[list[Block], dict[str, str], int]:
+    """One pass over the lines with an explicit stack of open blocks.
+
+    Returns the root blocks, the page properties and the number of blocks made.
+    The loop is the reader's hot path: cheap first-character checks guard every
+    regular expression, and the headings tuple is rebuilt only when it changes.
+    """
     roots: list[Block] = []
     page_props: dict[str, str] = {}
     stack: list[tuple[int, int, Block]] = []  # (bullet indent, content indent, block)
     headings: list[tuple[int, str]] = []
+    context: tuple[str, ...] = ()  # the titles in `headings`
     paragraph: Block | None = None  # open top-level paragraph, outside any bullet
-    fence: tuple[str, int, Block, int] | None = None  # (marker, first line, block, indent)
+    # an open fence: (marker, its line in the block, block, indent to strip, bullet indent or -1)
+    fence: tuple[str, int, Block, int, int] | None = None
     seen_content = False  # anything but page properties and blank lines yet
     blank_before = False
+    count = 0
+    bullet_match = _BULLET.match
+    property_match = _PROPERTY.match
 
     for idx, raw_line in enumerate(lines):
-        lineno = offset + idx + 1
         if fence is not None:
-            marker, start, block, strip = fence
-            body = _strip_indent(raw_line, strip).rstrip()
-            block.lines.append(body)
-            closing = body.strip()
-            if closing.startswith(marker) and not closing.strip(marker[0]):
+            marker, start, block, strip, limit = fence
+            if limit >= 0 and raw_line.strip() and _indent_width(raw_line) <= limit:
+                # a line no longer indented under the fence's bullet ends the bullet, and
+                # the fence with it: one stray ``` does not swallow the rest of the page
                 block.code.append((start, len(block.lines)))
                 fence = None
-            continue
+                blank_before = True
+            else:
+                body = _strip_indent(raw_line, strip).rstrip() if strip else raw_line.rstrip()
+                block.lines.append(body)
+                closing = body.strip()
+                if closing.startswith(marker) and not closing.strip(marker[0]):
+                    block.code.append((start, len(block.lines)))
+                    fence = None
+                continue
 
-        stripped = raw_line.strip()
-        if not stripped:
+        content = raw_line.lstrip(" \t")
+        if not content or content.isspace():
             blank_before = True
             continue
-        indent = _indent_width(raw_line)
-        content = raw_line.lstrip(" \t")
+        lead = len(raw_line) - len(content)
+        indent = _indent_width(raw_line) if lead and "\t" in raw_line[:lead] else lead
+        first = content[0]
+        lineno = offset + idx + 1
 
-        bullet = _BULLET.match(content)
-        if bullet and not stack and _HRULE.match(content):
-            bullet = None  # '---' or '* * *' at top level is a thematic break, not a bullet
+        bullet = bullet_match(content) if first in "-*+" or first.isdigit() else None
+        if first in "-*_" and (not stack or indent <= stack[0][0]) and _HRULE.match(content):
+            # '---', '***' or '* * *' outside any bullet's text is a thematic break
+            stack.clear()
+            paragraph = None
+            seen_content = True
+            blank_before = False
+            continue
         if bullet:
             while stack and stack[-1][0] >= indent:
                 stack.pop()
-            block = Block(lines=[], line=lineno, headings=tuple(h for _, h in headings))
+            block = Block(lines=[], line=lineno, headings=context)
+            count += 1
             (stack[-1][2].children if stack else roots).append(block)
             content_indent = indent + bullet.end()
             stack.append((indent, content_indent, block))
@@ -218,29 +254,32 @@ def _parse_lines(lines: list[str], offset: int) -> tuple[list[Block], dict[str, 
             seen_content = True
             blank_before = False
             body = content[bullet.end() :].rstrip()
-            prop = _PROPERTY.match(body)
+            prop = property_match(body) if "::" in body else None
             if prop:  # `- id:: 123`: a bullet that opens with a property
                 block.properties[prop.group(1).lower()] = (prop.group(2) or "").strip()
             elif body:
                 block.lines.append(body)
-                fence = _open_fence(body, block, content_indent)
+                if "```" in body or "~~~" in body:
+                    fence = _open_fence(body, block, content_indent, indent)
             continue
 
-        heading = _HEADING.match(content)
-        if heading and indent < 4 and (not stack or indent <= stack[0][0]):
-            stack.clear()
-            paragraph = None
-            level = len(heading.group(1))
-            while headings and headings[-1][0] >= level:
-                headings.pop()
-            title = (heading.group(2) or "").strip()
-            if title:
-                headings.append((level, title))
-            seen_content = True
-            blank_before = False
-            continue
+        if first == "#" and indent < 4 and (not stack or indent <= stack[0][0]):
+            heading = _HEADING.match(content)
+            if heading:
+                stack.clear()
+                paragraph = None
+                level = len(heading.group(1))
+                while headings and headings[-1][0] >= level:
+                    headings.pop()
+                title = (heading.group(2) or "").strip()
+                if title:
+                    headings.append((level, title))
+                context = tuple(h for _, h in headings)
+                seen_content = True
+                blank_before = False
+                continue
 
-        prop = _PROPERTY.match(stripped)
+        prop = property_match(content.strip()) if "::" in content else None
         if prop and not seen_content:
             page_props[prop.group(1).lower()] = (prop.group(2) or "").strip()
             continue
@@ -266,24 +305,30 @@ def _parse_lines(lines: list[str], offset: int) -> tuple[list[Block], dict[str, 
                 target.lines.append("")
             body = _strip_indent(raw_line, strip).rstrip()
             target.lines.append(body)
-            fence = _open_fence(body, target, strip)
+            if "```" in body or "~~~" in body:
+                fence = _open_fence(
+                    body, target, strip, -1 if target is paragraph else stack[-1][0]
+                )
         else:
             # a top-level paragraph outside any bullet is a block of its own
             stack.clear()
-            paragraph = Block(
-                lines=[content.rstrip()], line=lineno, headings=tuple(h for _, h in headings)
-            )
+            paragraph = Block(lines=[content.rstrip()], line=lineno, headings=context)
+            count += 1
             roots.append(paragraph)
-            fence = _open_fence(content, paragraph, indent)
+            if "```" in content or "~~~" in content:
+                fence = _open_fence(content, paragraph, indent, -1)
         blank_before = False
 
     if fence is not None:
-        marker, start, block, _ = fence
+        marker, start, block, _, _ = fence
         block.code.append((start, len(block.lines)))  # an unclosed fence runs to the end
-    return roots, page_props
+    return roots, page_props, count
 
 
-def _open_fence(body: str, block: Block, strip: int) -> tuple[str, int, Block, int] | None:
+def _open_fence(
+    body: str, block: Block, strip: int, limit: int
+) -> tuple[str, int, Block, int, int] | None:
+    """A fence opened by `body`, the block's last line; `limit` is its bullet's indent."""
     text = body.strip()
     m = _FENCE.match(text)
     if not m:
@@ -291,7 +336,7 @@ def _open_fence(body: str, block: Block, strip: int) -> tuple[str, int, Block, i
     marker = m.group(1)
     if marker[0] == "`" and "`" in text[len(marker) :]:
         return None  # ```inline``` is a code span, not a fence
-    return marker, len(block.lines) - 1, block, strip
+    return marker, len(block.lines) - 1, block, strip, limit
 
 
 def iter_blocks(blocks: list[Block]):

@@ -180,3 +180,12 @@ def test_any_sequence_keeps_the_invariants(qualities: list[int]) -> None:
             assert after.repetitions == state.repetitions + 1
         assert after.lapses - state.lapses in (0, 1)
         state, day = after, after.due
+
+
+def test_interval_is_capped_at_a_hundred_years_instead_of_overflowing_the_calendar():
+    state = sm2.State()
+    today = date(2026, 1, 1)
+    for _ in range(40):
+        state = sm2.apply(state, 5, today)
+    assert state.interval == sm2.MAX_INTERVAL == 36_500
+    assert state.due == today + timedelta(days=36_500)

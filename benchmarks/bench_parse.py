@@ -1,0 +1,133 @@
+"""Benchmark of reading notes into cards: a synthetic vault through `extract_paths`.
+
+    python benchmarks/bench_parse.py                 # 2,500 files (~200,000 lines) in a temp folder
+    python benchmarks/bench_parse.py --files 500     # a smaller vault
+    python benchmarks/bench_parse.py --vault DIR     # generate into DIR (kept), or reuse it
+    python benchmarks/bench_parse.py --workers 1     # only the single-process run
+    python benchmarks/bench_parse.py --profile       # also print where the time goes
+
+Prints files, lines, blocks, cards, then seconds and lines/s for one process
+and for `--workers` processes (default: the CPUs this process may use), and the
+peak RSS. Target on a 2-core machine: the 2,500-file vault parsed into cards in
+≤ 2 s. Figures are printed, never asserted: the machine may be shared, and the
+load average is printed with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import os
+import pstats
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from vault import generate  # noqa: E402
+
+from flashcards.cards import Extraction, extract_paths  # noqa: E402
+
+
+def _mib(kib: int) -> float:
+    # ru_maxrss is KiB on Linux, bytes on macOS
+    return kib / (1024 * 1024) if sys.platform == "darwin" else kib / 1024
+
+
+def _timed(vault: Path, workers: int, repeat: int) -> tuple[Extraction, float, float]:
+    """The result, and the best wall and CPU seconds (CPU of this process only) of `repeat` runs."""
+    best = best_cpu = float("inf")
+    result = Extraction()
+    for _ in range(repeat):
+        result = Extraction()
+        gc.collect()
+        start, cpu = time.perf_counter(), time.process_time()
+        result = extract_paths([vault], workers=workers)
+        best = min(best, time.perf_counter() - start)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    return result, best, best_cpu
+
+
+def run(vault: Path, repeat: int, workers: int, profile: bool) -> None:
+    result, wall, cpu = _timed(vault, 1, repeat)
+    peak = _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    print(f"files       {result.files:>10,}")
+    print(f"lines       {result.lines:>10,}")
+    print(f"blocks      {result.blocks:>10,}")
+    print(f"cards       {len(result.cards):>10,}")
+    print(f"warnings    {len(result.warnings):>10,}")
+    print(f"seconds     {wall:>10.3f}   1 process (best of {repeat}; CPU {cpu:.3f} s)")
+    print(f"lines/s     {result.lines / wall:>10,.0f}   1 process")
+    if workers > 1:
+        parallel, wall_n, _ = _timed(vault, workers, repeat)
+        same = [vars(c) for c in parallel.cards] == [vars(c) for c in result.cards]
+        print(f"seconds     {wall_n:>10.3f}   {workers} processes (best of {repeat})")
+        print(f"lines/s     {result.lines / wall_n:>10,.0f}   {workers} processes")
+        print(f"same cards  {'yes' if same else 'NO':>10}")
+    print(f"peak RSS    {peak:>10.1f} MiB   1 process")
+    if workers > 1:
+        children = _mib(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        print(
+            f"peak RSS    {children:>10.1f} MiB   largest worker (pages shared with this process count)"
+        )
+    print(
+        f"load avg    {os.getloadavg()[0]:>10.2f}   (1 min, during the runs; other work slows them)"
+    )
+    if profile:
+        prof = cProfile.Profile()
+        prof.enable()
+        extract_paths([vault])
+        prof.disable()
+        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--files", type=int, default=2500, help="files in the generated vault (default 2500)"
+    )
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--vault", type=Path, help="generate into (or reuse) this folder instead of a temp one"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="time each parse this many times, keep the best"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1,
+        help="processes for the second run (default: the CPUs available; 1 skips it)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print a cProfile of one more single-process run"
+    )
+    args = parser.parse_args()
+
+    if args.vault is not None:
+        if not args.vault.exists() or not any(args.vault.rglob("*.md")):
+            counts = generate(args.vault, args.files, args.seed)
+            print(
+                f"generated {counts['files']:,} files, {counts['lines']:,} lines into {args.vault}"
+            )
+        run(args.vault, args.repeat, args.workers, args.profile)
+        return
+    with tempfile.TemporaryDirectory(prefix="flashcards-vault-") as tmp:
+        start = time.perf_counter()
+        counts = generate(Path(tmp), args.files, args.seed)
+        took = time.perf_counter() - start
+        print(
+            f"generated {counts['files']:,} files, {counts['lines']:,} lines, "
+            f"{counts['bytes']:,} bytes in {took:.2f} s"
+        )
+        run(Path(tmp), args.repeat, args.workers, args.profile)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""A deterministic synthetic notes vault in mixed dialects, for the parse benchmark.
+
+    from benchmarks.vault import generate
+    counts = generate(Path("/tmp/vault"))          # 2,500 files, ~200,000 lines
+
+Three dialects, in roughly equal shares:
+
+- Logseq pages (`pages/`): `key:: value` page properties, tab indentation,
+  `collapsed:: true` / `id::` block properties, `{{cloze x \\\\ cue}}`,
+  `- ## heading` blocks, `#card` question blocks with answers under them;
+- Obsidian notes (`notes/`): YAML front matter with tags, space indentation
+  (2 or 4), markdown headings, `==highlight==`, `{{c1::x::hint}}` clozes;
+- plain outlines (`outlines/`): `*`, `+`, `1.` bullets.
+
+All of them get continuation lines, fenced code (``` and ~~~), whole-bold
+heading blocks, `**strong**` deletions in about 30% of the blocks (other markers
+in a few more), decoys (markers inside inline code), and nesting up to 8 levels.
+The same seed always writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+WORDS = [
+    "model",
+    "data",
+    "training",
+    "inference",
+    "latency",
+    "feature",
+    "pipeline",
+    "label",
+    "drift",
+    "metric",
+    "batch",
+    "stream",
+    "schema",
+    "cache",
+    "index",
+    "query",
+    "shard",
+    "replica",
+    "leader",
+    "follower",
+    "quorum",
+    "gradient",
+    "loss",
+    "epoch",
+    "tensor",
+    "kernel",
+    "memory",
+    "thread",
+    "process",
+    "socket",
+    "packet",
+    "route",
+    "service",
+    "deploy",
+    "monitor",
+    "alert",
+    "budget",
+    "owner",
+    "review",
+    "design",
+    "system",
+    "user",
+    "policy",
+    "reliability",
+    "scalability",
+    "availability",
+    "throughput",
+    "baseline",
+    "experiment",
+    "sample",
+    "bias",
+    "variance",
+    "precision",
+    "recall",
+    "embedding",
+    "vector",
+    "token",
+    "prompt",
+    "window",
+    "budget",
+    "storage",
+    "network",
+    "compute",
+    "cluster",
+    "region",
+    "zone",
+    "backup",
+    "restore",
+    "migration",
+    "version",
+]
+
+LINES_PER_FILE = 80  # 2,500 files × 80 ≈ 200,000 lines
+MAX_DEPTH = 8
+
+
+def _phrase(rng: random.Random, lo: int = 2, hi: int = 5) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(lo, hi)))
+
+
+class _Writer:
+    """Writes one file's outline; knows its dialect's bullets, indentation and markers."""
+
+    def __init__(self, rng: random.Random, dialect: str) -> None:
+        self.rng = rng
+        self.dialect = dialect
+        self.lines: list[str] = []
+        self.cards = 0  # deletions + question cards written (an estimate, not asserted)
+        if dialect == "logseq":
+            self.unit = "\t"
+        elif dialect == "obsidian":
+            self.unit = rng.choice(("  ", "    "))
+        else:
+            self.unit = rng.choice(("  ", "   ", "\t"))
+
+    def bullet(self) -> str:
+        if self.dialect == "plain":
+            return self.rng.choice(("*", "+", "1.", "2)", "-"))
+        return "-"
+
+    def sentence(self) -> str:
+        """Prose; about 28% of sentences have a strong deletion, 6% another marker."""
+        rng = self.rng
+        head, tail = _phrase(rng), _phrase(rng, 1, 6)
+        r = rng.random()
+        if r < 0.28:
+            self.cards += 1
+            return f"{head} **{_phrase(rng, 1, 2)}** {tail}"
+        if r < 0.34 and self.dialect == "logseq":
+            self.cards += 1
+            return f"{head} {{{{cloze {_phrase(rng, 1, 2)} \\\\ {rng.choice(WORDS)}}}}} {tail}"
+        if r < 0.31 and self.dialect == "obsidian":
+            self.cards += 1
+            return f"{head} =={_phrase(rng, 1, 2)}== {tail}"
+        if r < 0.34 and self.dialect == "obsidian":
+            self.cards += 1
+            n = rng.randint(1, 2)
+            return f"{head} {{{{c{n}::{rng.choice(WORDS)}::{rng.choice(WORDS)}}}}} and {{{{c{n}::{rng.choice(WORDS)}}}}} {tail}"
+        if r < 0.37:  # a decoy: markers in inline code, and a wiki link
+            return f"{head} `{rng.choice(WORDS)}**x**` [[{rng.choice(WORDS)}]] {tail}"
+        if r < 0.55 and self.dialect == "logseq":
+            return f"{head} [[{rng.choice(WORDS)}]] {tail}"
+        return f"{head} {tail}"
+
+    def block(self, depth: int) -> None:
+        rng = self.rng
+        pad = self.unit * depth
+        bullet = self.bullet()
+        cont = pad + " " * (len(bullet) + 1)  # continuation lines align with the text
+        r = rng.random()
+        if self.dialect == "logseq" and r < 0.05:
+            self.lines.append(f"{pad}- {'#' * rng.randint(2, 3)} {_phrase(rng).title()}")
+            return
+        if self.dialect == "logseq" and r < 0.10:
+            self.cards += 1
+            self.lines.append(f"{pad}- what does {_phrase(rng)} mean? #card")
+            self.lines.append(f"{cont}card-last-interval:: {rng.randint(1, 90)}")
+            return
+        if r < (0.14 if self.dialect == "logseq" else 0.04):
+            self.lines.append(f"{pad}{bullet} **{_phrase(rng).title()}**")  # a heading block
+            return
+        self.lines.append(f"{pad}{bullet} {self.sentence()}")
+        if rng.random() < 0.20:
+            self.lines.append(f"{cont}{self.sentence()}")  # continuation line
+        if self.dialect == "logseq" and rng.random() < 0.15:
+            self.lines.append(f"{cont}collapsed:: true")
+        if self.dialect == "logseq" and rng.random() < 0.05:
+            self.lines.append(f"{cont}id:: {rng.getrandbits(64):016x}-{rng.getrandbits(32):08x}")
+        if rng.random() < 0.03:
+            fence = rng.choice(("```", "~~~"))
+            self.lines.append(f"{cont}{fence}python")
+            for _ in range(rng.randint(1, 4)):
+                self.lines.append(f"{cont}x = '**{rng.choice(WORDS)}**'  # ==not== a deletion")
+            self.lines.append(f"{cont}{fence}")
+
+    def outline(self, budget: int) -> None:
+        rng = self.rng
+        depth = 0
+        while len(self.lines) < budget:
+            if self.dialect == "obsidian" and depth == 0 and rng.random() < 0.08:
+                self.lines.append("")
+                self.lines.append(f"{'#' * rng.randint(1, 3)} {_phrase(rng).title()}")
+                self.lines.append("")
+            self.block(depth)
+            r = rng.random()
+            if r < 0.35 and depth < MAX_DEPTH - 1:
+                depth += 1
+            elif r < 0.60 and depth:
+                depth -= rng.randint(1, depth)
+
+
+def _front(rng: random.Random, dialect: str) -> list[str]:
+    tags = sorted({rng.choice(WORDS) for _ in range(rng.randint(1, 3))})
+    if dialect == "logseq":
+        return [
+            f"tags:: {', '.join(f'[[{t}]]' for t in tags)}",
+            f"alias:: {_phrase(rng, 1, 2)}",
+            "",
+        ]
+    if dialect == "obsidian":
+        return ["---", f"title: {_phrase(rng).title()}", f"tags: [{', '.join(tags)}]", "---", ""]
+    return [f"# {_phrase(rng).title()}", ""]
+
+
+def generate(root: Path, files: int = 2500, seed: int = 7) -> dict[str, int]:
+    """Write the vault under `root`; returns files, lines, bytes and per-dialect file counts."""
+    root = Path(root)
+    rng = random.Random(seed)
+    counts = {
+        "files": 0,
+        "lines": 0,
+        "bytes": 0,
+        "logseq": 0,
+        "obsidian": 0,
+        "plain": 0,
+        "marked": 0,
+    }
+    folders = {"logseq": "pages", "obsidian": "notes", "plain": "outlines"}
+    for i in range(files):
+        dialect = ("logseq", "obsidian", "plain")[i % 3]
+        folder = root / folders[dialect] / f"{i % 10:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        writer = _Writer(rng, dialect)
+        writer.lines.extend(_front(rng, dialect))
+        writer.outline(rng.randint(LINES_PER_FILE // 4, LINES_PER_FILE * 7 // 4))
+        text = "\n".join(writer.lines) + "\n"
+        data = text.encode("utf-8")
+        (folder / f"{dialect}-{i:05d}.md").write_bytes(data)
+        counts["files"] += 1
+        counts["lines"] += len(writer.lines)
+        counts["bytes"] += len(data)
+        counts[dialect] += 1
+        counts["marked"] += writer.cards
+    return counts
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(generate(Path(sys.argv[1] if len(sys.argv) > 1 else "vault")))

@@ -1,0 +1,280 @@
+"""`flashcards cards PATH... [--json] [--strict]`: previews cards from notes, touching no collection.
+
+Tested through click's CliRunner and as a real subprocess (`python -m flashcards`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flashcards.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DECK = ROOT / "decks" / "designing-machine-learning-systems.md"
+SAMPLE_NOTES = ROOT / "seeds" / "designing-machine-learning-systems.md"
+
+FIELDS = {"id", "kind", "source", "line", "context", "answers", "hint", "front", "back", "tags"}
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch) -> Path:
+    """No collection anywhere: FLASHCARDS_DB and the user data folder point into tmp_path."""
+    monkeypatch.setenv("FLASHCARDS_DB", str(tmp_path / "db" / "collection.sqlite"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path
+
+
+def assert_no_collection(root: Path) -> None:
+    assert not (root / "db").exists()
+    assert not (root / "data").exists()
+    assert not (root / "home").exists()
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["cards", *args], catch_exceptions=False)
+
+
+def vault(root: Path) -> Path:
+    """A small vault in three dialects, with a subfolder and things to skip."""
+    v = root / "vault"
+    (v / "pages").mkdir(parents=True)
+    (v / "notes" / "deep").mkdir(parents=True)
+    (v / ".obsidian").mkdir()
+    (v / "logseq" / "bak").mkdir(parents=True)
+    (v / "pages" / "srs.md").write_text(
+        "tags:: memory\n\n- ## Scheduling\n\t- **SM-2** came out in 1990\n\t  collapsed:: true\n"
+        "\t- What resets on a lapse? #card\n\t\t- the interval\n"
+    )
+    (v / "notes" / "deep" / "raft.md").write_text(
+        "---\ntags: [distributed]\n---\n# Raft\n\n- the {{c1::leader::who}} appends to the {{c1::log}}\n"
+    )
+    (v / "notes" / "plain.md").write_text(
+        "* **TCP** is reliable\n  + {{cloze SYN \\\\ first}} opens it\n"
+    )
+    (v / "notes" / "ignored.txt").write_text("- **not** a note\n")
+    (v / ".obsidian" / "workspace.md").write_text("- **hidden** folder\n")
+    (v / "logseq" / "bak" / "srs.md").write_text("- **backup** copy\n")
+    return v
+
+
+# --- CliRunner -------------------------------------------------------------------------
+
+
+def test_json_for_a_notes_file(isolated: Path) -> None:
+    note = isolated / "n.md"
+    note.write_text(
+        "---\ntags: [t]\n---\n# H\n- parent\n  - the **answer** is {{c1::here::hint}}\n"
+    )
+    result = run(str(note), "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [set(r) >= FIELDS for r in rows] == [True, True]
+    first, second = rows
+    assert first == {
+        **first,
+        "kind": "cloze",
+        "source": str(note),
+        "line": 6,
+        "context": ["H", "parent"],
+        "answers": ["answer"],
+        "hint": None,
+        "front": "the [...] is here",
+        "back": "the **answer** is here",
+        "tags": ["t"],
+    }
+    assert (second["answers"], second["hint"], second["front"]) == (
+        ["here"],
+        "hint",
+        "the **answer** is [hint]",
+    )
+    assert isinstance(first["id"], str) and first["id"] != second["id"]
+    assert result.stderr == ""
+    assert_no_collection(isolated)
+
+
+def test_a_folder_recurses_over_markdown_files(isolated: Path) -> None:
+    result = run(str(vault(isolated)), "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    by_answer = {tuple(r["answers"]): r for r in rows}
+    assert sorted(by_answer) == sorted([("leader", "log"), ("TCP",), ("SYN",), ("SM-2",), ()])
+    sources = {Path(r["source"]).relative_to(isolated / "vault").as_posix() for r in rows}
+    assert sources == {"notes/deep/raft.md", "notes/plain.md", "pages/srs.md"}
+    question = by_answer[()]
+    assert (question["kind"], question["front"], question["back"]) == (
+        "basic",
+        "What resets on a lapse?",
+        "What resets on a lapse?\n- the interval",
+    )
+    assert question["context"] == ["Scheduling"] and question["tags"] == ["memory"]
+    assert by_answer[("SYN",)]["hint"] == "first"
+    assert by_answer[("SYN",)]["context"] == ["TCP is reliable"]
+    assert_no_collection(isolated)
+
+
+def test_a_deck_spec_path(isolated: Path) -> None:
+    result = run(str(SAMPLE_DECK), "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert len(rows) == 19
+    answers = [a for r in rows for a in r["answers"]]
+    assert {"learning", "complex patterns", "reliability"} <= set(answers)
+    assert "Preface" not in answers and not any(a.startswith("Chapter") for a in answers)
+    assert {r["source"] for r in rows} == {str(SAMPLE_NOTES)}  # no `decks/../seeds`
+    assert rows[0]["context"] == ["Chapter 1. Overview of Machine Learning Systems"]
+    assert_no_collection(isolated)
+
+
+def test_a_deck_spec_switches_markers_off(isolated: Path) -> None:
+    (isolated / "n.md").write_text("- **strong** and ==highlight==\n")
+    deck = isolated / "deck.md"
+    deck.write_text("---\nname: No highlight\nnotes: [n.md]\ndeletions: {highlight: false}\n---\n")
+    rows = json.loads(run(str(deck), "--json").stdout)
+    assert [r["answers"] for r in rows] == [["strong"]]
+    assert rows[0]["front"] == "[...] and ==highlight=="
+
+
+def test_several_paths_at_once(isolated: Path) -> None:
+    one = isolated / "one.md"
+    one.write_text("- **1** x\n")
+    rows = json.loads(run(str(one), str(SAMPLE_DECK), "--json").stdout)
+    assert len(rows) == 20 and rows[0]["answers"] == ["1"]
+
+
+def test_the_table(isolated: Path) -> None:
+    note = isolated / "t.md"
+    note.write_text(
+        "- the **answer** here\n- [bold red]not markup[/] ==kept==\n- q? #card\n  - a\n"
+    )
+    result = run(str(note))
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "3 cards" in out
+    assert "answer" in out and "kept" in out and "(basic)" in out
+    assert "[bold red]not markup[/]" in out  # note text is data, never console markup
+    assert "t.md:1" in out
+
+
+def test_bad_files_warn_once_each_and_the_rest_still_yield(isolated: Path) -> None:
+    v = vault(isolated)
+    (v / "latin1.md").write_bytes(b"- ok\n- caf\xe9 **x**\n")
+    (v / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (v / "yaml.md").write_text("---\ntitle: [broken\n---\n- a **x**\n")
+    (v / "dangling.md").symlink_to(isolated / "nowhere.md")
+    result = run(str(v), "--json")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 5  # the good files' cards
+    warnings = result.stderr.strip().splitlines()
+    assert len(warnings) == 4
+    assert all(w.startswith("warning: ") for w in warnings)
+    text = "\n".join(warnings)
+    assert f"{v / 'latin1.md'}:2: " in text and "UTF-8" in text
+    assert f"{v / 'binary.md'}:3: " in text and "NUL" in text
+    assert f"{v / 'yaml.md'}:3: " in text and "YAML" in text
+    assert f"{v / 'dangling.md'}: cannot be read" in text
+
+    strict = run(str(v), "--json", "--strict")
+    assert strict.exit_code == 1
+    assert strict.stdout == result.stdout and strict.stderr == result.stderr
+    assert_no_collection(isolated)
+
+
+def test_an_unreadable_file(isolated: Path, monkeypatch) -> None:
+    locked = isolated / "locked.md"
+    locked.write_text("- **x** y\n")
+    (isolated / "open.md").write_text("- **z** y\n")
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.md":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = run(str(isolated), "--json", "--strict")
+    assert result.exit_code == 1
+    assert [r["answers"] for r in json.loads(result.stdout)] == [["z"]]
+    assert result.stderr == f"warning: {locked}: cannot be read (Permission denied)\n"
+
+
+def test_strict_with_nothing_wrong_exits_0(isolated: Path) -> None:
+    assert run(str(SAMPLE_NOTES), "--strict").exit_code == 0
+
+
+def test_a_broken_deck_spec_is_a_warning(isolated: Path) -> None:
+    deck = isolated / "deck.md"
+    deck.write_text("---\nnotes: [n.md]\ngrades: 5\n---\n")
+    result = run(str(deck), str(SAMPLE_NOTES), "--json")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 19
+    assert result.stderr.startswith(f"warning: {deck}:3: 'grades' must be 4")
+    assert run(str(deck), "--strict").exit_code == 1
+
+
+# --- as a subprocess --------------------------------------------------------------------
+
+
+def flashcards(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "FLASHCARDS_DB": str(home / "db" / "collection.sqlite"),
+        "HOME": str(home / "home"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "flashcards", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_subprocess_json_of_the_sample_deck(tmp_path: Path) -> None:
+    proc = flashcards(
+        "cards", "decks/designing-machine-learning-systems.md", "--json", cwd=ROOT, home=tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert len(rows) == 19
+    assert {r["source"] for r in rows} == {"seeds/designing-machine-learning-systems.md"}
+    assert [r["answers"][0] for r in rows][:5] == [
+        "learning",
+        "complex patterns",
+        "existing data",
+        "make predictions",
+        "unseen data",
+    ]
+    assert_no_collection(tmp_path)
+
+
+def test_subprocess_folder_table_and_bad_input(tmp_path: Path) -> None:
+    v = vault(tmp_path)
+    (v / "bad.md").write_bytes(b"- \xff\xfe\n")
+    proc = flashcards("cards", "vault", cwd=tmp_path, home=tmp_path)
+    assert proc.returncode == 0
+    assert "5 cards" in proc.stdout
+    assert "vault/notes/deep/raft.md:6" in proc.stdout
+    assert proc.stderr == "warning: vault/bad.md:1: is not UTF-8 text; save it as UTF-8\n"
+
+    strict = flashcards("cards", "vault", "--json", "--strict", cwd=tmp_path, home=tmp_path)
+    assert strict.returncode == 1
+    assert len(json.loads(strict.stdout)) == 5
+    assert strict.stderr == proc.stderr
+    assert_no_collection(tmp_path)
+
+
+def test_subprocess_help_lists_the_cards_command(tmp_path: Path) -> None:
+    proc = flashcards("cards", "--help", cwd=tmp_path, home=tmp_path)
+    assert proc.returncode == 0
+    assert "--json" in proc.stdout and "--strict" in proc.stdout
