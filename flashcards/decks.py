@@ -72,9 +72,13 @@ def is_deck_spec(path: str | Path) -> bool:
             head = fh.read(4096)
     except OSError:
         return False
-    if not head.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+    head = head.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
+    if not head.startswith(b"---\n"):
         return False
-    return re.search(rb"^notes\s*:", head, re.MULTILINE) is not None
+    end = re.search(rb"^(?:---|\.\.\.)[ \t]*$", head[4:], re.MULTILINE)
+    front = head[4 : 4 + end.start()] if end else head[4:]
+    # `notes:` inside the front matter, not a `notes:: x` property or a line of the body
+    return re.search(rb"^notes[ \t]*:(?!:)", front, re.MULTILINE) is not None
 
 
 def _line_of(text: str, key: str) -> int:

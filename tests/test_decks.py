@@ -217,3 +217,15 @@ def test_the_bundled_sample_deck_works_from_any_folder(tmp_path: Path) -> None:
     assert [c.content_hash for c in found] == [
         c.content_hash for c in extract_paths(load_deck(SAMPLE).notes).cards
     ]
+
+
+def test_a_note_whose_body_mentions_notes_is_not_a_deck_spec(tmp_path):
+    note = tmp_path / "page.md"
+    note.write_text("---\ntags: [a]\n---\nnotes:\n- a **bold** claim\n")
+    assert not is_deck_spec(note)
+    logseq = tmp_path / "logseq.md"
+    logseq.write_text("---\nnotes:: x\n---\n- b\n")
+    assert not is_deck_spec(logseq)
+    spec = tmp_path / "deck.md"
+    spec.write_text("\ufeff---\r\nname: D\r\nnotes: [page.md]\r\n---\r\nAbout.\r\n", newline="")
+    assert is_deck_spec(spec)
