@@ -335,10 +335,9 @@ def cards(
 
     paths = tuple(t for t in targets if Path(t).exists())
     names = tuple(t for t in targets if not Path(t).exists())
-    if paths and names:
-        _fail(
-            f"{names[0]}: neither a notes path nor — when mixed with paths — a deck; list decks or paths"
-        )
+    for name in names:
+        if paths or "/" in name or name.lower().endswith(".md"):
+            _fail(f"{name}: no such file or folder; check the path (or name a deck on its own)")
     if paths:
         found, problems = preview_cards(paths, strict)
         rows = [c.to_json() for c in found]

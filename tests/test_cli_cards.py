@@ -278,3 +278,13 @@ def test_subprocess_help_lists_the_cards_command(tmp_path: Path) -> None:
     proc = flashcards("cards", "--help", cwd=tmp_path, home=tmp_path)
     assert proc.returncode == 0
     assert "--json" in proc.stdout and "--strict" in proc.stdout
+
+
+def test_a_missing_notes_path_says_so_instead_of_looking_for_a_deck(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["--db", str(tmp_path / "c.sqlite"), "cards", str(tmp_path / "gone.md")]
+    )
+    assert result.exit_code == 1
+    assert "gone.md: no such file or folder" in result.output
+    assert not (tmp_path / "c.sqlite").exists()
