@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flashcards.collection import Collection
+from flashcards.tui.app import make_app
 from flashcards.tui.screens.help import HelpScreen
 from flashcards.tui.screens.home import HomeScreen
 from flashcards.tui.screens.message import MessageScreen
@@ -567,5 +568,34 @@ def test_stats_key_is_guarded_when_the_stats_screen_is_missing(app_factory, monk
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert any("Statistics are not available" in str(n.message) for n in app._notifications)
+
+    drive(app, scenario)
+
+
+def test_counts_stay_whole_on_a_narrow_terminal_when_studying_all_decks(deck_dir, tmp_path, clock):
+    """All decks show the deck name and file beside the counts; at 80 columns the
+    counts must stay readable and the place gives way (ellipsis)."""
+    spec = deck_dir / "decks" / "physics.md"
+    spec.write_text(
+        spec.read_text().replace("name: Physics", "name: Physics for engineers, first year")
+    )
+    notes = deck_dir / "notes"
+    (notes / "physics.md").rename(notes / "a-rather-long-file-name-for-first-year-physics.md")
+    spec.write_text(
+        spec.read_text().replace(
+            "../notes/physics.md", "../notes/a-rather-long-file-name-for-first-year-physics.md"
+        )
+    )
+    path = tmp_path / "narrow.sqlite"
+    with Collection.open(path) as col:
+        col.build(spec)
+    app = make_app(path, now=NOW, clock=clock)
+
+    async def scenario(pilot):
+        await pilot.press("a")
+        assert isinstance(app.screen, ReviewScreen)
+        status = [line for line in screen_text(app).splitlines() if "Review" in line][0]
+        assert "New 4  Review 0  Drill 0" in status
+        assert "Physics for engineers" in status and status.rstrip().endswith("…")
 
     drive(app, scenario)
