@@ -156,18 +156,10 @@ class FlashcardsApp(App[None]):
         self.push_screen(MessageScreen(title, body))
 
     def open_stats(self, deck: str | None) -> None:
-        """The stats screen (its own module, written separately): guarded, never fatal."""
-        try:
-            from flashcards.tui.screens.stats import StatsScreen
+        from flashcards.tui.screens.stats import StatsScreen
 
-            if self.now is None:
-                screen = StatsScreen(self.collection_path, deck)
-            else:  # tests fix the moment: the stats must see the same one
-                screen = StatsScreen(self.collection_path, deck, now=self.now)
-        except Exception as err:  # a missing or broken stats screen must not end a session
-            self.notify(f"Statistics are not available: {err}", severity="warning", markup=False)
-            return
-        self.push_screen(screen)
+        # tests fix the moment (self.now); the stats must see the same one
+        self.push_screen(StatsScreen(self.collection_path, deck, now=self.now))
 
 
 def make_app(

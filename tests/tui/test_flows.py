@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import stat
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -557,19 +556,6 @@ def test_a_collection_that_cannot_be_opened_is_a_message_and_exit_1(tmp_path, cl
     drive(app, scenario)
     assert app.return_code == 1
     assert broken.read_text() == "this is not a database\n" * 10
-
-
-def test_stats_key_is_guarded_when_the_stats_screen_is_missing(app_factory, monkeypatch):
-    monkeypatch.setitem(sys.modules, "flashcards.tui.screens.stats", None)  # import fails
-    app = app_factory()
-
-    async def scenario(pilot):
-        await pilot.press("t")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        assert any("Statistics are not available" in str(n.message) for n in app._notifications)
-
-    drive(app, scenario)
 
 
 def test_counts_stay_whole_on_a_narrow_terminal_when_studying_all_decks(deck_dir, tmp_path, clock):
