@@ -90,20 +90,20 @@ def guess_format(path: str | Path) -> str | None:
 
 @dataclass(slots=True)
 class ExportCard:
-    """One card as the exporters see it: content, flags and SM-2 state.
+    """One card as the Anki and Markdown exporters see it: its content and status.
 
-    Fields are in the order of the query's columns (`CARD_EXPORT_COLUMNS`): a
-    50,000-card export builds 50,000 of these, positionally.
+    What those formats write and nothing more (the json and reviews-csv formats read
+    state and reviews with their own queries): a 50,000-card export builds 50,000 of
+    these, positionally, in the order of the query's columns (`CARD_EXPORT_COLUMNS`),
+    and every column costs. Cards with the same context or tags share one list
+    (`load_decks` parses each text once): read them, never change them.
     """
 
     id: int
     guid: str
     deck: str
-    content_hash: str
-    base_hash: str
     block_hash: str
     kind: str
-    deletion: str
     source: str
     line: int
     position: int
@@ -111,24 +111,10 @@ class ExportCard:
     front: str
     back: str
     cloze: str
-    hint: str | None
     status: str  # active, retired, suspended, buried
-    buried_until: str | None
-    created_at: str
     updated_at: str
-    repetitions: int
-    ef: int  # thousandths
-    interval: int
-    due: str | None
-    lapses: int
-    last_day: str | None
     context: list[str]
-    answers: list[str]
     tags: list[str]
-
-    @classmethod
-    def from_row(cls, row: tuple) -> ExportCard:
-        return cls(*row[:-1], *json.loads(row[-1]))
 
 
 @dataclass
@@ -309,13 +295,25 @@ def load_decks(
         ordered = [by_id[i] for i in ids]
     if not cards:
         return ordered
-    make = ExportCard.from_row
+    loads = json.loads
+    lists: dict[str, list[str]] = {}  # context and tags text → its list, parsed once
     for row in queries.card_rows(store, ids, include_retired):
-        decks[row[2]].cards.append(make(row))
+        context, tags = row[-2:]
+        context_list = lists.get(context)
+        if context_list is None:
+            context_list = lists[context] = loads(context)
+        tag_list = lists.get(tags)
+        if tag_list is None:
+            tag_list = lists[tags] = loads(tags)
+        decks[row[2]].cards.append(ExportCard(*row[:-2], context_list, tag_list))
     for deck in ordered:
-        # a deck's files in the order a build reads them (sorted paths), then outline order
-        files = {s: i for i, s in enumerate(sorted({c.source for c in deck.cards}, key=PurePath))}
-        deck.cards.sort(key=lambda c: (files[c.source], c.position))
+        # a deck's files in the order a build reads them (sorted paths), then outline order;
+        # the query sorts by path text, which is usually the same order already
+        sources = sorted({c.source for c in deck.cards})
+        by_path = sorted(sources, key=PurePath)
+        if by_path != sources:
+            files = {s: i for i, s in enumerate(by_path)}
+            deck.cards.sort(key=lambda c: (files[c.source], c.position))
     return ordered
 
 

@@ -32,11 +32,11 @@ import genanki
 from flashcards.export import ExportCard, ExportDeck, ExportJob
 from flashcards.export.render import (
     anki_tags,
+    back_extra_html,
     basic_back,
     cloze_html,
     context_html,
     source_html,
-    split_back,
     to_html,
 )
 
@@ -118,8 +118,7 @@ def note_for(deck: ExportDeck, card: ExportCard, position: int) -> genanki.Note:
         fields = [to_html(card.front), to_html(basic_back(card)), context, source]
     else:
         model = CLOZE_MODEL
-        _, children = split_back(card.back)
-        fields = [cloze_html(card.cloze), context, to_html(children), source]
+        fields = [cloze_html(card.cloze), context, back_extra_html(card.back), source]
     note = genanki.Note(
         model=model, fields=fields, tags=anki_tags(card.tags), guid=note_guid(card), due=position
     )

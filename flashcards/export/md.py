@@ -45,6 +45,9 @@ HEADING_LEVELS = 6
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 # Logseq `{{cloze answer \\ cue}}` and Anki `{{c1::answer::hint}}`, found quickly
 _CLOZE = re.compile(r"\{\{cloze[ \t]+(.*?)\}\}|\{\{c(\d{1,3})::(.*?)\}\}", re.DOTALL)
+# The whitespace runs _restore_lines must look at: those holding a line break, and those
+# that folding to one space shortens (a run of one other character folds in place).
+_FOLDED = re.compile(r"\s{2,}|\n")
 # Text without these makes no card, so it need not be run through the extractor.
 _MAY_MAKE_CARDS = re.compile(r"\*\*|__|==|\{\{|card", re.IGNORECASE)
 
@@ -131,7 +134,7 @@ def _restore_lines(own: str, text: str, markers: frozenset[str]) -> str | None:
     segments.append((shown, at, len(text) - at))
     pieces: list[str] = []
     last = seg = folded = 0
-    for m in re.finditer(r"\s+", own.strip()):
+    for m in _FOLDED.finditer(own.strip()):
         if "\n" not in m.group():
             folded += len(m.group()) - 1
             continue
@@ -151,13 +154,13 @@ def _restore_lines(own: str, text: str, markers: frozenset[str]) -> str | None:
 def _blocks(cards: list[ExportCard], markers: frozenset[str]) -> list[_Block]:
     """Cards grouped into their blocks (siblings are adjacent in outline order)."""
     blocks: list[_Block] = []
+    last: tuple[str, str] | None = None  # the last block's (file, block hash)
     for card in cards:
-        if blocks and (blocks[-1].first.source, blocks[-1].first.block_hash) == (
-            card.source,
-            card.block_hash,
-        ):
+        key = (card.source, card.block_hash)
+        if key == last:
             blocks[-1].cards.append(card)
             continue
+        last = key
         own, children = split_back(card.back)
         shown = normalize(own)
         # The back starts with the block's own lines, clozes resolved: their line

@@ -27,6 +27,7 @@ _MARKUP = re.compile(r"[\\`*_\[\]<>&=\n]")
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
+_CHILD_LINE = re.compile(r"\n-(?: |$)", re.MULTILINE)  # a line that is a child's bullet
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
@@ -83,11 +84,14 @@ _PLAIN = r"[^*_`\[\]\\<>=&\n]"
 _SPAN = re.compile(
     rf"\*\*(?P<strong>{_EDGE}(?:{_PLAIN}*{_EDGE})?)\*\*"
     rf"|==(?P<mark>{_EDGE}(?:{_PLAIN}*{_EDGE})?)=="
-    r"|(?<!`)`(?P<code>[^`\n]+)`(?!`)"
+    # the lookbehind comes after the backtick: every branch then starts with a literal,
+    # which lets the regex engine skip ahead to the next '*', '=', '`' or '['
+    r"|`(?<!``)(?P<code>[^`\n]+)`(?!`)"
     r"|\[\[(?P<wiki>[^\[\]\n]+)\]\]"
 )
 # what markdown could still read as markup between the spans above
-_LEFTOVER = re.compile(r"[*_`\[\]\\<>]|==|&#?\w+;")
+# (one leading character class, so the regex engine skips ahead to candidates)
+_LEFTOVER = re.compile(r"[*_`\[\]\\<>=&](?:(?<![=&])|(?<==)=|(?<=&)#?\w+;)")
 _ITEM = re.compile(r"( *)- (.*)")
 # an item starting with a letter, a digit or an inline span cannot open another block...
 _BLOCK_START = re.compile(r"[^\W_]|\*\*[^\W_]|==|`[^`]|\[\[|[\"'(\ue000]")
@@ -102,28 +106,32 @@ def _escape(text: str) -> str:
 
 def _fast_inline(text: str) -> str | None:
     """One line with only the simple spans, rendered; None when markdown-it must."""
-    if text != text.strip():
-        return None
+    if text[:1].isspace() or text[-1:].isspace():
+        return None  # markdown strips a line's edges
     # split() gives the text between spans, then each span's four groups, and so on
     parts = _SPAN.split(text)
+    if len(parts) == 1:
+        return None if _LEFTOVER.search(text) else _escape(text)
     if _LEFTOVER.search("\x00".join(parts[::5])):
         return None
-    out = [_escape(parts[0])]
+    # every piece is a slice of `text`: when it has nothing to escape, neither do they
+    escape = _escape if "&" in text or "<" in text or ">" in text or '"' in text else str
+    out = [escape(parts[0])]
     for at in range(1, len(parts), 5):
         strong, mark, code, wiki, after = parts[at : at + 5]
         if strong is not None:
-            out.append(f"<strong>{_escape(strong)}</strong>")
+            out.append(f"<strong>{escape(strong)}</strong>")
         elif mark is not None:
-            out.append(f"<mark>{_escape(mark)}</mark>")
+            out.append(f"<mark>{escape(mark)}</mark>")
         elif code is not None:
             if code.strip() != code or "  " in code:
                 return None  # markdown trims and folds a code span's spaces
-            out.append(f"<code>{_escape(code)}</code>")
+            out.append(f"<code>{escape(code)}</code>")
         else:
             if not wiki.strip() or wiki != wiki.strip():
                 return None
-            out.append(_escape(wiki))
-        out.append(_escape(after))
+            out.append(escape(wiki))
+        out.append(escape(after))
     return "".join(out)
 
 
@@ -183,19 +191,42 @@ def _inline_html(text: str) -> str:
     return fast if fast is not None else _markdown().renderInline(text)
 
 
+_ONE_PLACEHOLDER = "\ue0000\ue001"  # what the general path puts for a first marker
+
+
+def _marker_html(m: re.Match[str]) -> str:
+    """A `{{c1::answer::hint}}` marker with its answer and hint rendered."""
+    number, answer, hint = m.group(1), m.group(2), m.group(3)
+    shown = _inline_html(answer) + (f"::{_inline_html(hint)}" if hint else "")
+    return f"{{{{c{number}::{shown}}}}}"
+
+
 def cloze_html(cloze: str) -> str:
     """A card's cloze text as HTML that still carries its `{{c1::answer::hint}}` markers.
 
     The markers are set aside while the text around them is rendered (so Markdown
     cannot split one, e.g. with emphasis across its edge); their answer and hint
-    are rendered on their own and put back.
+    are rendered on their own and put back. A card's cloze text usually has one
+    marker, its own deletion: that case skips the placeholder regex.
     """
+    first = _CLOZE.search(cloze)
+    if first is not None and "\ue000" not in cloze and _CLOZE.search(cloze, first.end()) is None:
+        # one marker (a card's own deletion) and no placeholder character in the text:
+        # the placeholder is found by plain string search
+        text = f"{cloze[: first.start()]}{_ONE_PLACEHOLDER}{cloze[first.end() :]}"
+        rendered = to_html(text)
+        if rendered.count(_ONE_PLACEHOLDER) != 1:  # never lose a marker
+            return _escape(cloze).replace("\n", "<br>")
+        return rendered.replace(_ONE_PLACEHOLDER, _marker_html(first))
+    return _cloze_html_any(cloze)
+
+
+def _cloze_html_any(cloze: str) -> str:
+    """cloze_html for any number of markers."""
     markers: list[str] = []
 
     def aside(m: re.Match[str]) -> str:
-        number, answer, hint = m.group(1), m.group(2), m.group(3)
-        shown = _inline_html(answer) + (f"::{_inline_html(hint)}" if hint else "")
-        markers.append(f"{{{{c{number}::{shown}}}}}")
+        markers.append(_marker_html(m))
         return f"\ue000{len(markers) - 1}\ue001"
 
     rendered = to_html(_CLOZE.sub(aside, cloze))
@@ -203,8 +234,11 @@ def cloze_html(cloze: str) -> str:
 
     def back(m: re.Match[str]) -> str:
         nonlocal placed
+        index = int(m.group(1))
+        if index >= len(markers):
+            return m.group()  # the note's own text (private-use characters), kept
         placed += 1
-        return markers[int(m.group(1))]
+        return markers[index]
 
     rendered = _PLACEHOLDER.sub(back, rendered)
     if placed != len(markers):  # cannot happen with markdown-it; never lose a marker
@@ -240,6 +274,15 @@ def split_back(back: str) -> tuple[str, str]:
     column 0. The block's own lines never start with `- ` (that would be a new
     bullet) except inside fenced code, which is skipped.
     """
+    if "```" not in back and "~~~" not in back:
+        # no line can open a fence: the first `- ` (or bare `-`) line after the first
+        m = _CHILD_LINE.search(back)
+        return (back[: m.start()], back[m.start() + 1 :]) if m else (back, "")
+    return _split_back_lines(back)
+
+
+def _split_back_lines(back: str) -> tuple[str, str]:
+    """split_back, line by line, skipping fenced code."""
     lines = back.split("\n")
     fence: str | None = None
     for i, line in enumerate(lines):
@@ -247,6 +290,12 @@ def split_back(back: str) -> tuple[str, str]:
             return "\n".join(lines[:i]), "\n".join(lines[i:])
         fence = _fence_step(line, fence)
     return back, ""
+
+
+@lru_cache(maxsize=1024)  # the cards of one block share their back
+def back_extra_html(back: str) -> str:
+    """A cloze card's back extra: the outline of its block's children, as HTML."""
+    return to_html(split_back(back)[1])
 
 
 def context_html(card: ExportCard) -> str:
@@ -258,13 +307,27 @@ def _breadcrumb(context: tuple[str, ...]) -> str:
     return BREADCRUMB.join(_escape(c) for c in context)
 
 
+_escape_source = lru_cache(maxsize=1024)(_escape)
+
+
 def source_html(deck: ExportDeck, card: ExportCard) -> str:
-    return _escape(f"{deck.short_source(card.source)}:{card.line}")
+    # a line number needs no escaping; the file name is escaped once per file
+    return f"{_escape_source(deck.short_source(card.source))}:{card.line}"
 
 
 def anki_tags(tags: list[str]) -> list[str]:
     """Anki tags are space-separated: spaces inside a tag become '_'."""
     return list(_anki_tags(tuple(tags)))
+
+
+def anki_tag_text(tags: list[str]) -> str:
+    """A card's tags as Anki's space-separated tag field."""
+    return _anki_tag_text(tuple(tags))
+
+
+@lru_cache(maxsize=1024)
+def _anki_tag_text(tags: tuple[str, ...]) -> str:
+    return " ".join(_anki_tags(tags))
 
 
 @lru_cache(maxsize=1024)  # a deck's cards share a few tag lists

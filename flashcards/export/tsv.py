@@ -27,12 +27,12 @@ from pathlib import Path
 from flashcards.export import ExportJob
 from flashcards.export.apkg import note_guid
 from flashcards.export.render import (
-    anki_tags,
+    anki_tag_text,
+    back_extra_html,
     basic_back,
     cloze_html,
     context_html,
     source_html,
-    split_back,
     to_html,
 )
 
@@ -46,10 +46,23 @@ HEADER = (
     "#guid column:3",
     "#tags column:6",
 )
+DIALECT = {"delimiter": "\t", "lineterminator": "\n", "quoting": csv.QUOTE_MINIMAL}
+ROWS_PER_WRITE = 1000
 
 
-def _join(*parts: str) -> str:
-    return "".join(p for p in parts if p)
+def field(text: str) -> str:
+    """A field as `csv.writer(**DIALECT)` writes it, for text without a carriage return:
+    quoted when it holds a tab, a newline or a quote, with its quotes doubled.
+
+    Here rather than csv.writer: ~4x faster, and a 50,000-card export writes 300,000
+    fields. Python versions differ on quoting a lone carriage return, so `write` leaves
+    rows holding one to csv.writer.
+    """
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "\n" in text or "\t" in text:
+        return '"' + text + '"'
+    return text
 
 
 def write(job: ExportJob, path: Path) -> int:
@@ -58,8 +71,10 @@ def write(job: ExportJob, path: Path) -> int:
     done = 0
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write("\n".join(HEADER) + "\n")
-        out = csv.writer(fh, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        out = csv.writer(fh, **DIALECT)
+        lines: list[str] = []
         for deck in job.decks:
+            deck_name = field(deck.name)
             for card in deck.cards:
                 # unquoted attributes: a field without '"' needs no CSV quoting
                 context = context_html(card)
@@ -67,25 +82,29 @@ def write(job: ExportJob, path: Path) -> int:
                 source = f"<div class=source>{source_html(deck, card)}</div>"
                 if card.kind == "basic":
                     notetype = BASIC_NOTETYPE
-                    first = _join(context, to_html(card.front))
-                    second = _join(to_html(basic_back(card)), source)
+                    first = context + to_html(card.front)
+                    second = to_html(basic_back(card)) + source
                 else:
                     notetype = CLOZE_NOTETYPE
-                    _, children = split_back(card.back)
-                    first = _join(context, cloze_html(card.cloze))
-                    second = _join(to_html(children), source)
-                out.writerow(
-                    (
-                        notetype,
-                        deck.name,
-                        note_guid(card),
-                        first,
-                        second,
-                        " ".join(anki_tags(card.tags)),
-                    )
+                    first = context + cloze_html(card.cloze)
+                    second = back_extra_html(card.back) + source
+                guid, tags = note_guid(card), anki_tag_text(card.tags)
+                # (the note type names need no quoting)
+                line = (
+                    f"{notetype}\t{deck_name}\t{field(guid)}\t{field(first)}\t{field(second)}"
+                    f"\t{field(tags)}\n"
                 )
+                if "\r" in line:
+                    fh.write("".join(lines))
+                    lines.clear()
+                    out.writerow((notetype, deck.name, guid, first, second, tags))
+                else:
+                    lines.append(line)
                 done += 1
-                if done % 1000 == 0:
+                if done % ROWS_PER_WRITE == 0:
+                    fh.write("".join(lines))
+                    lines.clear()
                     job.tick(done, total)
+        fh.write("".join(lines))
     job.tick(total, total)
     return total

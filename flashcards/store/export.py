@@ -56,20 +56,20 @@ def deck_rows(store: Store, deck_ids: Sequence[int]) -> list[sqlite3.Row]:
     )
 
 
-# In ExportCard's field order; the last column packs the three JSON lists (context,
-# answers, tags) into one array, so a row costs one json.loads instead of three.
+# In ExportCard's field order, the two JSON lists (context, tags) last and as stored:
+# the cards of a block or file share the same text, which the reader parses once.
 CARD_EXPORT_COLUMNS = (
-    "c.id, c.guid, d.name, c.content_hash, c.base_hash, c.block_hash, c.kind, c.deletion, "
-    "c.source, c.line, c.position, c.text, c.front, c.back, c.cloze, c.hint, "
+    "c.id, c.guid, d.name, c.block_hash, c.kind, c.source, c.line, c.position, "
+    "c.text, c.front, c.back, c.cloze, "
     "CASE WHEN c.retired THEN 'retired' WHEN c.suspended THEN 'suspended' "
     "WHEN c.buried_until IS NOT NULL THEN 'buried' ELSE 'active' END, "
-    "c.buried_until, c.created_at, c.updated_at, s.repetitions, s.ef, s.interval, s.due, "
-    "s.lapses, s.last_day, '[' || c.context || ',' || c.answers || ',' || c.tags || ']'"
+    "c.updated_at, c.context, c.tags"
 )
 
 
 def card_rows(store: Store, deck_ids: Sequence[int], include_retired: bool = False) -> list[tuple]:
-    """Cards of the decks with their state (CARD_EXPORT_COLUMNS), by deck, source, position."""
+    """Cards of the decks (CARD_EXPORT_COLUMNS), by deck, source, position: those with a
+    scheduling state, as the json export (every card, in a sound collection)."""
     if not deck_ids:
         return []
     retired = "" if include_retired else "AND c.retired = 0"
@@ -126,10 +126,12 @@ def card_json_rows(
     if not deck_ids:
         return iter(())
     retired = "" if include_retired else "AND c.retired = 0"
+    # `+c.deck_id`: not the deck index, whose rows would then be sorted by id (a 50,000
+    # card sort of built JSON); the table itself is in id order
     return store.execute(
         f"SELECT c.id, {CARD_JSON} "
         "FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id "
-        f"WHERE c.deck_id IN ({_marks(deck_ids)}) {retired} ORDER BY c.id",
+        f"WHERE +c.deck_id IN ({_marks(deck_ids)}) {retired} ORDER BY c.id",
         tuple(deck_ids),
     )
 

@@ -6,10 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashcards.export.render import (
+    _cloze_html_any,
     _fast_inline,
     _fast_outline,
     _fast_paragraph,
     _markdown,
+    _split_back_lines,
+    back_extra_html,
     cloze_html,
     split_back,
     to_html,
@@ -104,3 +107,36 @@ def test_a_block_over_several_lines_takes_the_fast_path():
     assert _fast_paragraph("a **b** c\n  on a second `line`") == (
         "<p>a <strong>b</strong> c<br />\non a second <code>line</code></p>"
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(INLINE, INLINE, st.one_of(st.none(), INLINE), INLINE)
+def test_one_marker_path_agrees_with_the_general_path(before, answer, hint, after):
+    answer = answer.replace("}", "").replace(":", "") or "x"
+    hint = hint.replace("}", "").replace(":", "") if hint else None
+    cloze = before + "{{c1::" + answer + (f"::{hint}" if hint else "") + "}}" + after
+    assert cloze_html(cloze) == _cloze_html_any(cloze)
+
+
+def test_private_use_characters_in_a_note_are_kept_beside_markers():
+    # the general path marks set-aside markers with private-use characters
+    text = "x \ue0007\ue001 {{c1::a}} **b**"
+    assert cloze_html(text) == "x \ue0007\ue001 {{c1::a}} <strong>b</strong>"
+
+
+BACKS = st.lists(
+    st.sampled_from(["text", " ", "-", "- ", "  - ", "\n", "```", "~~~", "`", "\t", "\r"]),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(BACKS)
+def test_split_back_without_fences_agrees_with_the_line_walk(back):
+    assert split_back.__wrapped__(back) == _split_back_lines(back)
+
+
+def test_back_extra_is_the_childrens_outline():
+    back = "a **block**\n- child\n  - grandchild"
+    assert back_extra_html(back) == to_html("- child\n  - grandchild")
+    assert back_extra_html("no children") == ""

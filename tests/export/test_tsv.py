@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import csv
+import io
 from datetime import timedelta
 
-from flashcards.export import export
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flashcards.export import ExportCard, ExportDeck, ExportJob, export
 from flashcards.export.apkg import note_guid
+from flashcards.export.tsv import DIALECT, field, write
 
 from .support import (
     NOW,
@@ -14,6 +19,7 @@ from .support import (
     card_by_note_guid,
     import_tsv,
     later_stamp,
+    open_collection,
     visible_text,
 )
 
@@ -112,3 +118,57 @@ def test_several_decks_go_in_the_deck_column(cells, notes_dir, tmp_path, anki_co
         assert len(anki.find_cards(f'"deck:{name}"')) == len(
             cells.cards(name, include_retired=False)
         )
+
+
+def _csv_line(fields: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, **DIALECT).writerow(fields)
+    return out.getvalue()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet="ab \t\n\"'é,;<>", max_size=8), min_size=2, max_size=6))
+def test_fields_are_written_as_the_csv_module_writes_them(fields):
+    assert "\t".join(field(f) for f in fields) + "\n" == _csv_line(fields)
+
+
+def _card(**fields) -> ExportCard:
+    base = dict.fromkeys(ExportCard.__dataclass_fields__, "")
+    base.update(id=1, line=3, position=0, context=[], tags=[])
+    base.update(fields)
+    return ExportCard(**base)
+
+
+def test_rows_with_a_carriage_return_are_left_to_the_csv_module(tmp_path):
+    # No notes file gives a card a lone '\r' (files are read with universal newlines),
+    # but a deck name can hold anything; Python versions quote it differently, so such
+    # a row is written exactly as this Python's csv.writer writes it.
+    cards = [
+        _card(guid="g1", kind="cloze", source="/n/a.md", cloze='say "{{c1::hi}}"\tthere'),
+        _card(guid="g2", kind="basic", source="/n/a.md", front="Q?", back="Q?\n- an\ranswer"),
+    ]
+    deck = ExportDeck(1, "odd\rdeck", "", {}, None, ["/n"], None, cards)
+    out = tmp_path / "odd.tsv"
+    write(ExportJob(collection=None, decks=[deck], now=NOW), out)  # type: ignore[arg-type]
+
+    source = "<div class=source>n/a.md:3</div>"
+    rows = [
+        ["Cloze", "odd\rdeck", "g1", "say &quot;{{c1::hi}}&quot;\tthere", source, ""],
+        ["Basic", "odd\rdeck", "g2", "Q?", "- an\ranswer" + source, ""],
+    ]
+    with out.open(newline="") as fh:
+        assert fh.read().split("\n", 6)[6] == "".join(_csv_line(r) for r in rows)
+
+
+def test_rows_follow_the_order_a_build_reads_the_files(tmp_path):
+    # 'a-b/…' sorts before 'a/…' as text, after it as a path: the build's order wins
+    notes = tmp_path / "notes"
+    for folder, answer in (("a", "first"), ("a-b", "second")):
+        (notes / folder).mkdir(parents=True)
+        (notes / folder / "x.md").write_text(f"- the **{answer}** file\n")
+    with open_collection(tmp_path / "order.sqlite") as col:
+        col.build(notes)
+        out = tmp_path / "order.tsv"
+        export(col, [], "tsv", out, now=NOW)
+    rows = list(csv.reader(out.open(newline=""), delimiter="\t"))[6:]
+    assert ["first" in r[3] for r in rows] == [True, False]
