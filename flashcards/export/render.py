@@ -63,8 +63,9 @@ def to_html(markdown: str) -> str:
         return ""
     if not _MARKUP.search(markdown):
         return _escape(markdown)
-    if "\n" not in markdown:
+    if "\n" not in markdown and not markdown.startswith("- "):
         # one line is inline text, as in the outline it came from: no <p> around it
+        # (a one-item outline — a question's single child — is still a list)
         fast = _fast_inline(markdown)
         return fast if fast is not None else _markdown().renderInline(markdown)
     return _outline_html(markdown)

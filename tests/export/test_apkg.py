@@ -154,3 +154,20 @@ def test_the_package_is_a_zip_with_a_collection(cells, tmp_path):
         assert set(z.namelist()) == {"collection.anki2", "media"}
     # genanki's scratch database is removed, not left next to the package
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_question_with_one_child_answer_shows_it_as_a_list_item(tmp_path, anki_collection):
+    from flashcards.collection import Collection
+
+    notes = tmp_path / "genes.md"
+    notes.write_text("- What carries heredity? #card\n\t- the **gene**\n")
+    with Collection.open(tmp_path / "c.sqlite") as col:
+        col.build(notes)
+        (question,) = col.cards()
+        out = tmp_path / "genes.apkg"
+        export(col, [], "apkg", out, now=NOW)
+    anki = anki_collection()
+    import_apkg(anki, out)
+    answer = card_by_note_guid(anki, note_guid(question)).answer()
+    assert "<li>the <strong>gene</strong></li>" in answer
+    assert "- the" not in visible_text(answer)
