@@ -6,11 +6,13 @@
     python benchmarks/bench_parse.py --workers 1     # only the single-process run
     python benchmarks/bench_parse.py --profile       # also print where the time goes
 
-Prints files, lines, blocks, cards, then seconds and lines/s for one process
-and for `--workers` processes (default: the CPUs this process may use), and the
-peak RSS. Target on a 2-core machine: the 2,500-file vault parsed into cards in
-≤ 2 s. Figures are printed, never asserted: the machine may be shared, and the
-load average is printed with them.
+Prints files, lines, blocks, cards, then seconds and lines/s for one process and
+for `extract_paths` as users get it (`--workers` processes; by default as many as
+it chooses: `flashcards.cards.default_workers`, 2 for a vault this size on a
+machine with 2 CPUs or more), whether both gave the same cards, and the peak RSS.
+Target on a 2-core machine: the 2,500-file vault parsed into cards in ≤ 2 s.
+Figures are printed, never asserted: the machine may be shared, and the load
+average is printed with them.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from vault import generate  # noqa: E402
 
-from flashcards.cards import Extraction, extract_paths  # noqa: E402
+from flashcards.cards import Extraction, default_workers, extract_paths  # noqa: E402
 
 
 def _mib(kib: int) -> float:
@@ -38,7 +40,7 @@ def _mib(kib: int) -> float:
     return kib / (1024 * 1024) if sys.platform == "darwin" else kib / 1024
 
 
-def _timed(vault: Path, workers: int, repeat: int) -> tuple[Extraction, float, float]:
+def _timed(vault: Path, workers: int | None, repeat: int) -> tuple[Extraction, float, float]:
     """The result, and the best wall and CPU seconds (CPU of this process only) of `repeat` runs."""
     best = best_cpu = float("inf")
     result = Extraction()
@@ -52,7 +54,7 @@ def _timed(vault: Path, workers: int, repeat: int) -> tuple[Extraction, float, f
     return result, best, best_cpu
 
 
-def run(vault: Path, repeat: int, workers: int, profile: bool) -> None:
+def run(vault: Path, repeat: int, workers: int | None, profile: bool) -> None:
     result, wall, cpu = _timed(vault, 1, repeat)
     peak = _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     print(f"files       {result.files:>10,}")
@@ -62,14 +64,18 @@ def run(vault: Path, repeat: int, workers: int, profile: bool) -> None:
     print(f"warnings    {len(result.warnings):>10,}")
     print(f"seconds     {wall:>10.3f}   1 process (best of {repeat}; CPU {cpu:.3f} s)")
     print(f"lines/s     {result.lines / wall:>10,.0f}   1 process")
-    if workers > 1:
+    n = default_workers(result.files + len(result.warnings)) if workers is None else workers
+    if n > 1:
         parallel, wall_n, _ = _timed(vault, workers, repeat)
         same = [vars(c) for c in parallel.cards] == [vars(c) for c in result.cards]
-        print(f"seconds     {wall_n:>10.3f}   {workers} processes (best of {repeat})")
-        print(f"lines/s     {result.lines / wall_n:>10,.0f}   {workers} processes")
+        how = "the default" if workers is None else "--workers"
+        print(
+            f"seconds     {wall_n:>10.3f}   {n} processes, {how} (best of {repeat}; target ≤ 2 s)"
+        )
+        print(f"lines/s     {result.lines / wall_n:>10,.0f}   {n} processes")
         print(f"same cards  {'yes' if same else 'NO':>10}")
     print(f"peak RSS    {peak:>10.1f} MiB   1 process")
-    if workers > 1:
+    if n > 1:
         children = _mib(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
         print(
             f"peak RSS    {children:>10.1f} MiB   largest worker (pages shared with this process count)"
@@ -80,7 +86,7 @@ def run(vault: Path, repeat: int, workers: int, profile: bool) -> None:
     if profile:
         prof = cProfile.Profile()
         prof.enable()
-        extract_paths([vault])
+        extract_paths([vault], workers=1)
         prof.disable()
         pstats.Stats(prof).sort_stats("tottime").print_stats(30)
 
@@ -102,8 +108,8 @@ def main() -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1,
-        help="processes for the second run (default: the CPUs available; 1 skips it)",
+        default=None,
+        help="processes for the second run (default: extract_paths' own choice; 1 skips it)",
     )
     parser.add_argument(
         "--profile", action="store_true", help="print a cProfile of one more single-process run"

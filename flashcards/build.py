@@ -2,7 +2,9 @@
 
 Incremental: a file whose size and mtime are unchanged is not re-read, and one
 whose content hash is unchanged is not re-parsed; its cards stay as the
-collection has them.
+collection has them — unless the deck's deletion markers changed, or the cards
+were made by another version of the reader (`flashcards.cards.READER_VERSION`):
+then every file is read again, once. Many files are read in two processes.
 
 Matching, per deck (DESIGN.md "Card identity"):
 1. by content: a card whose block text and deletion are unchanged keeps its
@@ -15,12 +17,15 @@ Matching, per deck (DESIGN.md "Card identity"):
    the edited card keeps its id, state and reviews;
 3. the rest are new, or retired (history kept, out of the queue).
 
-All reading and parsing happens first; every write of a build is then one
-transaction. Nothing here deletes a card or a review.
+Every write of a build is one transaction. An existing deck's files are all
+read first (matching needs all its cards); a new deck's cards, all new, are
+written as their files are read, inside that transaction. Nothing here deletes
+a card or a review.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -31,9 +36,18 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
+from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
 from pathlib import Path
 
-from flashcards.cards import Card, _digest, extract, note_files
+from flashcards.cards import (
+    READER_VERSION,
+    Card,
+    FileRead,
+    _digest,
+    extract,
+    note_files,
+    read_files,
+)
 from flashcards.decks import DeckSpec
 from flashcards.notes.outline import NoteError, parse_note
 from flashcards.store import CARD_WRITE_COLUMNS, CardKey, Store, now_iso
@@ -45,6 +59,9 @@ RACY_NS = 2_000_000_000
 # Up to this share of a deck's files changed, a build looks only at their cards and at
 # cards of the same content; above it, reading the whole deck's index is as quick.
 FEW_FILES = 0.25
+# The share of a new deck's files (by size) this process reads while a forked worker reads
+# the rest: it also writes every card, its own and the worker's, as they come.
+FRESH_SHARE = 0.4
 
 Progress = Callable[[int, int], None]
 
@@ -88,8 +105,26 @@ class _Json:
         key = tuple(items)
         text = self._seen.get(key)
         if text is None:
-            text = self._seen[key] = self._encode(items)
+            if all(type(item) is str for item in key):
+                # what the encoder writes for a list of strings, without its per-call setup
+                text = "[" + ", ".join(map(_json_string, key)) + "]"
+            else:
+                text = self._encode(items)
+            self._seen[key] = text
         return text
+
+
+class _Guids:
+    """Fresh random guids, drawn from the OS in batches (a cold build makes thousands)."""
+
+    def __init__(self) -> None:
+        self._left: list[str] = []
+
+    def __call__(self) -> str:
+        if not self._left:
+            drawn = secrets.token_bytes(8 * 1024).hex()
+            self._left = [drawn[i : i + 16] for i in range(0, len(drawn), 16)]
+        return self._left.pop()
 
 
 class _Slot:
@@ -131,10 +166,12 @@ def _build(store: Store, spec: DeckSpec, progress: Progress | None) -> BuildRepo
     deck_row = store.deck_by_name(spec.name)
     deck_id = deck_row["id"] if deck_row else None
     settings = spec.settings()
-    # only the deletion markers change what a file's cards are
+    # only the deletion markers, and the reader itself (a flashcards upgrade that reads
+    # notes differently), change what an unchanged file's cards are
     reparse_all = (
         deck_row is None
         or json.loads(deck_row["settings"]).get("deletions") != settings["deletions"]
+        or store.deck_reader(deck_id) != str(READER_VERSION)
     )
 
     where = spec.path or spec.name
@@ -161,56 +198,113 @@ def _build(store: Store, spec: DeckSpec, progress: Progress | None) -> BuildRepo
             if row != prior.get(key):
                 source_rows.append((key, *row))
 
-    for i, path in enumerate(files):
+    def keep_unread(key: str) -> None:
+        """A file that could not be read keeps its cards. When every file was to be read
+        again (new markers, new reader), its record is made stale so the next build reads
+        it, however unchanged its size and mtime then are."""
+        old = prior.get(key)
+        keep(key, (old[0], 0, "") if old and reparse_all else old)
+
+    # which files to read: those whose size or mtime changed (or all, when the cards a
+    # file makes may have changed); then read them, in two processes when there are many
+    unreadable: dict[str, str] = {}
+    jobs: list[tuple[Path, str | None, frozenset[str]]] = []
+    for path in files:
         key = str(path)
-        if progress and i % 16 == 0:
-            progress(i, len(files))
         old = prior.get(key)
         try:
             st = path.stat()
-            if old and not reparse_all and old[0] == st.st_size and old[1] == st.st_mtime_ns:
-                keep(key, old)
-                continue
-            raw = path.read_bytes()
         except OSError as exc:
-            report.warnings.append(
-                f"{key}: cannot be read ({exc.strerror or exc}); "
-                "check its permissions — its cards are kept as they were"
-            )
-            keep(key, old)
+            unreadable[key] = f"cannot be read ({exc.strerror or exc})"
             continue
-        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        # 0 never equals a real mtime: a racy file is hashed again next time
-        mtime = st.st_mtime_ns if st.st_mtime_ns < racy_after else 0
-        if old and not reparse_all and old[2] == digest:
-            keep(key, (st.st_size, mtime, digest))  # touched, not changed
+        if old and not reparse_all and old[0] == st.st_size and old[1] == st.st_mtime_ns:
             continue
-        try:
-            note = parse_note(raw, key)
-        except NoteError as err:
-            report.warnings.append(f"{err}; its cards are kept as they were")
-            keep(key, old)
-            continue
-        report.read += 1
-        report.lines += note.line_count
-        cards = list(extract(note, spec.deletions))
-        for position, card in enumerate(cards):
-            card.position = position
-        parsed[key] = cards
-        source_rows.append((key, st.st_size, mtime, digest))
-    if progress:
-        progress(len(files), len(files))
+        jobs.append((path, old[2] if old and not reparse_all else None, spec.deletions))
+    skipped = len(files) - len(jobs)
 
-    gone_sources = sorted(set(prior) - kept_sources - set(parsed))
-    with store.atomic():
-        deck_id = store.upsert_deck(
+    def reading(done: int) -> None:
+        assert progress is not None
+        progress(skipped + done, len(files))
+
+    # A new deck's cards are all new: with nothing to match them against, each file's
+    # cards are written as soon as it is read, while a forked worker reads on (this
+    # process takes a smaller share of the files for it). Other builds read everything
+    # first: matching needs all of the deck's cards.
+    fresh = deck_row is None
+    if progress:
+        progress(0, len(files))
+    reads = iter(
+        read_files(
+            jobs,
+            _read_source,
+            progress=reading if progress else None,
+            first_share=FRESH_SHARE if fresh else None,
+        )
+    )
+    to_read = {str(job[0]) for job in jobs}
+
+    def take(new_cards: _NewCards | None) -> None:
+        """Each file's outcome, in file order (as its warnings are reported)."""
+        for path in files:
+            key = str(path)
+            old = prior.get(key)
+            if key not in to_read:
+                if key in unreadable:
+                    report.warnings.append(
+                        f"{key}: {unreadable[key]}; check its permissions — its cards are kept "
+                        "as they were"
+                    )
+                    keep_unread(key)
+                else:
+                    keep(key, old)
+                continue
+            read = next(reads)
+            if read.error is not None:
+                if read.unreadable:
+                    report.warnings.append(
+                        f"{read.error}; check its permissions — its cards are kept as they were"
+                    )
+                else:
+                    report.warnings.append(f"{read.error}; its cards are kept as they were")
+                keep_unread(key)
+                continue
+            # 0 never equals a real mtime: a racy file is hashed again next time
+            mtime = read.mtime_ns if read.mtime_ns < racy_after else 0
+            if read.cards is None:
+                keep(key, (read.size, mtime, read.digest))  # touched, not changed
+                continue
+            report.read += 1
+            report.lines += read.lines
+            if new_cards is not None:
+                new_cards.add(read.cards)
+            else:
+                parsed[key] = read.cards
+            source_rows.append((key, read.size, mtime, read.digest))
+        next(reads, None)  # the reader finishes: its last progress, its worker gone
+        if new_cards is not None:
+            new_cards.flush()
+
+    def deck() -> int:
+        return store.upsert_deck(
             spec.name,
             str(spec.path.resolve()) if spec.path else None,
             [str(Path(p).resolve()) for p in spec.notes],
             spec.description,
             settings,
         )
+
+    with contextlib.ExitStack() as transaction:
+        if fresh:
+            transaction.enter_context(store.atomic())
+            deck_id = deck()
+            take(_NewCards(store, deck_id, report))
+        else:
+            take(None)
+            transaction.enter_context(store.atomic())
+            deck_id = deck()
+        gone_sources = sorted(set(prior) - kept_sources - set(parsed))
         store.write_sources(deck_id, source_rows, gone_sources)
+        store.set_deck_reader(deck_id, str(READER_VERSION))
         if parsed or gone_sources:
             _match_and_write(store, deck_id, files, parsed, kept_sources, gone_sources, report)
         report.cards = store.active_card_count(deck_id)
@@ -221,6 +315,80 @@ def _build(store: Store, spec: DeckSpec, progress: Progress | None) -> BuildRepo
         store.mark_built(deck_id)
     report.seconds = round(time.perf_counter() - started, 4)
     return report
+
+
+class _NewCards:
+    """The cards of a new deck, written as their files are read, in deck order.
+
+    What `_match_and_write` does for a deck with no cards yet, a file at a time: every
+    card is new, and identical blocks are told apart by their order, so a card's copy
+    number counts the cards of the same content before it.
+    """
+
+    def __init__(self, store: Store, deck_id: int, report: BuildReport) -> None:
+        self.store, self.deck_id, self.report = store, deck_id, report
+        self.stamp = now_iso()
+        self.to_json = _Json()
+        self.new_guid = _Guids()
+        self.copies: Counter[str] = Counter()
+        self.rows: list[tuple[object, ...]] = []
+
+    def add(self, cards: list[Card]) -> None:
+        copies = self.copies
+        for card in cards:
+            copy = copies[card.content_hash]
+            copies[card.content_hash] = copy + 1
+            final = _digest(card.content_hash, str(copy)) if copy else card.content_hash
+            block = _digest(card.block_hash, str(copy)) if copy else card.block_hash
+            self.rows.append(
+                _new_row(
+                    card, self.new_guid(), self.deck_id, final, block, self.stamp, self.to_json
+                )
+            )
+        if len(self.rows) >= 4096:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.store.insert_cards(CARD_WRITE_COLUMNS, self.rows)
+            self.report.new += len(self.rows)
+            self.rows = []
+
+
+def _read_source(job: tuple[Path, str | None, frozenset[str]]) -> FileRead:
+    """Read one notes file of a deck: its cards, numbered in outline order — or, when its
+    bytes hash to `known` (touched, not changed), no cards. Runs in a forked worker for
+    big builds: it returns plain data and touches no collection."""
+    path, known, markers = job
+    key = str(path)
+    try:
+        st = path.stat()
+        raw = path.read_bytes()
+    except OSError as exc:
+        return FileRead(
+            key,
+            error=NoteError(key, None, f"cannot be read ({exc.strerror or exc})"),
+            unreadable=True,
+        )
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    if digest == known:
+        return FileRead(key, size=st.st_size, mtime_ns=st.st_mtime_ns, digest=digest)
+    try:
+        note = parse_note(raw, key)
+    except NoteError as err:
+        return FileRead(key, error=err)
+    cards = list(extract(note, markers))
+    for position, card in enumerate(cards):
+        card.position = position
+    return FileRead(
+        key,
+        cards,
+        note.line_count,
+        note.block_count,
+        size=st.st_size,
+        mtime_ns=st.st_mtime_ns,
+        digest=digest,
+    )
 
 
 def _match_and_write(
@@ -234,6 +402,7 @@ def _match_and_write(
 ) -> None:
     stamp = now_iso()
     to_json = _Json()
+    new_guid = _Guids()
     touched = [*parsed, *gone_sources]
     if not kept_sources or len(touched) > FEW_FILES * (len(files) + len(gone_sources)):
         index = store.card_keys(deck_id)
@@ -327,7 +496,7 @@ def _match_and_write(
         if s.card_id is None and id(s) not in pairs:
             # random: a card's guid (its identity in exported Anki decks) is made once and
             # kept; content and time would repeat across quick builds of identical blocks
-            guid = secrets.token_hex(8)
+            guid = new_guid()
             new_rows.append(_new_row(card, guid, deck_id, s.final, block, stamp, to_json))
             report.new += 1
             continue

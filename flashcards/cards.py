@@ -7,18 +7,21 @@ moving a block between files or renaming a file keeps the card's identity.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import TypeVar
 
 from flashcards.notes.inline import (
+    _TRIGGERS,
     ALL_MARKERS,
     ANKI_CLOZE,
     HIGHLIGHT,
@@ -30,10 +33,16 @@ from flashcards.notes.inline import (
     plain_text,
     scan,
 )
-from flashcards.notes.outline import Block, Note, NoteError, iter_blocks, parse_tags, read_note
+from flashcards.notes.outline import Block, Note, NoteError, parse_tags, read_note
 
 CLOZE = "cloze"
 BASIC = "basic"
+
+# The version of what reading notes makes of them. Bump it with any change that gives
+# the same notes different cards (text, fronts, backs, context, answers, hashes): a
+# build then reads every file of a deck again, once, instead of trusting the cards an
+# older reader made of files that did not change.
+READER_VERSION = 1
 
 _CARD_TAG = re.compile(r"(?<![\w#/\[])(?:#card\b(?![-/])|#?\[\[card\]\])", re.IGNORECASE)
 # Folders a notes vault keeps that are not notes: Logseq's backups and trash, VCS and app state.
@@ -88,8 +97,8 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-def _digest(*parts: str) -> str:
-    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
+def _digest(*parts: str, _blake2b=hashlib.blake2b) -> str:  # bound once: a card makes two
+    return _blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
 
 
 def _prose_spans(block: Block, text: str) -> list[tuple[int, int]]:
@@ -127,27 +136,42 @@ def _resolved(text: str, deletions: list[Deletion]) -> str:
     )
 
 
-def _outline(children: list[Block], markers: frozenset[str], shown: dict[int, str]) -> str:
-    """The children as an indented outline, clozes resolved, for a card's back.
+def _masked(text: str, deletions: list[Deletion], hidden: list[Deletion]) -> tuple[str, str]:
+    """A card's front and its Anki cloze text: the `hidden` deletions shown as `[...]` (or
+    `[hint]`) and as `{{c1::answer::hint}}`, the other clozes resolved, strong and highlight
+    kept. `deletions` are in text order and do not overlap (as `find_deletions` gives them)."""
+    if len(deletions) == 1:  # most blocks: one deletion, hidden
+        d = deletions[0]
+        head, tail = text[: d.start], text[d.end :]
+        return (
+            f"{head}[{d.hint or '...'}]{tail}",
+            f"{head}{{{{c1::{d.inner}{'::' + d.hint if d.hint else ''}}}}}{tail}",
+        )
+    front: list[str] = []
+    cloze: list[str] = []
+    at = 0
+    for d in deletions:
+        if any(d is h for h in hidden):
+            kept = text[at : d.start]
+            front.append(f"{kept}[{d.hint or '...'}]")
+            cloze.append(f"{kept}{{{{c1::{d.inner}{'::' + d.hint if d.hint else ''}}}}}")
+        elif d.kind not in (STRONG, HIGHLIGHT):
+            kept = text[at : d.start]
+            front.append(kept + d.inner)
+            cloze.append(kept + d.inner)
+        else:
+            continue  # strong and highlight of other cards stay as written
+        at = d.end
+    front.append(text[at:])
+    cloze.append(text[at:])
+    return "".join(front), "".join(cloze)
 
-    `shown` remembers each block's resolved text, so a deep outline is parsed once
-    however many of its ancestors are cards.
-    """
-    lines: list[str] = []
-    for block, ancestors in iter_blocks(children):
-        text = shown.get(id(block))
-        if text is None:
-            text = block.text
-            if "{{" in text:
-                text = _resolved(text, _deletions(block, text, markers))
-            shown[id(block)] = text
-        if not text:
-            continue
-        pad = "  " * len(ancestors)
-        body = text.split("\n")
-        lines.append(f"{pad}- {body[0]}")
-        lines.extend(f"{pad}  {rest}" if rest else "" for rest in body[1:])
-    return "\n".join(lines)
+
+def _indent(outline: str) -> str:
+    """Every line of an outline two columns further in; blank lines stay empty."""
+    if "\n\n" in outline or outline.endswith("\n"):
+        return "\n".join("  " + line if line else "" for line in outline.split("\n"))
+    return "  " + outline.replace("\n", "\n  ")
 
 
 def _deletions(block: Block, text: str, markers: frozenset[str]) -> list[Deletion]:
@@ -176,67 +200,53 @@ def _heading_title(heading: str, markers: frozenset[str]) -> str:
     return plain_text(heading, markers)
 
 
-def _context(
-    block: Block, ancestors: tuple[Block, ...], markers: frozenset[str], titles: dict[int, str]
-) -> list[str]:
-    """Headings above the outline, then the ancestors' titles, outermost first."""
-    headings = ancestors[0].headings if ancestors else block.headings
-    context = [t for t in (_heading_title(h, markers) for h in headings) if t]
-    for ancestor in ancestors:
-        title = titles.get(id(ancestor))
-        if title is None:
-            title = titles[id(ancestor)] = _title(ancestor, markers)
-        if title:
-            context.append(title)
-    return context
+class _NoteReader:
+    """Cards of one note. Remembers what it works out about each block — its deletions,
+    its title in context, the context of its children, its subtree as an outline — so
+    none of it is worked out twice, however many cards and ancestors share it."""
 
+    def __init__(self, note: Note, markers: frozenset[str]) -> None:
+        self.note = note
+        self.markers = markers
+        self.found: dict[int, tuple[list[Deletion], str | None]] = {}  # id(block) -> scan
+        self.titles: dict[int, str] = {}  # id(block) -> its title in its children's context
+        self.contexts: dict[int, list[str]] = {}  # id(block) -> its children's context
+        self.outlines: dict[int, str] = {}  # id(block) -> the block and its subtree, shown
 
-def extract(note: Note, markers: Iterable[str] = ALL_MARKERS) -> Iterator[Card]:
-    """The cards of one note, in outline order. Hashes are not yet told apart."""
-    markers = frozenset(markers)
-    skip_under: set[int] = set()  # ids of question-card blocks: their subtrees are answers
-    titles: dict[int, str] = {}  # id(block) -> its title in context (computed once per block)
-    shown: dict[int, str] = {}  # id(block) -> its text with clozes resolved, for backs
-    for block, ancestors in iter_blocks(note.blocks):
-        if not block.lines:
-            continue
-        if skip_under and any(id(a) in skip_under for a in ancestors):
-            continue
+    def cards(self, block: Block, ancestors: tuple[Block, ...]) -> tuple[list[Card], bool]:
+        """The block's cards, and whether it is a question card (its subtree is its back)."""
         lines = block.lines
+        if not lines:
+            return [], False
         text = lines[0] if len(lines) == 1 else "\n".join(lines).strip("\n")
         if not text or block.is_heading:
-            continue
+            return [], False
         if ("#" in text or "[[" in text) and _CARD_TAG.search(text):
             card_tags = _card_tags(block, text)
             if card_tags:
-                skip_under.add(id(block))
-                yield _question_card(
-                    note, block, ancestors, text, card_tags, markers, titles, shown
-                )
-                continue
+                return [self.question_card(block, ancestors, text, card_tags)], True
+        if not _TRIGGERS.search(text):
+            return [], False  # no marker: no deletion (most blocks)
 
-        if block.children and len(block.lines) == 1 and not block.code:
-            # one parse gives the deletions and the block's title in its children's context
-            deletions, plain = scan(text, markers, plain=True)
-            if plain is not None:
-                titles[id(block)] = _CARD_TAG.sub("", plain).strip()
-        else:
-            deletions = _deletions(block, text, markers)
+        found = self.found.pop(id(block), None) or self.scan(block, text)
+        deletions, plain = found
+        if plain is not None:
+            self.titles[id(block)] = _CARD_TAG.sub("", plain).strip()
         if not deletions:
-            continue
+            return [], False
         if (
             len(deletions) == 1
             and deletions[0].kind == STRONG
             and deletions[0].start == 0
             and deletions[0].end == len(text)
         ):
-            continue  # `- **Chapter 1**` is a heading, not a card
+            return [], False  # `- **Chapter 1**` is a heading, not a card
 
         norm = normalize(text)
         block_hash = _digest(norm)
-        tags = _tags(note, block)
-        context = _context(block, ancestors, markers, titles)
-        children = _outline(block.children, markers, shown)
+        tags = _tags(self.note, block)
+        context = self.context(block, ancestors)
+        children = self.outline(block)
         back = _resolved(text, deletions) + ("\n" + children if children else "")
         groups: dict[str, list[Deletion]] = {}
         seen_answers: dict[str, int] = {}
@@ -248,41 +258,151 @@ def extract(note: Note, markers: Iterable[str] = ALL_MARKERS) -> Iterator[Card]:
                 seen_answers[d.answer] = n + 1
                 key = f"{d.answer}#{n}"
             groups.setdefault(key, []).append(d)
+        cards: list[Card] = []
+        source, line = self.note.path, block.line
         for key, hidden in groups.items():
-            hidden_ids = {id(d) for d in hidden}
-            others = [d for d in deletions if id(d) not in hidden_ids]
-            visible = [
-                (d.start, d.end, d.inner) for d in others if d.kind not in (STRONG, HIGHLIGHT)
-            ]
-            front = _replace(
-                text,
-                visible + [(d.start, d.end, f"[{d.hint}]" if d.hint else "[...]") for d in hidden],
+            front, cloze = _masked(text, deletions, hidden)
+            hint = next((d.hint for d in hidden if d.hint), None)
+            cards.append(
+                Card(
+                    content_hash=_digest(CLOZE, norm, key),
+                    kind=CLOZE,
+                    source=source,
+                    line=line,
+                    context=list(context),
+                    answers=[d.answer for d in hidden],
+                    hint=hint,
+                    front=front,
+                    back=back,
+                    tags=list(tags),
+                    text=norm,
+                    block_hash=block_hash,
+                    deletion=key,
+                    cloze=cloze,
+                )
             )
-            cloze = _replace(
-                text,
-                visible
-                + [
-                    (d.start, d.end, f"{{{{c1::{d.inner}{'::' + d.hint if d.hint else ''}}}}}")
-                    for d in hidden
-                ],
-            )
-            hints = [d.hint for d in hidden if d.hint]
-            yield Card(
-                content_hash=_digest(CLOZE, norm, key),
-                kind=CLOZE,
-                source=note.path,
-                line=block.line,
-                context=list(context),
-                answers=[d.answer for d in hidden],
-                hint=hints[0] if hints else None,
-                front=front,
-                back=back,
-                tags=list(tags),
-                text=norm,
-                block_hash=block_hash,
-                deletion=key,
-                cloze=cloze,
-            )
+        return cards, False
+
+    def scan(self, block: Block, text: str) -> tuple[list[Deletion], str | None]:
+        """The block's deletions, and its plain text when the same parse gives it."""
+        if block.children and len(block.lines) == 1 and not block.code:
+            # one parse gives the deletions and the block's title in its children's context
+            return scan(text, self.markers, plain=True)
+        return _deletions(block, text, self.markers), None
+
+    def context(self, block: Block, ancestors: tuple[Block, ...]) -> list[str]:
+        """Headings above the outline, then the ancestors' titles, outermost first."""
+        if not ancestors:
+            return [t for t in (_heading_title(h, self.markers) for h in block.headings) if t]
+        parent = ancestors[-1]
+        context = self.contexts.get(id(parent))
+        if context is None:
+            headings = ancestors[0].headings
+            context = [t for t in (_heading_title(h, self.markers) for h in headings) if t]
+            for ancestor in ancestors:
+                title = self.titles.get(id(ancestor))
+                if title is None:
+                    title = self.titles[id(ancestor)] = _title(ancestor, self.markers)
+                if title:
+                    context.append(title)
+            self.contexts[id(parent)] = context
+        return context
+
+    def outline(self, block: Block) -> str:
+        """The block's children as an indented outline, clozes resolved, for a card's back.
+
+        Each block's subtree is rendered once, bottom-up and without recursion, and
+        indented as a whole under each ancestor that shows it.
+        """
+        if not block.children:
+            return ""
+        outlines = self.outlines
+        # the blocks still to render, parents before children: rendered in reverse, each
+        # block's children are ready before it
+        todo = [child for child in block.children if id(child) not in outlines]
+        for node in todo:  # grows while it is walked: a breadth-first walk of the subtree
+            todo.extend([c for c in node.children if id(c) not in outlines])
+        for node in reversed(todo):
+            parts: list[str] = []
+            text = self.shown(node)
+            if text:
+                if "\n" in text:
+                    first, *rest = text.split("\n")
+                    parts.append(f"- {first}")
+                    parts.extend(f"  {line}" if line else "" for line in rest)
+                else:
+                    parts.append(f"- {text}")
+            for child in node.children:
+                below = outlines[id(child)]
+                if below:
+                    parts.append(_indent(below))
+            outlines[id(node)] = "\n".join(parts)
+        return "\n".join(s for s in (outlines[id(c)] for c in block.children) if s)
+
+    def shown(self, block: Block) -> str:
+        """A block's text on its ancestors' backs: clozes resolved."""
+        text = block.text
+        if "{{" in text:
+            # the block's own visit comes later (outline order) and reuses this parse
+            found = self.found[id(block)] = self.scan(block, text)
+            text = _resolved(text, found[0])
+        return text
+
+    def question_card(
+        self,
+        block: Block,
+        ancestors: tuple[Block, ...],
+        text: str,
+        card_tags: list[tuple[int, int]],
+    ) -> Card:
+        """A `#card` / `[[card]]` block: the block is the front, its children the back."""
+        markers = self.markers
+        norm = normalize(text)
+        front_text = _replace(text, [(a, b, "") for a, b in card_tags]).strip()
+        front_text = normalize(front_text) if "\n" not in front_text else front_text
+        # its cloze markers are hidden; strong and highlight are emphasis in a question
+        hidden = [
+            d
+            for d in _deletions(block, front_text, markers)
+            if d.kind in (LOGSEQ_CLOZE, ANKI_CLOZE)
+        ]
+        front = _replace(
+            front_text, [(d.start, d.end, f"[{d.hint}]" if d.hint else "[...]") for d in hidden]
+        )
+        resolved = _resolved(front_text, hidden)
+        children = self.outline(block)
+        return Card(
+            content_hash=_digest(BASIC, norm),
+            kind=BASIC,
+            source=self.note.path,
+            line=block.line,
+            context=list(self.context(block, ancestors)),
+            answers=[],
+            hint=None,
+            front=front,
+            back=resolved + ("\n" + children if children else ""),
+            tags=_tags(self.note, block),
+            text=norm,
+            block_hash=_digest(norm),
+            deletion="",
+            cloze=resolved,
+        )
+
+
+def extract(note: Note, markers: Iterable[str] = ALL_MARKERS) -> Iterator[Card]:
+    """The cards of one note, in outline order. Hashes are not yet told apart."""
+    reader = _NoteReader(note, frozenset(markers))
+    # depth first, in outline order, without recursion; a question card's subtree is its
+    # back and makes no cards of its own
+    stack: list[tuple[Block, tuple[Block, ...]]] = [(b, ()) for b in reversed(note.blocks)]
+    while stack:
+        block, ancestors = stack.pop()
+        cards, question = reader.cards(block, ancestors)
+        if cards:
+            yield from cards
+        if block.children and not question:
+            inner = (*ancestors, block)
+            stack.extend([(c, inner) for c in reversed(block.children)])
 
 
 def _card_tags(block: Block, text: str) -> list[tuple[int, int]]:
@@ -305,47 +425,6 @@ def _tags(note: Note, block: Block) -> list[str]:
             if tag not in tags:
                 tags.append(tag)
     return tags
-
-
-def _question_card(
-    note: Note,
-    block: Block,
-    ancestors: tuple[Block, ...],
-    text: str,
-    card_tags: list[tuple[int, int]],
-    markers: frozenset[str],
-    titles: dict[int, str],
-    shown: dict[int, str],
-) -> Card:
-    """A `#card` / `[[card]]` block: the block is the front, its children the back."""
-    norm = normalize(text)
-    front_text = _replace(text, [(a, b, "") for a, b in card_tags]).strip()
-    front_text = normalize(front_text) if "\n" not in front_text else front_text
-    # its cloze markers are hidden; strong and highlight are emphasis in a question
-    hidden = [
-        d for d in _deletions(block, front_text, markers) if d.kind in (LOGSEQ_CLOZE, ANKI_CLOZE)
-    ]
-    front = _replace(
-        front_text, [(d.start, d.end, f"[{d.hint}]" if d.hint else "[...]") for d in hidden]
-    )
-    resolved = _resolved(front_text, hidden)
-    children = _outline(block.children, markers, shown)
-    return Card(
-        content_hash=_digest(BASIC, norm),
-        kind=BASIC,
-        source=note.path,
-        line=block.line,
-        context=_context(block, ancestors, markers, titles),
-        answers=[],
-        hint=None,
-        front=front,
-        back=resolved + ("\n" + children if children else ""),
-        tags=_tags(note, block),
-        text=norm,
-        block_hash=_digest(norm),
-        deletion="",
-        cloze=resolved,
-    )
 
 
 def disambiguate(cards: list[Card]) -> list[Card]:
@@ -383,46 +462,212 @@ def note_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
+_Job = TypeVar("_Job", Path, tuple)  # a path, or a tuple starting with one
+# Below this many files to read, forking costs more than it saves.
+PARALLEL_FILES = 50
+# Pieces per worker: a worker's results come a piece at a time, each as soon as it is read.
+_PIECES = 8
+
+
+def default_workers(files: int) -> int:
+    """Processes worth reading `files` notes files in: up to 2 (this one and a forked
+    one) for more than PARALLEL_FILES files, where the CPUs are there."""
+    if files <= PARALLEL_FILES:
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(2, cpus or 1))
+
+
 def extract_paths(
-    paths: Iterable[str | Path], markers: Iterable[str] = ALL_MARKERS, workers: int = 1
+    paths: Iterable[str | Path], markers: Iterable[str] = ALL_MARKERS, workers: int | None = None
 ) -> Extraction:
     """Read notes files and folders into cards; unreadable files become warnings.
 
     `workers` > 1 reads the files in that many processes (this one included) where
-    that is safe — Linux, and no other thread running — and in this process
-    otherwise. Cards, warnings and counts are the same either way, in the same order.
+    that is safe (see `read_files`), and in this process otherwise; None chooses
+    (`default_workers`). Cards, warnings and counts are the same either way, in the
+    same order.
     """
-    markers = frozenset(markers)
     files = list(note_files(paths))
     result = Extraction()
     with _gc_paused():
-        if workers > 1 and len(files) > 1 and _can_fork():
-            parts = _extract_in_processes(files, markers, workers)
-        else:
-            parts = [_extract_files(files, markers)]
-        for part in parts:
-            result.cards.extend(part.cards)
-            result.warnings.extend(part.warnings)
-            result.files += part.files
-            result.lines += part.lines
-            result.blocks += part.blocks
+        for read in read_files(
+            files, partial(_read_note_file, markers=frozenset(markers)), workers
+        ):
+            if read.error is not None:
+                result.warnings.append(read.error)
+                continue
+            result.files += 1
+            result.lines += read.lines
+            result.blocks += read.blocks
+            result.cards.extend(read.cards or ())
         disambiguate(result.cards)
     return result
 
 
-def _extract_files(files: list[Path], markers: frozenset[str]) -> Extraction:
-    part = Extraction()
-    for path in files:
+@dataclass
+class FileRead:
+    """What reading one notes file gave: its cards, or why there are none."""
+
+    path: str
+    cards: list[Card] | None = None  # None: unreadable, or its content is as already known
+    lines: int = 0
+    blocks: int = 0
+    error: NoteError | None = None
+    unreadable: bool = False  # the error is the file's (permissions...), not its content's
+    size: int = 0
+    mtime_ns: int = 0
+    digest: str = ""  # of the bytes read, when the reader looks at them
+
+
+def _read_note_file(path: Path, markers: frozenset[str]) -> FileRead:
+    try:
+        note = read_note(path)
+    except NoteError as err:
+        return FileRead(str(path), error=err)
+    cards = list(extract(note, markers))
+    return FileRead(str(path), cards, note.line_count, note.block_count)
+
+
+def read_files(
+    jobs: Sequence[_Job],
+    read: Callable[[_Job], FileRead],
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    first_share: float | None = None,
+) -> Iterator[FileRead]:
+    """`read(job)` for each job, in job order, in up to `workers` processes (None:
+    `default_workers`).
+
+    A job is a path, or a tuple starting with one. `read` must be picklable (a module's
+    function, or a `functools.partial` of one). This process reads a first run of the
+    files, its share of their bytes (`first_share`; by default as much as each worker),
+    and its results come as they are read. Forked workers read the rest in pieces, whose
+    results follow in order, each as soon as it is read — so a caller with work of its
+    own to do with each result does it while the workers read on. Forking is used only
+    where it is safe: on Linux with no other thread running (a build on the study app's
+    worker thread reads in its own process). `progress(done)` is told about how many
+    jobs are done.
+    """
+    count = default_workers(len(jobs)) if workers is None else workers
+    if count > 1 and len(jobs) > 1 and _can_fork():
+        share = 1 / count if first_share is None else first_share
+        first, pieces = _split(jobs, share, pieces=_PIECES * (count - 1))
+        if pieces:
+            yield from _read_in_processes(first, pieces, read, count - 1, progress, len(jobs))
+            return
+    yield from _read_all(jobs, read, progress)
+
+
+def _read_in_processes(
+    first: list[_Job],
+    pieces: list[list[_Job]],
+    read: Callable[[_Job], FileRead],
+    workers: int,
+    progress: Callable[[int], None] | None,
+    total: int,
+) -> Iterator[FileRead]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    told = 0
+
+    def tell(done: int) -> None:  # never backwards; a guess while this process reads
+        nonlocal told
+        if progress and done > told:
+            told = min(done, total)
+            progress(told)
+
+    context = multiprocessing.get_context("fork")
+    # the workers are forked at the first `map`, before the executor starts its thread
+    pool = ProcessPoolExecutor(
+        workers, context, initializer=_worker_started, initargs=(os.getpid(),)
+    )
+    files = _memory_files(len(pieces))
+    try:
+        results = pool.map(_read_packed, [(read, p, f) for p, f in zip(pieces, files, strict=True)])
+        # while this process reads its run, each worker reads about as many files
+        yield from _read_all(first, read, progress and (lambda d: tell(d * (workers + 1))))
+        done = len(first)
         try:
-            note = read_note(path)
-        except NoteError as err:
-            part.warnings.append(err)
-            continue
-        part.files += 1
-        part.lines += note.line_count
-        part.blocks += note.block_count
-        part.cards.extend(extract(note, markers))
-    return part
+            for result, file in zip(results, files, strict=True):
+                packed = result if file is None else _load(file, result)
+                for p in packed:
+                    yield _unpack(p)
+                done += len(packed)
+                tell(done)
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory): what it had not sent is read here
+            for piece in pieces[_piece_of(pieces, done - len(first)) :]:
+                yield from _read_all(piece, read, None)
+                done += len(piece)
+                tell(done)
+    finally:
+        # pieces not started are dropped (a caller that stops early waits for one piece)
+        pool.shutdown(wait=True, cancel_futures=True)
+        for file in files:
+            if file is not None:
+                os.close(file)
+    if progress:
+        progress(total)
+
+
+def _piece_of(pieces: list[list[_Job]], jobs_before: int) -> int:
+    """The index of the piece that starts after the first `jobs_before` jobs of `pieces`."""
+    for i, piece in enumerate(pieces):
+        if jobs_before <= 0:
+            return i
+        jobs_before -= len(piece)
+    return len(pieces)
+
+
+def _worker_started(parent: int) -> None:
+    """In a forked reader: die with the process that forked it (`parent`). A build killed
+    part-way must not leave a worker reading on, or waiting for work, on its own."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):  # forking is for Linux only anyway
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+def _read_all(
+    jobs: Sequence[_Job], read: Callable[[_Job], FileRead], progress: Callable[[int], None] | None
+) -> Iterator[FileRead]:
+    for i, job in enumerate(jobs):
+        if progress and i % 16 == 0:
+            progress(i)
+        yield read(job)
+    if progress:
+        progress(len(jobs))
+
+
+def _split(
+    jobs: Sequence[_Job], first_share: float, pieces: int
+) -> tuple[list[_Job], list[list[_Job]]]:
+    """A first run of jobs holding about `first_share` of the files' bytes, and the rest
+    in up to `pieces` contiguous runs of about equal size."""
+    sizes = []
+    for job in jobs:
+        path = job[0] if isinstance(job, tuple) else job
+        try:
+            sizes.append(os.stat(path).st_size)
+        except OSError:
+            sizes.append(0)
+    total = sum(sizes)
+    first_end = total * first_share
+    step = (total - first_end) / pieces
+    runs: list[list[_Job]] = [[]]
+    filled = 0
+    for job, size in zip(jobs, sizes, strict=True):
+        if runs[-1] and filled >= first_end + step * (len(runs) - 1) and len(runs) <= pieces:
+            runs.append([])
+        runs[-1].append(job)
+        filled += size
+    return runs[0], runs[1:]
 
 
 def _can_fork() -> bool:
@@ -432,57 +677,86 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def _extract_in_processes(
-    files: list[Path], markers: frozenset[str], workers: int
-) -> list[Extraction]:
-    """Contiguous runs of files of about equal size: this process reads the first run,
-    forked workers the others; the parts come back in file order."""
-    import multiprocessing
+def _memory_files(count: int) -> list[int | None]:
+    """Anonymous in-memory files (Linux), one per piece, shared with the forked workers.
 
-    sizes = []
-    for path in files:
-        try:
-            sizes.append(path.stat().st_size)
-        except OSError:
-            sizes.append(0)
-    share = sum(sizes) / workers
-    chunks: list[list[Path]] = [[]]
-    filled = 0
-    for path, size in zip(files, sizes, strict=True):
-        if filled >= share * len(chunks) and len(chunks) < workers:
-            chunks.append([])
-        chunks[-1].append(path)
-        filled += size
-    if len(chunks) == 1:
-        return [_extract_files(files, markers)]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(len(chunks) - 1) as pool:
-        pending = pool.map_async(_extract_packed, [(chunk, markers) for chunk in chunks[1:]])
-        first = _extract_files(chunks[0], markers)
-        packed = pending.get()
-    return [first, *(_unpack(p) for p in packed)]
+    A worker writes a piece's results there instead of sending them down the pool's
+    pipe: a pipe holds 64 KiB, and a worker would wait, with a full pipe, for this
+    process's result thread to get a turn at the GIL to empty it — while this process
+    is busy reading files of its own (it cost a fifth of the workers' time).
+    """
+    if not hasattr(os, "memfd_create"):
+        return [None] * count
+    files: list[int | None] = []
+    try:
+        for _ in range(count):
+            files.append(os.memfd_create("flashcards-read"))
+    except OSError:
+        for file in files:
+            if file is not None:
+                os.close(file)
+        return [None] * count
+    return files
 
 
-def _extract_packed(job: tuple[list[Path], frozenset[str]]) -> tuple:
-    """In a worker: a part as plain tuples, which pickle far faster than objects."""
-    part = _extract_files(*job)
-    return (
-        [tuple(vars(card).values()) for card in part.cards],
-        [(w.path, w.line, w.reason) for w in part.warnings],
-        part.files,
-        part.lines,
-        part.blocks,
-    )
+def _load(file: int, size: int) -> list[tuple]:
+    """A piece's results, as a worker wrote them into the memory file."""
+    import pickle
+
+    data = bytearray()
+    while len(data) < size:
+        chunk = os.pread(file, size - len(data), len(data))
+        if not chunk:
+            raise OSError(f"a reader's results are cut short ({len(data)} of {size} bytes)")
+        data += chunk
+    return pickle.loads(data)
 
 
-def _unpack(packed: tuple) -> Extraction:
-    cards, warnings, files, lines, blocks = packed
-    return Extraction(
-        cards=[Card(*row) for row in cards],
-        warnings=[NoteError(*w) for w in warnings],
-        files=files,
-        lines=lines,
-        blocks=blocks,
+def _read_packed(
+    task: tuple[Callable[[_Job], FileRead], list[_Job], int | None],
+) -> list[tuple] | int:
+    """In a worker: the reads as plain tuples, which pickle far faster than objects —
+    into the memory file `file` when there is one, and then only their size is returned."""
+    read, jobs, file = task
+    out = []
+    for job in jobs:
+        r = read(job)
+        out.append(
+            (
+                r.path,
+                None if r.cards is None else [tuple(vars(card).values()) for card in r.cards],
+                r.lines,
+                r.blocks,
+                None if r.error is None else (r.error.path, r.error.line, r.error.reason),
+                r.unreadable,
+                r.size,
+                r.mtime_ns,
+                r.digest,
+            )
+        )
+    if file is None:
+        return out
+    import pickle
+
+    data = memoryview(pickle.dumps(out, pickle.HIGHEST_PROTOCOL))
+    written = 0
+    while written < len(data):
+        written += os.pwrite(file, data[written:], written)
+    return len(data)
+
+
+def _unpack(packed: tuple) -> FileRead:
+    path, cards, lines, blocks, error, unreadable, size, mtime_ns, digest = packed
+    return FileRead(
+        path,
+        None if cards is None else [Card(*row) for row in cards],
+        lines,
+        blocks,
+        None if error is None else NoteError(*error),
+        unreadable,
+        size,
+        mtime_ns,
+        digest,
     )
 
 

@@ -7,15 +7,19 @@ a whole; hypothesis checks the extractor against generated deletions.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import signal
+import threading
 import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import flashcards.cards as cards_module
+import flashcards.notes.inline as inline_module
 from flashcards.cards import BASIC, CLOZE, Card, disambiguate, extract, extract_paths, note_files
 from flashcards.notes.inline import (
     ALL_MARKERS,
@@ -25,7 +29,7 @@ from flashcards.notes.inline import (
     STRONG,
     find_deletions,
 )
-from flashcards.notes.outline import parse_note
+from flashcards.notes.outline import iter_blocks, parse_note
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "designing-machine-learning-systems.md"
@@ -648,6 +652,7 @@ _MARKUP_PIECES = st.sampled_from(
 
 @settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_MARKUP_PIECES, max_size=30).map("".join))
+@example("\n  * \\\\ **__**")  # the card is the nested block's
 def test_every_answer_comes_from_its_block_source(body: str) -> None:
     """Each answer's non-blank characters appear, in order, in the block as written.
 
@@ -657,7 +662,8 @@ def test_every_answer_comes_from_its_block_source(body: str) -> None:
     """
     text = f"- {body}\n"
     note = parse_note(text)
-    source = "\n".join(b.text for b in note.blocks)
+    # every block's text: an empty bullet followed by an indented one nests the second
+    source = "\n".join(b.text for b, _ in iter_blocks(note.blocks))
     for card in cards_of(text):
         for answer in card.answers:
             assert answer == answer.strip() and answer
@@ -723,3 +729,81 @@ def test_several_processes_give_the_same_result(
         serial.blocks,
     )
     assert len({c.content_hash for c in parallel.cards}) == len(parallel.cards)
+
+
+def test_big_inputs_are_read_in_two_processes_by_default(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert cards_module.default_workers(50) == 1  # forking costs more than it saves
+    assert cards_module.default_workers(51) == 2  # this process and one more, at most
+    _vault_module().generate(tmp_path / "vault", files=60, seed=5)
+    readers = tmp_path / "readers.txt"
+    read_note = cards_module.read_note
+
+    def spy(path):
+        with readers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return read_note(path)
+
+    monkeypatch.setattr(cards_module, "read_note", spy)
+    monkeypatch.setattr(cards_module, "_can_fork", lambda: True)
+    parallel = extract_paths([tmp_path / "vault"])
+    assert len(set(readers.read_text().split())) == 2
+    monkeypatch.setattr(cards_module, "_can_fork", lambda: False)
+    serial = extract_paths([tmp_path / "vault"])
+    assert [vars(c) for c in parallel.cards] == [vars(c) for c in serial.cards]
+    assert parallel.files == serial.files == 60
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    """A process with threads (the study app's build worker) is read in, not forked."""
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not cards_module._can_fork()
+    finally:
+        release.set()
+        other.join()
+
+
+def test_files_a_dead_reader_had_not_sent_are_read_here(tmp_path: Path, monkeypatch) -> None:
+    _vault_module().generate(tmp_path, files=60, seed=9)
+    serial = extract_paths([tmp_path], workers=1)
+    last = max(note_files([tmp_path]))  # always in a forked worker's share
+    this_process = os.getpid()
+    read_note = cards_module.read_note
+
+    def dying(path):
+        if os.getpid() != this_process and path == last:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+        return read_note(path)
+
+    monkeypatch.setattr(cards_module, "read_note", dying)
+    monkeypatch.setattr(cards_module, "_can_fork", lambda: True)
+    parallel = extract_paths([tmp_path], workers=2)
+    assert [vars(c) for c in parallel.cards] == [vars(c) for c in serial.cards]
+    assert (parallel.files, parallel.lines) == (serial.files, serial.lines) == (60, serial.lines)
+
+
+_EVERY_RULE = st.one_of(
+    _MARKUP_PIECES,
+    st.sampled_from(["&amp;", "&#42;", "&", "<b>", "</i>", "<http://x.y>", "<a@b.c>", "![i](s)"]),
+)
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_EVERY_RULE, max_size=30).map("".join))
+def test_the_inline_loop_by_character_gives_markdown_its_own_tokens(body: str) -> None:
+    """Looking rules up by character (flashcards.notes.inline) changes no token."""
+    for markers in (frozenset(ALL_MARKERS), frozenset([STRONG, HIGHLIGHT])):
+        fast = inline_module._parser(markers)
+        assert "tokenize" in vars(fast.inline) and "skipToken" in vars(fast.inline)
+        stock = inline_module._parser.__wrapped__(markers)
+        del stock.inline.tokenize, stock.inline.skipToken  # markdown-it's own loops again
+
+        def shape(md):
+            tokens = inline_module._parse_inline(md, body)
+            return [(t.type, t.content, t.markup, t.nesting, t.level) for t in tokens]
+
+        assert shape(fast) == shape(stock)

@@ -7,15 +7,23 @@ expects. Three small extensions are added here:
 - `==highlight==` as a delimiter rule, built on markdown-it's own delimiter
   machinery (the same one `~~strikethrough~~` uses);
 - Logseq `{{cloze answer \\ cue}}` and Anki `{{c1::answer::hint}}` as rules;
-- source positions: every token remembers where in the text it started, so a
+- source positions: the tokens a card is made from (strong and highlight
+  markers, clozes, code spans) remember where in the text they start, so a
   card's front can be the user's own text with one span replaced.
+
+markdown-it's inline loop tries every rule, in turn, at every character that
+stops a run of text; here each such character goes straight to the rules that
+can start with it (as the Rust port of markdown-it does with its MARKER
+characters). Same rules, same order among them, same tokens: only the rules
+that would have failed at once are not called.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline.state_inline import Delimiter, StateInline
@@ -34,10 +42,14 @@ _ANKI = re.compile(r"\{\{c(\d{1,3})::")
 _WIKI = re.compile(r"#?\[\[([^\[\]]*)\]\]")
 # Characters that can start a deletion; a text without any of them is not parsed.
 _TRIGGERS = re.compile(r"\*\*|__|==|\{\{")
+# Without these no inline rule applies; `[`/`![` only make a link with `](` (there are no
+# reference definitions in a block's text).
+_INLINE_MARKUP = re.compile(r"[*_=`{\\<&]|\]\(")
 
 
-@dataclass(frozen=True)
-class Deletion:
+class Deletion(NamedTuple):
+    """One deletion found in a text (a named tuple: tens of thousands are made per vault)."""
+
     kind: str  # one of ALL_MARKERS
     start: int  # span of the whole marker in the text, end exclusive
     end: int
@@ -47,34 +59,9 @@ class Deletion:
     number: int | None = None  # Anki cloze number
 
 
-class _PositionState(StateInline):
-    """StateInline that stamps each pushed token with its source offset.
-
-    Delimiter rules push one token per marker character (or per pair for
-    `==`) without moving `pos`, so tokens pushed at the same `pos` are offset
-    by the length of the ones before them.
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._last: Token | None = None
-        self._last_at = -1
-
-    def push(self, ttype, tag, nesting):  # type: ignore[no-untyped-def]
-        token = super().push(ttype, tag, nesting)
-        last = self._last
-        if last is not None and self._last_at >= 0 and last.meta.get("_pos0") == self.pos:
-            at = self._last_at + len(last.content or last.markup)
-        else:
-            at = self.pos
-        token.meta = {"pos": at, "_pos0": self.pos}
-        self._last, self._last_at = token, at
-        return token
-
-
 def _parse_inline(md: MarkdownIt, src: str) -> list[Token]:
     tokens: list[Token] = []
-    state = _PositionState(src, md, {}, tokens)
+    state = StateInline(src, md, {}, tokens)
     md.inline.tokenize(state)
     for rule in md.options["flashcards_post"]:
         rule(state)
@@ -102,6 +89,7 @@ def _cloze_rule(state: StateInline, silent: bool) -> bool:
     end = close + 2
     if not silent:
         token = state.push("cloze", "", 0)
+        token.meta["pos"] = pos
         token.meta["kind"] = kind
         token.meta["end"] = end
         body = src[m.end() : close]
@@ -141,13 +129,18 @@ def _mark_tokenize(state: StateInline, silent: bool) -> bool:
     length = scanned.length
     if length < 2:
         return False
+    at = start  # each token's source position, for `scan`
     if length % 2:
         token = state.push("text", "", 0)
         token.content = "="
+        token.meta["pos"] = at
+        at += 1
         length -= 1
     for _ in range(0, length, 2):
         token = state.push("text", "", 0)
         token.content = "=="
+        token.meta["pos"] = at
+        at += 2
         state.delimiters.append(
             Delimiter(
                 marker=ord("="),
@@ -202,11 +195,15 @@ def _parser(markers: frozenset[str]) -> MarkdownIt:
     md.inline.ruler.before("emphasis", "mark", _mark_tokenize)
     md.inline.ruler2.before("emphasis", "mark", _mark_post_process)
     md.inline.add_terminator_char("=")
+    # Line breaks stay in the text: a soft or hard break token neither makes nor hides a
+    # deletion (emphasis looks at the characters around a run, not at tokens), and
+    # everything read from the tokens folds whitespace, a line break included.
+    md.inline.ruler.disable("newline")
     # Stop the `text` rule only where one of this parser's rules can start (and at `]`,
     # which ends link labels). The default set also stops at `# $ % + - : > @ ^ } ~`,
     # for rules this parser does not have: each such stop is a round of failing rules
     # and leaves the tokens as they are.
-    stops = "\n!&*<[\\]_`=" + ("{" if LOGSEQ_CLOZE in markers or ANKI_CLOZE in markers else "")
+    stops = "!&*<[\\]_`=" + ("{" if LOGSEQ_CLOZE in markers or ANKI_CLOZE in markers else "")
     md.inline.terminator_re = re.compile("[" + re.escape(stops) + "]")
     # Post-processing without `fragments_join`: it only merges neighbouring text
     # tokens, and everything here reads text tokens by concatenating them.
@@ -215,7 +212,134 @@ def _parser(markers: frozenset[str]) -> MarkdownIt:
         for rule in md.inline.ruler2.__rules__
         if rule.enabled and rule.name != "fragments_join"
     ]
+    _dispatch_by_character(md, stops)
     return md
+
+
+# The characters each inline rule can start at: every rule's first test is for one of
+# them, so at any other character it fails without doing anything.
+_RULE_STARTS = {
+    "newline": "\n",
+    "escape": "\\",
+    "backticks": "`",
+    "emphasis": "*_",
+    "mark": "=",
+    "cloze": "{",
+    "link": "[",
+    "image": "!",
+    "autolink": "<",
+    "html_inline": "<",
+    "entity": "&",
+}
+
+
+def _dispatch_by_character(md: MarkdownIt, stops: str) -> None:
+    """Give `md` an inline loop that calls, at each character, only the rules that can
+    start there, in the parser's own order; `text` everywhere else.
+
+    This replaces markdown-it's `tokenize` and `skipToken` (the same loops, with the
+    rule list looked up by character) and stamps source positions on the tokens of
+    emphasis runs and code spans. A rule this table does not know (a markdown-it
+    upgrade) leaves markdown-it's own loop in place.
+    """
+    inline = md.inline
+    chain = [r for r in inline.ruler.__rules__ if r.enabled]
+    if chain[0].name != "text" or any(r.name not in _RULE_STARTS for r in chain[1:]):
+        return
+    text = chain[0].fn
+    wrap = {"emphasis": _stamp_emphasis, "backticks": _stamp_code}
+    table: dict[str, list] = {ch: [] for ch in stops}  # a stop no rule starts at: plain text
+    for rule in chain[1:]:
+        fn = wrap[rule.name](rule.fn) if rule.name in wrap else rule.fn
+        for ch in _RULE_STARTS[rule.name]:
+            if ch not in table:
+                return  # `text` would run past this rule's character
+            table[ch].append(fn)
+    rules_at = {ch: tuple(fns) for ch, fns in table.items()}
+    text_only = (text,)
+    max_nesting = md.options["maxNesting"]
+
+    def tokenize(state: StateInline) -> None:
+        src = state.src
+        end = state.posMax
+        while state.pos < end:
+            pos = state.pos
+            ok = False
+            if state.level < max_nesting:
+                for rule in rules_at.get(src[pos], text_only):
+                    if rule(state, False):
+                        if state.pos <= pos:
+                            raise RuntimeError("inline rule didn't increment state.pos")
+                        ok = True
+                        break
+            if ok:
+                if state.pos >= end:
+                    break
+                continue
+            state.append_pending(src[state.pos])
+            state.pos += 1
+        if state.pending:
+            state.pushPending()
+
+    def skip_token(state: StateInline) -> None:
+        pos = state.pos
+        cache = state.cache
+        if pos in cache:
+            state.pos = cache[pos]
+            return
+        ok = False
+        if state.level < max_nesting:
+            for rule in rules_at.get(state.src[pos], text_only):
+                state.level += 1
+                ok = rule(state, True)
+                state.level -= 1
+                if ok:
+                    if state.pos <= pos:
+                        raise RuntimeError("inline rule didn't increment state.pos")
+                    break
+        else:
+            state.pos = state.posMax
+        if not ok:
+            state.pos += 1
+        cache[pos] = state.pos
+
+    inline.tokenize = tokenize  # type: ignore[method-assign]
+    inline.skipToken = skip_token  # type: ignore[method-assign]
+
+
+def _stamp_emphasis(
+    rule: Callable[[StateInline, bool], bool],
+) -> Callable[[StateInline, bool], bool]:
+    """markdown-it's emphasis rule, and the source position of each marker token it pushed
+    (one per character of the run, the last tokens of the stream)."""
+
+    def emphasis(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if not rule(state, silent):
+            return False
+        tokens = state.tokens
+        run = state.pos - start
+        for k in range(run):
+            tokens[k - run].meta["pos"] = start + k
+        return True
+
+    return emphasis
+
+
+def _stamp_code(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """markdown-it's code span rule, and the source position of the code span it pushed."""
+
+    def backticks(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        tokens = state.tokens
+        count = len(tokens)
+        if not rule(state, silent):
+            return False
+        if len(tokens) > count and tokens[-1].type == "code_inline":
+            tokens[-1].meta["pos"] = start
+        return True
+
+    return backticks
 
 
 def find_deletions(text: str, markers: frozenset[str] = frozenset(ALL_MARKERS)) -> list[Deletion]:
@@ -240,6 +364,8 @@ def scan(
     open_at: list[tuple[str, int, int]] = []  # (kind, token index, source pos)
     for i, tok in enumerate(tokens):
         ttype = tok.type
+        if ttype == "text":
+            continue  # most tokens
         if ttype == "cloze":
             if open_at:
                 continue  # a cloze inside a strong span belongs to that span
@@ -272,10 +398,14 @@ def scan(
                 continue  # nested deletions: the outer one is the card
             end = tok.meta["pos"] + 2
             inner = text[start + 2 : end - 2]
-            answer = _plain_tokens(tokens[first + 1 : i])
+            if i == first + 2 and tokens[first + 1].type == "text":  # `**one text**`: most
+                answer = _tidy(tokens[first + 1].content)
+            else:
+                answer = _plain_tokens(tokens[first + 1 : i])
             if answer.strip():
-                found.append(Deletion(kind=kind, start=start, end=end, inner=inner, answer=answer))
-    found.sort(key=lambda d: d.start)
+                found.append(Deletion(kind, start, end, inner, answer))
+    if len(found) > 1:
+        found.sort(key=lambda d: d.start)  # a strong span is found at its end, a cloze at its start
     return found, _plain_tokens(tokens) if plain else None
 
 
@@ -302,9 +432,7 @@ def _tidy(text: str) -> str:
 
 def plain_text(text: str, markers: frozenset[str] = frozenset(ALL_MARKERS)) -> str:
     """The text as a reader sees it: markup, wiki-link brackets and cloze syntax removed."""
-    # Without these characters no inline rule applies; `[`/`![` only make a link
-    # with `](` (there are no reference definitions in a block's text).
-    if not any(ch in text for ch in "*_=`{\\<&") and "](" not in text:
+    if not _INLINE_MARKUP.search(text):
         return _tidy(text)
     return _plain_tokens(_parse_inline(_parser(markers), text))
 

@@ -35,7 +35,7 @@ class NoteError(Exception):
         super().__init__(f"{where}: {reason}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One bullet (or top-level paragraph) and the blocks nested under it."""
 
@@ -230,7 +230,13 @@ def _parse_lines(lines: list[str], offset: int) -> tuple[list[Block], dict[str, 
             blank_before = True
             continue
         lead = len(raw_line) - len(content)
-        indent = _indent_width(raw_line) if lead and "\t" in raw_line[:lead] else lead
+        indent = lead
+        if lead and "\t" in raw_line[:lead]:
+            spaces = raw_line[:lead].lstrip("\t")  # Logseq indents with tabs, then spaces
+            tabs = lead - len(spaces)
+            indent = (
+                TAB_WIDTH * tabs + len(spaces) if "\t" not in spaces else _indent_width(raw_line)
+            )
         first = content[0]
         lineno = offset + idx + 1
 
@@ -303,7 +309,12 @@ def _parse_lines(lines: list[str], offset: int) -> tuple[list[Block], dict[str, 
         elif target is not None:
             if blank_before and target.lines:
                 target.lines.append("")
-            body = _strip_indent(raw_line, strip).rstrip()
+            if indent <= strip:
+                body = content.rstrip()  # all of its indent is the block's
+            elif indent == lead:
+                body = raw_line[strip:].rstrip()  # indented with spaces only
+            else:
+                body = _strip_indent(raw_line, strip).rstrip()
             target.lines.append(body)
             if "```" in body or "~~~" in body:
                 fence = _open_fence(

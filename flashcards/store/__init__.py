@@ -322,6 +322,19 @@ class Store:
     def mark_built(self, deck_id: int) -> None:
         self.execute("UPDATE decks SET built_at = ? WHERE id = ?", (now_iso(), deck_id))
 
+    def deck_reader(self, deck_id: int) -> str | None:
+        """The version of the notes reader that made the deck's cards (None: unknown, as in
+        collections built before it was recorded)."""
+        return self.get_config(f"reader_version.deck.{deck_id}")
+
+    def set_deck_reader(self, deck_id: int, version: str) -> None:
+        """Record the reader version of a deck's cards, inside the caller's transaction."""
+        self.execute(
+            "INSERT INTO config(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (f"reader_version.deck.{deck_id}", version),
+        )
+
     def sources(self, deck_id: int) -> dict[str, tuple[int, int, str]]:
         return {
             path: (size, mtime, digest)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from collection_support import NOW, Notes
 
 import flashcards.build
+import flashcards.cards
 from flashcards import Collection
 from flashcards.collection import CollectionError
 from flashcards.decks import DeckSpec
@@ -198,6 +200,136 @@ def test_changing_the_deletion_markers_rereads_every_file(col, two_files, tmp_pa
     report = col.build(spec)
     assert parses == [] and report.unchanged == 3
     assert col.deck_info("Science")["settings"]["new_per_day"] == 3
+
+
+def test_a_new_reader_version_rereads_every_file_once_and_keeps_ids_and_reviews(
+    col, two_files, db_path, parses, monkeypatch
+):
+    col.build(two_files.root)
+    ids = {c.answers[0]: c.id for c in col.cards()}
+    col.answer(ids["France"], 5, now=NOW)
+    col.answer(ids["fast"], 2, now=NOW)
+    reviews = _rows(db_path, "SELECT * FROM reviews ORDER BY id")
+    states = _rows(db_path, "SELECT * FROM card_state ORDER BY card_id")
+
+    # an upgrade whose reader writes fronts differently: nothing in the notes changed
+    monkeypatch.setattr(flashcards.build, "READER_VERSION", flashcards.build.READER_VERSION + 1)
+    extract = flashcards.build.extract
+
+    def new_reader(note, markers):
+        for card in extract(note, markers):
+            card.front = card.front.replace("[...]", "[…]")
+            yield card
+
+    monkeypatch.setattr(flashcards.build, "extract", new_reader)
+    parses.clear()
+    report = col.build(two_files.root)
+    assert sorted(parses) == ["biology.md", "physics.md"]
+    assert (report.read, report.updated, report.new, report.retired) == (2, 4, 0, 0)
+    assert {c.answers[0]: c.id for c in col.cards()} == ids
+    assert all("[…]" in c.front for c in col.cards())
+    assert _rows(db_path, "SELECT * FROM reviews ORDER BY id") == reviews
+    assert _rows(db_path, "SELECT * FROM card_state ORDER BY card_id") == states
+    # once: the next build trusts the files again
+    parses.clear()
+    report = col.build(two_files.root)
+    assert parses == [] and report.read == 0 and report.unchanged == 4
+
+
+def test_a_collection_without_a_recorded_reader_version_rereads_once(
+    col, two_files, db_path, parses
+):
+    col.build(two_files.root)
+    conn = sqlite3.connect(db_path)
+    with conn:  # as a collection built before reader versions were recorded
+        conn.execute("DELETE FROM config WHERE key LIKE 'reader_version.%'")
+    conn.close()
+    parses.clear()
+    report = col.build(two_files.root)
+    assert sorted(parses) == ["biology.md", "physics.md"]
+    assert (report.read, report.unchanged, report.new) == (2, 4, 0)
+    parses.clear()
+    assert col.build(two_files.root).read == 0 and parses == []
+
+
+def test_a_file_unreadable_during_a_full_reread_is_read_next_time(
+    col, two_files, parses, monkeypatch
+):
+    col.build(two_files.root)
+    monkeypatch.setattr(flashcards.build, "READER_VERSION", flashcards.build.READER_VERSION + 1)
+    read = Path.read_bytes
+
+    def denied(self):
+        if self.name == "physics.md":
+            raise PermissionError(13, "Permission denied")
+        return read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    report = col.build(two_files.root)
+    assert len(report.warnings) == 1 and "check its permissions" in report.warnings[0]
+    assert report.cards == 4 and report.retired == 0
+    monkeypatch.setattr(Path, "read_bytes", read)
+    # its cards came from the old reader: read again though its size and mtime are the same
+    parses.clear()
+    report = col.build(two_files.root)
+    assert parses == ["physics.md"] and report.unchanged == 4
+    parses.clear()
+    assert col.build(two_files.root).read == 0 and parses == []
+
+
+def test_a_big_build_reads_in_two_processes_with_the_same_result(tmp_path, notes, monkeypatch):
+    for i in range(120):
+        notes.write(f"n{i:03d}.md", f"- Fact **{i}** of {i % 7}.\n- Same **block**.\n")
+    readers = tmp_path / "readers.txt"  # the processes that parsed notes, one line a file
+    parse = flashcards.build.parse_note
+
+    def spy(raw, path):
+        with readers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return parse(raw, path)
+
+    monkeypatch.setattr(flashcards.build, "parse_note", spy)
+    runs = {}
+    for can_fork in (True, False):
+        # forking is allowed with no other thread running; the app's worker thread is not
+        monkeypatch.setattr("flashcards.cards._can_fork", lambda can=can_fork: can)
+        readers.write_text("")
+        calls: list[tuple[int, int]] = []
+        with Collection.open(tmp_path / f"{can_fork}.sqlite") as col:
+            report = col.build(notes.root, progress=lambda d, t, seen=calls: seen.append((d, t)))
+            cards = [(c.id, c.answers, c.content_hash, c.source, c.line) for c in col.cards()]
+        pids = set(readers.read_text().split())
+        runs[can_fork] = (report.read, report.new, report.lines, cards, len(pids))
+        assert calls[-1] == (120, 120)
+        assert all(a[0] <= b[0] <= b[1] for a, b in zip(calls, calls[1:], strict=False))
+    assert runs[True][4] == 2 and runs[False][4] == 1  # forked: this process and one more
+    assert runs[True][:4] == runs[False][:4]
+    assert runs[True][:3] == (120, 240, 240)
+
+
+def test_a_build_on_a_worker_thread_reads_in_its_own_process(tmp_path, notes, monkeypatch):
+    """The study app builds on a worker thread: forking a process with threads is unsafe."""
+    for i in range(80):
+        notes.write(f"n{i:03d}.md", f"- Fact **{i}**.\n")
+    readers: list[int] = []
+    parse = flashcards.build.parse_note
+
+    def spy(raw, path):
+        readers.append(os.getpid())  # a forked reader's calls would not show up here
+        return parse(raw, path)
+
+    monkeypatch.setattr(flashcards.build, "parse_note", spy)
+    outcome = {}
+
+    def build() -> None:
+        with Collection.open(tmp_path / "app.sqlite") as col:
+            outcome["report"] = col.build(notes.root)
+
+    worker = threading.Thread(target=build)
+    worker.start()
+    worker.join()
+    assert outcome["report"].new == 80 and outcome["report"].read == 80
+    assert readers == [os.getpid()] * 80
 
 
 def test_the_sources_table_follows_the_files(col, two_files, db_path):
