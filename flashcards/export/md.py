@@ -38,7 +38,7 @@ from flashcards.notes.inline import (
 )
 
 # The outline reader's own patterns: the export must read back exactly as it parses.
-from flashcards.notes.outline import _PROPERTY, Block, parse_note
+from flashcards.notes.outline import Block, is_property_line, parse_note
 
 HEADING_LEVELS = 6
 # ASCII punctuation, which CommonMark lets a backslash make literal
@@ -187,7 +187,7 @@ def _has_property_line(lines: list[str]) -> bool:
     (text outside any bullet) keeps such lines as text."""
     fence = None
     for line in lines:
-        if fence is None and _PROPERTY.match(line.strip()):
+        if fence is None and is_property_line(line.strip()):
             return True
         fence = open_fence([line], fence)
     return False

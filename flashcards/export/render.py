@@ -17,7 +17,7 @@ from markdown_it.rules_inline import StateInline
 from flashcards.export import ExportCard, ExportDeck
 
 # the one definition of `==highlight==` syntax, shared with the card extractor
-from flashcards.notes.inline import _mark_post_process, _mark_tokenize
+from flashcards.notes.inline import highlight_plugin
 
 BREADCRUMB = " › "
 
@@ -50,9 +50,7 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
 def _markdown() -> MarkdownIt:
     # html=False: HTML in notes is shown as text, not interpreted
     md = MarkdownIt("commonmark", {"html": False, "breaks": True})
-    md.inline.ruler.before("emphasis", "mark", _mark_tokenize)
-    md.inline.ruler2.before("emphasis", "mark", _mark_post_process)
-    md.inline.add_terminator_char("=")
+    md.use(highlight_plugin)
     md.inline.ruler.before("link", "wikilink", _wikilink)
     return md
 

@@ -184,6 +184,14 @@ def _mark_post_process(state: StateInline) -> None:
             process(meta["delimiters"])
 
 
+def highlight_plugin(md: MarkdownIt) -> None:
+    """Teach a MarkdownIt parser `==highlight==` (mark_open/mark_close tokens), with
+    markdown-it's own delimiter rules: the reader and the exporters use this one definition."""
+    md.inline.ruler.before("emphasis", "mark", _mark_tokenize)
+    md.inline.ruler2.before("emphasis", "mark", _mark_post_process)
+    md.inline.add_terminator_char("=")
+
+
 @lru_cache(maxsize=16)
 def _parser(markers: frozenset[str]) -> MarkdownIt:
     md = MarkdownIt("commonmark")
@@ -192,9 +200,7 @@ def _parser(markers: frozenset[str]) -> MarkdownIt:
         # after `text`, which stops at every `{`: the rule is tried only where it can match
         md.inline.ruler.after("text", "cloze", _cloze_rule)
         md.inline.add_terminator_char("{")
-    md.inline.ruler.before("emphasis", "mark", _mark_tokenize)
-    md.inline.ruler2.before("emphasis", "mark", _mark_post_process)
-    md.inline.add_terminator_char("=")
+    highlight_plugin(md)
     # Line breaks stay in the text: a soft or hard break token neither makes nor hides a
     # deletion (emphasis looks at the characters around a run, not at tokens), and
     # everything read from the tokens folds whitespace, a line break included.

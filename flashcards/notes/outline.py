@@ -359,3 +359,8 @@ def iter_blocks(blocks: list[Block]):
         if block.children:
             inner = (*ancestors, block)
             stack.extend((c, inner) for c in reversed(block.children))
+
+
+def is_property_line(text: str) -> bool:
+    """Whether the reader takes this (stripped) line as a `key:: value` property."""
+    return _PROPERTY.match(text) is not None
