@@ -370,27 +370,20 @@ class Store:
 
     def card_keys_of(self, deck_id: int, sources: Sequence[str]) -> list[CardKey]:
         """Match columns of every card (active or retired) from the given files."""
-        out: list[CardKey] = []
-        for chunk in _chunks(sources):
-            out.extend(
-                CardKey(*row)
-                for row in self.execute(
-                    f"SELECT {_KEY_COLUMNS} FROM cards WHERE deck_id = ? "
-                    f"AND source IN ({','.join('?' * len(chunk))})",
-                    (deck_id, *chunk),
-                )
-            )
-        return out
+        return self._card_keys_where(deck_id, "source", sources)
 
     def card_keys_like(self, deck_id: int, base_hashes: Sequence[str]) -> list[CardKey]:
         """Match columns of every card with one of the given contents (before copy numbers)."""
+        return self._card_keys_where(deck_id, "base_hash", base_hashes)
+
+    def _card_keys_where(self, deck_id: int, column: str, values: Sequence[str]) -> list[CardKey]:
         out: list[CardKey] = []
-        for chunk in _chunks(base_hashes):
+        for chunk in _chunks(values):
             out.extend(
                 CardKey(*row)
                 for row in self.execute(
                     f"SELECT {_KEY_COLUMNS} FROM cards WHERE deck_id = ? "
-                    f"AND base_hash IN ({','.join('?' * len(chunk))})",
+                    f"AND {column} IN ({','.join('?' * len(chunk))})",
                     (deck_id, *chunk),
                 )
             )
