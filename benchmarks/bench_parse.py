@@ -24,13 +24,12 @@ import os
 import pstats
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from vault import generate  # noqa: E402
+from vault import vault_folder  # noqa: E402
 
 from flashcards.cards import Extraction, default_workers, extract_paths  # noqa: E402
 
@@ -116,23 +115,8 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    if args.vault is not None:
-        if not args.vault.exists() or not any(args.vault.rglob("*.md")):
-            counts = generate(args.vault, args.files, args.seed)
-            print(
-                f"generated {counts['files']:,} files, {counts['lines']:,} lines into {args.vault}"
-            )
-        run(args.vault, args.repeat, args.workers, args.profile)
-        return
-    with tempfile.TemporaryDirectory(prefix="flashcards-vault-") as tmp:
-        start = time.perf_counter()
-        counts = generate(Path(tmp), args.files, args.seed)
-        took = time.perf_counter() - start
-        print(
-            f"generated {counts['files']:,} files, {counts['lines']:,} lines, "
-            f"{counts['bytes']:,} bytes in {took:.2f} s"
-        )
-        run(Path(tmp), args.repeat, args.workers, args.profile)
+    with vault_folder(args.vault, args.files, args.seed) as root:
+        run(root, args.repeat, args.workers, args.profile)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ The same seed always writes the same bytes.
 from __future__ import annotations
 
 import random
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 WORDS = [
@@ -244,3 +248,23 @@ if __name__ == "__main__":
     import sys
 
     print(generate(Path(sys.argv[1] if len(sys.argv) > 1 else "vault")))
+
+
+@contextmanager
+def vault_folder(folder: Path | None, files: int = 2500, seed: int = 7) -> Iterator[Path]:
+    """The vault a benchmark reads: `folder` (generated there unless it already holds
+    notes, and kept), or a temporary one generated for this run."""
+    if folder is not None:
+        if not folder.exists() or not any(folder.rglob("*.md")):
+            counts = generate(folder, files, seed)
+            print(f"generated {counts['files']:,} files, {counts['lines']:,} lines into {folder}")
+        yield folder
+        return
+    with tempfile.TemporaryDirectory(prefix="flashcards-vault-") as tmp:
+        start = time.perf_counter()
+        counts = generate(Path(tmp), files, seed)
+        print(
+            f"generated {counts['files']:,} files, {counts['lines']:,} lines, "
+            f"{counts['bytes']:,} bytes in {time.perf_counter() - start:.2f} s"
+        )
+        yield Path(tmp)
