@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
+from flashcards.collection import CollectionError
 from flashcards.tui.building import (
     BuildOutcome,
     build_decks,
@@ -213,7 +214,7 @@ class HomeScreen(Screen[None]):
         if col is not None and key and key != ALL_DECKS:
             try:
                 text = str(col.deck_info(key).get("description") or "")
-            except Exception:  # a deck renamed by a concurrent build
+            except CollectionError:  # a deck renamed by a concurrent build
                 text = ""
         # deck descriptions are user text: shown literally
         self.query_one("#description", Static).update(Content(reflow(text)))

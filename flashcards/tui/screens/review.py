@@ -68,19 +68,6 @@ def editor_command(path: Path, line: int) -> list[str]:
     return [*shlex.split(editor), f"+{line}", str(path)]
 
 
-def short_path(path: str) -> str:
-    """A notes path as the user would type it: relative to here when inside, else ~/…"""
-    p = Path(path)
-    try:
-        return str(p.relative_to(Path.cwd()))
-    except ValueError:
-        pass
-    try:
-        return "~/" + str(p.relative_to(Path.home()))
-    except ValueError:
-        return str(p)
-
-
 class ReviewScreen(Screen[None]):
     """Study one deck (or all decks): front, Space to reveal, 1–4 to answer."""
 
