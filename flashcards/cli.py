@@ -662,24 +662,26 @@ def stats_report(figures: dict) -> list[object]:
         )
     parts.append(table)
 
-    intervals = grid()
-    intervals.add_column("interval")
-    intervals.add_column("cards", justify="right")
-    intervals.add_column("", width=14)
-    top = max((b["cards"] for b in figures["intervals"]), default=0)
-    for bucket in figures["intervals"]:
-        lo, hi = bucket["from"], bucket["to"]
-        label = f"{lo}d" if lo == hi else f"{lo}-{hi}d" if hi else f"> {lo - 1}d"
-        bar = Text(st.horizontal_bar(bucket["cards"], top, 14), style="cyan")
-        intervals.add_row(label, str(bucket["cards"]), bar)
-    ease = grid()
-    ease.add_column("EF")
-    ease.add_column("cards", justify="right")
-    ease.add_column("", width=14)
-    top = max((b["cards"] for b in figures["ease"]), default=0)
-    for bucket in figures["ease"]:
-        bar = Text(st.horizontal_bar(bucket["cards"], top, 14), style="magenta")
-        ease.add_row(f"{bucket['from']:.1f}", str(bucket["cards"]), bar)
+    def histogram(title: str, rows: list[tuple[str, int]], style: str) -> Table:
+        """One labelled bar per bucket, scaled to the largest."""
+        table = grid()
+        table.add_column(title)
+        table.add_column("cards", justify="right")
+        table.add_column("", width=14)
+        top = max((n for _, n in rows), default=0)
+        for label, n in rows:
+            table.add_row(label, str(n), Text(st.horizontal_bar(n, top, 14), style=style))
+        return table
+
+    def interval_label(lo: int, hi: int | None) -> str:
+        return f"{lo}d" if lo == hi else f"{lo}-{hi}d" if hi else f"> {lo - 1}d"
+
+    intervals = histogram(
+        "interval",
+        [(interval_label(b["from"], b["to"]), b["cards"]) for b in figures["intervals"]],
+        "cyan",
+    )
+    ease = histogram("EF", [(f"{b['from']:.1f}", b["cards"]) for b in figures["ease"]], "magenta")
     side = Table.grid(padding=(0, 4))
     side.add_row(intervals, ease)
     parts.append(heading("Intervals and ease", "of scheduled cards"))
