@@ -200,6 +200,7 @@ class Collection:
         self.study = Study(store, tz, rollover_hour)
         # the card next_card handed out, so answering it need not read it again
         self._shown: tuple[int, CardView] | None = None
+        self.backup_problem: str | None = None
 
     @classmethod
     def open(
@@ -208,10 +209,49 @@ class Collection:
         *,
         timezone: str | tzinfo | None = None,
         rollover_hour: int | None = None,
+        readonly: bool = False,
+        allow_damaged: bool = False,
+        backup: bool = True,
     ) -> Collection:
-        """Open (creating if missing) a collection file; StoreError if it is not usable."""
+        """Open (creating if missing) a collection file; StoreError if it is not usable.
+
+        `readonly` reads an existing collection without creating, converting or leaving
+        any file; a collection this process cannot write opens read-only whatever was
+        asked (`col.readonly`, `col.notice`). A damaged file is refused, unless
+        `allow_damaged` (for `doctor`): then it is opened read-only. Opened for writing,
+        a collection with reviews gets its daily backup (`backup=False` leaves that to
+        the caller, as the app does off its UI thread).
+        """
         tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
-        return cls(Store(Path(path) if path else default_path()), tz, rollover_hour)
+        store = Store(
+            Path(path) if path else default_path(), readonly=readonly, allow_damaged=allow_damaged
+        )
+        col = cls(store, tz, rollover_hour)
+        if backup and not store.readonly:
+            col.backup_problem = col.daily_backup()
+        return col
+
+    def daily_backup(self) -> str | None:
+        """Today's backup, unless made already or the collection has no reviews yet; what
+        went wrong, if anything (a backup that fails never stops the work)."""
+        from flashcards.store import StoreError
+
+        try:
+            if self.store.review_count_above(0):
+                self.store.daily_backup()
+        except StoreError as err:
+            return f"no backup could be made today: {err}"
+        return None
+
+    @property
+    def readonly(self) -> bool:
+        """Whether nothing can be saved (opened read-only, or the file cannot be written)."""
+        return self.store.readonly
+
+    @property
+    def notice(self) -> str | None:
+        """Why the collection is read-only, when it is; for the user."""
+        return self.store.notice
 
     @property
     def path(self) -> Path:

@@ -9,13 +9,15 @@ Tables:
 - `cards` — what the notes say, with a stable `id` and the content hash;
 - `reviews` — append-only, the source of truth (undo removes the last one);
 - `card_state` — derived from the reviews, kept for fast queues.
+
+Opening (and refusing) files is `connection.py`; what errors mean, `errors.py`;
+backups, `backup.py`; the on-open soundness check, `integrity.py`.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,150 +25,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from flashcards.store import integrity
+from flashcards.store.connection import open_database
+from flashcards.store.errors import (
+    CollectionBusy,
+    CollectionDamaged,
+    CollectionReadOnly,
+    DiskFull,
+    StoreError,
+    explain,
+    is_busy,
+)
+from flashcards.store.schema import SCHEMA_VERSION, TABLES, migrations, sqlite_utils
 
-def _hide_optional_imports() -> list[str]:
-    """sqlite-utils imports numpy and pandas, when installed, only to convert their values on
-    insert, which flashcards never passes. Hidden while it loads, they cost nothing: ~150 ms
-    of every start (the study app has 1 s to show its first card). Later imports of numpy by
-    other code work as usual: the names are put back right after."""
-    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # `import name` fails fast
-    return hidden
+__all__ = [
+    "SCHEMA_VERSION",
+    "CollectionBusy",
+    "CollectionDamaged",
+    "CollectionReadOnly",
+    "DiskFull",
+    "Store",
+    "StoreError",
+]
 
-
-_hidden = _hide_optional_imports()
-try:
-    import sqlite_utils  # noqa: E402
-    from sqlite_utils.migrations import Migrations  # noqa: E402
-finally:
-    for _name in _hidden:
-        del sys.modules[_name]
-
-APP_ID = 0x464C4331  # 'FLC1' in the SQLite header's application_id
-BUSY_TIMEOUT_MS = 10_000
-CACHE_KIB = 65_536
-
-migrations = Migrations("flashcards")
-
-
-class StoreError(Exception):
-    """A collection file that cannot be used; the file is left as it was."""
-
-
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    # one statement at a time: executescript() would commit the migration's transaction
-    _run_script(
-        db,
-        """
-        CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE decks (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE,
-            spec_path TEXT,
-            notes TEXT NOT NULL DEFAULT '[]',
-            description TEXT NOT NULL DEFAULT '',
-            settings TEXT NOT NULL DEFAULT '{}',
-            built_at TEXT
-        );
-        CREATE TABLE sources (
-            deck_id INTEGER NOT NULL REFERENCES decks(id),
-            path TEXT NOT NULL,
-            size INTEGER NOT NULL,
-            mtime_ns INTEGER NOT NULL,
-            hash TEXT NOT NULL,
-            PRIMARY KEY (deck_id, path)
-        );
-        CREATE TABLE cards (
-            id INTEGER PRIMARY KEY,
-            guid TEXT NOT NULL UNIQUE,
-            deck_id INTEGER NOT NULL REFERENCES decks(id),
-            content_hash TEXT NOT NULL,
-            base_hash TEXT NOT NULL,
-            block_hash TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            deletion TEXT NOT NULL,
-            source TEXT NOT NULL,
-            line INTEGER NOT NULL,
-            position INTEGER NOT NULL,
-            context TEXT NOT NULL,
-            text TEXT NOT NULL,
-            front TEXT NOT NULL,
-            back TEXT NOT NULL,
-            cloze TEXT NOT NULL,
-            answers TEXT NOT NULL,
-            hint TEXT,
-            tags TEXT NOT NULL,
-            retired INTEGER NOT NULL DEFAULT 0,
-            suspended INTEGER NOT NULL DEFAULT 0,
-            buried_until TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE UNIQUE INDEX cards_deck_hash ON cards(deck_id, content_hash);
-        CREATE INDEX cards_order ON cards(deck_id, source, position);
-        CREATE TABLE card_state (
-            card_id INTEGER PRIMARY KEY REFERENCES cards(id),
-            repetitions INTEGER NOT NULL DEFAULT 0,
-            ef INTEGER NOT NULL DEFAULT 2500,
-            interval INTEGER NOT NULL DEFAULT 0,
-            due TEXT,
-            lapses INTEGER NOT NULL DEFAULT 0,
-            last_day TEXT,
-            drill INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE INDEX card_state_due ON card_state(due);
-        CREATE TABLE reviews (
-            id INTEGER PRIMARY KEY,
-            card_id INTEGER NOT NULL REFERENCES cards(id),
-            time_ms INTEGER NOT NULL,
-            day TEXT NOT NULL,
-            q INTEGER NOT NULL,
-            duration_ms INTEGER,
-            kind TEXT NOT NULL,
-            reps_before INTEGER NOT NULL,
-            ef_before INTEGER NOT NULL,
-            interval_before INTEGER NOT NULL,
-            due_before TEXT,
-            lapses_before INTEGER NOT NULL,
-            reps_after INTEGER NOT NULL,
-            ef_after INTEGER NOT NULL,
-            interval_after INTEGER NOT NULL,
-            due_after TEXT,
-            lapses_after INTEGER NOT NULL
-        );
-        CREATE INDEX reviews_card ON reviews(card_id, id);
-        CREATE INDEX reviews_day ON reviews(day);
-        """,
-    )
-
-
-@migrations()
-def m002_build_index(db: sqlite_utils.Database) -> None:
-    # A build looks cards up by content (moves, restores, identical blocks) and counts a
-    # deck's active cards; the cards rows are wide, so both read this index only.
-    db.execute("CREATE INDEX cards_base ON cards(deck_id, base_hash, retired)")
-
-
-def _run_script(db: sqlite_utils.Database, script: str) -> None:
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-@migrations()
-def m003_review_summaries(db: sqlite_utils.Database) -> None:
-    # per-day summaries of the review log, kept by triggers, for fast stats
-    # (flashcards/store/stats.py says why and holds the SQL)
-    from flashcards.store.stats import summary_statements
-
-    for statement in summary_statements():
-        db.execute(statement)
-
-
-SCHEMA_VERSION = len(migrations._migrations)
-TABLES = ("config", "decks", "sources", "cards", "card_state", "reviews")
+# BEGIN IMMEDIATE waits up to the busy timeout for another writer; a writer that holds
+# the lock longer than that (a stuck process) is waited for this many times more
+BUSY_RETRIES = 2
 
 CARD_COLUMNS = (
     "id, guid, deck_id, content_hash, base_hash, block_hash, kind, deletion, source, line, "
@@ -233,41 +117,97 @@ def now_iso() -> str:
 
 
 class Store:
-    """A flashcards collection file. One Store belongs to one thread."""
+    """A flashcards collection file. One Store belongs to one thread.
 
-    def __init__(self, path: str | Path) -> None:
+    `readonly` opens it for reading only (nothing is created, converted or left behind);
+    a file this process cannot write is opened so whatever was asked, and `readonly`
+    and `notice` say so.
+    """
+
+    def __init__(
+        self, path: str | Path, *, readonly: bool = False, allow_damaged: bool = False
+    ) -> None:
         self.path = Path(path)
-        self.db = _open_checked(self.path)
+        opened = open_database(self.path, readonly=readonly, allow_damaged=allow_damaged)
+        self.db = opened.db
+        self.db.conn.isolation_level = None  # no implicit transactions: see `atomic`
+        self.readonly = opened.readonly
+        self.notice = opened.notice
+        self._wrote = False  # this connection committed something
+        self._failed = False  # SQLite reported damage on this connection
 
     # -- lifecycle -----------------------------------------------------------
 
     def close(self) -> None:
         self.db.conn.close()
+        if self._wrote and not self._failed:
+            # only SQLite wrote the file since it was found sound: still sound as it is now
+            integrity.remember(self.path)
+
+    def daily_backup(self) -> Path | None:
+        """Today's backup into `backups/` unless there is one (see `backup.py`)."""
+        from flashcards.store.backup import daily_backup
+
+        if self.readonly:
+            return None
+        return daily_backup(self.db.conn, self.path)
+
+    def backup(self, why: str = "manual") -> Path:
+        from flashcards.store.backup import make_backup
+
+        return make_backup(self.db.conn, self.path, why=why)
+
+    def fail(self, exc: BaseException, doing: str = "") -> StoreError:
+        """The StoreError a failed SQLite call means; remembers damage it reports."""
+        err = explain(exc, self.path, doing)
+        if isinstance(err, CollectionDamaged):
+            self._failed = True
+        return err
 
     @contextmanager
-    def atomic(self) -> Iterator[sqlite_utils.Database]:
+    def atomic(self, doing: str = "") -> Iterator[sqlite_utils.Database]:
         """One transaction: everything inside commits together or not at all.
 
         BEGIN IMMEDIATE takes the write lock up front (waiting up to the busy
-        timeout): a deferred transaction that reads and then writes while another
-        process commits fails at once with "database is locked" instead.
+        timeout, then BUSY_RETRIES times more): every read inside the block sees
+        the state its writes will be based on, and no other process can change it
+        in between. Failures become the StoreError they mean (read-only, busy, disk
+        full, damaged); `doing` names the job for the message.
         """
         conn = self.db.conn
         if conn.in_transaction:  # nested: a savepoint inside the caller's transaction
             with self.db.atomic():
                 yield self.db
             return
-        conn.execute("BEGIN IMMEDIATE")
+        if self.readonly:
+            raise CollectionReadOnly(
+                f"{self.path}: the collection was opened read-only"
+                f"{' — ' + self.notice if self.notice else ''}; nothing was changed"
+            )
+        for attempt in range(BUSY_RETRIES + 1):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc) or attempt == BUSY_RETRIES:
+                    raise self.fail(exc, doing) from None
         try:
             yield self.db
-        except BaseException:
-            conn.rollback()
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.rollback()
+            if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not isinstance(
+                exc, sqlite3.IntegrityError | sqlite3.ProgrammingError
+            ):
+                raise self.fail(exc, doing) from None
             raise
         try:
             conn.execute("COMMIT")
-        except BaseException:
-            conn.rollback()
-            raise
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.rollback()
+            raise self.fail(exc, doing) from None
+        self._wrote = True
 
     def execute(
         self, sql: str, params: Sequence[object] | dict[str, object] = ()
@@ -635,6 +575,11 @@ class Store:
             for row in self.execute(f"SELECT card_id, {STATE_COLUMNS} FROM card_state")
         }
 
+    def review_count_above(self, n: int) -> bool:
+        """Whether there are more than n reviews (cheap: stops at the n+1st)."""
+        row = self.execute("SELECT COUNT(*) FROM (SELECT 1 FROM reviews LIMIT ?)", (n + 1,))
+        return int(row.fetchone()[0]) > n
+
     def review_count(self) -> int:
         return int(self.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])
 
@@ -657,9 +602,16 @@ class Store:
         damage = self.damage()
         if damage:
             # nothing else can be trusted (or even read) in a damaged file
+            from flashcards.store.backup import newest_backup
+
+            backup = newest_backup(self.path)
+            where = (
+                f"restore the newest backup with `flashcards restore {backup}`"
+                if backup
+                else "restore a copy of the collection"
+            )
             return [
-                f"the SQLite file is damaged ({'; '.join(damage)}); "
-                "restore a copy of the collection — --repair cannot fix this"
+                f"the SQLite file is damaged ({'; '.join(damage)}); {where} — --repair cannot fix this"
             ]
         problems: list[str] = []
         applied = self.applied_migrations()
@@ -765,131 +717,3 @@ _ANSWER_STATE = (
     f"SELECT {_prefixed('s', STATE_COLUMNS)}, c.deck_id, c.block_hash, c.suspended, "
     "c.buried_until FROM card_state s JOIN cards c ON c.id = s.card_id WHERE s.card_id = ?"
 )
-
-
-def _open_checked(path: Path) -> sqlite_utils.Database:
-    """Open (or create) a collection, refusing files that are not ours, damaged or newer.
-
-    A refused file is left byte for byte as it was, and no -wal/-shm files are
-    left behind next to it.
-    """
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a collection file; pass a file path with --db")
-    existed = path.exists() and path.stat().st_size > 0
-    if existed:
-        try:
-            with path.open("rb") as fh:
-                header = fh.read(16)
-        except OSError as exc:
-            raise StoreError(
-                f"{path}: cannot be read ({exc.strerror or exc}); check its permissions"
-            ) from None
-        if header != b"SQLite format 3\x00":
-            raise StoreError(
-                f"{path}: not a flashcards collection (not an SQLite file); "
-                "choose another path with --db or FLASHCARDS_DB"
-            )
-    else:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"{path}: cannot create its folder ({exc.strerror or exc}); "
-                "choose another path with --db or FLASHCARDS_DB"
-            ) from None
-    sidecars = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
-    ours = [p for p in sidecars if not p.exists()]  # the ones opening the file may create
-    conn = None
-    try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # no sqlite-utils plugins here: skipping their entry-point scan saves ~50 ms per open
-        db = sqlite_utils.Database(conn, execute_plugins=False)
-        if existed:
-            _check_ours(db, path)
-        with db.ensure_autocommit_on():
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if mode.lower() != "wal":
-            raise StoreError(f"{path}: could not switch the collection to WAL mode ({mode})")
-        # A killed process loses nothing committed: WAL with NORMAL sync survives a
-        # process crash; only a power cut can drop the last transactions.
-        conn.execute("PRAGMA synchronous = NORMAL")
-        # An answer writes ~8 pages; at SQLite's default of 1000 pages the WAL checkpoint
-        # (page copy + fsync, 10-30 ms) lands on every ~125th answer, i.e. in the p99 of
-        # answering. 4000 pages (16 MiB of WAL) puts it on every ~500th.
-        conn.execute("PRAGMA wal_autocheckpoint = 4000")
-        conn.execute("PRAGMA foreign_keys = ON")
-        # up to 64 MiB of page cache (the default is 2 MiB): a build of 100,000+ cards
-        # inserts into indexes on random hashes and otherwise re-reads pages it evicted
-        conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
-        if migrations.pending(db):
-            backup = _backup(conn, path) if existed else None
-            try:
-                migrations.apply(db)
-            except Exception as exc:  # each step rolls back by itself; say where the copy is
-                copy = f"; the collection as it was is kept at {backup}" if backup else ""
-                raise StoreError(
-                    f"{path}: upgrading the collection's schema failed ({exc}){copy}"
-                ) from exc
-            conn.execute(f"PRAGMA application_id = {APP_ID}")
-        return db
-    except (StoreError, sqlite3.Error) as exc:
-        if conn is not None:
-            conn.close()
-        for p in ours:  # nothing was written: drop the empty journal files we made
-            if p.exists() and (p.name.endswith("-shm") or p.stat().st_size == 0):
-                p.unlink(missing_ok=True)
-        if isinstance(exc, StoreError):
-            raise
-        if not existed and isinstance(exc, sqlite3.OperationalError):
-            raise StoreError(
-                f"{path}: cannot create the collection ({exc}); "
-                "check the folder is writable or choose another path with --db"
-            ) from None
-        raise StoreError(
-            f"{path}: cannot be opened as a collection ({exc}); it may be damaged — "
-            "restore a copy (a *.before-migration-* file next to it, or your backup) "
-            "or choose another path with --db"
-        ) from None
-
-
-def _check_ours(db: sqlite_utils.Database, path: Path) -> None:
-    conn = db.conn
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if app_id not in (0, APP_ID) or (tables and Migrations.migrations_table not in tables):
-        raise StoreError(
-            f"{path}: is an SQLite file but not a flashcards collection; "
-            "choose another path with --db or FLASHCARDS_DB"
-        )
-    if Migrations.migrations_table in tables:
-        known = {m.name for m in migrations._migrations}
-        applied = {
-            r[0]
-            for r in conn.execute(
-                f"SELECT name FROM {Migrations.migrations_table} WHERE migration_set = ?",
-                (migrations.name,),
-            )
-        }
-        if not applied and tables - {Migrations.migrations_table}:
-            raise StoreError(
-                f"{path}: is an SQLite file but not a flashcards collection; "
-                "choose another path with --db or FLASHCARDS_DB"
-            )
-        newer = applied - known
-        if newer:
-            raise StoreError(
-                f"{path}: was written by a newer flashcards (schema steps {', '.join(sorted(newer))}); "
-                "upgrade flashcards to open it"
-            )
-
-
-def _backup(conn: sqlite3.Connection, path: Path) -> Path:
-    """Copy the collection aside before a migration changes it."""
-    target = path.with_name(f"{path.name}.before-migration-{time.strftime('%Y%m%d-%H%M%S')}")
-    dest = sqlite3.connect(str(target))
-    try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-    return target

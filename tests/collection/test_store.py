@@ -10,10 +10,10 @@ import pytest
 from collection_support import NOW, Notes
 from sqlite_utils.migrations import Migrations
 
-import flashcards.store as store_module
+import flashcards.store.schema as store_module
 from flashcards import Collection
 from flashcards.collection import default_path
-from flashcards.store import Store, StoreError
+from flashcards.store import CollectionBusy, CollectionDamaged, Store, StoreError
 
 FACTS = "- The **mitochondria** is the powerhouse of the cell.\n- Paris is in **France**.\n"
 
@@ -273,7 +273,7 @@ def test_atomic_takes_the_write_lock_at_once(db_path):
     second.execute("PRAGMA busy_timeout = 50")
     with first.atomic():
         first.execute("INSERT INTO config(key, value) VALUES ('a', '1')")
-        with pytest.raises(sqlite3.OperationalError, match="locked"), second.atomic():
+        with pytest.raises(CollectionBusy, match="busy"), second.atomic():
             pass  # never reached: the lock is taken when the transaction begins
     assert second.get_config("a") == "1"
     first.close()
@@ -374,11 +374,15 @@ def test_doctor_reports_a_damaged_page(built):
     at = (root - 1) * page_size
     data[at : at + page_size] = b"\xff" * page_size  # the reviews table's page
     built.write_bytes(bytes(data))
-    with Collection.open(built) as col:
+    before = _digest(built)
+    with pytest.raises(CollectionDamaged, match="damaged"):
+        Collection.open(built)  # refused: nothing may write into it
+    with Collection.open(built, allow_damaged=True) as col:
         problems = col.doctor(repair=True)
     assert len(problems) == 1
     assert problems[0].startswith("the SQLite file is damaged (")
     assert "restore a copy" in problems[0]
+    assert _digest(built) == before
 
 
 def test_the_schema_version_counts_applied_steps(built):

@@ -1,0 +1,152 @@
+"""The collection's schema: the sqlite-utils `Migrations` that make and upgrade it.
+
+Each step runs in its own transaction. The number of steps applied is mirrored
+in `PRAGMA user_version` (SQLite's own slot for it), so a newer file is told
+apart even by tools that know nothing of sqlite-utils, and the header's
+`application_id` marks the file as a flashcards collection.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def _hide_optional_imports() -> list[str]:
+    """sqlite-utils imports numpy and pandas, when installed, only to convert their values on
+    insert, which flashcards never passes. Hidden while it loads, they cost nothing: ~150 ms
+    of every start (the study app has 1 s to show its first card). Later imports of numpy by
+    other code work as usual: the names are put back right after."""
+    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # `import name` fails fast
+    return hidden
+
+
+_hidden = _hide_optional_imports()
+try:
+    import sqlite_utils  # noqa: E402
+    from sqlite_utils.migrations import Migrations  # noqa: E402
+finally:
+    for _name in _hidden:
+        del sys.modules[_name]
+
+APP_ID = 0x464C4331  # 'FLC1' in the SQLite header's application_id
+BUSY_TIMEOUT_MS = 10_000
+CACHE_KIB = 65_536
+
+migrations = Migrations("flashcards")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    # one statement at a time: executescript() would commit the migration's transaction
+    _run_script(
+        db,
+        """
+        CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE decks (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            spec_path TEXT,
+            notes TEXT NOT NULL DEFAULT '[]',
+            description TEXT NOT NULL DEFAULT '',
+            settings TEXT NOT NULL DEFAULT '{}',
+            built_at TEXT
+        );
+        CREATE TABLE sources (
+            deck_id INTEGER NOT NULL REFERENCES decks(id),
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            PRIMARY KEY (deck_id, path)
+        );
+        CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            deck_id INTEGER NOT NULL REFERENCES decks(id),
+            content_hash TEXT NOT NULL,
+            base_hash TEXT NOT NULL,
+            block_hash TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            deletion TEXT NOT NULL,
+            source TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            context TEXT NOT NULL,
+            text TEXT NOT NULL,
+            front TEXT NOT NULL,
+            back TEXT NOT NULL,
+            cloze TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            hint TEXT,
+            tags TEXT NOT NULL,
+            retired INTEGER NOT NULL DEFAULT 0,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            buried_until TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX cards_deck_hash ON cards(deck_id, content_hash);
+        CREATE INDEX cards_order ON cards(deck_id, source, position);
+        CREATE TABLE card_state (
+            card_id INTEGER PRIMARY KEY REFERENCES cards(id),
+            repetitions INTEGER NOT NULL DEFAULT 0,
+            ef INTEGER NOT NULL DEFAULT 2500,
+            interval INTEGER NOT NULL DEFAULT 0,
+            due TEXT,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            last_day TEXT,
+            drill INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX card_state_due ON card_state(due);
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            time_ms INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            q INTEGER NOT NULL,
+            duration_ms INTEGER,
+            kind TEXT NOT NULL,
+            reps_before INTEGER NOT NULL,
+            ef_before INTEGER NOT NULL,
+            interval_before INTEGER NOT NULL,
+            due_before TEXT,
+            lapses_before INTEGER NOT NULL,
+            reps_after INTEGER NOT NULL,
+            ef_after INTEGER NOT NULL,
+            interval_after INTEGER NOT NULL,
+            due_after TEXT,
+            lapses_after INTEGER NOT NULL
+        );
+        CREATE INDEX reviews_card ON reviews(card_id, id);
+        CREATE INDEX reviews_day ON reviews(day);
+        """,
+    )
+
+
+@migrations()
+def m002_build_index(db: sqlite_utils.Database) -> None:
+    # A build looks cards up by content (moves, restores, identical blocks) and counts a
+    # deck's active cards; the cards rows are wide, so both read this index only.
+    db.execute("CREATE INDEX cards_base ON cards(deck_id, base_hash, retired)")
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m003_review_summaries(db: sqlite_utils.Database) -> None:
+    # per-day summaries of the review log, kept by triggers, for fast stats
+    # (flashcards/store/stats.py says why and holds the SQL)
+    from flashcards.store.stats import summary_statements
+
+    for statement in summary_statements():
+        db.execute(statement)
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+TABLES = ("config", "decks", "sources", "cards", "card_state", "reviews")
