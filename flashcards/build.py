@@ -25,7 +25,6 @@ a card or a review.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import json
@@ -49,6 +48,7 @@ from flashcards.cards import (
     read_files,
 )
 from flashcards.decks import DeckSpec
+from flashcards.notes.files import Walk, read_bounded
 from flashcards.notes.outline import NoteError, parse_note
 from flashcards.store import CARD_WRITE_COLUMNS, CardKey, Store, now_iso
 
@@ -59,9 +59,7 @@ RACY_NS = 2_000_000_000
 # Up to this share of a deck's files changed, a build looks only at their cards and at
 # cards of the same content; above it, reading the whole deck's index is as quick.
 FEW_FILES = 0.25
-# The share of a new deck's files (by size) this process reads while a forked worker reads
-# the rest: it also writes every card, its own and the worker's, as they come.
-FRESH_SHARE = 0.4
+BUILD_ATTEMPTS = 3  # reads a build may redo when another build changed the deck meanwhile
 
 Progress = Callable[[int, int], None]
 
@@ -159,19 +157,48 @@ def build_deck(store: Store, spec: DeckSpec, progress: Progress | None = None) -
             gc.enable()
 
 
+class _Stale(Exception):
+    """Another build changed the deck while this one read its files: read again."""
+
+
 def _build(store: Store, spec: DeckSpec, progress: Progress | None) -> BuildReport:
+    """Read what changed (no lock held), then match and write in one short transaction.
+
+    What the reading was based on (the deck row, its file records, the reader version) is
+    read again under the write lock; if another build changed it meanwhile, the build
+    starts over, so no decision is ever made on state another process has replaced.
+    """
+    for _attempt in range(BUILD_ATTEMPTS - 1):
+        try:
+            return _build_once(store, spec, progress)
+        except _Stale:
+            continue
+    # raced every time (builds of this deck in a loop elsewhere): read under the lock
+    with store.atomic(f"building deck {spec.name}"):
+        return _build_once(store, spec, progress)
+
+
+def _snapshot(store: Store, spec: DeckSpec) -> tuple:
+    """What a build's choice of files to read depends on."""
+    row = store.deck_by_name(spec.name)
+    if row is None:
+        return (None, None, {}, None)
+    return (row["id"], row["settings"], store.sources(row["id"]), store.deck_reader(row["id"]))
+
+
+def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> BuildReport:
     started = time.perf_counter()
     racy_after = time.time_ns() - RACY_NS
     report = BuildReport(deck=spec.name)
-    deck_row = store.deck_by_name(spec.name)
-    deck_id = deck_row["id"] if deck_row else None
+    snapshot = _snapshot(store, spec)
+    deck_id, stored_settings, prior, reader = snapshot
     settings = spec.settings()
     # only the deletion markers, and the reader itself (a flashcards upgrade that reads
     # notes differently), change what an unchanged file's cards are
     reparse_all = (
-        deck_row is None
-        or json.loads(deck_row["settings"]).get("deletions") != settings["deletions"]
-        or store.deck_reader(deck_id) != str(READER_VERSION)
+        deck_id is None
+        or json.loads(stored_settings).get("deletions") != settings["deletions"]
+        or reader != str(READER_VERSION)
     )
 
     where = spec.path or spec.name
@@ -184,13 +211,22 @@ def _build(store: Store, spec: DeckSpec, progress: Progress | None) -> BuildRepo
                 f"{where}: notes path {notes} does not exist; fix the deck's 'notes:' list "
                 "(its cards are retired until it is back)"
             )
-    files = [Path(os.path.abspath(p)) for p in note_files(present)]
+    walk = Walk()
+    files = [Path(os.path.abspath(p)) for p in note_files(present, walk)]
     report.files = len(files)
-    prior = store.sources(deck_id) if deck_id is not None else {}
+    # a folder that could not be listed: its files are not gone, just unseen this time
+    unseen = [os.path.abspath(d) for d in walk.unreadable]
+    for folder, why in sorted(walk.unreadable.items()):
+        report.warnings.append(
+            f"{folder}: folder cannot be read ({why}); check its permissions — the cards of "
+            "its notes are kept as they were"
+        )
 
     parsed: dict[str, list[Card]] = {}
     source_rows: list[tuple[str, int, int, str]] = []  # files read: their new size, mtime, hash
-    kept_sources: set[str] = set()  # files whose cards stay as the collection has them
+    kept_sources: set[str] = {
+        key for key in prior if any(key.startswith(d.rstrip(os.sep) + os.sep) for d in unseen)
+    }  # files whose cards stay as the collection has them
 
     def keep(key: str, row: tuple[int, int, str] | None) -> None:
         if row is not None:
@@ -208,7 +244,7 @@ def _build(store: Store, spec: DeckSpec, progress: Progress | None) -> BuildRepo
     # which files to read: those whose size or mtime changed (or all, when the cards a
     # file makes may have changed); then read them, in two processes when there are many
     unreadable: dict[str, str] = {}
-    jobs: list[tuple[Path, str | None, frozenset[str]]] = []
+    jobs: list[tuple[Path, str | None, frozenset[str], int]] = []
     for path in files:
         key = str(path)
         old = prior.get(key)
@@ -219,93 +255,76 @@ def _build(store: Store, spec: DeckSpec, progress: Progress | None) -> BuildRepo
             continue
         if old and not reparse_all and old[0] == st.st_size and old[1] == st.st_mtime_ns:
             continue
-        jobs.append((path, old[2] if old and not reparse_all else None, spec.deletions))
+        jobs.append(
+            (path, old[2] if old and not reparse_all else None, spec.deletions, spec.max_bytes)
+        )
     skipped = len(files) - len(jobs)
 
     def reading(done: int) -> None:
         assert progress is not None
         progress(skipped + done, len(files))
 
-    # A new deck's cards are all new: with nothing to match them against, each file's
-    # cards are written as soon as it is read, while a forked worker reads on (this
-    # process takes a smaller share of the files for it). Other builds read everything
-    # first: matching needs all of the deck's cards.
-    fresh = deck_row is None
     if progress:
         progress(0, len(files))
-    reads = iter(
-        read_files(
-            jobs,
-            _read_source,
-            progress=reading if progress else None,
-            first_share=FRESH_SHARE if fresh else None,
-        )
-    )
+    reads = iter(read_files(jobs, _read_source, progress=reading if progress else None))
     to_read = {str(job[0]) for job in jobs}
-
-    def take(new_cards: _NewCards | None) -> None:
-        """Each file's outcome, in file order (as its warnings are reported)."""
-        for path in files:
-            key = str(path)
-            old = prior.get(key)
-            if key not in to_read:
-                if key in unreadable:
-                    report.warnings.append(
-                        f"{key}: {unreadable[key]}; check its permissions — its cards are kept "
-                        "as they were"
-                    )
-                    keep_unread(key)
-                else:
-                    keep(key, old)
-                continue
-            read = next(reads)
-            if read.error is not None:
-                if read.unreadable:
-                    report.warnings.append(
-                        f"{read.error}; check its permissions — its cards are kept as they were"
-                    )
-                else:
-                    report.warnings.append(f"{read.error}; its cards are kept as they were")
+    # each file's outcome, in file order (as its warnings are reported)
+    for path in files:
+        key = str(path)
+        old = prior.get(key)
+        if key not in to_read:
+            if key in unreadable:
+                report.warnings.append(
+                    f"{key}: {unreadable[key]}; check its permissions — its cards are kept "
+                    "as they were"
+                )
                 keep_unread(key)
-                continue
-            # 0 never equals a real mtime: a racy file is hashed again next time
-            mtime = read.mtime_ns if read.mtime_ns < racy_after else 0
-            if read.cards is None:
-                keep(key, (read.size, mtime, read.digest))  # touched, not changed
-                continue
-            report.read += 1
-            report.lines += read.lines
-            if new_cards is not None:
-                new_cards.add(read.cards)
             else:
-                parsed[key] = read.cards
-            source_rows.append((key, read.size, mtime, read.digest))
-        next(reads, None)  # the reader finishes: its last progress, its worker gone
-        if new_cards is not None:
-            new_cards.flush()
+                keep(key, old)
+            continue
+        read = next(reads)
+        if read.error is not None:
+            if read.unreadable:
+                report.warnings.append(
+                    f"{read.error}; check its permissions — its cards are kept as they were"
+                )
+            else:
+                report.warnings.append(f"{read.error}; its cards are kept as they were")
+            keep_unread(key)
+            continue
+        # 0 never equals a real mtime: a racy file is hashed again next time
+        mtime = read.mtime_ns if read.mtime_ns < racy_after else 0
+        if read.cards is None:
+            keep(key, (read.size, mtime, read.digest))  # touched, not changed
+            continue
+        report.read += 1
+        report.lines += read.lines
+        parsed[key] = read.cards
+        source_rows.append((key, read.size, mtime, read.digest))
+    next(reads, None)  # the reader finishes: its last progress, its worker gone
 
-    def deck() -> int:
-        return store.upsert_deck(
+    with store.atomic(f"building deck {spec.name}"):  # a savepoint when already locked
+        if _snapshot(store, spec) != snapshot:
+            raise _Stale  # rolled back before anything was written
+        deck_id = store.upsert_deck(
             spec.name,
             str(spec.path.resolve()) if spec.path else None,
             [str(Path(p).resolve()) for p in spec.notes],
             spec.description,
             settings,
         )
-
-    with contextlib.ExitStack() as transaction:
-        if fresh:
-            transaction.enter_context(store.atomic())
-            deck_id = deck()
-            take(_NewCards(store, deck_id, report))
-        else:
-            take(None)
-            transaction.enter_context(store.atomic())
-            deck_id = deck()
         gone_sources = sorted(set(prior) - kept_sources - set(parsed))
         store.write_sources(deck_id, source_rows, gone_sources)
         store.set_deck_reader(deck_id, str(READER_VERSION))
-        if parsed or gone_sources:
+        if snapshot[0] is None:
+            # a new deck: every card is new, nothing to match
+            new_cards = _NewCards(store, deck_id, report)
+            for path in files:
+                cards = parsed.get(str(path))
+                if cards:
+                    new_cards.add(cards)
+            new_cards.flush()
+        elif parsed or gone_sources:
             _match_and_write(store, deck_id, files, parsed, kept_sources, gone_sources, report)
         report.cards = store.active_card_count(deck_id)
         # every active card not counted as something else stayed as it was
@@ -355,21 +374,16 @@ class _NewCards:
             self.rows = []
 
 
-def _read_source(job: tuple[Path, str | None, frozenset[str]]) -> FileRead:
+def _read_source(job: tuple[Path, str | None, frozenset[str], int]) -> FileRead:
     """Read one notes file of a deck: its cards, numbered in outline order — or, when its
     bytes hash to `known` (touched, not changed), no cards. Runs in a forked worker for
     big builds: it returns plain data and touches no collection."""
-    path, known, markers = job
+    path, known, markers, max_bytes = job
     key = str(path)
     try:
-        st = path.stat()
-        raw = path.read_bytes()
-    except OSError as exc:
-        return FileRead(
-            key,
-            error=NoteError(key, None, f"cannot be read ({exc.strerror or exc})"),
-            unreadable=True,
-        )
+        raw, st = read_bounded(path, max_bytes, key)
+    except NoteError as err:
+        return FileRead(key, error=err, unreadable=err.unreadable)
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     if digest == known:
         return FileRead(key, size=st.st_size, mtime_ns=st.st_mtime_ns, digest=digest)

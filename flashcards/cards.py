@@ -20,6 +20,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TypeVar
 
+from flashcards.notes.files import Walk, note_files
 from flashcards.notes.inline import (
     _TRIGGERS,
     ALL_MARKERS,
@@ -45,8 +46,6 @@ BASIC = "basic"
 READER_VERSION = 1
 
 _CARD_TAG = re.compile(r"(?<![\w#/\[])(?:#card\b(?![-/])|#?\[\[card\]\])", re.IGNORECASE)
-# Folders a notes vault keeps that are not notes: Logseq's backups and trash, VCS and app state.
-_SKIP_DIRS = {"bak", ".recycle", "version-files", "node_modules"}
 
 
 @dataclass
@@ -444,24 +443,6 @@ def disambiguate(cards: list[Card]) -> list[Card]:
     return cards
 
 
-def note_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """`*.md` files under the given files and folders, sorted, skipping vault internals."""
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            found: list[Path] = []
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-                found.extend(
-                    Path(root) / f
-                    for f in files
-                    if f.lower().endswith(".md") and not f.startswith(".")
-                )
-            yield from sorted(found)
-        else:
-            yield path
-
-
 _Job = TypeVar("_Job", Path, tuple)  # a path, or a tuple starting with one
 # Below this many files to read, forking costs more than it saves.
 PARALLEL_FILES = 50
@@ -479,20 +460,31 @@ def default_workers(files: int) -> int:
 
 
 def extract_paths(
-    paths: Iterable[str | Path], markers: Iterable[str] = ALL_MARKERS, workers: int | None = None
+    paths: Iterable[str | Path],
+    markers: Iterable[str] = ALL_MARKERS,
+    workers: int | None = None,
+    max_bytes: int | None = None,
 ) -> Extraction:
-    """Read notes files and folders into cards; unreadable files become warnings.
+    """Read notes files and folders into cards; unreadable files and folders become
+    warnings. `max_bytes` caps one file's size (default `files.MAX_FILE_MB`).
 
     `workers` > 1 reads the files in that many processes (this one included) where
     that is safe (see `read_files`), and in this process otherwise; None chooses
     (`default_workers`). Cards, warnings and counts are the same either way, in the
     same order.
     """
-    files = list(note_files(paths))
+    walk = Walk()
+    files = list(note_files(paths, walk))
     result = Extraction()
+    for folder, why in walk.unreadable.items():
+        result.warnings.append(
+            NoteError(folder, None, f"folder cannot be read ({why}); its notes were skipped")
+        )
     with _gc_paused():
         for read in read_files(
-            files, partial(_read_note_file, markers=frozenset(markers)), workers
+            files,
+            partial(_read_note_file, markers=frozenset(markers), max_bytes=max_bytes),
+            workers,
         ):
             if read.error is not None:
                 result.warnings.append(read.error)
@@ -520,9 +512,9 @@ class FileRead:
     digest: str = ""  # of the bytes read, when the reader looks at them
 
 
-def _read_note_file(path: Path, markers: frozenset[str]) -> FileRead:
+def _read_note_file(path: Path, markers: frozenset[str], max_bytes: int | None = None) -> FileRead:
     try:
-        note = read_note(path)
+        note = read_note(path, max_bytes=max_bytes)
     except NoteError as err:
         return FileRead(str(path), error=err)
     cards = list(extract(note, markers))

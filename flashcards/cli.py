@@ -6,7 +6,6 @@ Textual is imported only inside the command that opens the app, so `--help`,
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,15 +14,20 @@ import click
 
 from flashcards.cards import Card, extract_paths
 from flashcards.decks import DeckError, default_deck_specs, is_deck_spec, load_deck
+from flashcards.display import json_dumps
+from flashcards.display import visible as _clean
 from flashcards.notes.outline import NoteError
+
+# Everything printed passes through _clean (or json_dumps): note text, deck and file
+# names are data, and a control character in them must never drive the terminal.
 
 
 def _warn(err: NoteError | str) -> None:
-    click.echo(f"warning: {err}", err=True)
+    click.echo(_clean(f"warning: {err}"), err=True)
 
 
 def _fail(message: str, code: int = 1) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(_clean(f"error: {message}"), err=True)
     sys.exit(code)
 
 
@@ -54,7 +58,9 @@ def _card_table(rows: list[dict[str, object]]) -> None:
             answer += f" (leech: {row['lapses']} lapses)"
         # Text(...) keeps note text literal: it is never read as console markup.
         table.add_row(
-            Text(f"{_short(str(row['source']))}:{row['line']}"), Text(front), Text(answer)
+            Text(_clean(f"{_short(str(row['source']))}:{row['line']}")),
+            Text(_clean(front)),
+            Text(_clean(answer)),
         )
     console.print(table)
     console.print(Text(f"{len(rows)} cards"))
@@ -86,18 +92,31 @@ def preview_cards(paths: tuple[str, ...], strict: bool) -> tuple[list[Card], int
     return cards, problems
 
 
-def _open_collection(ctx: click.Context, must_exist: bool = False):
-    """The collection named by --db / $FLASHCARDS_DB / the default path."""
+def _open_collection(
+    ctx: click.Context, readonly: bool = False, allow_damaged: bool = False, **options
+):
+    """The collection named by --db / $FLASHCARDS_DB / the default path.
+
+    Reading commands pass `readonly`: they never create, convert or leave a file.
+    A writing command on a file it cannot write stops here, saying so.
+    """
     from flashcards.collection import Collection, default_path
     from flashcards.store import StoreError
 
     path = Path(ctx.obj["db"]) if ctx.obj.get("db") else default_path()
-    if must_exist and not path.exists():
-        _fail(f"no collection at {path} yet; run `flashcards build` first (or pass --db)")
     try:
-        return Collection.open(path)
+        col = Collection.open(path, readonly=readonly, allow_damaged=allow_damaged, **options)
     except StoreError as err:
         _fail(str(err))
+    if col.readonly and not readonly and not allow_damaged:
+        col.close()
+        _fail(
+            f"{path}: the collection is read-only ({col.notice or 'it cannot be written'}); "
+            "nothing was changed — make it writable, or pass another file with --db"
+        )
+    if col.backup_problem:
+        _warn(col.backup_problem)
+    return col
 
 
 @contextmanager
@@ -132,32 +151,22 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         import sqlite3
 
+        from flashcards.store import StoreError
+        from flashcards.store.errors import explain
+
         try:
             return super().invoke(ctx)
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise _collection_failed(ctx, exc) from None
-            _fail(
-                f"{_db_shown(ctx)}: the collection stayed busy ({exc}); another flashcards is "
-                "writing to it — wait for it to finish and try again"
-            )
-        except sqlite3.DatabaseError as exc:
-            raise _collection_failed(ctx, exc) from None
+        except sqlite3.Error as exc:
+            # what SQLite's result code means: read-only, busy, disk full or damaged
+            _fail(str(explain(exc, _db_shown(ctx))))
+        except StoreError as err:
+            _fail(str(err))
 
 
 def _db_shown(ctx: click.Context) -> str:
     from flashcards.collection import default_path
 
     return str((ctx.obj or {}).get("db") or default_path())
-
-
-def _collection_failed(ctx: click.Context, exc: Exception) -> click.exceptions.Exit:
-    click.echo(
-        f"error: {_db_shown(ctx)}: the collection cannot be read ({exc}); it may be damaged — "
-        "run `flashcards doctor`, or restore a copy of it",
-        err=True,
-    )
-    return click.exceptions.Exit(1)
 
 
 @click.group(
@@ -240,7 +249,7 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
             warnings += len(report.warnings)
             reports.append(report)
     if as_json:
-        click.echo(json.dumps([r.to_json() for r in reports], indent=2))
+        click.echo(json_dumps([r.to_json() for r in reports], indent=2))
     else:
         _build_report(reports, col.path)
     if strict and warnings:
@@ -262,14 +271,16 @@ def _build_report(reports, path: Path) -> None:
     seconds = sum(r.seconds for r in reports)
     console.print(
         Text(
-            f"Built into {path}: {len(reports)} deck{'' if len(reports) == 1 else 's'}, "
-            f"{files} file{'' if files == 1 else 's'} ({sum(r.read for r in reports)} read) "
-            f"in {seconds:.2f} s"
+            _clean(
+                f"Built into {path}: {len(reports)} deck{'' if len(reports) == 1 else 's'}, "
+                f"{files} file{'' if files == 1 else 's'} ({sum(r.read for r in reports)} read) "
+                f"in {seconds:.2f} s"
+            )
         ),
         soft_wrap=True,  # a long path: let the terminal wrap it, no hard breaks
     )
     for r in reports:
-        head = Text(r.deck, style="bold")
+        head = Text(_clean(r.deck), style="bold")
         head.append(f": {r.cards} card{'' if r.cards == 1 else 's'}")
         tail = Text(", ".join(f"{getattr(r, n)} {n}" for n in _COUNTS if getattr(r, n)))
         if r.retired:
@@ -288,10 +299,10 @@ def _build_report(reports, path: Path) -> None:
 @click.pass_context
 def decks(ctx: click.Context, as_json: bool) -> None:
     """The decks in the collection: cards, new, due today, retired."""
-    with _open_collection(ctx, must_exist=True) as col:
+    with _open_collection(ctx, readonly=True) as col:
         summaries = col.decks()
     if as_json:
-        click.echo(json.dumps([d.to_json() for d in summaries], indent=2, ensure_ascii=False))
+        click.echo(json_dumps([d.to_json() for d in summaries], indent=2))
         return
     from rich.console import Console
     from rich.table import Table
@@ -312,7 +323,7 @@ def decks(ctx: click.Context, as_json: bool) -> None:
     for d in summaries:
         cells = [d.cards, d.new, d.due, d.left.total, d.retired]
         cells += [d.suspended] if suspended else []
-        table.add_row(Text(d.name), *(str(c) for c in cells))
+        table.add_row(Text(_clean(d.name)), *(str(c) for c in cells))
     Console().print(table)
 
 
@@ -344,7 +355,7 @@ def cards(
     else:
         rows = []
         problems = 0
-        with _open_collection(ctx, must_exist=True) as col:
+        with _open_collection(ctx, readonly=True) as col:
             try:
                 for name in names or (None,):
                     rows.extend(
@@ -355,7 +366,7 @@ def cards(
             except CollectionError as err:
                 _fail(str(err))
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json_dumps(rows, indent=2))
     else:
         _card_table(rows)
     if strict and problems:
@@ -369,24 +380,87 @@ def doctor(ctx: click.Context, repair: bool) -> None:
     """Check the collection: schema, links, card state against the review log."""
     from flashcards.store import SCHEMA_VERSION
 
-    with _open_collection(ctx, must_exist=True) as col:
-        problems = col.doctor(repair=repair)
-        click.echo(
-            f"{col.path}: schema version {SCHEMA_VERSION}, {col.store.review_count()} reviews"
-        )
+    with _open_collection(ctx, readonly=not repair, allow_damaged=True) as col:
+        if repair and col.readonly and not col.store.damaged:
+            _fail(
+                f"{col.path}: the collection is read-only ({col.notice}); `doctor` without "
+                "--repair can still check it"
+            )
+        problems = col.doctor(repair=repair and not col.readonly)
+        reviews = "?" if col.store.damaged else col.store.review_count()
+        click.echo(_clean(f"{col.path}: schema version {SCHEMA_VERSION}, {reviews} reviews"))
         if not problems:
             click.echo("ok: no problems found")
             return
         for p in problems:
-            click.echo(f"problem: {p}")
+            click.echo(_clean(f"problem: {p}"))
         if repair:
             left = col.doctor(repair=False)
             if not left:
                 click.echo("repaired: card state rebuilt from the reviews")
                 return
             for p in left:
-                click.echo(f"still wrong: {p}")
+                click.echo(_clean(f"still wrong: {p}"))
     sys.exit(1)
+
+
+@main.command()
+@click.option("--list", "list_them", is_flag=True, help="List the backups instead of making one.")
+@click.pass_context
+def backup(ctx: click.Context, list_them: bool) -> None:
+    """Back the collection up now (into `backups/` beside it), or list the backups.
+
+    A backup is also made on the first open of each day; the newest of each of
+    the last 7 days and of the 4 weeks before are kept.
+    """
+    from flashcards.collection import default_path
+    from flashcards.store import StoreError
+    from flashcards.store.backup import list_backups
+
+    path = Path(ctx.obj["db"]) if ctx.obj.get("db") else default_path()
+    if list_them:
+        found = list_backups(path)
+        if not found:
+            click.echo(_clean(f"no backups of {path} yet; `flashcards backup` makes one"))
+            return
+        for b in found:
+            why = f"  ({b.why})" if b.why else ""
+            click.echo(_clean(f"{b.made:%Y-%m-%d %H:%M:%S}  {b.size / 1e6:8.1f} MB  {b.path}{why}"))
+        return
+    with _open_collection(ctx, readonly=True, backup=False) as col:
+        try:
+            made = col.store.backup()
+        except StoreError as err:
+            _fail(str(err))
+    click.echo(_clean(f"Backed up {path} to {made}"))
+
+
+@main.command()
+@click.argument("backup_file", metavar="FILE")
+@click.pass_context
+def restore(ctx: click.Context, backup_file: str) -> None:
+    """Put the backup FILE in place of the collection (a copy of it is kept first).
+
+    FILE is a path, or a name that `flashcards backup --list` shows.
+    """
+    from flashcards.collection import default_path
+    from flashcards.store import StoreError
+    from flashcards.store.backup import backups_dir
+    from flashcards.store.backup import restore as restore_backup
+
+    path = Path(ctx.obj["db"]) if ctx.obj.get("db") else default_path()
+    source = Path(backup_file)
+    if not source.exists() and (backups_dir(path) / backup_file).exists():
+        source = backups_dir(path) / backup_file
+    if not source.is_file():
+        _fail(f"{backup_file}: no such backup; `flashcards backup --list` shows them")
+    try:
+        kept = restore_backup(path, source)
+    except StoreError as err:
+        _fail(str(err))
+    click.echo(_clean(f"Restored {path} from {source}"))
+    if kept:
+        click.echo(_clean(f"The collection as it was is kept at {kept}"))
 
 
 @main.command("export")
@@ -431,7 +505,7 @@ def export_decks(
         check_target(output, force)
     except ExportError as err:
         _fail(str(err))
-    with _open_collection(ctx, must_exist=True) as col:
+    with _open_collection(ctx, readonly=True) as col:
         try:
             with _progress_bar(f"exporting {name}", True) as progress:
                 result = export(col, decks, name, output, force=force, progress=progress)
@@ -440,8 +514,10 @@ def export_decks(
     what = "reviews" if name == "reviews-csv" else "cards"
     count = result.items if name == "reviews-csv" else result.cards
     click.echo(
-        f"Exported {count} {what} of {len(result.decks)} deck{'s' * (len(result.decks) != 1)} "
-        f"to {result.path} ({name}, {result.seconds:.2f} s)"
+        _clean(
+            f"Exported {count} {what} of {len(result.decks)} deck{'s' * (len(result.decks) != 1)} "
+            f"to {result.path} ({name}, {result.seconds:.2f} s)"
+        )
     )
 
 
@@ -466,8 +542,7 @@ def stats(
     """
     from datetime import datetime
 
-    from flashcards.collection import Collection, CollectionError, default_path
-    from flashcards.store import StoreError
+    from flashcards.collection import CollectionError
 
     now = None
     if now_text:
@@ -482,20 +557,14 @@ def stats(
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
             _fail(f"--timezone {zone!r}: no such time zone; use an IANA name like Europe/Berlin", 2)
-    path = Path(ctx.obj["db"]) if ctx.obj.get("db") else default_path()
-    if not path.exists():
-        _fail(f"no collection at {path} yet; run `flashcards build` first (or pass --db)")
-    try:
-        col = Collection.open(path, timezone=zone)
-    except StoreError as err:
-        _fail(str(err))
+    col = _open_collection(ctx, readonly=True, timezone=zone)
     with col:
         try:
             figures = col.stats(deck, now=now)
         except CollectionError as err:
             _fail(str(err))
     if as_json:
-        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        click.echo(json_dumps(figures, indent=2))
         return
     from rich.console import Console
 
@@ -562,7 +631,7 @@ def stats_report(figures: dict) -> list[object]:
     parts: list[object] = []
     deck = figures["deck"]
     title = Text("Stats — ", style="bold")
-    title.append(deck if deck is not None else "all decks", style="bold")  # Text: never markup
+    title.append(_clean(deck) if deck is not None else "all decks", style="bold")
     zone = figures["timezone"] or "this computer's time"
     title.append(
         f"   study day {figures['day']} ({zone}, days start {figures['rollover_hour']:02d}:00)",

@@ -17,17 +17,20 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
 import yaml
 
+from flashcards.notes.files import MAX_FILE_MB, read_bounded
 from flashcards.notes.inline import ALL_MARKERS
 from flashcards.notes.outline import NoteError, decode
 
 DEFAULT_NEW_PER_DAY = 20
 DEFAULT_REVIEWS_PER_DAY = 200
+SPEC_MAX_BYTES = 1_000_000  # a deck spec is a short file; anything bigger is not one
 _PACKAGE_DATA = Path(__file__).parent / "data"
 
 
@@ -45,6 +48,11 @@ class DeckSpec:
     grades: int = 4
     description: str = ""
     path: Path | None = None
+    max_file_mb: float = MAX_FILE_MB  # the size cap of one notes file
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 1_000_000)
 
     @classmethod
     def for_notes(cls, path: str | Path) -> DeckSpec:
@@ -68,8 +76,7 @@ def is_deck_spec(path: str | Path) -> bool:
     if not p.is_file() or p.suffix.lower() != ".md":
         return False
     try:
-        with p.open("rb") as fh:
-            head = fh.read(4096)
+        head = _head(p)
     except OSError:
         return False
     head = head.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
@@ -79,6 +86,17 @@ def is_deck_spec(path: str | Path) -> bool:
     front = head[4 : 4 + end.start()] if end else head[4:]
     # `notes:` inside the front matter, not a `notes:: x` property or a line of the body
     return re.search(rb"^notes[ \t]*:(?!:)", front, re.MULTILINE) is not None
+
+
+def _head(path: Path, size: int = 4096) -> bytes:
+    """The first bytes of a regular file; OSError for anything else (a FIFO never blocks)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
 
 
 def _line_of(text: str, key: str) -> int:
@@ -91,9 +109,9 @@ def load_deck(path: str | Path) -> DeckSpec:
     p = Path(path)
     shown = str(p)
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise DeckError(shown, None, f"cannot be read ({exc.strerror or exc})") from None
+        raw, _ = read_bounded(p, SPEC_MAX_BYTES, shown)
+    except NoteError as err:
+        raise DeckError(err.path, err.line, err.reason) from None
     try:
         text = decode(raw, shown)
     except NoteError as err:  # not UTF-8, NUL bytes: a DeckError like every other spec problem
@@ -156,6 +174,11 @@ def load_deck(path: str | Path) -> DeckSpec:
             _line_of(text, "grades"),
             "'grades' must be 4 (Again/Hard/Good/Easy) or 6 (SM-2's 0–5)",
         )
+    max_mb = meta.get("max_file_mb", MAX_FILE_MB)
+    if not isinstance(max_mb, int | float) or isinstance(max_mb, bool) or max_mb <= 0:
+        raise DeckError(
+            shown, _line_of(text, "max_file_mb"), "'max_file_mb' must be a number of megabytes > 0"
+        )
     return DeckSpec(
         name=name.strip(),
         notes=note_paths,
@@ -165,6 +188,7 @@ def load_deck(path: str | Path) -> DeckSpec:
         grades=grades,
         description=post.content.strip(),
         path=p,
+        max_file_mb=max_mb,
     )
 
 

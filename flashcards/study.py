@@ -485,15 +485,18 @@ class Study:
         day = self.day(moment)
         iso = day.isoformat()
         cache = self._today(day)  # before writing: a fresh cache must not see this answer
-        row = self.store.answer_state(card_id)
-        if row is None:
-            raise KeyError(card_id)
-        before = state_from_row(row)
-        deck_id = row[7]
-        block = (deck_id, row[8])
-        scheduled = row[5] != iso  # only the day's first answer moves the schedule
-        after = sm2.apply(before, q, day) if scheduled else before
-        with self.store.atomic():
+        # The state is read under the write lock: another process answering the same card
+        # commits before this read or after this write, never in between (no card gets two
+        # scheduled answers in a day).
+        with self.store.atomic("saving the answer"):
+            row = self.store.answer_state(card_id)
+            if row is None:
+                raise KeyError(card_id)
+            before = state_from_row(row)
+            deck_id = row[7]
+            block = (deck_id, row[8])
+            scheduled = row[5] != iso  # only the day's first answer moves the schedule
+            after = sm2.apply(before, q, day) if scheduled else before
             review_id = self.store.add_review(
                 card_id,
                 time_ms(moment, self.tz),
@@ -548,7 +551,7 @@ class Study:
         if not self._undo:
             return None
         entry = self._undo[-1]
-        with self.store.atomic():
+        with self.store.atomic("undoing the last answer"):
             if entry.action == "answer":
                 self.store.delete_review(entry.review_id)
                 # the state is what the remaining reviews say — exactly what it was before
@@ -593,10 +596,10 @@ class Study:
 
     def suspend(self, card_id: int, suspended: bool = True, now: datetime | None = None) -> None:
         """Suspend (or unsuspend) a card: it leaves every queue until unsuspended."""
-        flags = self.store.card_flags(card_id)
-        if flags is None:
-            raise KeyError(card_id)
-        with self.store.atomic():
+        with self.store.atomic("suspending the card"):
+            flags = self.store.card_flags(card_id)
+            if flags is None:
+                raise KeyError(card_id)
             self.store.set_flags(card_id, suspended=int(suspended))
         self._undo.append(_Undo("suspend", card_id, self.day(now), self._seq, flags=tuple(flags)))
         self._seq += 1
@@ -604,12 +607,12 @@ class Study:
 
     def bury(self, card_id: int, now: datetime | None = None) -> None:
         """Hide a card until the next study day."""
-        flags = self.store.card_flags(card_id)
-        if flags is None:
-            raise KeyError(card_id)
         day = self.day(now)
         until = (day + timedelta(days=1)).isoformat()
-        with self.store.atomic():
+        with self.store.atomic("burying the card"):
+            flags = self.store.card_flags(card_id)
+            if flags is None:
+                raise KeyError(card_id)
             self.store.set_flags(card_id, buried_until=until)
         self._undo.append(_Undo("bury", card_id, day, self._seq, flags=tuple(flags)))
         self._seq += 1

@@ -740,10 +740,10 @@ def test_big_inputs_are_read_in_two_processes_by_default(tmp_path: Path, monkeyp
     readers = tmp_path / "readers.txt"
     read_note = cards_module.read_note
 
-    def spy(path):
+    def spy(path, **options):
         with readers.open("a") as out:
             out.write(f"{os.getpid()}\n")
-        return read_note(path)
+        return read_note(path, **options)
 
     monkeypatch.setattr(cards_module, "read_note", spy)
     monkeypatch.setattr(cards_module, "_can_fork", lambda: True)
@@ -774,10 +774,10 @@ def test_files_a_dead_reader_had_not_sent_are_read_here(tmp_path: Path, monkeypa
     this_process = os.getpid()
     read_note = cards_module.read_note
 
-    def dying(path):
+    def dying(path, **options):
         if os.getpid() != this_process and path == last:
             os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
-        return read_note(path)
+        return read_note(path, **options)
 
     monkeypatch.setattr(cards_module, "read_note", dying)
     monkeypatch.setattr(cards_module, "_can_fork", lambda: True)

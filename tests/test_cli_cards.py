@@ -187,20 +187,19 @@ def test_bad_files_warn_once_each_and_the_rest_still_yield(isolated: Path) -> No
     assert_no_collection(isolated)
 
 
-def test_an_unreadable_file(isolated: Path, monkeypatch) -> None:
-    locked = isolated / "locked.md"
+def test_an_unreadable_file(isolated: Path, as_user: list[str]) -> None:
+    notes = isolated / "notes"
+    notes.mkdir()
+    locked = notes / "locked.md"
     locked.write_text("- **x** y\n")
-    (isolated / "open.md").write_text("- **z** y\n")
-    real = Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.md":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    result = run(str(isolated), "--json", "--strict")
-    assert result.exit_code == 1
+    (notes / "open.md").write_text("- **z** y\n")
+    locked.chmod(0)
+    result = subprocess.run(
+        [*as_user, sys.executable, "-m", "flashcards", "cards", str(notes), "--json", "--strict"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
     assert [r["answers"] for r in json.loads(result.stdout)] == [["z"]]
     assert result.stderr == f"warning: {locked}: cannot be read (Permission denied)\n"
 

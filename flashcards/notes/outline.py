@@ -31,6 +31,7 @@ class NoteError(Exception):
         self.path = path
         self.line = line
         self.reason = reason
+        self.unreadable = False  # the file's fault (permissions, not a file), not its content's
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {reason}")
 
@@ -71,13 +72,15 @@ class Note:
     block_count: int = 0
 
 
-def read_note(path: str | Path, display_path: str | None = None) -> Note:
-    """Read one notes file. Raises NoteError for anything a user must fix."""
+def read_note(
+    path: str | Path, display_path: str | None = None, max_bytes: int | None = None
+) -> Note:
+    """Read one notes file (a regular file within the size cap). Raises NoteError for
+    anything a user must fix."""
+    from flashcards.notes.files import MAX_FILE_MB, read_bounded
+
     shown = display_path or str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise NoteError(shown, None, f"cannot be read ({exc.strerror or exc})") from None
+    raw, _ = read_bounded(path, max_bytes or MAX_FILE_MB * 1_000_000, shown)
     return parse_note(raw, shown)
 
 

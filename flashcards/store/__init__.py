@@ -133,6 +133,7 @@ class Store:
         self.db.conn.isolation_level = None  # no implicit transactions: see `atomic`
         self.readonly = opened.readonly
         self.notice = opened.notice
+        self.damaged = opened.damage  # what SQLite found wrong, when opened for `doctor`
         self._wrote = False  # this connection committed something
         self._failed = False  # SQLite reported damage on this connection
 

@@ -16,6 +16,7 @@ import flashcards.cards
 from flashcards import Collection
 from flashcards.collection import CollectionError
 from flashcards.decks import DeckSpec
+from flashcards.notes.files import unreadable_error
 from flashcards.store import Store
 
 FACTS = (
@@ -49,14 +50,13 @@ def parses(monkeypatch) -> list[str]:
 def reads(monkeypatch) -> list[str]:
     """The notes files each build opens."""
     seen: list[str] = []
-    read = Path.read_bytes
+    read = flashcards.build.read_bounded
 
-    def spy(self):
-        if self.suffix == ".md":
-            seen.append(self.name)
-        return read(self)
+    def spy(path, *args):
+        seen.append(Path(path).name)
+        return read(path, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", spy)
+    monkeypatch.setattr(flashcards.build, "read_bounded", spy)
     return seen
 
 
@@ -257,18 +257,18 @@ def test_a_file_unreadable_during_a_full_reread_is_read_next_time(
 ):
     col.build(two_files.root)
     monkeypatch.setattr(flashcards.build, "READER_VERSION", flashcards.build.READER_VERSION + 1)
-    read = Path.read_bytes
+    read = flashcards.build.read_bounded
 
-    def denied(self):
-        if self.name == "physics.md":
-            raise PermissionError(13, "Permission denied")
-        return read(self)
+    def denied(path, *args):
+        if Path(path).name == "physics.md":
+            raise unreadable_error(str(path), PermissionError(13, "Permission denied"))
+        return read(path, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(flashcards.build, "read_bounded", denied)
     report = col.build(two_files.root)
     assert len(report.warnings) == 1 and "check its permissions" in report.warnings[0]
     assert report.cards == 4 and report.retired == 0
-    monkeypatch.setattr(Path, "read_bytes", read)
+    monkeypatch.setattr(flashcards.build, "read_bounded", read)
     # its cards came from the old reader: read again though its size and mtime are the same
     parses.clear()
     report = col.build(two_files.root)
