@@ -299,6 +299,7 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
             continue
         report.read += 1
         report.lines += read.lines
+        report.warnings.extend(str(w) for w in read.warnings)
         parsed[key] = read.cards
         source_rows.append((key, read.size, mtime, read.digest))
     next(reads, None)  # the reader finishes: its last progress, its worker gone
@@ -391,7 +392,8 @@ def _read_source(job: tuple[Path, str | None, frozenset[str], int]) -> FileRead:
         note = parse_note(raw, key)
     except NoteError as err:
         return FileRead(key, error=err)
-    cards = list(extract(note, markers))
+    warnings: list[NoteError] = []
+    cards = list(extract(note, markers, warnings))
     for position, card in enumerate(cards):
         card.position = position
     return FileRead(
@@ -402,6 +404,7 @@ def _read_source(job: tuple[Path, str | None, frozenset[str], int]) -> FileRead:
         size=st.st_size,
         mtime_ns=st.st_mtime_ns,
         digest=digest,
+        warnings=warnings,
     )
 
 

@@ -45,6 +45,12 @@ BASIC = "basic"
 # older reader made of files that did not change.
 READER_VERSION = 1
 
+# Bounds on what one block gives (a hostile or generated note must not exhaust memory)
+MAX_CONTEXT = 32  # breadcrumb entries
+MAX_DELETIONS = 200  # deletions of one block that make cards; the rest stay text
+MAX_BACK_DEPTH = 12  # levels of children on a card's back
+MAX_BACK_CHARS = 20_000  # characters of children on a card's back
+
 _CARD_TAG = re.compile(r"(?<![\w#/\[])(?:#card\b(?![-/])|#?\[\[card\]\])", re.IGNORECASE)
 
 
@@ -166,13 +172,6 @@ def _masked(text: str, deletions: list[Deletion], hidden: list[Deletion]) -> tup
     return "".join(front), "".join(cloze)
 
 
-def _indent(outline: str) -> str:
-    """Every line of an outline two columns further in; blank lines stay empty."""
-    if "\n\n" in outline or outline.endswith("\n"):
-        return "\n".join("  " + line if line else "" for line in outline.split("\n"))
-    return "  " + outline.replace("\n", "\n  ")
-
-
 def _deletions(block: Block, text: str, markers: frozenset[str]) -> list[Deletion]:
     if not block.code:
         return find_deletions(text, markers)
@@ -210,7 +209,9 @@ class _NoteReader:
         self.found: dict[int, tuple[list[Deletion], str | None]] = {}  # id(block) -> scan
         self.titles: dict[int, str] = {}  # id(block) -> its title in its children's context
         self.contexts: dict[int, list[str]] = {}  # id(block) -> its children's context
-        self.outlines: dict[int, str] = {}  # id(block) -> the block and its subtree, shown
+        self.outlines: dict[int, str] = {}  # id(block) -> its children as a back shows them
+        self.warnings: list[NoteError] = []  # what was cut short, with the line
+        self.deep_warned = False
 
     def cards(self, block: Block, ancestors: tuple[Block, ...]) -> tuple[list[Card], bool]:
         """The block's cards, and whether it is a question card (its subtree is its back)."""
@@ -233,6 +234,13 @@ class _NoteReader:
             self.titles[id(block)] = _CARD_TAG.sub("", plain).strip()
         if not deletions:
             return [], False
+        if len(deletions) > MAX_DELETIONS:
+            self.warn(
+                block.line,
+                f"has {len(deletions)} deletions; the first {MAX_DELETIONS} make cards, "
+                "the rest are kept as text",
+            )
+            deletions = deletions[:MAX_DELETIONS]
         if (
             len(deletions) == 1
             and deletions[0].kind == STRONG
@@ -290,53 +298,78 @@ class _NoteReader:
         return _deletions(block, text, self.markers), None
 
     def context(self, block: Block, ancestors: tuple[Block, ...]) -> list[str]:
-        """Headings above the outline, then the ancestors' titles, outermost first."""
+        """Headings above the outline, then the ancestors' titles, outermost first.
+
+        At most MAX_CONTEXT entries: deeper down, the outermost one, `…`, and the
+        innermost ones (a 3,000-level outline must not give every card 3,000 crumbs).
+        """
         if not ancestors:
             return [t for t in (_heading_title(h, self.markers) for h in block.headings) if t]
         parent = ancestors[-1]
         context = self.contexts.get(id(parent))
         if context is None:
-            headings = ancestors[0].headings
-            context = [t for t in (_heading_title(h, self.markers) for h in headings) if t]
-            for ancestor in ancestors:
-                title = self.titles.get(id(ancestor))
-                if title is None:
-                    title = self.titles[id(ancestor)] = _title(ancestor, self.markers)
-                if title:
-                    context.append(title)
+            above = self.contexts.get(id(ancestors[-2])) if len(ancestors) > 1 else None
+            if above is not None:  # the grandparent's context, one title longer
+                title = self._title_of(parent)
+                context = [*above, title] if title else list(above)
+            else:
+                headings = ancestors[0].headings
+                context = [t for t in (_heading_title(h, self.markers) for h in headings) if t]
+                for ancestor in ancestors:
+                    title = self._title_of(ancestor)
+                    if title:
+                        context.append(title)
+            if len(context) > MAX_CONTEXT:
+                if not self.deep_warned:
+                    self.deep_warned = True
+                    self.warn(
+                        block.line,
+                        f"blocks are nested more than {MAX_CONTEXT} levels deep; their cards' "
+                        f"context shows the outermost and the {MAX_CONTEXT - 2} innermost",
+                    )
+                context = [context[0], "…", *context[-(MAX_CONTEXT - 2) :]]
             self.contexts[id(parent)] = context
         return context
+
+    def _title_of(self, block: Block) -> str:
+        title = self.titles.get(id(block))
+        if title is None:
+            title = self.titles[id(block)] = _title(block, self.markers)
+        return title
+
+    def warn(self, line: int, reason: str) -> None:
+        self.warnings.append(NoteError(self.note.path, line, reason))
 
     def outline(self, block: Block) -> str:
         """The block's children as an indented outline, clozes resolved, for a card's back.
 
-        Each block's subtree is rendered once, bottom-up and without recursion, and
-        indented as a whole under each ancestor that shows it.
+        Bounded: MAX_BACK_DEPTH levels and MAX_BACK_CHARS characters, then `…` — a
+        card's back is read, not scrolled for ever, and a deep outline must not make
+        every ancestor's back hold all of it. One walk per block, without recursion.
         """
         if not block.children:
             return ""
-        outlines = self.outlines
-        # the blocks still to render, parents before children: rendered in reverse, each
-        # block's children are ready before it
-        todo = [child for child in block.children if id(child) not in outlines]
-        for node in todo:  # grows while it is walked: a breadth-first walk of the subtree
-            todo.extend([c for c in node.children if id(c) not in outlines])
-        for node in reversed(todo):
-            parts: list[str] = []
+        cached = self.outlines.get(id(block))
+        if cached is not None:
+            return cached
+        lines: list[str] = []
+        size = 0
+        stack = [(child, 0) for child in reversed(block.children)]
+        while stack:
+            node, depth = stack.pop()
+            pad = "  " * depth
+            if depth >= MAX_BACK_DEPTH or size >= MAX_BACK_CHARS:
+                lines.append(f"{pad}- …")
+                break
             text = self.shown(node)
             if text:
-                if "\n" in text:
-                    first, *rest = text.split("\n")
-                    parts.append(f"- {first}")
-                    parts.extend(f"  {line}" if line else "" for line in rest)
-                else:
-                    parts.append(f"- {text}")
-            for child in node.children:
-                below = outlines[id(child)]
-                if below:
-                    parts.append(_indent(below))
-            outlines[id(node)] = "\n".join(parts)
-        return "\n".join(s for s in (outlines[id(c)] for c in block.children) if s)
+                first, *rest = text.split("\n")
+                lines.append(f"{pad}- {first}")
+                lines.extend(f"{pad}  {line}" if line else "" for line in rest)
+                size += len(text) + len(pad) + 2
+            stack.extend((c, depth + 1) for c in reversed(node.children))
+        outline = self.outlines[id(block)] = "\n".join(lines)
+        return outline
 
     def shown(self, block: Block) -> str:
         """A block's text on its ancestors' backs: clozes resolved."""
@@ -388,9 +421,16 @@ class _NoteReader:
         )
 
 
-def extract(note: Note, markers: Iterable[str] = ALL_MARKERS) -> Iterator[Card]:
-    """The cards of one note, in outline order. Hashes are not yet told apart."""
+def extract(
+    note: Note, markers: Iterable[str] = ALL_MARKERS, warnings: list[NoteError] | None = None
+) -> Iterator[Card]:
+    """The cards of one note, in outline order. Hashes are not yet told apart.
+
+    What had to be cut short (deep nesting, too many deletions) is added to `warnings`.
+    """
     reader = _NoteReader(note, frozenset(markers))
+    if warnings is not None:
+        reader.warnings = warnings
     # depth first, in outline order, without recursion; a question card's subtree is its
     # back and makes no cards of its own
     stack: list[tuple[Block, tuple[Block, ...]]] = [(b, ()) for b in reversed(note.blocks)]
@@ -489,6 +529,7 @@ def extract_paths(
             if read.error is not None:
                 result.warnings.append(read.error)
                 continue
+            result.warnings.extend(read.warnings)
             result.files += 1
             result.lines += read.lines
             result.blocks += read.blocks
@@ -510,6 +551,7 @@ class FileRead:
     size: int = 0
     mtime_ns: int = 0
     digest: str = ""  # of the bytes read, when the reader looks at them
+    warnings: list[NoteError] = field(default_factory=list)  # what reading cut short
 
 
 def _read_note_file(path: Path, markers: frozenset[str], max_bytes: int | None = None) -> FileRead:
@@ -517,8 +559,9 @@ def _read_note_file(path: Path, markers: frozenset[str], max_bytes: int | None =
         note = read_note(path, max_bytes=max_bytes)
     except NoteError as err:
         return FileRead(str(path), error=err)
-    cards = list(extract(note, markers))
-    return FileRead(str(path), cards, note.line_count, note.block_count)
+    warnings: list[NoteError] = []
+    cards = list(extract(note, markers, warnings))
+    return FileRead(str(path), cards, note.line_count, note.block_count, warnings=warnings)
 
 
 def read_files(
@@ -724,6 +767,7 @@ def _read_packed(
                 r.size,
                 r.mtime_ns,
                 r.digest,
+                [(w.path, w.line, w.reason) for w in r.warnings],
             )
         )
     if file is None:
@@ -738,7 +782,7 @@ def _read_packed(
 
 
 def _unpack(packed: tuple) -> FileRead:
-    path, cards, lines, blocks, error, unreadable, size, mtime_ns, digest = packed
+    path, cards, lines, blocks, error, unreadable, size, mtime_ns, digest, warnings = packed
     return FileRead(
         path,
         None if cards is None else [Card(*row) for row in cards],
@@ -749,6 +793,7 @@ def _unpack(packed: tuple) -> FileRead:
         size,
         mtime_ns,
         digest,
+        [NoteError(*w) for w in warnings],
     )
 
 

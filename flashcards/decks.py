@@ -24,6 +24,7 @@ from pathlib import Path
 import frontmatter
 import yaml
 
+from flashcards.notes import yamlsafe
 from flashcards.notes.files import MAX_FILE_MB, read_bounded
 from flashcards.notes.inline import ALL_MARKERS
 from flashcards.notes.outline import NoteError, decode
@@ -117,7 +118,7 @@ def load_deck(path: str | Path) -> DeckSpec:
     except NoteError as err:  # not UTF-8, NUL bytes: a DeckError like every other spec problem
         raise DeckError(err.path, err.line, err.reason) from None
     try:
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text)  # safe_load: plain values only
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         # python-frontmatter hands YAML the text from the end of the opening `---` line,
@@ -128,6 +129,10 @@ def load_deck(path: str | Path) -> DeckSpec:
             f"broken YAML front matter ({getattr(exc, 'problem', exc)}); fix or remove it",
         ) from None
     meta = post.metadata
+    try:
+        yamlsafe.check_size(meta)
+    except yamlsafe.YamlTooBig as err:
+        raise DeckError(shown, 1, f"front matter {err}; simplify it") from None
     name = meta.get("name") or p.stem
     if not isinstance(name, str):
         raise DeckError(shown, _line_of(text, "name"), "'name' must be text")

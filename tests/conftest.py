@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
+from helpers import count_steps
 
 
 @pytest.fixture
@@ -15,3 +17,8 @@ def as_user() -> list[str]:
     if os.geteuid() != 0:
         return []
     return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner,-linux_immutable"]
+
+
+@pytest.fixture
+def steps() -> Callable[[Callable[[], object]], int]:
+    return count_steps

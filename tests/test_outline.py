@@ -6,8 +6,6 @@ the blocks are tested in test_cards.py.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -388,9 +386,7 @@ def test_read_note_reads_bytes_from_disk(tmp_path) -> None:
 @pytest.mark.parametrize("unit", ["\t", "  "])
 def test_300_levels_of_nesting_without_recursion(unit: str) -> None:
     text = "".join(f"{unit * i}- level {i}\n" for i in range(300))
-    start = time.perf_counter()
     pairs = list(iter_blocks(parse_note(text).blocks))
-    assert time.perf_counter() - start < 2
     assert [(len(a), b.text) for b, a in pairs] == [(i, f"level {i}") for i in range(300)]
 
 
@@ -400,11 +396,11 @@ def test_5000_levels_of_nesting() -> None:
     assert deepest.text == "4999" and len(ancestors) == 4999
 
 
-def test_a_5_mb_line() -> None:
+def test_a_5_mb_line(steps) -> None:
     line = "- " + "word " * 1_000_000
-    start = time.perf_counter()
-    note = parse_note(line + "\n  continued\n- next\n")
-    assert time.perf_counter() - start < 2
+    text = line + "\n  continued\n- next\n"
+    note = parse_note(text)
+    assert steps(lambda: parse_note(text)) < 1_000  # line by line, never character by character
     assert [len(b.text) for b in note.blocks] == [len(line) - 3 + len("\ncontinued"), 4]
 
 

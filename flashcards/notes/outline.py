@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import frontmatter
 import yaml
+
+from flashcards.notes import yamlsafe
 
 TAB_WIDTH = 4
 
@@ -117,7 +118,9 @@ def parse_note(raw: bytes | str, path: str = "<text>") -> Note:
             )
         block = text[4 : end.start()]
         try:
-            loaded = frontmatter.YAMLHandler().load(block) if block.strip() else {}
+            loaded = yamlsafe.load(block)
+        except yamlsafe.YamlTooBig as err:
+            raise NoteError(path, 1, f"front matter {err}; simplify it") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = 2 + mark.line if mark is not None else 1

@@ -216,8 +216,8 @@ def test_a_new_reader_version_rereads_every_file_once_and_keeps_ids_and_reviews(
     monkeypatch.setattr(flashcards.build, "READER_VERSION", flashcards.build.READER_VERSION + 1)
     extract = flashcards.build.extract
 
-    def new_reader(note, markers):
-        for card in extract(note, markers):
+    def new_reader(note, markers, warnings=None):
+        for card in extract(note, markers, warnings):
             card.front = card.front.replace("[...]", "[…]")
             yield card
 

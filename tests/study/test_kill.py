@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -56,8 +55,7 @@ def test_sigkill_mid_session_loses_no_acknowledged_answer(tmp_path: Path) -> Non
     acknowledged: list[tuple[int, int]] = []
     try:
         assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-        deadline = time.monotonic() + 60
-        while len(acknowledged) < 300 and time.monotonic() < deadline:
+        while len(acknowledged) < 300:
             line = proc.stdout.readline()
             assert line, f"the student stopped: {proc.stderr.read()}"
             review_id, card_id = map(int, line.split())

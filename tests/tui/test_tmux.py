@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import wait_until
 
 from flashcards.collection import Collection
 
@@ -45,15 +46,13 @@ class Pane:
     def text(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "app")
 
-    def wait_for(self, needle: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
+    def wait_for(self, needle: str, polls: int = 300) -> str:
+        for _ in range(polls):
             screen = self.text()
             if needle in screen:
                 return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{needle!r} did not appear; the pane shows:\n{screen}")
             time.sleep(0.1)
+        raise AssertionError(f"{needle!r} did not appear; the pane shows:\n{self.text()}")
 
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "app", *keys)
@@ -100,10 +99,10 @@ def test_launch_study_one_card_and_quit(tmp_path):
         summary = pane.wait_for("Cards studied")
         assert "100%" in summary
         pane.keys("q")
-        deadline = time.monotonic() + 15
-        while not exit_file.exists() or not exit_file.read_text().strip():
-            assert time.monotonic() < deadline, f"the app did not quit:\n{pane.text()}"
-            time.sleep(0.1)
+        wait_until(
+            lambda: exit_file.exists() and exit_file.read_text().strip(),
+            f"the app quitting (the pane shows:\n{pane.text()})",
+        )
         status = exit_file.read_text().strip()
         assert status == "0", f"exit status {status}; the pane shows:\n{pane.text()}"
     finally:
