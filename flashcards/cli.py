@@ -153,6 +153,7 @@ class _Group(click.Group):
 
         from flashcards.store import StoreError
         from flashcards.store.errors import explain
+        from flashcards.study import DateOutOfRange
 
         try:
             return super().invoke(ctx)
@@ -160,6 +161,8 @@ class _Group(click.Group):
             # what SQLite's result code means: read-only, busy, disk full or damaged
             _fail(str(explain(exc, _db_shown(ctx))))
         except StoreError as err:
+            _fail(str(err))
+        except DateOutOfRange as err:
             _fail(str(err))
 
 
@@ -194,6 +197,11 @@ def main(ctx: click.Context, db: str | None) -> None:
 
 
 def _run_app(ctx: click.Context, deck: str | None, study: bool = False) -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        _fail(
+            "the study app needs a terminal (stdin and stdout are not one); run it in a "
+            "terminal, or use `flashcards cards`, `stats` or `export` from scripts"
+        )
     # Textual is imported here only, so every other command starts without it.
     from flashcards.collection import default_path
     from flashcards.tui.app import run_app

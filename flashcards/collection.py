@@ -26,7 +26,14 @@ import platformdirs
 
 from flashcards import sm2
 from flashcards.store import Store
-from flashcards.study import DEFAULT_ROLLOVER_HOUR, Counts, Study, replay_row, state_from_row
+from flashcards.study import (
+    DEFAULT_ROLLOVER_HOUR,
+    Counts,
+    DateOutOfRange,
+    Study,
+    replay_row,
+    state_from_row,
+)
 
 if TYPE_CHECKING:
     # building pulls in the notes parser (markdown-it) and deck specs (YAML): ~100 ms
@@ -269,7 +276,11 @@ class Collection:
     # -- time --------------------------------------------------------------------
 
     def today(self, now: datetime | None = None) -> date:
-        return self.study.day(now)
+        """The study day of `now` (CollectionError for a moment outside the years 1971–9000)."""
+        try:
+            return self.study.day(now)
+        except DateOutOfRange as err:
+            raise CollectionError(str(err)) from None
 
     # -- building ----------------------------------------------------------------
 
@@ -280,10 +291,13 @@ class Collection:
     ) -> BuildReport:
         """Build one deck from a spec, or from a notes file or folder (a deck named after it)."""
         from flashcards.build import build_deck
-        from flashcards.decks import DeckSpec, is_deck_spec, load_deck
+        from flashcards.decks import DeckSpec, is_deck_spec, load_deck, unreadable_file
 
         if isinstance(spec_or_notes, DeckSpec):
             spec = spec_or_notes
+        elif (why := unreadable_file(spec_or_notes)) is not None:
+            # not a spec we could tell, and not a notes file to build an empty deck from
+            raise CollectionError(f"{spec_or_notes}: {why}; check its permissions")
         elif is_deck_spec(spec_or_notes):
             spec = load_deck(spec_or_notes)
         else:
@@ -400,6 +414,8 @@ class Collection:
             state = self.study.answer(card_id, q, now, duration_ms)
         except KeyError:
             raise CollectionError(f"no card with id {card_id}") from None
+        except DateOutOfRange as err:
+            raise CollectionError(str(err)) from None
         except ValueError as err:
             raise CollectionError(f"{err} (the SM-2 quality of the answer)") from None
         shown = self._shown

@@ -100,6 +100,19 @@ def _head(path: Path, size: int = 4096) -> bytes:
         os.close(fd)
 
 
+def unreadable_file(path: str | Path) -> str | None:
+    """Why the regular file at `path` cannot be read, or None (also for folders and
+    missing paths, which say so elsewhere)."""
+    p = Path(path)
+    if not p.is_file():
+        return None
+    try:
+        _head(p, 1)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    return None
+
+
 def _line_of(text: str, key: str) -> int:
     m = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
     return text.count("\n", 0, m.start()) + 1 if m else 1

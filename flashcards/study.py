@@ -47,14 +47,33 @@ DUE_PAGE = 500  # due candidates read at a time (whole due days, so often more)
 NEW_PAGE = 100  # new candidates read at a time, per deck
 
 
+FIRST_DAY = date(1971, 1, 1)
+LAST_DAY = date(9000, 12, 31)  # + SM-2's longest interval (100 years) stays a valid date
+
+
+class DateOutOfRange(ValueError):
+    """A moment outside the years flashcards schedules in (a wrong clock, a typo)."""
+
+
 def study_day(
     now: datetime, tz: tzinfo | None = None, rollover_hour: int = DEFAULT_ROLLOVER_HOUR
 ) -> date:
     """The study day `now` falls in: days roll over at `rollover_hour` local time.
 
     A naive `now` is a local time in `tz` (or the system's zone when tz is None).
+    DateOutOfRange outside FIRST_DAY..LAST_DAY: every date a schedule, a forecast or a
+    year of history reaches from there is then a valid date.
     """
-    return (local_time(now, tz) - timedelta(hours=rollover_hour)).date()
+    try:
+        day = (local_time(now, tz) - timedelta(hours=rollover_hour)).date()
+    except OverflowError:
+        day = date.min if now.year < 5000 else date.max
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DateOutOfRange(
+            f"{now.isoformat()} is outside the years {FIRST_DAY.year}–{LAST_DAY.year} that "
+            "flashcards schedules in; check the computer's clock (or the --now given)"
+        )
+    return day
 
 
 def local_time(now: datetime, tz: tzinfo | None = None) -> datetime:
