@@ -219,6 +219,7 @@ class Collection:
         readonly: bool = False,
         allow_damaged: bool = False,
         backup: bool = True,
+        busy_timeout_ms: int | None = None,
     ) -> Collection:
         """Open (creating if missing) a collection file; StoreError if it is not usable.
 
@@ -227,11 +228,15 @@ class Collection:
         asked (`col.readonly`, `col.notice`). A damaged file is refused, unless
         `allow_damaged` (for `doctor`): then it is opened read-only. Opened for writing,
         a collection with reviews gets its daily backup (`backup=False` leaves that to
-        the caller, as the app does off its UI thread).
+        the caller, as the app does off its UI thread). `busy_timeout_ms`: how long a
+        write waits for another process's (default: 10 s, three times).
         """
         tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
         store = Store(
-            Path(path) if path else default_path(), readonly=readonly, allow_damaged=allow_damaged
+            Path(path) if path else default_path(),
+            readonly=readonly,
+            allow_damaged=allow_damaged,
+            busy_timeout_ms=busy_timeout_ms,
         )
         col = cls(store, tz, rollover_hour)
         if backup and not store.readonly:

@@ -125,10 +125,20 @@ class Store:
     """
 
     def __init__(
-        self, path: str | Path, *, readonly: bool = False, allow_damaged: bool = False
+        self,
+        path: str | Path,
+        *,
+        readonly: bool = False,
+        allow_damaged: bool = False,
+        busy_timeout_ms: int | None = None,
     ) -> None:
+        """`busy_timeout_ms` (default 10 s, retried BUSY_RETRIES times) is how long a write
+        waits for another writer; given, it is waited once (the app keeps its answer and
+        retries itself rather than freeze)."""
         self.path = Path(path)
-        opened = open_database(self.path, readonly=readonly, allow_damaged=allow_damaged)
+        options = {} if busy_timeout_ms is None else {"busy_timeout_ms": busy_timeout_ms}
+        opened = open_database(self.path, readonly=readonly, allow_damaged=allow_damaged, **options)
+        self.busy_retries = BUSY_RETRIES if busy_timeout_ms is None else 0
         self.db = opened.db
         self.db.conn.isolation_level = None  # no implicit transactions: see `atomic`
         self.readonly = opened.readonly
@@ -185,12 +195,12 @@ class Store:
                 f"{self.path}: the collection was opened read-only"
                 f"{' — ' + self.notice if self.notice else ''}; nothing was changed"
             )
-        for attempt in range(BUSY_RETRIES + 1):
+        for attempt in range(self.busy_retries + 1):
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 break
             except sqlite3.OperationalError as exc:
-                if not is_busy(exc) or attempt == BUSY_RETRIES:
+                if not is_busy(exc) or attempt == self.busy_retries:
                     raise self.fail(exc, doing) from None
         try:
             yield self.db

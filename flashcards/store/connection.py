@@ -61,7 +61,13 @@ def _writable(path: Path, existed: bool) -> bool:
     return os.access(folder, os.W_OK) and (not existed or os.access(path, os.W_OK))
 
 
-def open_database(path: Path, *, readonly: bool = False, allow_damaged: bool = False) -> Opened:
+def open_database(
+    path: Path,
+    *,
+    readonly: bool = False,
+    allow_damaged: bool = False,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+) -> Opened:
     """Open the collection at `path`; StoreError (what, where, what to do) if it cannot be.
 
     A refused file is left byte for byte as it was, with no `-wal`/`-shm` made next to it.
@@ -110,7 +116,7 @@ def open_database(path: Path, *, readonly: bool = False, allow_damaged: bool = F
     ours = [p for p in sidecars if not p.exists()]  # the ones opening the file may create
     conn: sqlite3.Connection | None = None
     try:
-        conn = _connect(path, readonly, writable)
+        conn = _connect(path, readonly, writable, busy_timeout_ms)
         db = sqlite_utils.Database(conn, execute_plugins=False)  # no plugin scan: ~50 ms
         if existed:
             _check_ours(conn, path)
@@ -122,7 +128,7 @@ def open_database(path: Path, *, readonly: bool = False, allow_damaged: bool = F
             if not allow_damaged:
                 raise
             conn.close()
-            conn = _connect(path, True, writable)
+            conn = _connect(path, True, writable, busy_timeout_ms)
             db = sqlite_utils.Database(conn, execute_plugins=False)
             return Opened(db, True, str(err), damage=[str(err)])
         if readonly:
@@ -200,7 +206,9 @@ def _migrate(db: sqlite_utils.Database, path: Path, existed: bool) -> None:
         raise
 
 
-def _connect(path: Path, readonly: bool, writable: bool) -> sqlite3.Connection:
+def _connect(
+    path: Path, readonly: bool, writable: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> sqlite3.Connection:
     if not readonly:
         uri = _uri(path, mode="rwc")
     elif writable:
@@ -209,9 +217,9 @@ def _connect(path: Path, readonly: bool, writable: bool) -> sqlite3.Connection:
         uri = _uri(path, mode="ro")  # changes still in a WAL: read them through it
     else:
         uri = _uri(path, immutable="1")  # nothing can change it: no locks, no -shm to make
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False)
     conn.isolation_level = None  # explicit transactions only
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     if readonly:
         conn.execute("PRAGMA query_only = ON")
     # up to 64 MiB of page cache (the default is 2 MiB): a build of 100,000+ cards

@@ -19,11 +19,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
 from flashcards.collection import Collection, CollectionError
+from flashcards.display import visible
 from flashcards.store import StoreError
+
+BUSY_TIMEOUT_MS = 400  # how long an answer waits for another writer before the app retries
 
 if TYPE_CHECKING:
     from flashcards.decks import DeckSpec
@@ -71,7 +75,11 @@ class FlashcardsApp(App[None]):
 
     def on_mount(self) -> None:
         try:
-            self.col = Collection.open(self.collection_path)
+            # a short wait for another writer: the app keeps an answer and retries it
+            # itself (showing that it does) rather than freeze for the 10 s default
+            self.col = Collection.open(
+                self.collection_path, backup=False, busy_timeout_ms=BUSY_TIMEOUT_MS
+            )
         except (StoreError, sqlite3.Error, OSError) as err:
             from flashcards.tui.screens.message import MessageScreen
 
@@ -84,6 +92,10 @@ class FlashcardsApp(App[None]):
                 )
             )
             return
+        if self.col.readonly:
+            self.notify(f"{self.col.notice}.", title="Read-only", severity="warning", timeout=10)
+        else:
+            self.backup_worker()
         if not self.start_study:
             self.go_home()
             return
@@ -95,6 +107,53 @@ class FlashcardsApp(App[None]):
                 self.show_message("No such deck", f"{err}\n\nPick one from the list.")
                 return
         self.start_review(self.start_deck)
+
+    @work(thread=True, exclusive=True, group="backup")
+    def backup_worker(self) -> None:
+        """Today's backup, off the UI thread, on a connection of its own."""
+        try:
+            with Collection.open(self.collection_path, backup=False) as col:
+                problem = col.daily_backup()
+        except (StoreError, sqlite3.Error, OSError) as err:
+            problem = f"no backup could be made today: {err}"
+        if problem:
+            self.call_from_thread(
+                self.notify, problem, title="Backup", severity="warning", timeout=8, markup=False
+            )
+
+    # -- failures --------------------------------------------------------------
+
+    def report_failure(self, error: BaseException, doing: str = "") -> None:
+        """A failure of the collection as a message over the current screen; the app goes on."""
+        from flashcards.tui.failures import explain
+        from flashcards.tui.screens.message import MessageScreen
+
+        title, body = explain(error, self.collection_path, doing)
+        self.push_screen(MessageScreen(title, body))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The last resort, for a failure no screen caught (the screens catch the
+        collection's own): Textual stops the message loop that raised, so the app ends
+        — with one line that says what happened and what to do, never a traceback. A bug
+        leaves its details in a log file for a report."""
+        from flashcards.tui.failures import RECOVERABLE, explain
+
+        if self.is_headless and not isinstance(error, RECOVERABLE):
+            super()._handle_exception(error)  # tests: let the test see the bug
+            return
+        if isinstance(error, RECOVERABLE):
+            title, body = explain(error, self.collection_path)
+            message = f"flashcards stopped — {title.lower()}: {body}"
+        else:
+            log = _write_log(error)
+            message = (
+                f"flashcards stopped on an internal error ({type(error).__name__}: {error}); "
+                f"the details are in {log}"
+            )
+        self.exit(
+            return_code=1,
+            message=visible(f"{message}. Every answer shown as done was saved."),
+        )
 
     def on_unmount(self) -> None:
         if self.col is not None:
@@ -160,6 +219,28 @@ class FlashcardsApp(App[None]):
 
         # tests fix the moment (self.now); the stats must see the same one
         self.push_screen(StatsScreen(self.collection_path, deck, now=self.now))
+
+
+def _write_log(error: BaseException) -> Path:
+    """The traceback, in the user's data folder (or the temp folder): for a bug report."""
+    import tempfile
+    import traceback
+
+    import platformdirs
+
+    text = "".join(traceback.format_exception(error))
+    for folder in (
+        Path(platformdirs.user_data_dir("flashcards", appauthor=False)),
+        Path(tempfile.gettempdir()),
+    ):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            log = folder / "flashcards-error.log"
+            log.write_text(text, encoding="utf-8")
+            return log
+        except OSError:
+            continue
+    return Path("(no writable folder for the log)")
 
 
 def make_app(

@@ -94,7 +94,7 @@ def build_decks(path: Path, targets: list[Path | DeckSpec], progress: Progress) 
 
     outcome = BuildOutcome()
     try:
-        col = Collection.open(path)
+        col = Collection.open(path, backup=False)  # the app makes the day's backup
     except (StoreError, OSError) as err:
         outcome.errors.append(str(err))
         return outcome

@@ -29,6 +29,7 @@ from flashcards.tui.building import (
     default_targets,
     rebuild_targets,
 )
+from flashcards.tui.failures import guarded
 
 if TYPE_CHECKING:
     from flashcards.collection import DeckSummary
@@ -106,6 +107,7 @@ class HomeScreen(Screen[None]):
                 yield ProgressBar(id="build-bar", show_eta=False)
         yield Footer()
 
+    @guarded("reading your decks")
     def on_mount(self) -> None:
         self.sub_title = "decks"
         table = self.query_one("#decks", DataTable)
@@ -127,6 +129,7 @@ class HomeScreen(Screen[None]):
 
     # -- the table -------------------------------------------------------------
 
+    @guarded("reading your decks")
     def refresh_decks(self) -> None:
         col = self.app.col
         if col is None:
@@ -207,6 +210,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#today", Static).update(Content(line))
 
     @on(DataTable.RowHighlighted, "#decks")
+    @guarded("reading the deck")
     def show_description(self, event: DataTable.RowHighlighted) -> None:
         col = self.app.col
         key = event.row_key.value if event.row_key else None
@@ -252,6 +256,7 @@ class HomeScreen(Screen[None]):
             return
         self.start_build(first_run=not self.summaries)
 
+    @guarded("starting the build")
     def start_build(self, first_run: bool) -> None:
         col = self.app.col
         if col is None:
@@ -300,6 +305,7 @@ class HomeScreen(Screen[None]):
             total=max(message.total, 1), progress=message.done
         )
 
+    @guarded("reading the rebuilt decks")
     def on_build_finished(self, message: BuildFinished) -> None:
         self.building = False
         self.query_one("#building").display = False

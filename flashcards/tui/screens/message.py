@@ -10,31 +10,44 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-class MessageScreen(ModalScreen[None]):
+class MessageScreen(ModalScreen[str | None]):
     """A boxed message over the current screen; Enter or Esc closes it.
 
     With `fatal`, closing it quits the app with exit code 1 (the collection
-    could not be opened: there is nothing else to show).
+    could not be opened: there is nothing else to show). With `retry`, `r`
+    closes it with the result "retry".
     """
 
     BINDINGS = [
         Binding("enter,escape,space", "close", "Close"),
         Binding("q", "close", "Close", show=False),
+        Binding("r", "retry", "Retry", show=False),
     ]
 
-    def __init__(self, title: str, body: str, *, fatal: bool = False) -> None:
+    def __init__(self, title: str, body: str, *, fatal: bool = False, retry: bool = False) -> None:
         super().__init__(classes="fatal" if fatal else "")
         self.title_text = title
         self.body = body
         self.fatal = fatal
+        self.retry = retry
 
     def compose(self) -> ComposeResult:
         with Vertical(id="message-box"):
             # paths and note text inside messages are data: Content, never markup
             yield Static(Content(self.title_text), id="message-title", markup=False)
             yield Static(Content(self.body), id="message-body", markup=False)
-            hint = "q / Enter  quit" if self.fatal else "Enter / Esc  close"
+            hint = (
+                "q / Enter  quit"
+                if self.fatal
+                else "r  try again · Esc  go on"
+                if self.retry
+                else "Enter / Esc  close"
+            )
             yield Static(Content(hint), id="message-hint", markup=False)
+
+    def action_retry(self) -> None:
+        if self.retry:
+            self.dismiss("retry")
 
     def action_close(self) -> None:
         if self.fatal:

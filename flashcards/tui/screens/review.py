@@ -12,6 +12,7 @@ import os
 import shlex
 import subprocess
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,9 @@ from textual.widgets import Footer, Header, Static
 
 from flashcards import sm2
 from flashcards.collection import CardView, CollectionError
+from flashcards.store import CollectionBusy
 from flashcards.tui.building import BuildOutcome, build_decks, rebuild_targets
+from flashcards.tui.failures import RECOVERABLE, guarded
 from flashcards.tui.widgets.answers import AnswerBar
 from flashcards.tui.widgets.card import CardFace, back_content, breadcrumb, front_content
 
@@ -51,6 +54,21 @@ class Session:
         for card_id, q in self.answers:
             seen.setdefault(card_id, q)
         return list(seen.values())
+
+
+BUSY_TRIES = 25  # retries of an answer while another process writes (about 10 s in all)
+RETRY_SECONDS = 0.25
+
+
+@dataclass
+class PendingAnswer:
+    """An answer the user gave that the collection has not taken yet."""
+
+    card_id: int
+    q: int
+    moment: datetime
+    duration_ms: int
+    tries: int = 0
 
 
 class EditRebuilt(Message):
@@ -96,6 +114,7 @@ class ReviewScreen(Screen[None]):
         self.session = session or Session()
         self.undo_first = undo_first  # back from the summary with `u`: take the last one back
         self.busy = False  # an edit's rebuild is running
+        self.pending: PendingAnswer | None = None  # an answer given and not saved yet
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▦")
@@ -108,6 +127,7 @@ class ReviewScreen(Screen[None]):
         yield AnswerBar(id="answers")
         yield Footer()
 
+    @guarded("starting the review")
     def on_mount(self) -> None:
         self.sub_title = self.deck or "all decks"
         self.query_one("#card").focus()
@@ -122,6 +142,7 @@ class ReviewScreen(Screen[None]):
     def col(self):  # noqa: ANN201 - the app's Collection
         return self.app.col
 
+    @guarded("reading the next card")
     def load_next(self) -> None:
         """Show the next card, or the summary / 'nothing due' when the queue is empty."""
         try:
@@ -213,7 +234,7 @@ class ReviewScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("end", "help"):
             return True
-        if self.busy:
+        if self.busy or self.pending is not None:
             return False
         if action == "undo":
             return self.col is not None and self.col.can_undo
@@ -225,6 +246,7 @@ class ReviewScreen(Screen[None]):
             return self.revealed and parameters[0] in self.keys
         return True
 
+    @guarded("showing the answer")
     def action_reveal(self) -> None:
         card = self.card
         if card is None or self.revealed:
@@ -247,14 +269,54 @@ class ReviewScreen(Screen[None]):
 
     def action_answer(self, key: int) -> None:
         card = self.card
-        if card is None or not self.revealed or key not in self.keys:
+        if card is None or not self.revealed or key not in self.keys or self.pending:
+            return
+        if self.col.readonly:
+            self.notify(
+                "This collection is read-only: answers cannot be saved.",
+                severity="warning",
+                markup=False,
+            )
             return
         q = sm2.quality_for_key(key, card.grades)
         duration_ms = max(0, round((self.app.clock() - self.revealed_at) * 1000))
-        self.col.answer(card.id, q, self.app.now, duration_ms=duration_ms)
-        self.session.answers.append((card.id, q))
+        # the moment of the key press: a retried answer is saved with the time it was given
+        moment = self.app.now or datetime.now(UTC)
+        self.pending = PendingAnswer(card.id, q, moment, duration_ms)
+        self.save_pending()
+
+    def save_pending(self) -> None:
+        """Save the answer given; while another process holds the collection, keep it and
+        try again (the status line says so); on any other failure, say what happened and
+        offer to try again. An answer is never dropped without the user choosing so."""
+        pending = self.pending
+        if pending is None:
+            return
+        try:
+            self.col.answer(
+                pending.card_id, pending.q, pending.moment, duration_ms=pending.duration_ms
+            )
+        except CollectionBusy as err:
+            pending.tries += 1
+            if pending.tries < BUSY_TRIES:
+                self.query_one("#where", Static).update(
+                    Content(
+                        "Saving your answer… the collection is busy (another flashcards is writing)"
+                    )
+                )
+                self.set_timer(RETRY_SECONDS, self.save_pending)
+                return
+            pending.tries = 0
+            self.answer_failed(err)
+            return
+        except RECOVERABLE as err:
+            self.answer_failed(err)
+            return
+        self.pending = None
+        self.session.answers.append((pending.card_id, pending.q))
         self.load_next()
 
+    @guarded("undoing the last answer")
     def action_undo(self) -> None:
         if not self.col.can_undo:
             self.notify("Nothing to undo.")
@@ -270,6 +332,7 @@ class ReviewScreen(Screen[None]):
         self.notify("Undone.", timeout=2)
         self.show_card(last)
 
+    @guarded("suspending the card")
     def action_suspend(self) -> None:
         if self.card is None:
             return
@@ -277,6 +340,7 @@ class ReviewScreen(Screen[None]):
         self.notify("Suspended — it will not come back until unsuspended. u undoes.", timeout=3)
         self.load_next()
 
+    @guarded("burying the card")
     def action_bury(self) -> None:
         if self.card is None:
             return
@@ -289,7 +353,31 @@ class ReviewScreen(Screen[None]):
 
         self.app.push_screen(HelpScreen())
 
+    def answer_failed(self, error: BaseException) -> None:
+        """Say why the answer was not saved; `r` tries again, Esc gives it up (said so)."""
+        from flashcards.tui.failures import explain
+        from flashcards.tui.screens.message import MessageScreen
+
+        title, body = explain(error, self.app.collection_path, "saving your answer")
+        body += (
+            "\n\nYour answer is kept until you choose: r tries to save it again, Esc goes "
+            "on without it (the card stays, to be answered again)."
+        )
+
+        def chosen(choice: str | None) -> None:
+            if choice == "retry":
+                self.save_pending()
+                return
+            self.pending = None
+            self.refresh_bindings()
+            self.notify("The answer was not saved; answer the card again.", severity="warning")
+
+        self.app.push_screen(MessageScreen(title, body, retry=True), chosen)
+
     def action_end(self) -> None:
+        if self.pending is not None:
+            self.notify("Saving your last answer first…", severity="warning")
+            return
         if self.session.answers:
             self.app.show_summary(self.deck, self.session)
         else:
@@ -361,6 +449,7 @@ class ReviewScreen(Screen[None]):
         outcome = build_decks(Path(self.app.collection_path), targets, lambda *_: None)
         self.post_message(EditRebuilt(card_id, outcome))
 
+    @guarded("rebuilding the deck")
     def on_edit_rebuilt(self, message: EditRebuilt) -> None:
         self.busy = False
         self.col.study.invalidate()  # the worker's connection changed the cards

@@ -196,7 +196,9 @@ class StatsScreen(Screen[None]):
         from flashcards.store import StoreError
 
         try:
-            with Collection.open(self.collection_path, timezone=self.timezone) as col:
+            with Collection.open(
+                self.collection_path, timezone=self.timezone, readonly=True
+            ) as col:
                 figures = col.stats(self.deck, now=self.now)
         except (CollectionError, StoreError, sqlite3.Error, OSError) as err:
             self.post_message(self.Failed(str(err)))
