@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
 from flashcards.collection import CollectionError
+from flashcards.display import visible
 from flashcards.tui.building import (
     BuildOutcome,
     build_decks,
@@ -158,7 +159,9 @@ class HomeScreen(Screen[None]):
         for d in self.summaries:
             # deck names come from specs: data, so rich Text (never markup)
             table.add_row(
-                *_cells(Text(d.name), d.new, d.due, d.cards, d.studied_today, d.left.total),
+                *_cells(
+                    Text(visible(d.name)), d.new, d.due, d.cards, d.studied_today, d.left.total
+                ),
                 key=d.name,
             )
         if len(self.summaries) > 1:
@@ -221,7 +224,7 @@ class HomeScreen(Screen[None]):
             except CollectionError:  # a deck renamed by a concurrent build
                 text = ""
         # deck descriptions are user text: shown literally
-        self.query_one("#description", Static).update(Content(reflow(text)))
+        self.query_one("#description", Static).update(Content(visible(reflow(text))))
 
     # -- studying --------------------------------------------------------------
 
@@ -299,7 +302,7 @@ class HomeScreen(Screen[None]):
 
     def on_build_progress(self, message: BuildProgress) -> None:
         self.query_one("#build-label", Static).update(
-            Content(f"Building {message.name}: {message.done}/{message.total} files")
+            Content(visible(f"Building {message.name}: {message.done}/{message.total} files"))
         )
         self.query_one("#build-bar", ProgressBar).update(
             total=max(message.total, 1), progress=message.done
@@ -328,7 +331,7 @@ class HomeScreen(Screen[None]):
             warnings = outcome.warnings
             note = f"; {len(warnings)} warnings, e.g. {warnings[0]}" if warnings else ""
             self.notify(
-                outcome.summary() + note,
+                visible(outcome.summary() + note),
                 severity="warning" if warnings else "information",
                 timeout=6 if warnings else 3,
                 markup=False,

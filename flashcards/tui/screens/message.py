@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from flashcards.display import visible
+
 
 class MessageScreen(ModalScreen[str | None]):
     """A boxed message over the current screen; Enter or Esc closes it.
@@ -34,8 +36,8 @@ class MessageScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="message-box"):
             # paths and note text inside messages are data: Content, never markup
-            yield Static(Content(self.title_text), id="message-title", markup=False)
-            yield Static(Content(self.body), id="message-body", markup=False)
+            yield Static(Content(visible(self.title_text)), id="message-title", markup=False)
+            yield Static(Content(visible(self.body)), id="message-body", markup=False)
             hint = (
                 "q / Enter  quit"
                 if self.fatal

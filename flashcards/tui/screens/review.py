@@ -27,6 +27,7 @@ from textual.widgets import Footer, Header, Static
 
 from flashcards import sm2
 from flashcards.collection import CardView, CollectionError
+from flashcards.display import visible
 from flashcards.store import CollectionBusy
 from flashcards.tui.building import BuildOutcome, build_decks, rebuild_targets
 from flashcards.tui.failures import RECOVERABLE, guarded
@@ -129,7 +130,7 @@ class ReviewScreen(Screen[None]):
 
     @guarded("starting the review")
     def on_mount(self) -> None:
-        self.sub_title = self.deck or "all decks"
+        self.sub_title = visible(self.deck or "all decks")
         self.query_one("#card").focus()
         if self.undo_first and self.col.can_undo:
             self.action_undo()
@@ -191,8 +192,8 @@ class ReviewScreen(Screen[None]):
                 where.append((f" leech · {card.lapses} lapses ", "bold reverse $error"))
                 where.append("  ")
             if self.deck is None:
-                where.append((card.deck + "  ", "$text-muted"))
-            where.append((f"{Path(card.source).name}:{card.line}", "$text-muted"))
+                where.append((visible(card.deck) + "  ", "$text-muted"))
+            where.append((visible(f"{Path(card.source).name}:{card.line}"), "$text-muted"))
         self.query_one("#where", Static).update(Content.assemble(*where))
 
     def show_nothing_due(self) -> None:
@@ -223,7 +224,7 @@ class ReviewScreen(Screen[None]):
     def show_empty(self, text: str) -> None:
         self.card = None
         self.query_one("#crumbs", Static).update("")
-        self.query_one("#face", CardFace).update(Content(text))
+        self.query_one("#face", CardFace).update(Content(visible(text)))
         self.query_one(AnswerBar).display = False
         self.query_one("#where", Static).update("")
         self.query_one("#counts", Static).update("")
@@ -460,7 +461,7 @@ class ReviewScreen(Screen[None]):
                 "\n\n".join(outcome.errors) + "\n\nFix the notes and press e again.",
             )
         else:
-            self.notify(outcome.summary(), timeout=3, markup=False)
+            self.notify(visible(outcome.summary()), timeout=3, markup=False)
         try:
             card = self.col.card(message.card_id, self.app.now)
         except CollectionError:

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from flashcards import stats as st
+from flashcards.display import visible
 
 HEAT = ("·", "░", "▒", "▓", "█")  # distinct without colour too
 HEAT_STYLES = ("grey42", "#0e6d2e", "#26a641", "#39d353", "bold #7ee787")
@@ -177,7 +178,9 @@ class StatsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"statistics — {self.deck if self.deck is not None else 'all decks'}"
+        self.sub_title = visible(
+            f"statistics — {self.deck if self.deck is not None else 'all decks'}"
+        )
         self.query_one("#heatmap").border_title = "Reviews, last 365 days"
         self.query_one("#forecast").border_title = "Due, next 30 days"
         self.query_one("#retention").border_title = "True retention"
@@ -251,7 +254,7 @@ class StatsScreen(Screen[None]):
         body.loading = False
         body.display = False
         error = self.query_one("#stats-error", Static)
-        error.update(Text(f"The statistics could not be computed:\n{message.error}"))
+        error.update(Text(visible(f"The statistics could not be computed:\n{message.error}")))
         error.display = True
 
     def action_back(self) -> None:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from flashcards import sm2
+from flashcards.display import visible
 
 if TYPE_CHECKING:
     from flashcards.collection import Collection
@@ -131,7 +132,7 @@ class SummaryScreen(Screen[None]):
             title = "Done for today" if done else "Session ended"
             if self.summary.deck:
                 title += f" — {self.summary.deck}"
-            yield Static(Content(title), id="summary-title", markup=False)
+            yield Static(Content(visible(title)), id="summary-title", markup=False)
             yield Static(summary_text(self.summary), id="summary-body", markup=False)
         yield Footer()
 

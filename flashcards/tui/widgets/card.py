@@ -17,6 +17,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 from flashcards.collection import CardView
+from flashcards.display import visible
 
 GAP_STYLE = "bold reverse $accent"
 ANSWER_STYLE = "bold underline $text-success"
@@ -44,8 +45,10 @@ def to_content(
 ) -> Content:
     """Plain note text as Content; gap markers styled (or, with answers, filled in).
 
-    With `bullets`, outline items (`- item`) show as `• item`.
+    With `bullets`, outline items (`- item`) show as `• item`. Control characters in
+    the text are shown as visible stand-ins (`flashcards.display`), never sent on.
     """
+    text = visible(text)
     pattern = _INLINE
     if gaps:
         alternatives = "|".join(re.escape(g) for g in gaps)
@@ -122,7 +125,7 @@ def breadcrumb(card: CardView) -> Content:
     crumbs = [
         c if len(c) <= CRUMB_WIDTH else c[: CRUMB_WIDTH - 1].rstrip() + "…" for c in card.context
     ]
-    return Content(" › ".join(crumbs))
+    return Content(visible(" › ".join(crumbs)))
 
 
 def hanging(content: Content, width: int) -> list[Content]:
