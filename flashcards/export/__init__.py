@@ -11,6 +11,11 @@ One module per format (`apkg`, `tsv`, `md`, `jsonfmt`, `reviews_csv`), each with
 two Anki formats. Their SQL is in `flashcards/store/export.py`. A file is
 written next to its target under a temporary name and renamed over it, so a
 reader never sees half an export and a failed export leaves no file behind.
+
+Temporary files are named `.NAME.flashcards-export-PID-RANDOM.part` (the apkg
+writer's scratch database `….anki2`): the name says whose they are, so an export
+into a folder removes the ones a killed export left there (their process is gone),
+and nothing else.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -155,6 +161,7 @@ class ExportJob:
     now: datetime
     progress: Progress | None = None
     include_retired: bool = False
+    target: Path | None = None  # the file being made (a writer writes to a temporary one)
 
     @property
     def deck_ids(self) -> list[int]:
@@ -223,25 +230,87 @@ def check_target(path: str | Path, force: bool = False) -> Path:
     return target
 
 
+# -- temporary files ------------------------------------------------------------------
+
+TEMP_TAG = "flashcards-export"
+# `.deck.apkg.flashcards-export-4242-k3j2h1g0.part`; the apkg's scratch database ends
+# `.anki2` (and SQLite would name its journal `….anki2-journal`)
+_TEMP_NAME = re.compile(
+    rf"\..+\.{TEMP_TAG}-([1-9][0-9]{{0,9}})-[a-z0-9_]+\.(?:part|anki2)(?:-journal)?", re.DOTALL
+)
+_SHOWN_NAME_BYTES = 100  # of the target's name in a temporary name (names are ≤ 255 bytes)
+
+
+def temp_file(folder: Path, name: str, suffix: str) -> Path:
+    """A new empty file in `folder`, named as ours for target `name`:
+    `.NAME.flashcards-export-PID-RANDOM{suffix}`."""
+    shown = name.encode()[:_SHOWN_NAME_BYTES].decode(errors="ignore")
+    fd, tmp = tempfile.mkstemp(
+        dir=folder, prefix=f".{shown}.{TEMP_TAG}-{os.getpid()}-", suffix=suffix
+    )
+    os.close(fd)
+    return Path(tmp)
+
+
+def temp_owner(name: str) -> int | None:
+    """The pid in a temporary file name of ours; None for any other name."""
+    if TEMP_TAG not in name:
+        return None
+    m = _TEMP_NAME.fullmatch(name)
+    return int(m.group(1)) if m else None
+
+
+def _process_gone(pid: int) -> bool:
+    """True only when no process `pid` exists: this one, or another user's, is alive."""
+    if os.name == "nt" or pid == os.getpid():
+        return False  # (on Windows os.kill(pid, 0) would terminate that process)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):
+        return False  # alive but not ours (EPERM), or cannot tell: keep the file
+    return False
+
+
+def sweep_stale(folder: Path) -> list[Path]:
+    """Remove the temporary files a killed export left in `folder`: regular files of
+    our naming whose process is gone. Anything else is left alone; returns what went."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        pid = temp_owner(entry.name)
+        if pid is None or not _process_gone(pid):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            pass  # another export swept it first, or the folder is read-only
+    return removed
+
+
 @contextmanager
 def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
     """A temporary file next to `path`, renamed over it when the block succeeds.
 
     The temporary file lives in the target's folder so the final `os.replace`
     is a rename on one file system (atomic); on any error it is removed and
-    `path` is left as it was.
+    `path` is left as it was. Temporary files that killed exports left in the
+    folder are removed first.
     """
     target = check_target(path, force)
+    sweep_stale(target.parent)
     try:
-        fd, tmp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-        )
+        tmp = temp_file(target.parent, target.name, ".part")
     except OSError as exc:
         raise ExportError(
             f"{target}: cannot write in {target.parent} ({exc.strerror}); choose another folder"
         ) from None
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
         yield tmp
         if target.exists() and not force:  # appeared while we were writing
@@ -347,6 +416,7 @@ def export(
         now=now or datetime.now(UTC),
         progress=progress,
         include_retired=include_retired,
+        target=Path(path),
     )
     writer = importlib.import_module(spec.module)
     with atomic_path(path, force) as tmp:

@@ -12,6 +12,8 @@
   when newer" takes the changed notes only.
 - Suspended cards arrive suspended; new cards keep the outline order. Review
   history is not carried over (Anki schedules the cards as new).
+- genanki's collection is built in a scratch database next to the package, named
+  as the export's temporary files are and removed on any error.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import hashlib
 import itertools
 import os
 import sqlite3
-import tempfile
 import warnings
 import zipfile
 from contextlib import suppress
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import genanki
 
-from flashcards.export import ExportCard, ExportDeck, ExportJob
+from flashcards.export import ExportCard, ExportDeck, ExportJob, temp_file
 from flashcards.export.render import (
     anki_tags,
     back_extra_html,
@@ -138,11 +139,14 @@ def write(job: ExportJob, path: Path) -> int:
     """Write the package to `path`; returns the number of notes."""
     timestamp = job.now.timestamp()
     total = job.card_count
-    fd, db_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".anki2")
-    os.close(fd)
+    # genanki's collection is built in a scratch database next to the package (a temp
+    # folder may be small, or another disk), named as our temporary files are
+    db_name = temp_file(path.parent, (job.target or path).name, ".anki2")
     try:
         conn = sqlite3.connect(db_name)
         try:
+            # a rollback journal in memory: no second scratch file to leave behind
+            conn.execute("PRAGMA journal_mode=MEMORY")
             cursor = conn.cursor()
             # the note/card ids genanki hands out; Anki remaps them on import when they clash
             ids = itertools.count(int(timestamp * 1000))
@@ -173,7 +177,8 @@ def write(job: ExportJob, path: Path) -> int:
             out.write(db_name, "collection.anki2")
             out.writestr("media", "{}")
     finally:
-        with suppress(OSError):
-            os.unlink(db_name)
+        for scratch in (db_name, db_name.with_name(db_name.name + "-journal")):
+            with suppress(OSError):
+                os.unlink(scratch)
     job.tick(total, total)
     return total
