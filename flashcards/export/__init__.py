@@ -15,7 +15,8 @@ reader never sees half an export and a failed export leaves no file behind.
 Temporary files are named `.NAME.flashcards-export-PID-RANDOM.part` (the apkg
 writer's scratch database `….anki2`): the name says whose they are, so an export
 into a folder removes the ones a killed export left there (their process is gone),
-and nothing else.
+and nothing else. SIGTERM and SIGHUP during the write raise `ExportInterrupted`,
+which removes the partial files on its way out.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ import importlib
 import json
 import os
 import re
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -43,6 +46,20 @@ Progress = Callable[[int, int], None]
 
 class ExportError(Exception):
     """An export a user asked for that cannot be made; nothing was written."""
+
+
+class ExportInterrupted(SystemExit):
+    """SIGTERM or SIGHUP arrived while an export was being written.
+
+    The partial files are removed as it propagates. A SystemExit, like the signal's
+    own default action: a script that does not catch it ends with its one-line
+    message and status 1, no traceback; `except Exception` does not swallow it.
+    """
+
+    def __init__(self, target: Path | str, signum: int) -> None:
+        self.signum = signum
+        name = signal.Signals(signum).name
+        super().__init__(f"{target}: the export was stopped by {name}; nothing was written")
 
 
 @dataclass(frozen=True)
@@ -294,25 +311,91 @@ def sweep_stale(folder: Path) -> list[Path]:
     return removed
 
 
+# -- signals --------------------------------------------------------------------------
+
+_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+class _StopSignals:
+    """SIGTERM and SIGHUP, while an export writes: armed, they raise ExportInterrupted
+    (so the cleanup runs); installed but not armed, they wait (see `restore`).
+
+    Only signals left at their default action are taken: one that is ignored (nohup)
+    or handled by the program calling us stays as it was. Only the main thread can
+    install handlers; elsewhere this does nothing.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.armed = False
+        self.pending: int | None = None
+        self.previous: dict[int, object] = {}
+
+    def install(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in _STOP_SIGNALS:
+            try:
+                if signal.getsignal(sig) == signal.SIG_DFL:
+                    self.previous[sig] = signal.signal(sig, self._handle)
+            except (ValueError, OSError):
+                pass
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.armed:
+            self.armed = False  # one exception; a second signal while unwinding waits
+            raise ExportInterrupted(self.target, signum)
+        if self.pending is None:
+            self.pending = signum
+
+    def arm(self) -> None:
+        """From now on a signal raises; one that came while disarmed raises at once."""
+        if self.pending is not None:
+            signum, self.pending = self.pending, None
+            raise ExportInterrupted(self.target, signum)
+        self.armed = True
+
+    def disarm(self) -> None:
+        self.armed = False
+
+    def restore(self, redeliver: bool) -> None:
+        """The previous handlers back; a signal that waited is delivered to them now
+        (unless `redeliver` is False: the export was interrupted already)."""
+        self.armed = False
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+        self.previous.clear()
+        if redeliver and self.pending is not None:
+            signal.raise_signal(self.pending)
+
+
 @contextmanager
 def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
     """A temporary file next to `path`, renamed over it when the block succeeds.
 
     The temporary file lives in the target's folder so the final `os.replace`
-    is a rename on one file system (atomic); on any error it is removed and
-    `path` is left as it was. Temporary files that killed exports left in the
-    folder are removed first.
+    is a rename on one file system (atomic); on any error, and on SIGTERM or
+    SIGHUP (ExportInterrupted), it is removed and `path` is left as it was.
+    Temporary files that killed exports left in the folder are removed first.
     """
     target = check_target(path, force)
     sweep_stale(target.parent)
+    stop = _StopSignals(target)
+    stop.install()  # before the file exists, so that no signal can leave it behind
     try:
         tmp = temp_file(target.parent, target.name, ".part")
-    except OSError as exc:
+    except BaseException as exc:
+        stop.restore(redeliver=True)
+        if not isinstance(exc, OSError):
+            raise
         raise ExportError(
             f"{target}: cannot write in {target.parent} ({exc.strerror}); choose another folder"
         ) from None
+    interrupted = False
     try:
+        stop.arm()
         yield tmp
+        stop.disarm()  # a signal from here on waits for the rename
         if target.exists() and not force:  # appeared while we were writing
             raise ExportError(f"{target}: already exists; pass --force to overwrite it")
         with suppress(OSError):
@@ -321,10 +404,14 @@ def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
+        stop.disarm()
+        interrupted = isinstance(exc, ExportInterrupted)
         with suppress(OSError):
             tmp.unlink()
         raise
+    finally:
+        stop.restore(redeliver=not interrupted)
 
 
 def load_decks(

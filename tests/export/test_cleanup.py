@@ -1,5 +1,5 @@
 """Exports clean up after themselves: temporary files named as ours, removed on any
-error, swept by the next export after a SIGKILL."""
+error and on SIGTERM and SIGHUP, swept by the next export after a SIGKILL."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from click.testing import CliRunner
 
 import flashcards
 from flashcards.cli import main
-from flashcards.export import export, sweep_stale, temp_owner
+from flashcards.export import ExportInterrupted, export, sweep_stale, temp_owner
 
 from .support import NOW, SAMPLE_SPEC, open_collection
 
@@ -174,3 +175,127 @@ def test_after_a_sigkill_the_next_export_sweeps_the_stale_files(big_db, tmp_path
     result = run(big_db, "-f", "reviews-csv", "-o", str(folder / "log.csv"))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in folder.iterdir()) == ["keep.part", "log.csv"]
+
+
+# -- SIGTERM and SIGHUP ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_during_an_export_removes_its_files(big_db, tmp_path, signum):
+    target = tmp_path / "out" / "deck.apkg"
+    target.parent.mkdir()
+    proc = _exporter(["-m", "flashcards", "--db", str(big_db), "export", "-o", str(target)])
+    _signal_while_writing(proc, target.parent, signum)
+    out, err = proc.communicate(timeout=120)
+
+    name = signal.Signals(signum).name
+    assert "Exported" not in out, "the export finished before the signal: make BIG larger"
+    assert proc.returncode == 128 + signum
+    assert err.splitlines() == [
+        f"error: {target}: the export was stopped by {name}; nothing was written"
+    ]
+    assert list(target.parent.iterdir()) == []
+
+
+def test_a_sigterm_during_the_python_api_export_removes_its_files(big_db, tmp_path):
+    target = tmp_path / "out" / "deck.apkg"
+    target.parent.mkdir()
+    script = (
+        "import sys\n"
+        "from flashcards.collection import Collection\n"
+        "from flashcards.export import export\n"
+        "with Collection.open(sys.argv[1], readonly=True) as col:\n"
+        "    export(col, [], 'apkg', sys.argv[2])\n"
+        "print('finished')\n"
+    )
+    proc = _exporter(["-c", script, str(big_db), str(target)])
+    _signal_while_writing(proc, target.parent, signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+
+    assert out == "", "the export finished before the signal: make BIG larger"
+    assert proc.returncode == 1  # an uncaught ExportInterrupted: its message, no traceback
+    assert err.splitlines() == [f"{target}: the export was stopped by SIGTERM; nothing was written"]
+    assert list(target.parent.iterdir()) == []
+
+
+def test_a_signal_in_process_raises_and_removes_the_partial_file(db, tmp_path, monkeypatch):
+    out = tmp_path / "deck.json"
+    out.write_text("the previous export")
+
+    def interrupted(job, path):
+        path.write_text('{"half": ')
+        # (never signal a process whose SIGTERM would kill it: the test would take pytest)
+        assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN, None)
+        signal.raise_signal(signal.SIGTERM)
+        raise AssertionError("the signal did not stop the export")
+
+    monkeypatch.setattr("flashcards.export.jsonfmt.write", interrupted)
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+    with open_collection(db) as col, pytest.raises(ExportInterrupted) as caught:
+        export(col, [], "json", out, force=True, now=NOW)
+    assert caught.value.signum == signal.SIGTERM
+    assert str(caught.value) == f"{out}: the export was stopped by SIGTERM; nothing was written"
+    assert out.read_text() == "the previous export"
+    assert ours(tmp_path) == []
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)) == before
+
+
+def test_ignored_signals_stay_ignored_and_other_threads_install_nothing(db, tmp_path, monkeypatch):
+    seen: list[object] = []
+
+    def looking(job, path):
+        seen.append((signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)))
+        path.write_text("{}")
+        return 0
+
+    monkeypatch.setattr("flashcards.export.jsonfmt.write", looking)
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+    try:
+        with open_collection(db) as col:
+            export(col, [], "json", tmp_path / "a.json", now=NOW)
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            assert seen[0][1] == signal.SIG_IGN  # never taken over
+            assert seen[0][0] not in (signal.SIG_DFL, signal.SIG_IGN)  # SIGTERM was
+
+        failures: list[BaseException] = []
+
+        def in_a_thread():
+            try:
+                with open_collection(db) as col:
+                    export(col, [], "json", tmp_path / "b.json", now=NOW)
+            except BaseException as exc:  # reported below
+                failures.append(exc)
+
+        worker = threading.Thread(target=in_a_thread)
+        worker.start()
+        worker.join()
+        assert failures == []
+        assert seen[1] == (signal.getsignal(signal.SIGTERM), signal.SIG_IGN)  # left as they were
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
+def test_a_signal_while_the_file_is_renamed_into_place_is_not_lost(tmp_path):
+    # between the write and the rename a signal waits; once the previous handler is back
+    # it is delivered, so the process still ends as it was told, its export complete
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from flashcards.export import atomic_path\n"
+        "with atomic_path(sys.argv[1]) as tmp:\n"
+        "    tmp.write_text('done')\n"
+        "    real = os.replace\n"
+        "    def replace(a, b):\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        real(a, b)\n"
+        "        print('renamed', flush=True)\n"
+        "    os.replace = replace\n"
+        "print('carried on')\n"
+    )
+    target = tmp_path / "deck.md"
+    proc = _exporter(["-c", script, str(target)])
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == -signal.SIGTERM, err
+    assert out == "renamed\n"
+    assert target.read_text() == "done"
+    assert ours(tmp_path) == []
