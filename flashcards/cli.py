@@ -516,7 +516,7 @@ def export_decks(
         try:
             with _progress_bar(f"exporting {name}", True) as progress:
                 result = export(col, decks, name, output, force=force, progress=progress)
-        except ExportError as err:
+        except ExportError as err:  # a full disk too: said plainly, the partial file removed
             _fail(str(err))
         except ExportInterrupted as err:  # SIGTERM / SIGHUP: partial files removed
             _fail(str(err), 128 + err.signum)  # the status a shell gives a killed command

@@ -16,11 +16,13 @@ Temporary files are named `.NAME.flashcards-export-PID-RANDOM.part` (the apkg
 writer's scratch database `….anki2`): the name says whose they are, so an export
 into a folder removes the ones a killed export left there (their process is gone),
 and nothing else. SIGTERM and SIGHUP during the write raise `ExportInterrupted`,
-which removes the partial files on its way out.
+which removes the partial files on its way out. A full disk, or any other failed
+write, is an `ExportError` that says so and names the file.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import json
 import os
@@ -311,6 +313,19 @@ def sweep_stale(folder: Path) -> list[Path]:
     return removed
 
 
+def write_failure(target: Path | str, exc: OSError) -> ExportError:
+    """The ExportError for a write to `target` that failed with `exc`."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ExportError(
+            f"{target}: the disk is full; nothing was written — free some space and try again"
+        )
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return ExportError(
+        f"{target}: cannot write the export ({reason}); nothing was written — "
+        "check the folder and its disk, or choose another path"
+    )
+
+
 # -- signals --------------------------------------------------------------------------
 
 _STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
@@ -388,6 +403,8 @@ def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
         stop.restore(redeliver=True)
         if not isinstance(exc, OSError):
             raise
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise write_failure(target, exc) from None
         raise ExportError(
             f"{target}: cannot write in {target.parent} ({exc.strerror}); choose another folder"
         ) from None
@@ -506,8 +523,11 @@ def export(
         target=Path(path),
     )
     writer = importlib.import_module(spec.module)
-    with atomic_path(path, force) as tmp:
-        items = writer.write(job, tmp)
+    try:
+        with atomic_path(path, force) as tmp:
+            items = writer.write(job, tmp)
+    except OSError as exc:  # a full disk, a vanished folder... (the partial file is gone)
+        raise write_failure(path, exc) from exc
     return ExportResult(
         format=fmt,
         path=Path(path),

@@ -1,11 +1,12 @@
-"""Exports clean up after themselves: temporary files named as ours, removed on any
-error and on SIGTERM and SIGHUP, swept by the next export after a SIGKILL."""
+"""Exports clean up after themselves: temporary files named as ours and removed on
+any error, SIGTERM and SIGHUP, swept after a SIGKILL; a full disk said plainly."""
 
 from __future__ import annotations
 
 import errno
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -17,7 +18,13 @@ from click.testing import CliRunner
 
 import flashcards
 from flashcards.cli import main
-from flashcards.export import ExportInterrupted, export, sweep_stale, temp_owner
+from flashcards.export import (
+    ExportError,
+    ExportInterrupted,
+    export,
+    sweep_stale,
+    temp_owner,
+)
 
 from .support import NOW, SAMPLE_SPEC, open_collection
 
@@ -91,7 +98,7 @@ def test_the_scratch_collection_is_removed_when_the_package_fails(db, tmp_path, 
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr("flashcards.export.apkg.zipfile.ZipFile", broken)
-    with open_collection(db) as col, pytest.raises(OSError, match="Input/output error"):
+    with open_collection(db) as col, pytest.raises(ExportError, match="Input/output error"):
         export(col, [], "apkg", tmp_path / "deck.apkg", now=NOW)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -299,3 +306,97 @@ def test_a_signal_while_the_file_is_renamed_into_place_is_not_lost(tmp_path):
     assert out == "renamed\n"
     assert target.read_text() == "done"
     assert ours(tmp_path) == []
+
+
+# -- a full disk, and other failed writes ----------------------------------------------
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path):
+    """A real, tiny file system (tmpfs), filled up; skipped where it cannot be mounted."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({made.stderr.strip()})")
+    try:
+        (mount / "deck.apkg").write_text("the previous export")
+        with (mount / "filler").open("wb", buffering=0) as fh:
+            for _ in range(1000):  # 64 KiB in 4 KiB blocks, then the disk is full
+                try:
+                    fh.write(b"x" * 4096)
+                except OSError as exc:
+                    assert exc.errno == errno.ENOSPC
+                    break
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.parametrize("fmt", ["apkg", "tsv", "json"])
+def test_a_full_disk_is_said_plainly_and_leaves_no_partial_file(db, full_disk, fmt):
+    # apkg fills up inside genanki's SQLite (SQLITE_FULL), the others in Python's writes
+    target = full_disk / "deck.apkg"
+    before = sorted(os.listdir(full_disk))
+    result = run(db, "-f", fmt, "-o", str(target), "--force")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {target}: the disk is full; nothing was written — free some space and try again\n"
+    )
+    assert "Traceback" not in result.output
+    assert sorted(os.listdir(full_disk)) == before
+    assert target.read_text() == "the previous export"
+
+
+def test_a_full_disk_inside_the_package_database_is_the_package_s(db, tmp_path, monkeypatch):
+    # (what a full disk looks like from genanki's SQLite, for where no tmpfs can be mounted)
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr("flashcards.export.apkg.genanki.Note.write_to_db", full)
+    target = tmp_path / "deck.apkg"
+    result = run(db, "-o", str(target))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {target}: the disk is full; nothing was written — free some space and try again\n"
+    )
+    assert str(db) not in result.stderr  # the collection is fine: it is never blamed
+    assert list(tmp_path.glob(".*")) == [] and not target.exists()
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT])
+def test_a_full_disk_or_quota_in_a_write_is_said_plainly(db, tmp_path, monkeypatch, code):
+    # (the OS boundary simulated, for where no tmpfs can be mounted)
+    def full(job, path):
+        path.write_text("half an export")
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr("flashcards.export.tsv.write", full)
+    target = tmp_path / "deck.tsv"
+    result = run(db, "-o", str(target))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {target}: the disk is full; nothing was written — free some space and try again\n"
+    )
+    assert list(tmp_path.glob(".*")) == [] and not target.exists()
+
+
+def test_other_failed_writes_say_what_and_where(db, tmp_path, monkeypatch):
+    def failing(job, path):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr("flashcards.export.md.write", failing)
+    target = tmp_path / "deck.md"
+    result = run(db, "-o", str(target))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {target}: cannot write the export (Input/output error); nothing was written — "
+        "check the folder and its disk, or choose another path\n"
+    )
+    assert "Traceback" not in result.output
+    assert list(tmp_path.glob(".*")) == []
