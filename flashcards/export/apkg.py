@@ -12,6 +12,7 @@
   when newer" takes the changed notes only.
 - Suspended cards arrive suspended; new cards keep the outline order. Review
   history is not carried over (Anki schedules the cards as new).
+- The deck description is escaped like note text: Anki shows it as HTML.
 - genanki's collection is built in a scratch database next to the package, named
   as the export's temporary files are and removed on any error.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import html
 import itertools
 import os
 import sqlite3
@@ -158,6 +160,11 @@ def write(job: ExportJob, path: Path) -> int:
     return total
 
 
+def deck_description(description: str) -> str:
+    """A deck's description as Anki shows it (HTML): text, never markup."""
+    return html.escape(description).replace("\r\n", "\n").replace("\n", "<br>")
+
+
 def _write_collection(job: ExportJob, db_name: Path) -> None:
     """The Anki collection of the package: genanki's schema, the decks, one note a card."""
     timestamp = job.now.timestamp()
@@ -175,7 +182,9 @@ def _write_collection(job: ExportJob, db_name: Path) -> None:
             # our fields are escaped HTML; genanki's heuristic HTML check only costs time
             warnings.filterwarnings("ignore", module="genanki")
             for deck in job.decks:
-                anki_deck = genanki.Deck(deck_id(deck.name), deck.name, deck.description)
+                anki_deck = genanki.Deck(
+                    deck_id(deck.name), deck.name, deck_description(deck.description)
+                )
                 anki_deck.add_model(CLOZE_MODEL)
                 anki_deck.add_model(BASIC_MODEL)
                 anki_deck.write_to_db(cursor, timestamp, ids)  # the deck and note types
