@@ -18,6 +18,10 @@ into a folder removes the ones a killed export left there (their process is gone
 and nothing else. SIGTERM and SIGHUP during the write raise `ExportInterrupted`,
 which removes the partial files on its way out. A full disk, or any other failed
 write, is an `ExportError` that says so and names the file.
+
+Cells that a spreadsheet would read as a formula (starting with `=`, `+`, `-`,
+`@`, a tab or a carriage return) are defused by `spreadsheet_cell`, for the tsv
+and reviews-csv writers.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from flashcards.store import export as queries
 
@@ -429,6 +433,30 @@ def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
         raise
     finally:
         stop.restore(redeliver=not interrupted)
+
+
+# -- spreadsheet cells ----------------------------------------------------------------
+
+_Cell = TypeVar("_Cell")
+_FORMULA_START = frozenset("=+-@\t\r")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def spreadsheet_cell(value: _Cell, html: bool = False) -> _Cell:
+    """A cell that a spreadsheet cannot read as a formula (OWASP, "CSV Injection").
+
+    Text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+    `'`, or, in an HTML field (`html=True`), has that first character written as a
+    character reference (`=` → `&#61;`), which Anki shows as the same character.
+    Numbers, and text that is a number (`-5`, `1e3`), are left as they are.
+    """
+    if not isinstance(value, str) or not value or value[0] not in _FORMULA_START:
+        return value
+    if _NUMBER.fullmatch(value):
+        return value
+    if html:
+        return f"&#{ord(value[0])};{value[1:]}"  # type: ignore[return-value]
+    return "'" + value  # type: ignore[return-value]
 
 
 def load_decks(
