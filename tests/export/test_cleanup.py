@@ -353,7 +353,9 @@ def test_a_full_disk_is_said_plainly_and_leaves_no_partial_file(db, full_disk, f
     assert target.read_text() == "the previous export"
 
 
-def test_a_full_disk_inside_the_package_database_is_the_package_s(db, tmp_path, monkeypatch):
+def test_a_full_disk_in_the_package_database_is_not_blamed_on_the_collection(
+    db, tmp_path, monkeypatch
+):
     # (what a full disk looks like from genanki's SQLite, for where no tmpfs can be mounted)
     def full(*args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
