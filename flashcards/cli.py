@@ -498,7 +498,14 @@ def export_decks(
       json         every card with its state and reviews (schema in the README)
       reviews-csv  one row per review, the columns the FSRS optimizer reads
     """
-    from flashcards.export import FORMATS, ExportError, check_target, export, guess_format
+    from flashcards.export import (
+        FORMATS,
+        ExportError,
+        ExportInterrupted,
+        check_target,
+        export,
+        guess_format,
+    )
 
     name = fmt or guess_format(output)
     if name is None:
@@ -517,8 +524,10 @@ def export_decks(
         try:
             with _progress_bar(f"exporting {name}", True) as progress:
                 result = export(col, decks, name, output, force=force, progress=progress)
-        except ExportError as err:
+        except ExportError as err:  # a full disk too: said plainly, the partial file removed
             _fail(str(err))
+        except ExportInterrupted as err:  # SIGTERM / SIGHUP: partial files removed
+            _fail(str(err), 128 + err.signum)  # the status a shell gives a killed command
     what = "reviews" if name == "reviews-csv" else "cards"
     count = result.items if name == "reviews-csv" else result.cards
     click.echo(

@@ -12,15 +12,19 @@
   when newer" takes the changed notes only.
 - Suspended cards arrive suspended; new cards keep the outline order. Review
   history is not carried over (Anki schedules the cards as new).
+- The deck description is escaped like note text: Anki shows it as HTML.
+- genanki's collection is built in a scratch database next to the package, named
+  as the export's temporary files are and removed on any error.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import html
 import itertools
 import os
 import sqlite3
-import tempfile
 import warnings
 import zipfile
 from contextlib import suppress
@@ -29,7 +33,7 @@ from pathlib import Path
 
 import genanki
 
-from flashcards.export import ExportCard, ExportDeck, ExportJob
+from flashcards.export import ExportCard, ExportDeck, ExportJob, temp_file
 from flashcards.export.render import (
     anki_tags,
     back_extra_html,
@@ -136,44 +140,73 @@ def _epoch(stamp: str, default: float) -> float:
 
 def write(job: ExportJob, path: Path) -> int:
     """Write the package to `path`; returns the number of notes."""
-    timestamp = job.now.timestamp()
     total = job.card_count
-    fd, db_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".anki2")
-    os.close(fd)
+    # genanki's collection is built in a scratch database next to the package (a temp
+    # folder may be small, or another disk), named as our temporary files are
+    db_name = temp_file(path.parent, (job.target or path).name, ".anki2")
     try:
-        conn = sqlite3.connect(db_name)
         try:
-            cursor = conn.cursor()
-            # the note/card ids genanki hands out; Anki remaps them on import when they clash
-            ids = itertools.count(int(timestamp * 1000))
-            genanki.Package([]).write_to_db(cursor, timestamp, ids)  # schema and collection row
-            done = 0
-            with warnings.catch_warnings():
-                # our fields are escaped HTML; genanki's heuristic HTML check only costs time
-                warnings.filterwarnings("ignore", module="genanki")
-                for deck in job.decks:
-                    anki_deck = genanki.Deck(deck_id(deck.name), deck.name, deck.description)
-                    anki_deck.add_model(CLOZE_MODEL)
-                    anki_deck.add_model(BASIC_MODEL)
-                    anki_deck.write_to_db(cursor, timestamp, ids)  # the deck and note types
-                    for position, card in enumerate(deck.cards):
-                        note = note_for(deck, card, position)
-                        # a note is as new as its card's content: Anki's "update if
-                        # newer" then takes changed notes only, and keeps a note the
-                        # user edited in Anki since
-                        modified = _epoch(card.updated_at, timestamp)
-                        note.write_to_db(cursor, modified, anki_deck.deck_id, ids)
-                        done += 1
-                        if done % 1000 == 0:
-                            job.tick(done, total)
-            conn.commit()
-        finally:
-            conn.close()
+            _write_collection(job, db_name)
+        except sqlite3.Error as exc:
+            raise scratch_failure(exc, db_name) from exc
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             out.write(db_name, "collection.anki2")
             out.writestr("media", "{}")
     finally:
-        with suppress(OSError):
-            os.unlink(db_name)
+        for scratch in (db_name, db_name.with_name(db_name.name + "-journal")):
+            with suppress(OSError):
+                os.unlink(scratch)
     job.tick(total, total)
     return total
+
+
+def deck_description(description: str) -> str:
+    """A deck's description as Anki shows it (HTML): text, never markup."""
+    return html.escape(description).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _write_collection(job: ExportJob, db_name: Path) -> None:
+    """The Anki collection of the package: genanki's schema, the decks, one note a card."""
+    timestamp = job.now.timestamp()
+    total = job.card_count
+    conn = sqlite3.connect(db_name)
+    try:
+        # a rollback journal in memory: no second scratch file to leave behind
+        conn.execute("PRAGMA journal_mode=MEMORY")
+        cursor = conn.cursor()
+        # the note/card ids genanki hands out; Anki remaps them on import when they clash
+        ids = itertools.count(int(timestamp * 1000))
+        genanki.Package([]).write_to_db(cursor, timestamp, ids)  # schema and collection row
+        done = 0
+        with warnings.catch_warnings():
+            # our fields are escaped HTML; genanki's heuristic HTML check only costs time
+            warnings.filterwarnings("ignore", module="genanki")
+            for deck in job.decks:
+                anki_deck = genanki.Deck(
+                    deck_id(deck.name), deck.name, deck_description(deck.description)
+                )
+                anki_deck.add_model(CLOZE_MODEL)
+                anki_deck.add_model(BASIC_MODEL)
+                anki_deck.write_to_db(cursor, timestamp, ids)  # the deck and note types
+                for position, card in enumerate(deck.cards):
+                    note = note_for(deck, card, position)
+                    # a note is as new as its card's content: Anki's "update if
+                    # newer" then takes changed notes only, and keeps a note the
+                    # user edited in Anki since
+                    modified = _epoch(card.updated_at, timestamp)
+                    note.write_to_db(cursor, modified, anki_deck.deck_id, ids)
+                    done += 1
+                    if done % 1000 == 0:
+                        job.tick(done, total)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def scratch_failure(exc: sqlite3.Error, db_name: Path) -> OSError:
+    """The OSError a failed write to the scratch database stands for: SQLite reports a
+    full disk (or quota) as SQLITE_FULL, which becomes ENOSPC; the collection's own
+    errors never come through here, so they are never mistaken for the package's."""
+    if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "disk is full" in str(exc):
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(db_name))
+    return OSError(f"the package's scratch database: {exc}")

@@ -14,6 +14,9 @@ State from our log: the day's first answer of a card never answered before is
 New (0), of any other card Review (2). Same-day repeats (drills, after an answer
 below 4) are Learning (1) on the day a card was new, else Relearning (3) —
 as Anki labels its minute-scale steps.
+
+Every cell is a number; anything else would pass through `spreadsheet_cell`,
+so that no cell reads as a spreadsheet formula.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import csv
 from pathlib import Path
 
 from flashcards import sm2
-from flashcards.export import ExportJob
+from flashcards.export import ExportJob, spreadsheet_cell
 
 COLUMNS = ("card_id", "review_time", "review_rating", "review_duration", "review_state")
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
@@ -51,7 +54,8 @@ def write(job: ExportJob, path: Path) -> int:
                 new_days.add(day)
             else:
                 state = REVIEW
-            out.writerow((card_id, time_ms, rating[q], duration or 0, state))
+            cells = (card_id, time_ms, rating[q], duration or 0, state)
+            out.writerow([spreadsheet_cell(c) for c in cells])
             done += 1
             if done % 10000 == 0:
                 job.tick(done, total)

@@ -17,6 +17,11 @@ collection has; the context breadcrumb leads the Text/Front field and the source
 ends the Back Extra/Back field. The GUIDs are the same as the `apkg` export's,
 so re-importing a newer file updates notes. Fields holding a tab, a newline or
 a quote are quoted CSV-style, which Anki's importer reads.
+
+No cell starts as a spreadsheet formula (`=`, `+`, `-`, `@`, a tab, a carriage
+return; see `spreadsheet_cell`): in the two HTML fields that first character is
+written as a character reference (`&#61;`), which Anki shows as the character
+itself; the deck and tags cells get a leading `'`, which Anki keeps.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from flashcards.export import ExportJob
+from flashcards.export import ExportJob, spreadsheet_cell
 from flashcards.export.apkg import note_guid
 from flashcards.export.render import (
     anki_tag_text,
@@ -74,7 +79,8 @@ def write(job: ExportJob, path: Path) -> int:
         out = csv.writer(fh, **DIALECT)
         lines: list[str] = []
         for deck in job.decks:
-            deck_name = field(deck.name)
+            deck_cell = spreadsheet_cell(deck.name)
+            deck_name = field(deck_cell)
             for card in deck.cards:
                 # unquoted attributes: a field without '"' needs no CSV quoting
                 context = context_html(card)
@@ -88,8 +94,11 @@ def write(job: ExportJob, path: Path) -> int:
                     notetype = CLOZE_NOTETYPE
                     first = context + cloze_html(card.cloze)
                     second = back_extra_html(card.back) + source
-                guid, tags = note_guid(card), anki_tag_text(card.tags)
-                # (the note type names need no quoting)
+                # no cell may read as a formula (the note type names are safe constants)
+                first = spreadsheet_cell(first, html=True)
+                second = spreadsheet_cell(second, html=True)
+                guid = spreadsheet_cell(note_guid(card))
+                tags = spreadsheet_cell(anki_tag_text(card.tags))
                 line = (
                     f"{notetype}\t{deck_name}\t{field(guid)}\t{field(first)}\t{field(second)}"
                     f"\t{field(tags)}\n"
@@ -97,7 +106,7 @@ def write(job: ExportJob, path: Path) -> int:
                 if "\r" in line:
                     fh.write("".join(lines))
                     lines.clear()
-                    out.writerow((notetype, deck.name, guid, first, second, tags))
+                    out.writerow((notetype, deck_cell, guid, first, second, tags))
                 else:
                     lines.append(line)
                 done += 1

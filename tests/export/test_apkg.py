@@ -171,3 +171,26 @@ def test_a_question_with_one_child_answer_shows_it_as_a_list_item(tmp_path, anki
     answer = card_by_note_guid(anki, note_guid(question)).answer()
     assert "<li>the <strong>gene</strong></li>" in answer
     assert "- the" not in visible_text(answer)
+
+
+def test_the_deck_description_is_text_not_markup(notes_dir, tmp_path, anki_collection):
+    from flashcards.collection import Collection
+
+    spec = tmp_path / "danger.md"
+    spec.write_text(
+        f"---\nname: Danger\nnotes: [{notes_dir / 'cells.md'}]\n---\n"
+        "<script>alert(1)</script><b>x</b>\nsecond line & more\n"
+    )
+    with Collection.open(tmp_path / "c.sqlite") as col:
+        col.build(spec)
+        out = tmp_path / "danger.apkg"
+        export(col, [], "apkg", out, now=NOW)
+    anki = anki_collection()
+    import_apkg(anki, out)
+
+    description = anki.decks.by_name("Danger")["desc"]  # Anki shows it as HTML
+    assert "<script>" not in description and "<b>" not in description
+    assert description == (
+        "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;<br>second line &amp; more"
+    )
+    assert visible_text(description) == "<script>alert(1)</script><b>x</b>second line & more"

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from flashcards.cli import main
-from flashcards.export import FORMATS, export
+from flashcards.export import FORMATS, ExportError, export
 
 from .support import NOW, SAMPLE_SPEC, open_collection
 
@@ -119,7 +119,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary_file(db, tmp_path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("flashcards.export.jsonfmt.write", broken)
-    with open_collection(db) as col, pytest.raises(OSError, match="No space left"):
+    with open_collection(db) as col, pytest.raises(ExportError, match="the disk is full"):
         export(col, [], "json", out, force=True, now=NOW)
     assert out.read_text() == "the previous export"
     # the temporary file (".deck.json.*.part", next to it) is gone

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 
 from flashcards import sm2
-from flashcards.export import export
+from flashcards.export import ExportJob, export
+from flashcards.export.reviews_csv import write
 
 from .support import NOW
 
@@ -82,4 +83,35 @@ def test_only_the_named_decks(cells, notes_dir, tmp_path):
             "review_duration": "1234",
             "review_state": "0",
         }
+    ]
+
+
+class _Log(ExportJob):
+    """A job whose review log holds whatever a test puts in it."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        super().__init__(collection=None, decks=[], now=NOW)  # type: ignore[arg-type]
+        self.rows = rows
+
+    def reviews(self):
+        return iter(self.rows)
+
+    def review_count(self) -> int:
+        return len(self.rows)
+
+
+def _review(card_id, time_ms, duration) -> tuple:
+    # REVIEW_COLUMNS as the writer reads them: card, time, day, q, duration, kind ... due before
+    return (1, card_id, time_ms, "2025-03-10", 4, duration, "review", None, None, None, None)
+
+
+def test_a_cell_that_is_not_a_number_never_starts_as_a_formula(tmp_path):
+    # every cell is a number today; a text cell (a damaged or foreign log) is defused
+    out = tmp_path / "revlog.csv"
+    log = [_review('=HYPERLINK("http://x")', -5, "@SUM(1)"), _review(7, "-1+cmd|' /C calc'!A0", 0)]
+    write(_Log(log), out)
+    rows = [list(r.values()) for r in read(out)]
+    assert rows == [
+        ['\'=HYPERLINK("http://x")', "-5", "3", "'@SUM(1)", "0"],
+        ["7", "'-1+cmd|' /C calc'!A0", "3", "0", "0"],
     ]

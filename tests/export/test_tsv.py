@@ -154,7 +154,8 @@ def test_rows_with_a_carriage_return_are_left_to_the_csv_module(tmp_path):
     source = "<div class=source>n/a.md:3</div>"
     rows = [
         ["Cloze", "odd\rdeck", "g1", "say &quot;{{c1::hi}}&quot;\tthere", source, ""],
-        ["Basic", "odd\rdeck", "g2", "Q?", "- an\ranswer" + source, ""],
+        # (a field starting with '-' has it as a character reference: no spreadsheet formula)
+        ["Basic", "odd\rdeck", "g2", "Q?", "&#45; an\ranswer" + source, ""],
     ]
     with out.open(newline="") as fh:
         assert fh.read().split("\n", 6)[6] == "".join(_csv_line(r) for r in rows)
@@ -172,3 +173,71 @@ def test_rows_follow_the_order_a_build_reads_the_files(tmp_path):
         export(col, [], "tsv", out, now=NOW)
     rows = list(csv.reader(out.open(newline=""), delimiter="\t"))[6:]
     assert ["first" in r[3] for r in rows] == [True, False]
+
+
+def _cells(path):
+    with path.open(newline="") as fh:
+        return [row for row in csv.reader(fh, delimiter="\t") if not row[0].startswith("#")]
+
+
+def test_no_cell_starts_as_a_spreadsheet_formula_and_anki_shows_the_same_text(
+    tmp_path, anki_collection
+):
+    cards = [
+        _card(guid="f1", kind="cloze", source="/n/a.md", cloze="=1+1 is {{c1::two}}", tags=["-x"]),
+        _card(
+            guid="f2", kind="basic", source="/n/a.md", front="@SUM(A1)?", back="+cmd|' /C calc'!A0"
+        ),
+        _card(guid="f3", kind="basic", source="/n/a.md", front="\tTabbed", back="-5 °C, often"),
+    ]
+    deck = ExportDeck(1, "=Deck", "", {}, None, ["/n"], None, cards)
+    out = tmp_path / "formulas.tsv"
+    write(ExportJob(collection=None, decks=[deck], now=NOW), out)  # type: ignore[arg-type]
+
+    rows = _cells(out)
+    assert len(rows) == 3
+    for row in rows:
+        for cell in row:
+            assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), (row, cell)
+    # HTML fields: the first character as a character reference; the rest as it was
+    assert [r[3] for r in rows] == ["&#61;1+1 is {{c1::two}}", "&#64;SUM(A1)?", "&#9;Tabbed"]
+    assert rows[1][4].startswith("&#43;cmd|' /C calc'!A0<div")
+    # plain cells (deck, tags): OWASP's leading quote
+    assert {r[1] for r in rows} == {"'=Deck"}
+    assert rows[0][5] == "'-x"
+
+    anki = anki_collection()
+    import_tsv(anki, out)
+    formula = card_by_note_guid(anki, "f1")
+    assert "=1+1 is [...]" in visible_text(formula.question())
+    assert "=1+1 is two" in visible_text(formula.answer())
+    question = card_by_note_guid(anki, "f2")
+    assert visible_text(question.question()).strip() == "@SUM(A1)?"
+    assert "+cmd|' /C calc'!A0" in visible_text(question.answer())
+    assert visible_text(card_by_note_guid(anki, "f3").question()).strip() == "Tabbed"
+    assert "-5 °C, often" in visible_text(card_by_note_guid(anki, "f3").answer())
+    # what a leading quote costs: Anki keeps it in the deck's and the tag's name
+    assert "'=Deck" in [d.name for d in anki.decks.all_names_and_ids()]
+    assert formula.note().tags == ["'-x"]
+
+
+def test_cards_from_notes_that_start_like_formulas_import_unchanged(tmp_path, anki_collection):
+    notes = tmp_path / "sheet.md"
+    notes.write_text(
+        "- =SUM(A1:A3) adds the **cells** above\n- +1 is **one more**\n- @here pings **everyone**\n"
+    )
+    with open_collection(tmp_path / "sheet.sqlite") as col:
+        col.build(notes)
+        ours = col.cards()
+        out = tmp_path / "sheet.tsv"
+        export(col, [], "tsv", out, now=NOW)
+    assert [r[3][:5] for r in _cells(out)] == ["&#61;", "&#43;", "&#64;"]
+
+    anki = anki_collection()
+    import_tsv(anki, out)
+    shown = {
+        c.answers[0]: visible_text(card_by_note_guid(anki, note_guid(c)).answer()) for c in ours
+    }
+    assert shown["cells"].startswith("=SUM(A1:A3) adds the cells above")
+    assert shown["one more"].startswith("+1 is one more")
+    assert shown["everyone"].startswith("@here pings everyone")
