@@ -7,6 +7,7 @@ Textual is imported only inside the command that opens the app, so `--help`,
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -359,7 +360,7 @@ def cards(
             _fail(f"{name}: no such file or folder; check the path (or name a deck on its own)")
     if paths:
         found, problems = preview_cards(paths, strict)
-        rows = [c.to_json() for c in found]
+        rows = (c.to_json() for c in found)  # made one at a time, as they are printed
     else:
         rows = []
         problems = 0
@@ -374,11 +375,22 @@ def cards(
             except CollectionError as err:
                 _fail(str(err))
     if as_json:
-        click.echo(json_dumps(rows, indent=2))
+        _echo_array(rows)
     else:
-        _card_table(rows)
+        _card_table(list(rows))
     if strict and problems:
         sys.exit(1)
+
+
+def _echo_array(rows: Iterable[dict[str, object]]) -> None:
+    """A JSON array, as `json.dumps(list(rows), indent=2)` prints it, written an element
+    at a time: the text of 100,000 cards never has to be in memory at once."""
+    out = click.get_text_stream("stdout")
+    first = True
+    for row in rows:
+        out.write(("[\n  " if first else ",\n  ") + json_dumps(row, indent=2).replace("\n", "\n  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 @main.command()
