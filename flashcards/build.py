@@ -47,10 +47,11 @@ from flashcards.cards import (
     note_files,
     read_files,
 )
+from flashcards.clock import iso_utc
 from flashcards.decks import DeckSpec
 from flashcards.notes.files import Walk, read_bounded
 from flashcards.notes.outline import NoteError, parse_note
-from flashcards.store import CARD_WRITE_COLUMNS, CardKey, Store, now_iso
+from flashcards.store import CARD_WRITE_COLUMNS, CardKey, Store
 
 SIMILAR = 0.6  # SequenceMatcher ratio from which an appeared card is a vanished one, edited
 # A file modified this close to a build may change again within its mtime's granularity
@@ -347,7 +348,7 @@ class _NewCards:
 
     def __init__(self, store: Store, deck_id: int, report: BuildReport) -> None:
         self.store, self.deck_id, self.report = store, deck_id, report
-        self.stamp = now_iso()
+        self.stamp = iso_utc()
         self.to_json = _Json()
         self.new_guid = _Guids()
         self.copies: Counter[str] = Counter()
@@ -417,7 +418,7 @@ def _match_and_write(
     gone_sources: list[str],
     report: BuildReport,
 ) -> None:
-    stamp = now_iso()
+    stamp = iso_utc()
     to_json = _Json()
     new_guid = _Guids()
     touched = [*parsed, *gone_sources]

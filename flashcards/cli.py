@@ -152,9 +152,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         import sqlite3
 
+        from flashcards.clock import DateOutOfRange
         from flashcards.store import StoreError
         from flashcards.store.errors import explain
-        from flashcards.study import DateOutOfRange
 
         try:
             return super().invoke(ctx)

@@ -25,15 +25,9 @@ from zoneinfo import ZoneInfo
 import platformdirs
 
 from flashcards import sm2
+from flashcards.clock import DEFAULT_ROLLOVER_HOUR, DateOutOfRange
 from flashcards.store import Store
-from flashcards.study import (
-    DEFAULT_ROLLOVER_HOUR,
-    Counts,
-    DateOutOfRange,
-    Study,
-    replay_row,
-    state_from_row,
-)
+from flashcards.study import Counts, Study, replay_row, state_from_row
 
 if TYPE_CHECKING:
     # building pulls in the notes parser (markdown-it) and deck specs (YAML): ~100 ms

@@ -11,9 +11,10 @@ by the terminal report and the app; styling is left to each of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from flashcards import sm2
+from flashcards.clock import utc_ms, utc_offsets
 from flashcards.store import Store
 from flashcards.store import stats as queries
 from flashcards.study import Study
@@ -38,7 +39,6 @@ INTERVAL_BUCKETS: tuple[tuple[int, int | None], ...] = (
 )
 EASE_STEP = 100  # EF histogram bucket width, thousandths (0.1)
 BUTTONS = ("again", "hard", "good", "easy")
-_DAY_MS = 86_400_000
 
 
 def compute(
@@ -267,8 +267,8 @@ def _hours(
     store: Store, deck_id: int | None, start: date, today: date, tz: tzinfo | None
 ) -> list[dict[str, int]]:
     # every answer of a study day lies within a day either side of its UTC date
-    first_ms = _utc_ms(start - timedelta(days=1))
-    last_ms = _utc_ms(today + timedelta(days=2))
+    first_ms = utc_ms(start - timedelta(days=1))
+    last_ms = utc_ms(today + timedelta(days=2))
     offsets = utc_offsets(tz, first_ms, last_ms)
     hours = [{"hour": h, "answers": 0, "passed": 0} for h in range(24)]
     for hour, n, passed in queries.hour_groups(
@@ -277,44 +277,6 @@ def _hours(
         hours[int(hour)]["answers"] = n
         hours[int(hour)]["passed"] = int(passed or 0)
     return hours
-
-
-def _utc_ms(day: date) -> int:
-    return int(datetime.combine(day, time(), UTC).timestamp() * 1000)
-
-
-def utc_offsets(tz: tzinfo | None, first_ms: int, last_ms: int) -> list[tuple[int | None, int]]:
-    """The UTC offset of `tz` between two instants, as (until_ms, offset_ms) pieces.
-
-    Pieces are in time order; each offset holds until the next piece's start,
-    and the last piece has until_ms None. Offsets are sampled daily and every
-    change is narrowed to the millisecond by bisection: a year has at most two
-    daylight-saving changes, so this is a few hundred look-ups. tz None is the
-    computer's own zone, as in `study_day`.
-    """
-
-    def offset(ms: int) -> int:
-        local = datetime.fromtimestamp(ms / 1000, UTC).astimezone(tz)
-        return int(local.utcoffset().total_seconds() * 1000)  # type: ignore[union-attr]
-
-    pieces: list[tuple[int | None, int]] = []
-    at, current = first_ms, offset(first_ms)
-    while at < last_ms:
-        step = min(at + _DAY_MS, last_ms)
-        new = offset(step)
-        if new != current:
-            lo, hi = at, step  # offset(lo) == current, offset(hi) == new
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if offset(mid) == current:
-                    lo = mid
-                else:
-                    hi = mid
-            pieces.append((hi, current))
-            current = new
-        at = step
-    pieces.append((None, current))
-    return pieces
 
 
 # -- chart layout shared by the terminal report and the app ---------------------------

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from flashcards import sm2
+from flashcards.clock import DEFAULT_ROLLOVER_HOUR, study_day, time_ms
 from flashcards.store import Store
 
 # A block is (deck id, block hash): identical text is told apart within a deck only,
@@ -40,53 +41,10 @@ _Block = tuple[int, str]
 _Entry = tuple[tuple, int, _Block]
 
 DRILL_GAP = 3  # a failed card comes back after this many other answers
-DEFAULT_ROLLOVER_HOUR = 4
 DEFAULT_NEW_PER_DAY = 20
 DEFAULT_REVIEWS_PER_DAY = 200
 DUE_PAGE = 500  # due candidates read at a time (whole due days, so often more)
 NEW_PAGE = 100  # new candidates read at a time, per deck
-
-
-FIRST_DAY = date(1971, 1, 1)
-LAST_DAY = date(9000, 12, 31)  # + SM-2's longest interval (100 years) stays a valid date
-
-
-class DateOutOfRange(ValueError):
-    """A moment outside the years flashcards schedules in (a wrong clock, a typo)."""
-
-
-def study_day(
-    now: datetime, tz: tzinfo | None = None, rollover_hour: int = DEFAULT_ROLLOVER_HOUR
-) -> date:
-    """The study day `now` falls in: days roll over at `rollover_hour` local time.
-
-    A naive `now` is a local time in `tz` (or the system's zone when tz is None).
-    DateOutOfRange outside FIRST_DAY..LAST_DAY: every date a schedule, a forecast or a
-    year of history reaches from there is then a valid date.
-    """
-    try:
-        day = (local_time(now, tz) - timedelta(hours=rollover_hour)).date()
-    except OverflowError:
-        day = date.min if now.year < 5000 else date.max
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise DateOutOfRange(
-            f"{now.isoformat()} is outside the years {FIRST_DAY.year}–{LAST_DAY.year} that "
-            "flashcards schedules in; check the computer's clock (or the --now given)"
-        )
-    return day
-
-
-def local_time(now: datetime, tz: tzinfo | None = None) -> datetime:
-    """`now` as a wall-clock time in `tz` (the system's zone when tz is None)."""
-    if now.tzinfo is None:
-        return now if tz is None else now.replace(tzinfo=tz)
-    return now.astimezone(tz) if tz is not None else now.astimezone()
-
-
-def time_ms(now: datetime, tz: tzinfo | None = None) -> int:
-    """UTC milliseconds of `now`; a naive `now` is a local time in `tz`."""
-    aware = now if now.tzinfo is not None or tz is None else now.replace(tzinfo=tz)
-    return int(aware.timestamp() * 1000)
 
 
 def state_from_row(row: tuple | None) -> sm2.State:

@@ -150,7 +150,7 @@ def hostile(tmp_path: Path) -> Path:
     spec = tmp_path / "deck.md"
     # YAML allows control characters only escaped: "\e" is ESC, "\a" BEL
     spec.write_text(
-        f'---\nname: "Evil \\e]52;c;aGFja2Vk\\a deck"\nnotes: ["notes\\e]0;owned\\a"]\n---\n'
+        '---\nname: "Evil \\e]52;c;aGFja2Vk\\a deck"\nnotes: ["notes\\e]0;owned\\a"]\n---\n'
     )
     return tmp_path
 

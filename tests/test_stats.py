@@ -34,6 +34,7 @@ import pytest
 import sqlite_utils
 
 from flashcards import stats as st
+from flashcards.clock import utc_offsets
 from flashcards.collection import Collection, CollectionError
 from flashcards.store import Store, migrations
 from flashcards.store import stats as queries
@@ -429,12 +430,12 @@ def test_utc_offsets_find_the_changes():
     hour = 3_600_000
     spring = int(datetime(2025, 3, 9, 7, tzinfo=UTC).timestamp() * 1000)  # 02:00 EST
     autumn = int(datetime(2025, 11, 2, 6, tzinfo=UTC).timestamp() * 1000)  # 02:00 EDT
-    assert st.utc_offsets(ZoneInfo("America/New_York"), start, end) == [
+    assert utc_offsets(ZoneInfo("America/New_York"), start, end) == [
         (spring, -5 * hour),
         (autumn, -4 * hour),
         (None, -5 * hour),
     ]
-    assert st.utc_offsets(ZoneInfo("Asia/Kolkata"), start, end) == [(None, 5 * hour + hour // 2)]
+    assert utc_offsets(ZoneInfo("Asia/Kolkata"), start, end) == [(None, 5 * hour + hour // 2)]
 
 
 # -- the summary tables behind the review figures ---------------------------------------

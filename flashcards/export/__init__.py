@@ -231,13 +231,6 @@ class ExportResult:
         }
 
 
-def iso_utc(moment: datetime) -> str:
-    """`2026-01-15T12:00:00Z`: exports stamp UTC to the second."""
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def check_target(path: str | Path, force: bool = False) -> Path:
     """The output path, or ExportError saying why it cannot be written."""
     target = Path(path)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flashcards.export import ExportJob, iso_utc
+from flashcards.clock import iso_utc
+from flashcards.export import ExportJob
 from flashcards.store import export as queries
 
 FORMAT = "flashcards-export"

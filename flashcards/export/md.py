@@ -28,7 +28,8 @@ from pathlib import Path
 import yaml
 
 from flashcards.cards import extract, normalize
-from flashcards.export import ExportCard, ExportDeck, ExportJob, Progress, iso_utc
+from flashcards.clock import iso_utc
+from flashcards.export import ExportCard, ExportDeck, ExportJob, Progress
 from flashcards.export.render import open_fence, split_back
 from flashcards.notes.inline import (
     ALL_MARKERS,

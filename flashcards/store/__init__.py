@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from flashcards.clock import iso_utc
 from flashcards.store import integrity
 from flashcards.store.connection import open_database
 from flashcards.store.errors import (
@@ -110,10 +110,6 @@ class ReviewRow:
     kind: str
     before: tuple[int, int, int, str | None, int]
     after: tuple[int, int, int, str | None, int]
-
-
-def now_iso() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 class Store:
@@ -271,7 +267,7 @@ class Store:
         return int(cur.lastrowid)
 
     def mark_built(self, deck_id: int) -> None:
-        self.execute("UPDATE decks SET built_at = ? WHERE id = ?", (now_iso(), deck_id))
+        self.execute("UPDATE decks SET built_at = ? WHERE id = ?", (iso_utc(), deck_id))
 
     def deck_reader(self, deck_id: int) -> str | None:
         """The version of the notes reader that made the deck's cards (None: unknown, as in

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+from flashcards.clock import DateOutOfRange
 from flashcards.collection import CollectionError
 from flashcards.notes.outline import NoteError
 from flashcards.store import (
@@ -23,7 +24,6 @@ from flashcards.store import (
     DiskFull,
     StoreError,
 )
-from flashcards.study import DateOutOfRange
 
 # what a user's collection, disk or notes can do to the app; anything else is a bug
 RECOVERABLE = (StoreError, sqlite3.Error, CollectionError, NoteError, OSError, DateOutOfRange)

@@ -176,11 +176,11 @@ def test_a_busy_collection_says_busy(built, tmp_path):
     holder = sqlite3.connect(built, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        with Collection.open(built, busy_timeout_ms=50) as col:
-            with pytest.raises(
-                StoreError, match="busy while building deck notes: another flashcards"
-            ):
-                col.build(tmp_path / "notes")
+        with (
+            Collection.open(built, busy_timeout_ms=50) as col,
+            pytest.raises(StoreError, match="busy while building deck notes: another flashcards"),
+        ):
+            col.build(tmp_path / "notes")
     finally:
         holder.execute("ROLLBACK")
         holder.close()

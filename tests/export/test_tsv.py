@@ -95,7 +95,7 @@ def test_reimporting_a_newer_file_updates_instead_of_duplicating(
     notes = notes_dir / "cells.md"
     notes.write_text(notes.read_text().replace("at sea level", "at sea-level pressure"))
     later = later_stamp()
-    monkeypatch.setattr("flashcards.build.now_iso", lambda: later)
+    monkeypatch.setattr("flashcards.build.iso_utc", lambda: later)
     cells.build(notes)
     second = tmp_path / "second.tsv"
     export(cells, [], "tsv", second, now=NOW + timedelta(days=1))
