@@ -46,7 +46,7 @@ from vault import vault_folder  # noqa: E402
 
 import flashcards.build  # noqa: E402
 from flashcards import Collection  # noqa: E402
-from flashcards.cards import default_workers, extract_paths  # noqa: E402
+from flashcards.reading import default_workers, extract_paths  # noqa: E402
 
 ANKI_NOTES_PER_S = 50_000 / 0.93
 

@@ -35,7 +35,7 @@ from flashcards import sm2
 from flashcards.collection import Collection
 from flashcards.decks import DeckSpec
 from flashcards.export import FORMATS, export
-from flashcards.study import state_tuple
+from flashcards.study.state import state_tuple
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 TARGETS = {"apkg": 10.0}  # seconds; every other format: 2 s
@@ -188,7 +188,7 @@ def main() -> int:
                 n = add_reviews(col)
                 print(f"wrote {n} reviews in {time.perf_counter() - t:.1f} s")
             cards = len(col.cards(include_retired=False))
-            print(f"collection: {db} — {cards} cards, {col.store.review_count()} reviews\n")
+            print(f"collection: {db} — {cards} cards, {col.review_count()} reviews\n")
             load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
             print(f"load average {load} on {os.cpu_count()} cores; {args.repeat} run(s) each\n")
             # CPU seconds too: on a shared machine the wall clock also counts waiting for a core

@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from vault import vault_folder  # noqa: E402
 
-from flashcards.cards import Extraction, default_workers, extract_paths  # noqa: E402
+from flashcards.cards import Extraction
+from flashcards.reading import default_workers, extract_paths  # noqa: E402
 
 
 def _mib(kib: int) -> float:

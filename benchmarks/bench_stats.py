@@ -36,7 +36,7 @@ def timed(col: Collection, deck: str | None, runs: int) -> tuple[list[float], li
     walls, cpus = [], []
     figures: dict = {}
     for _ in range(runs):
-        col.study.invalidate()  # every run pays for the day's queue as a fresh session would
+        col.refresh()  # every run pays for the day's queue as a fresh session would
         wall, cpu = time.perf_counter(), time.process_time()
         figures = col.stats(deck, now=NOW)
         walls.append(time.perf_counter() - wall)
@@ -62,7 +62,7 @@ def main() -> None:
             make_collection(path, cards=args.cards, reviews=args.reviews, today=NOW.date())
             print(f"  generated in {time.perf_counter() - started:.1f} s")
         with Collection.open(path, timezone=ZONE) as col:
-            reviews = col.store.review_count()
+            reviews = col.review_count()
             cards = int(col.store.execute("SELECT COUNT(*) FROM cards").fetchone()[0])
             print(f"collection: {cards:,} cards, {reviews:,} reviews, {len(col.decks(NOW))} decks")
             col.stats(now=NOW)  # warm the page cache: the figures are about SQL, not the disk

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from flashcards import sm2
 from flashcards.collection import Collection
-from flashcards.study import state_tuple
+from flashcards.study.state import state_tuple
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # the benchmark's "now": 12:00 UTC
 FAIL_Q = (1, 2)
@@ -239,7 +239,7 @@ def measure_queue(col: Collection, repeat: int = 7) -> dict[str, float]:
     for label, deck in (("all decks", None), ("one deck", first_deck)):
         first, whole = [], []
         for _ in range(repeat):
-            col.study.invalidate()
+            col.refresh()
             started = time.perf_counter()
             col.next_card(deck, now=NOW)
             first.append(time.perf_counter() - started)
@@ -252,7 +252,7 @@ def measure_queue(col: Collection, repeat: int = 7) -> dict[str, float]:
 
 def measure_answers(col: Collection, answers: int, seed: int) -> dict[str, object]:
     rng = random.Random(seed)
-    col.study.invalidate()
+    col.refresh()
     now = NOW
     # a session starts as the app starts it: the first card and the counts, which read
     # today's queue up to the decks' limits (timed above as "first card + counts")
@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{summary['due_today']:,} due today, in {summary['seconds']:.1f} s"
             )
         else:
-            print(f"reusing {args.db} ({col.store.review_count():,} reviews)")
+            print(f"reusing {args.db} ({col.review_count():,} reviews)")
         if args.check:
             started = time.perf_counter()
             problems = col.doctor()

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import click
 
-from flashcards.cards import Card, extract_paths
+from flashcards.cards import Card
 from flashcards.decks import DeckError, default_deck_specs, is_deck_spec, load_deck
 from flashcards.display import json_dumps
 from flashcards.display import visible as _clean
 from flashcards.notes.outline import NoteError
+from flashcards.reading import extract_paths
 
 # Everything printed passes through _clean (or json_dumps): note text, deck and file
 # names are data, and a control character in them must never drive the terminal.
@@ -401,13 +402,13 @@ def doctor(ctx: click.Context, repair: bool) -> None:
     from flashcards.store import SCHEMA_VERSION
 
     with _open_collection(ctx, readonly=not repair, allow_damaged=True) as col:
-        if repair and col.readonly and not col.store.damaged:
+        if repair and col.readonly and not col.damaged:
             _fail(
                 f"{col.path}: the collection is read-only ({col.notice}); `doctor` without "
                 "--repair can still check it"
             )
         problems = col.doctor(repair=repair and not col.readonly)
-        reviews = "?" if col.store.damaged else col.store.review_count()
+        reviews = "?" if col.damaged else col.review_count()
         click.echo(_clean(f"{col.path}: schema version {SCHEMA_VERSION}, {reviews} reviews"))
         if not problems:
             click.echo("ok: no problems found")
@@ -449,7 +450,7 @@ def backup(ctx: click.Context, list_them: bool) -> None:
         return
     with _open_collection(ctx, readonly=True, backup=False) as col:
         try:
-            made = col.store.backup()
+            made = col.backup()
         except StoreError as err:
             _fail(str(err))
     click.echo(_clean(f"Backed up {path} to {made}"))

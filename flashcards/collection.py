@@ -1,4 +1,4 @@
-"""`Collection`: the façade the CLI, the app and scripts use.
+"""`Collection`: the façade the CLI, the app and scripts use — and the only way in.
 
 ```python
 from flashcards import Collection
@@ -7,16 +7,17 @@ with Collection.open(path) as col:
     card = col.next_card()
     col.answer(card.id, 4)
 ```
-Screens and commands get plain dataclasses back, never a database cursor.
+Callers get plain records back (`flashcards.views`), never a database row, a
+cursor, the store or the study engine. Every method that depends on the time
+takes `now=`, so scripts and tests can travel in time; heavy parts (the notes
+reader, YAML, the stats) are imported when first used.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from copy import copy
-from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,14 +27,22 @@ import platformdirs
 
 from flashcards import sm2
 from flashcards.clock import DEFAULT_ROLLOVER_HOUR, DateOutOfRange
-from flashcards.store import Store
-from flashcards.study import Counts, Study, replay_row, state_from_row
+from flashcards.decks import DeckSettings
+from flashcards.store import SCHEMA_VERSION, Store
+from flashcards.store import cards as card_rows
+from flashcards.store import decks as deck_rows
+from flashcards.store import queue as queue_rows
+from flashcards.study import Study
+from flashcards.views import CardView, Counts, DeckSummary
 
 if TYPE_CHECKING:
     # building pulls in the notes parser (markdown-it) and deck specs (YAML): ~100 ms
     # the study app's start does not need; `build` imports them when it runs
     from flashcards.build import BuildReport
     from flashcards.decks import DeckSpec
+    from flashcards.export import ExportResult
+
+__all__ = ["CardView", "Collection", "CollectionError", "Counts", "DeckSummary", "default_path"]
 
 
 def default_path() -> Path:
@@ -48,143 +57,55 @@ class CollectionError(Exception):
     """Something a user asked for that the collection cannot do (unknown deck, card...)."""
 
 
-@dataclass
-class CardView:
-    """A card with its state, as screens and scripts see it."""
-
-    id: int
-    guid: str
-    deck: str
-    content_hash: str
-    kind: str
-    source: str
-    line: int
-    context: list[str]
-    answers: list[str]
-    hint: str | None
-    front: str
-    back: str
-    cloze: str
-    tags: list[str]
-    status: str  # active, retired, suspended, buried
-    repetitions: int
-    ef: float
-    interval: int
-    due: date | None
-    lapses: int
-    grades: int = 4
-    created_at: str = ""
-    buried_until: str | None = None
-
-    @property
-    def state(self) -> sm2.State:
-        return sm2.State(
-            self.repetitions, round(self.ef * 1000), self.interval, self.due, self.lapses
-        )
-
-    @property
-    def leech(self) -> bool:
-        return self.lapses >= sm2.LEECH_LAPSES
-
-    @property
-    def is_new(self) -> bool:
-        return self.due is None
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "guid": self.guid,
-            "deck": self.deck,
-            "content_hash": self.content_hash,
-            "status": self.status,
-            "kind": self.kind,
-            "source": self.source,
-            "line": self.line,
-            "context": self.context,
-            "answers": self.answers,
-            "hint": self.hint,
-            "front": self.front,
-            "back": self.back,
-            "tags": self.tags,
-            "repetitions": self.repetitions,
-            "ef": self.ef,
-            "interval": self.interval,
-            "due": self.due.isoformat() if self.due else None,
-            "lapses": self.lapses,
-            "leech": self.leech,
-        }
-
-
-@dataclass
-class DeckSummary:
-    id: int
-    name: str
-    cards: int
-    new: int
-    due: int
-    retired: int
-    suspended: int
-    built_at: str | None
-    studied_today: int = 0
-    left: Counts = field(default_factory=Counts)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "cards": self.cards,
-            "new": self.new,
-            "due": self.due,
-            "retired": self.retired,
-            "suspended": self.suspended,
-            "studied_today": self.studied_today,
-            "left_today": {
-                "new": self.left.new,
-                "review": self.left.review,
-                "drill": self.left.drill,
-            },
-            "built_at": self.built_at,
-        }
-
-
-def _view(row, today: str) -> CardView:
-    """A card row joined with its state and deck; `today` (ISO) tells whether a bury still holds."""
-    state = state_from_row(
-        (row["repetitions"], row["ef"], row["interval"], row["due"], row["lapses"])
-    )
-    if row["retired"]:
+def _view(row: card_rows.CardRow, today: str) -> CardView:
+    """A card row as the shells see it; `today` (ISO) tells whether a bury still holds."""
+    if row.retired:
         status = "retired"
-    elif row["suspended"]:
+    elif row.suspended:
         status = "suspended"
-    elif row["buried_until"] and row["buried_until"] > today:
+    elif row.buried_until and row.buried_until > today:
         status = "buried"
     else:
         status = "active"
-    settings = json.loads(row["deck_settings"] or "{}")
+    grades = DeckSettings.from_json(_settings(row.deck_settings)).grades
     return CardView(
-        id=row["id"],
-        guid=row["guid"],
-        deck=row["deck"],
-        content_hash=row["content_hash"],
-        kind=row["kind"],
-        source=row["source"],
-        line=row["line"],
-        context=json.loads(row["context"]),
-        answers=json.loads(row["answers"]),
-        hint=row["hint"],
-        front=row["front"],
-        back=row["back"],
-        cloze=row["cloze"],
-        tags=json.loads(row["tags"]),
+        id=row.id,
+        guid=row.guid,
+        deck=row.deck,
+        content_hash=row.content_hash,
+        kind=row.kind,
+        source=row.source,
+        line=row.line,
+        context=row.context,
+        answers=row.answers,
+        hint=row.hint,
+        body=row.body,
+        marks=row.marks,
+        hidden=row.hidden,
+        children=row.children,
+        tags=row.tags,
         status=status,
-        repetitions=state.repetitions,
-        ef=state.ef / 1000,
-        interval=state.interval,
-        due=state.due,
-        lapses=state.lapses,
-        grades=int(settings.get("grades", 4)),
-        created_at=row["created_at"],
-        buried_until=row["buried_until"],
+        repetitions=row.repetitions,
+        ef=row.ef / 1000,
+        interval=row.interval,
+        due=date.fromisoformat(row.due) if row.due else None,
+        lapses=row.lapses,
+        grades=grades,
+        created_at=row.created_at,
+        buried_until=row.buried_until,
     )
+
+
+_SETTINGS: dict[str, dict] = {}  # a deck's settings JSON, parsed once per process
+
+
+def _settings(text: str) -> dict:
+    found = _SETTINGS.get(text)
+    if found is None:
+        import json
+
+        found = _SETTINGS[text] = json.loads(text or "{}")
+    return found
 
 
 class Collection:
@@ -193,12 +114,12 @@ class Collection:
     def __init__(
         self, store: Store, tz: tzinfo | None = None, rollover_hour: int | None = None
     ) -> None:
-        self.store = store
+        self._store = store
         if rollover_hour is None:
             rollover_hour = int(store.get_config("rollover_hour", str(DEFAULT_ROLLOVER_HOUR)) or 4)
         self.tz = tz
         self.rollover_hour = rollover_hour
-        self.study = Study(store, tz, rollover_hour)
+        self._study = Study(store, tz, rollover_hour)
         # the card next_card handed out, so answering it need not read it again
         self._shown: tuple[int, CardView] | None = None
         self.backup_problem: str | None = None
@@ -237,34 +158,12 @@ class Collection:
             col.backup_problem = col.daily_backup()
         return col
 
-    def daily_backup(self) -> str | None:
-        """Today's backup, unless made already or the collection has no reviews yet; what
-        went wrong, if anything (a backup that fails never stops the work)."""
-        from flashcards.store import StoreError
-
-        try:
-            if self.store.review_count_above(0):
-                self.store.daily_backup()
-        except StoreError as err:
-            return f"no backup could be made today: {err}"
-        return None
-
-    @property
-    def readonly(self) -> bool:
-        """Whether nothing can be saved (opened read-only, or the file cannot be written)."""
-        return self.store.readonly
-
-    @property
-    def notice(self) -> str | None:
-        """Why the collection is read-only, when it is; for the user."""
-        return self.store.notice
-
     @property
     def path(self) -> Path:
-        return self.store.path
+        return self._store.path
 
     def close(self) -> None:
-        self.store.close()
+        self._store.close()
 
     def __enter__(self) -> Collection:
         return self
@@ -272,12 +171,58 @@ class Collection:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- the file ------------------------------------------------------------------
+
+    @property
+    def readonly(self) -> bool:
+        """Whether nothing can be saved (opened read-only, or the file cannot be written)."""
+        return self._store.readonly
+
+    @property
+    def notice(self) -> str | None:
+        """Why the collection is read-only, when it is; for the user."""
+        return self._store.notice
+
+    @property
+    def damaged(self) -> bool:
+        """Opened with `allow_damaged` and SQLite found damage."""
+        return bool(self._store.damaged)
+
+    @property
+    def schema_version(self) -> int:
+        return SCHEMA_VERSION
+
+    def daily_backup(self) -> str | None:
+        """Today's backup, unless made already or the collection has no reviews yet; what
+        went wrong, if anything (a backup that fails never stops the work)."""
+        from flashcards.store import StoreError
+
+        try:
+            if queue_rows.has_reviews(self._store):
+                self._store.daily_backup()
+        except StoreError as err:
+            return f"no backup could be made today: {err}"
+        return None
+
+    def backup(self) -> Path:
+        """A backup now, into `backups/` beside the collection; its path."""
+        return self._store.backup()
+
+    def review_count(self) -> int:
+        return queue_rows.review_count(self._store)
+
+    def refresh(self) -> None:
+        """Forget what was read: another connection (a build on a worker, another
+        process) changed the collection. The queue is read again on next use."""
+        self._shown = None
+        self._study.invalidate()
+
     # -- time --------------------------------------------------------------------
 
     def today(self, now: datetime | None = None) -> date:
         """The study day of `now` (CollectionError for a moment outside the years 1971–9000)."""
         try:
-            return self.study.day(now)
+            return self._study.day(now)
         except DateOutOfRange as err:
             raise CollectionError(str(err)) from None
 
@@ -306,68 +251,67 @@ class Collection:
                     f"{path}: no such file or folder; pass a deck spec, notes file or folder"
                 )
             spec = DeckSpec.for_notes(path)
-        report = build_deck(self.store, spec, progress)
-        self.study.invalidate()
+        report = build_deck(self._store, spec, progress)
+        self.refresh()
         return report
 
     # -- decks -------------------------------------------------------------------
 
     def deck_id(self, name: str) -> int:
-        row = self.store.deck_by_name(name)
+        row = deck_rows.by_name(self._store, name)
         if row is None:
-            known = (
-                ", ".join(r["name"] for r in self.store.deck_rows())
-                or "none yet — run `flashcards build`"
-            )
+            known = ", ".join(self.deck_names()) or "none yet — run `flashcards build`"
             raise CollectionError(f"no deck named {name!r} (decks: {known})")
-        return int(row["id"])
+        return row.id
+
+    def deck_names(self) -> list[str]:
+        return [d.name for d in deck_rows.all_decks(self._store)]
 
     def _deck_ids(self, deck: str | None) -> tuple[int, ...]:
         if deck is None:
-            return self.study.all_decks()
+            return self._study.all_decks()
         return (self.deck_id(deck),)
 
     def decks(self, now: datetime | None = None) -> list[DeckSummary]:
         day = self.today(now).isoformat()
-        studied = {}
-        for card_id, deck_id, *_ in self.store.reviews_on(day):
-            studied.setdefault(deck_id, set()).add(card_id)
-        out = []
-        for row in self.store.deck_counts(day):
-            out.append(
-                DeckSummary(
-                    id=row["id"],
-                    name=row["name"],
-                    cards=int(row["active"] or 0),
-                    new=int(row["new"] or 0),
-                    due=int(row["due"] or 0),
-                    retired=int(row["retired"] or 0),
-                    suspended=int(row["suspended"] or 0),
-                    built_at=row["built_at"],
-                    studied_today=len(studied.get(row["id"], ())),
-                    left=self.study.counts((row["id"],), now),
-                )
+        studied: dict[int, set[int]] = {}
+        for answer in queue_rows.answers_on(self._store, day):
+            studied.setdefault(answer.deck_id, set()).add(answer.card_id)
+        return [
+            DeckSummary(
+                id=row.id,
+                name=row.name,
+                cards=row.active,
+                new=row.new,
+                due=row.due,
+                retired=row.retired,
+                suspended=row.suspended,
+                built_at=row.built_at,
+                studied_today=len(studied.get(row.id, ())),
+                left=self._study.counts((row.id,), now),
             )
-        return out
+            for row in deck_rows.counts(self._store, day)
+        ]
 
     def deck_info(self, name: str) -> dict[str, object]:
-        row = self.store.deck_by_name(name)
+        row = deck_rows.by_name(self._store, name)
         if row is None:
-            self.deck_id(name)
+            self.deck_id(name)  # raises, naming the decks there are
+            raise AssertionError
         return {
-            "name": row["name"],
-            "spec_path": row["spec_path"],
-            "notes": json.loads(row["notes"]),
-            "description": row["description"],
-            "settings": json.loads(row["settings"]),
-            "built_at": row["built_at"],
+            "name": row.name,
+            "spec_path": row.spec_path,
+            "notes": row.notes,
+            "description": row.description,
+            "settings": row.settings,
+            "built_at": row.built_at,
         }
 
     # -- cards -------------------------------------------------------------------
 
     def card(self, card_id: int, now: datetime | None = None) -> CardView:
         """The card with its state; `now` decides whether a bury still holds."""
-        row = self.store.card_with_state(card_id)
+        row = card_rows.card(self._store, card_id)
         if row is None:
             raise CollectionError(f"no card with id {card_id}")
         return _view(row, self.today(now).isoformat())
@@ -377,30 +321,31 @@ class Collection:
     ) -> list[CardView]:
         deck_id = self.deck_id(deck) if deck is not None else None
         today = self.today(now).isoformat()
-        return [_view(r, today) for r in self.store.cards_with_state(deck_id, include_retired)]
+        return [_view(r, today) for r in card_rows.cards(self._store, deck_id, include_retired)]
 
     # -- studying ----------------------------------------------------------------
 
     def next_card(self, deck: str | None = None, now: datetime | None = None) -> CardView | None:
         """The card to study now, or None when nothing is left today."""
-        card_id = self.study.next_card_id(self._deck_ids(deck), now)
+        card_id = self._study.next_card_id(self._deck_ids(deck), now)
         if card_id is None:
             return None
         card = self.card(card_id, now)
-        self._shown = (self.study.generation, card)
+        self._shown = (self._study.generation, card)
         return card
 
     def counts(self, deck: str | None = None, now: datetime | None = None) -> Counts:
         """New, review and drill cards left in today's session."""
-        return self.study.counts(self._deck_ids(deck), now)
+        return self._study.counts(self._deck_ids(deck), now)
 
-    def next_states(self, card_id: int, now: datetime | None = None) -> dict[int, sm2.State]:
+    def next_states(self, card_id: int, now: datetime | None = None) -> sm2.Outcomes:
         """The state each answer key would lead to (keys 1–4, or 0–5 for six-grade decks).
 
-        For a card already answered today (a drill) every key leaves the state as it is.
+        For a card already answered today (a drill) every key leaves the state as it is,
+        and the outcomes say so (`.drill`).
         """
         try:
-            return self.study.next_states(card_id, now)
+            return self._study.next_states(card_id, now)
         except KeyError:
             raise CollectionError(f"no card with id {card_id}") from None
 
@@ -410,7 +355,7 @@ class Collection:
         """Record an answer with SM-2 quality q (0–5), in one transaction: the review row is
         appended and the card's state moved together. Returns the card as it now is."""
         try:
-            state = self.study.answer(card_id, q, now, duration_ms)
+            state = self._study.answer(card_id, q, now, duration_ms)
         except KeyError:
             raise CollectionError(f"no card with id {card_id}") from None
         except DateOutOfRange as err:
@@ -419,7 +364,7 @@ class Collection:
             raise CollectionError(f"{err} (the SM-2 quality of the answer)") from None
         shown = self._shown
         self._shown = None
-        if shown is not None and shown[0] == self.study.generation:
+        if shown is not None and shown[0] == self._study.generation:
             card = shown[1]
             # the card just shown, active then and now (answering changes no flag): only
             # its state moved, and that is known — no need to read it again
@@ -436,109 +381,84 @@ class Collection:
     def undo(self, now: datetime | None = None) -> CardView | None:
         """Take back the last answer (or suspend, bury) of this session; None when none is left."""
         self._shown = None
-        card_id = self.study.undo()
+        card_id = self._study.undo()
         return None if card_id is None else self.card(card_id, now)
 
     @property
+    def last_review_id(self) -> int | None:
+        """The review row the last answer of this session wrote (a global name for it)."""
+        return self._study.last_review_id
+
+    @property
     def can_undo(self) -> bool:
-        return self.study.can_undo
+        return self._study.can_undo
 
     def suspend(self, card_id: int, now: datetime | None = None) -> None:
         """Take a card out of every queue until it is unsuspended (undo takes it back)."""
         self._known(card_id)
         self._shown = None
-        self.study.suspend(card_id, True, now)
+        self._study.suspend(card_id, True, now)
 
     def unsuspend(self, card_id: int, now: datetime | None = None) -> None:
         self._known(card_id)
         self._shown = None
-        self.study.suspend(card_id, False, now)
+        self._study.suspend(card_id, False, now)
 
     def bury(self, card_id: int, now: datetime | None = None) -> None:
         """Hide a card until the next study day (undo takes it back)."""
         self._known(card_id)
         self._shown = None
-        self.study.bury(card_id, now)
+        self._study.bury(card_id, now)
 
     def _known(self, card_id: int) -> None:
-        if self.store.state_of(card_id) is None:
+        if not card_rows.exists(self._store, card_id):
             raise CollectionError(f"no card with id {card_id}")
 
     def next_due(self, deck: str | None = None) -> date | None:
         """The earliest due date of any scheduled card (for 'nothing due — next on ...')."""
-        day = self.store.next_due_day(self._deck_ids(deck))
+        day = queue_rows.next_due_day(self._store, self._deck_ids(deck))
         return date.fromisoformat(day) if day else None
 
     def due_by(self, day: date, deck: str | None = None) -> int:
         """How many active cards are due for review on or before `day` ('due tomorrow')."""
-        return len(self.store.due_candidates(day.isoformat(), self._deck_ids(deck)))
+        return queue_rows.due_count(self._store, day.isoformat(), self._deck_ids(deck))
 
-    # -- stats -------------------------------------------------------------------
+    # -- stats, export, integrity ----------------------------------------------------
 
     def stats(self, deck: str | None = None, now: datetime | None = None) -> dict[str, object]:
         """Every progress figure (see `flashcards.stats.compute` for the keys)."""
         from flashcards.stats import compute
 
         deck_id = self.deck_id(deck) if deck is not None else None
+        deck_ids = (deck_id,) if deck_id is not None else self._study.all_decks()
+        # "left today" is this session's own queue
+        left = self._study.counts(deck_ids, now) if deck_ids else Counts()
         return compute(
-            self.store,
-            deck_id,
-            self.today(now),
-            self.tz,
-            self.rollover_hour,
-            now,
-            study=self.study,  # "left today" matches this session's queue
+            self._store, deck_id, deck, self.today(now), self.tz, self.rollover_hour, left
         )
 
-    # -- integrity ---------------------------------------------------------------
+    def export(
+        self,
+        decks: list[str] | tuple[str, ...],
+        fmt: str,
+        path: str | Path,
+        *,
+        force: bool = False,
+        now: datetime | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ExportResult:
+        """Export the named decks (all when none is named) to `path` in format `fmt`
+        (see `flashcards.export`)."""
+        from flashcards.export import run
+
+        return run(self._store, decks, fmt, path, force=force, now=now, progress=progress)
 
     def doctor(self, repair: bool = False) -> list[str]:
-        """Problems found (each says what to do); with repair, derived rows are rebuilt.
+        """Problems found (each says what to do); with repair, derived rows are rebuilt
+        (see `flashcards.doctor`). Never touches a review."""
+        from flashcards.doctor import check
 
-        Checked: SQLite integrity, schema version, foreign keys and orphan rows, and
-        every card's state against a replay of its reviews, the stats' review summaries
-        against the review log. Repair rebuilds what is derived (card states, sources,
-        review summaries) and never touches a review.
-        """
-        problems = self.store.integrity_problems()
-        if problems and (self.store.damage() or self.store.missing_tables()):
-            return problems  # the reviews cannot be replayed from a broken file
-        wrong = self._states_off()
-        if wrong:
-            problems.append(
-                f"{len(wrong)} card states differ from a replay of their reviews "
-                f"(e.g. card {next(iter(wrong))}); run `flashcards doctor --repair`"
-            )
-        from flashcards.store.stats import rebuild_summaries, summary_problems
-
-        summaries = summary_problems(self.store)  # the per-day tables behind the stats
-        problems += summaries
+        problems = check(self._store, repair)
         if repair and problems:
-            with self.store.atomic():
-                self.store.repair_rows()
-                for cid, state in self._states_off().items():
-                    self.store.write_state(cid, state)
-                if summaries:
-                    rebuild_summaries(self.store)
-            self.study.invalidate()
+            self.refresh()
         return problems
-
-    def _states_off(self) -> dict[int, tuple]:
-        """Cards whose stored state is not the replay of their reviews: {id: replayed}."""
-        expected: dict[int, tuple] = {}
-        current: list[tuple] = []
-        current_id = None
-        for card_id, q, day, kind, *_ in self.store.all_reviews():
-            if card_id != current_id:
-                if current_id is not None:
-                    expected[current_id] = replay_row(current)
-                current_id, current = card_id, []
-            current.append((q, day, kind))
-        if current_id is not None:
-            expected[current_id] = replay_row(current)
-        fresh = replay_row([])
-        return {
-            cid: expected.get(cid, fresh)
-            for cid, state in self.store.all_states().items()
-            if tuple(state) != expected.get(cid, fresh)
-        }

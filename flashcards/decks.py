@@ -21,16 +21,13 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import frontmatter
-import yaml
-
-from flashcards.notes import yamlsafe
 from flashcards.notes.files import MAX_FILE_MB, read_bounded
-from flashcards.notes.inline import ALL_MARKERS
+from flashcards.notes.markers import ALL_MARKERS
 from flashcards.notes.outline import NoteError, decode
 
 DEFAULT_NEW_PER_DAY = 20
 DEFAULT_REVIEWS_PER_DAY = 200
+DEFAULT_GRADES = 4
 SPEC_MAX_BYTES = 1_000_000  # a deck spec is a short file; anything bigger is not one
 _PACKAGE_DATA = Path(__file__).parent / "data"
 
@@ -39,21 +36,49 @@ class DeckError(NoteError):
     """A deck spec a user must fix."""
 
 
+@dataclass(frozen=True)
+class DeckSettings:
+    """How a deck is studied and read: the one home of every default.
+
+    Stored with the deck (`to_json`) and read back by the study engine and rebuilds
+    (`from_json`, which fills in the defaults for keys an older collection lacks).
+    """
+
+    deletions: frozenset[str] = frozenset(ALL_MARKERS)
+    new_per_day: int = DEFAULT_NEW_PER_DAY
+    reviews_per_day: int = DEFAULT_REVIEWS_PER_DAY
+    grades: int = DEFAULT_GRADES  # 4 buttons, or SM-2's 6 grades
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "deletions": sorted(self.deletions),
+            "new_per_day": self.new_per_day,
+            "reviews_per_day": self.reviews_per_day,
+            "grades": self.grades,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object] | None) -> DeckSettings:
+        data = data or {}
+        deletions = data.get("deletions")
+        return cls(
+            deletions=frozenset(deletions)
+            if isinstance(deletions, list)
+            else frozenset(ALL_MARKERS),
+            new_per_day=int(data.get("new_per_day", DEFAULT_NEW_PER_DAY)),  # type: ignore[call-overload]
+            reviews_per_day=int(data.get("reviews_per_day", DEFAULT_REVIEWS_PER_DAY)),  # type: ignore[call-overload]
+            grades=int(data.get("grades", DEFAULT_GRADES)),  # type: ignore[call-overload]
+        )
+
+
 @dataclass
 class DeckSpec:
     name: str
     notes: list[Path]
-    deletions: frozenset[str] = frozenset(ALL_MARKERS)
-    new_per_day: int = DEFAULT_NEW_PER_DAY
-    reviews_per_day: int = DEFAULT_REVIEWS_PER_DAY
-    grades: int = 4
+    settings: DeckSettings = DeckSettings()
     description: str = ""
     path: Path | None = None
     max_file_mb: float = MAX_FILE_MB  # the size cap of one notes file
-
-    @property
-    def max_bytes(self) -> int:
-        return int(self.max_file_mb * 1_000_000)
 
     @classmethod
     def for_notes(cls, path: str | Path) -> DeckSpec:
@@ -62,13 +87,13 @@ class DeckSpec:
         name = p.stem if p.is_file() else (p.resolve().name or str(p))
         return cls(name=name, notes=[p])
 
-    def settings(self) -> dict[str, object]:
-        return {
-            "deletions": sorted(self.deletions),
-            "new_per_day": self.new_per_day,
-            "reviews_per_day": self.reviews_per_day,
-            "grades": self.grades,
-        }
+    @property
+    def deletions(self) -> frozenset[str]:
+        return self.settings.deletions
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 1_000_000)
 
 
 def is_deck_spec(path: str | Path) -> bool:
@@ -130,6 +155,12 @@ def load_deck(path: str | Path) -> DeckSpec:
         text = decode(raw, shown)
     except NoteError as err:  # not UTF-8, NUL bytes: a DeckError like every other spec problem
         raise DeckError(err.path, err.line, err.reason) from None
+    # YAML is loaded for reading specs only: the study app starts without it
+    import frontmatter
+    import yaml
+
+    from flashcards.notes import yamlsafe
+
     try:
         post = frontmatter.loads(text)  # safe_load: plain values only
     except yaml.YAMLError as exc:
@@ -185,7 +216,7 @@ def load_deck(path: str | Path) -> DeckSpec:
             raise DeckError(shown, _line_of(text, key), f"'{key}' must be a whole number ≥ 0")
         return value
 
-    grades = meta.get("grades", 4)
+    grades = meta.get("grades", DEFAULT_GRADES)
     if grades not in (4, 6):
         raise DeckError(
             shown,
@@ -200,10 +231,12 @@ def load_deck(path: str | Path) -> DeckSpec:
     return DeckSpec(
         name=name.strip(),
         notes=note_paths,
-        deletions=frozenset(deletions),
-        new_per_day=count("new_per_day", DEFAULT_NEW_PER_DAY),
-        reviews_per_day=count("reviews_per_day", DEFAULT_REVIEWS_PER_DAY),
-        grades=grades,
+        settings=DeckSettings(
+            deletions=frozenset(deletions),
+            new_per_day=count("new_per_day", DEFAULT_NEW_PER_DAY),
+            reviews_per_day=count("reviews_per_day", DEFAULT_REVIEWS_PER_DAY),
+            grades=grades,
+        ),
         description=post.content.strip(),
         path=p,
         max_file_mb=max_mb,

@@ -70,6 +70,14 @@ def buttons(grades: int = 4) -> list[Button]:
     return [Button(k, FOUR_BUTTONS[k], FOUR_LABELS[k]) for k in range(1, 5)]
 
 
+def _after(today: date, days: int) -> date:
+    """`days` after `today`, never past the last date there is."""
+    try:
+        return today + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
 def _ceil_div(a: int, b: int) -> int:
     return -(-a // b)
 
@@ -96,7 +104,7 @@ def apply(state: State, q: int, today: date) -> State:
             repetitions=0,
             ef=state.ef,
             interval=1,
-            due=today + timedelta(days=1),
+            due=_after(today, 1),
             lapses=state.lapses + (1 if state.repetitions > 0 else 0),
         )
     n = state.repetitions + 1
@@ -106,12 +114,41 @@ def apply(state: State, q: int, today: date) -> State:
         interval = 6
     else:
         interval = min(MAX_INTERVAL, _ceil_div(state.interval * state.ef, 1000))
-    return State(n, next_ef(state.ef, q), interval, today + timedelta(days=interval), state.lapses)
+    return State(n, next_ef(state.ef, q), interval, _after(today, interval), state.lapses)
 
 
-def next_states(state: State, today: date, grades: int = 4) -> dict[int, State]:
+class Outcomes(dict[int, State]):
+    """The state each button's key leads to; `drill` when none moves the schedule (the
+    card was answered today already: later answers are drills)."""
+
+    drill: bool = False
+
+
+def is_drill(last_day: date | None, today: date) -> bool:
+    """Only a day's first answer moves the schedule; later ones are drills."""
+    return last_day == today
+
+
+def outcome(state: State, q: int, today: date, last_day: date | None) -> tuple[State, bool]:
+    """(the state after answering q, whether that answer is a drill)."""
+    if is_drill(last_day, today):
+        return state, True
+    return apply(state, q, today), False
+
+
+def next_states(
+    state: State, today: date, grades: int = 4, last_day: date | None = None
+) -> Outcomes:
     """The outcome of every button, keyed by the button's key."""
-    return {b.key: apply(state, b.q, today) for b in buttons(grades)}
+    drill = is_drill(last_day, today)
+    out = Outcomes({b.key: state if drill else apply(state, b.q, today) for b in buttons(grades)})
+    out.drill = drill
+    return out
+
+
+def comes_back(q: int) -> bool:
+    """Whether a card answered q comes back later the same day (a drill until q >= 4)."""
+    return q < DRILL_UNTIL
 
 
 def quality_for_key(key: int, grades: int = 4) -> int:

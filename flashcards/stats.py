@@ -11,13 +11,13 @@ by the terminal report and the app; styling is left to each of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 
 from flashcards import sm2
 from flashcards.clock import utc_ms, utc_offsets
 from flashcards.store import Store
 from flashcards.store import stats as queries
-from flashcards.study import Study
+from flashcards.views import Counts
 
 MATURE_DAYS = queries.MATURE_DAYS  # Anki's line between young and mature cards: 21 days
 HISTORY_DAYS = 365
@@ -44,19 +44,19 @@ BUTTONS = ("again", "hard", "good", "easy")
 def compute(
     store: Store,
     deck_id: int | None,
+    deck_name: str | None,
     today: date,
     tz: tzinfo | None,
     rollover_hour: int,
-    now: datetime | None = None,
-    study: Study | None = None,
+    left: Counts,
 ) -> dict[str, object]:
     """Every progress figure for one deck (or all decks when deck_id is None).
 
-    `today` is the study day of `now` (days roll over at `rollover_hour` in
-    `tz`; tz None is the computer's time zone). Figures about the past count
-    answers up to and including `today`; card figures describe the cards as
-    they are now. `study` is the collection's study engine, so that "left
-    today" matches the study session exactly (a fresh one is made if None).
+    `today` is a study day (days roll over at `rollover_hour` in `tz`; tz None
+    is the computer's time zone). Figures about the past count answers up to
+    and including `today`; card figures describe the cards as they are now.
+    `left` is what today's queue still holds (the caller's, so that it matches
+    the study session exactly).
 
     The result, as printed by `flashcards stats --json`:
 
@@ -107,16 +107,13 @@ def compute(
       (wall-clock time in the collection's time zone, daylight saving
       included): 24 objects `{hour, answers, passed}`, passed = q >= 3.
     """
-    moment = now if now is not None else datetime.now(UTC)
     iso = today.isoformat()
     start = today - timedelta(days=HISTORY_DAYS - 1)
-    deck_row = store.deck_by_id(deck_id) if deck_id is not None else None
 
     answers = _fold_answers(queries.review_groups(store, deck_id, start.isoformat(), iso), start)
     schedule = queries.schedule_groups(store, deck_id)
-    left = _left_today(store, deck_id, tz, rollover_hour, moment, study)
     figures: dict[str, object] = {
-        "deck": deck_row["name"] if deck_row is not None else None,
+        "deck": deck_name,
         "day": iso,
         "rollover_hour": rollover_hour,
         "timezone": _zone_name(tz),
@@ -124,7 +121,7 @@ def compute(
         "today": {
             "cards": queries.cards_studied(store, deck_id, iso),
             **answers["today"],
-            "left": left,
+            "left": {"new": left.new, "review": left.review, "drill": left.drill},
         },
         "streak": _streak(queries.study_runs(store, deck_id, iso), today),
         "history": {
@@ -196,23 +193,6 @@ def _zone_name(tz: tzinfo | None) -> str | None:
     if tz is None:
         return None
     return getattr(tz, "key", None) or str(tz)
-
-
-def _left_today(
-    store: Store,
-    deck_id: int | None,
-    tz: tzinfo | None,
-    rollover_hour: int,
-    moment: datetime,
-    study: Study | None,
-) -> dict[str, int]:
-    if study is None:
-        study = Study(store, tz, rollover_hour)
-    deck_ids = (deck_id,) if deck_id is not None else tuple(int(r["id"]) for r in store.deck_rows())
-    if not deck_ids:
-        return {"new": 0, "review": 0, "drill": 0}
-    counts = study.counts(deck_ids, moment)
-    return {"new": counts.new, "review": counts.review, "drill": counts.drill}
 
 
 def _streak(runs: list[tuple[str, str, int, int]], today: date) -> dict[str, int]:

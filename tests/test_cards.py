@@ -11,14 +11,15 @@ import os
 import re
 import signal
 import threading
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import flashcards.cards as cards_module
 import flashcards.notes.inline as inline_module
+import flashcards.reading as reading
 from flashcards.cards import (
     BASIC,
     CLOZE,
@@ -28,9 +29,8 @@ from flashcards.cards import (
     Card,
     disambiguate,
     extract,
-    extract_paths,
-    note_files,
 )
+from flashcards.notes.files import note_files
 from flashcards.notes.inline import (
     ALL_MARKERS,
     ANKI_CLOZE,
@@ -40,6 +40,7 @@ from flashcards.notes.inline import (
     find_deletions,
 )
 from flashcards.notes.outline import iter_blocks, parse_note
+from flashcards.reading import extract_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "designing-machine-learning-systems.md"
@@ -745,9 +746,9 @@ def test_several_processes_give_the_same_result(
     (tmp_path / "pages" / "same.md").write_text("- repeated **block**\n")
     (tmp_path / "zz-same.md").write_text("- repeated **block**\n")
     serial = extract_paths([tmp_path])
-    monkeypatch.setattr(cards_module, "_can_fork", lambda: can_fork)
+    monkeypatch.setattr(reading, "_can_fork", lambda: can_fork)
     parallel = extract_paths([tmp_path], workers=3)
-    assert [vars(c) for c in parallel.cards] == [vars(c) for c in serial.cards]
+    assert [asdict(c) for c in parallel.cards] == [asdict(c) for c in serial.cards]
     assert [str(w) for w in parallel.warnings] == [str(w) for w in serial.warnings] != []
     assert (parallel.files, parallel.lines, parallel.blocks) == (
         serial.files,
@@ -760,24 +761,24 @@ def test_several_processes_give_the_same_result(
 def test_big_inputs_are_read_in_two_processes_by_default(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
-    assert cards_module.default_workers(50) == 1  # forking costs more than it saves
-    assert cards_module.default_workers(51) == 2  # this process and one more, at most
+    assert reading.default_workers(50) == 1  # forking costs more than it saves
+    assert reading.default_workers(51) == 2  # this process and one more, at most
     _vault_module().generate(tmp_path / "vault", files=60, seed=5)
     readers = tmp_path / "readers.txt"
-    read_note = cards_module.read_note
+    read_note = reading.read_note
 
     def spy(path, **options):
         with readers.open("a") as out:
             out.write(f"{os.getpid()}\n")
         return read_note(path, **options)
 
-    monkeypatch.setattr(cards_module, "read_note", spy)
-    monkeypatch.setattr(cards_module, "_can_fork", lambda: True)
+    monkeypatch.setattr(reading, "read_note", spy)
+    monkeypatch.setattr(reading, "_can_fork", lambda: True)
     parallel = extract_paths([tmp_path / "vault"])
     assert len(set(readers.read_text().split())) == 2
-    monkeypatch.setattr(cards_module, "_can_fork", lambda: False)
+    monkeypatch.setattr(reading, "_can_fork", lambda: False)
     serial = extract_paths([tmp_path / "vault"])
-    assert [vars(c) for c in parallel.cards] == [vars(c) for c in serial.cards]
+    assert [asdict(c) for c in parallel.cards] == [asdict(c) for c in serial.cards]
     assert parallel.files == serial.files == 60
 
 
@@ -787,7 +788,7 @@ def test_no_fork_while_another_thread_runs() -> None:
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        assert not cards_module._can_fork()
+        assert not reading._can_fork()
     finally:
         release.set()
         other.join()
@@ -798,17 +799,17 @@ def test_files_a_dead_reader_had_not_sent_are_read_here(tmp_path: Path, monkeypa
     serial = extract_paths([tmp_path], workers=1)
     last = max(note_files([tmp_path]))  # always in a forked worker's share
     this_process = os.getpid()
-    read_note = cards_module.read_note
+    read_note = reading.read_note
 
     def dying(path, **options):
         if os.getpid() != this_process and path == last:
             os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
         return read_note(path, **options)
 
-    monkeypatch.setattr(cards_module, "read_note", dying)
-    monkeypatch.setattr(cards_module, "_can_fork", lambda: True)
+    monkeypatch.setattr(reading, "read_note", dying)
+    monkeypatch.setattr(reading, "_can_fork", lambda: True)
     parallel = extract_paths([tmp_path], workers=2)
-    assert [vars(c) for c in parallel.cards] == [vars(c) for c in serial.cards]
+    assert [asdict(c) for c in parallel.cards] == [asdict(c) for c in serial.cards]
     assert (parallel.files, parallel.lines) == (serial.files, serial.lines) == (60, serial.lines)
 
 

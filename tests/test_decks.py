@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from flashcards.cards import extract_paths
 from flashcards.decks import (
     DEFAULT_NEW_PER_DAY,
     DEFAULT_REVIEWS_PER_DAY,
@@ -21,6 +20,7 @@ from flashcards.decks import (
 )
 from flashcards.notes.inline import ALL_MARKERS, ANKI_CLOZE, HIGHLIGHT, LOGSEQ_CLOZE, STRONG
 from flashcards.notes.outline import NoteError
+from flashcards.reading import extract_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "decks" / "designing-machine-learning-systems.md"
@@ -41,7 +41,11 @@ def test_the_sample_deck_spec() -> None:
     assert deck.name == "Designing Machine Learning Systems"
     assert deck.notes == [ROOT / "seeds" / "designing-machine-learning-systems.md"]
     assert deck.deletions == frozenset(ALL_MARKERS)
-    assert (deck.new_per_day, deck.reviews_per_day, deck.grades) == (20, 200, 4)
+    assert (deck.settings.new_per_day, deck.settings.reviews_per_day, deck.settings.grades) == (
+        20,
+        200,
+        4,
+    )
     assert "Chip Huyen" in deck.description and not deck.description.startswith("---")
     assert deck.path == SAMPLE
     result = extract_paths(deck.notes, deck.deletions)
@@ -79,13 +83,13 @@ def test_defaults(tmp_path: Path) -> None:
     deck = load_deck(spec(tmp_path, "notes: [n.md]\n", body="", name="my-deck.md"))
     assert deck.name == "my-deck"
     assert deck.deletions == frozenset(ALL_MARKERS)
-    assert (deck.new_per_day, deck.reviews_per_day, deck.grades) == (
+    assert (deck.settings.new_per_day, deck.settings.reviews_per_day, deck.settings.grades) == (
         DEFAULT_NEW_PER_DAY,
         DEFAULT_REVIEWS_PER_DAY,
         4,
     )
     assert deck.description == ""
-    assert deck.settings() == {
+    assert deck.settings.to_json() == {
         "deletions": sorted(ALL_MARKERS),
         "new_per_day": 20,
         "reviews_per_day": 200,
@@ -117,7 +121,7 @@ def test_deletions_are_switched_off_per_deck(tmp_path: Path) -> None:
 
 
 def test_six_grades(tmp_path: Path) -> None:
-    assert load_deck(spec(tmp_path, "notes: [n.md]\ngrades: 6\n")).grades == 6
+    assert load_deck(spec(tmp_path, "notes: [n.md]\ngrades: 6\n")).settings.grades == 6
 
 
 @pytest.mark.parametrize(
@@ -170,7 +174,7 @@ def test_crlf_and_bom_specs(tmp_path: Path) -> None:
     )
     assert is_deck_spec(path)
     deck = load_deck(path)
-    assert (deck.name, deck.grades, deck.description) == ("CRLF", 6, "Body")
+    assert (deck.name, deck.settings.grades, deck.description) == ("CRLF", 6, "Body")
 
 
 def test_is_deck_spec(tmp_path: Path) -> None:

@@ -31,12 +31,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from flashcards import stats as st
 from flashcards.clock import utc_offsets
 from flashcards.collection import Collection, CollectionError
-from flashcards.store import Store, migrations
+from flashcards.store import Store
 from flashcards.store import stats as queries
 
 NOW = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
@@ -442,47 +441,50 @@ def test_utc_offsets_find_the_changes():
 
 
 def test_summaries_follow_answers_and_undo(history):
+    store = Store(history)  # a second connection, to look at (and spoil) the file
     with Collection.open(history, timezone="UTC") as col:
-        assert queries.summary_problems(col.store) == []
+        assert queries.summary_problems(store) == []
         hotel = next(c for c in col.cards() if c.answers == ["hotel"])
         col.answer(hotel.id, 4, now=at("2025-06-10", "11:00"), duration_ms=5000)
         assert col.stats(now=NOW)["today"]["answers"] == 3
         col.undo()
         assert col.stats(now=NOW)["today"]["answers"] == 2
         assert col.stats(now=NOW)["today"]["time_ms"] == 12_000
-        assert queries.summary_problems(col.store) == []
+        assert queries.summary_problems(store) == []
 
 
 def test_summary_drift_is_found_and_rebuilt(history):
+    store = Store(history)  # a second connection, to look at (and spoil) the file
     with Collection.open(history, timezone="UTC") as col:
-        col.store.execute("UPDATE review_days SET answers = answers + 1 WHERE day = '2025-06-10'")
-        col.store.execute("DELETE FROM review_slots WHERE day = '2025-06-01'")
-        problems = queries.summary_problems(col.store)
+        store.execute("UPDATE review_days SET answers = answers + 1 WHERE day = '2025-06-10'")
+        store.execute("DELETE FROM review_slots WHERE day = '2025-06-01'")
+        problems = queries.summary_problems(store)
         assert len(problems) == 2
         assert all("flashcards doctor --repair" in p for p in problems)
-        with col.store.atomic():
-            queries.rebuild_summaries(col.store)
-        assert queries.summary_problems(col.store) == []
+        with store.atomic():
+            queries.rebuild_summaries(store)
+        assert queries.summary_problems(store) == []
         assert col.stats(now=NOW)["today"]["answers"] == 2
 
 
 def test_doctor_checks_and_repairs_the_summaries(history):
+    store = Store(history)  # a second connection, to look at (and spoil) the file
     with Collection.open(history, timezone="UTC") as col:
         expected = col.stats(now=NOW)
         assert col.doctor() == []
-        col.store.execute("UPDATE review_slots SET passed = 0")
+        store.execute("UPDATE review_slots SET passed = 0")
         problems = col.doctor()
         assert any("review_slots (the review summaries behind the stats)" in p for p in problems)
-        col.store.execute("DROP TRIGGER reviews_summary_delete")
-        col.store.execute("DROP TABLE review_days")
+        store.execute("DROP TRIGGER reviews_summary_delete")
+        store.execute("DROP TABLE review_days")
         problems = col.doctor()
         assert problems == [
             "the review summaries behind the stats lack review_days, reviews_summary_delete; "
             "run `flashcards doctor --repair`"
         ]
-        reviews = col.store.review_count()
+        reviews = col.review_count()
         col.doctor(repair=True)
-        assert col.store.review_count() == reviews  # repair never touches a review
+        assert col.review_count() == reviews  # repair never touches a review
         assert col.doctor() == []
         assert col.stats(now=NOW) == expected
         # the recreated triggers follow an answer and its undo again
@@ -498,17 +500,20 @@ def test_migration_fills_the_summaries_from_an_older_file(history, tmp_path):
     with Collection.open(history, timezone="UTC") as col:
         expected = col.stats(now=NOW)
     old = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(old)
-    db = sqlite_utils.Database(conn)
-    migrations.apply(db, stop_before="m003_review_summaries")
-    conn.execute("ATTACH DATABASE ? AS src", (str(history),))
-    for table in ("decks", "cards", "card_state", "reviews"):
-        conn.execute(f"INSERT INTO {table} SELECT * FROM src.{table}")
+    source, conn = sqlite3.connect(history), sqlite3.connect(old)
+    source.backup(conn)
+    source.close()
+    # as a collection from before step m003 had it: no summaries, the step not applied
+    for trigger in ("insert", "delete", "update"):
+        conn.execute(f"DROP TRIGGER reviews_summary_{trigger}")
+    conn.execute("DROP TABLE review_days")
+    conn.execute("DROP TABLE review_slots")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_review_summaries'")
+    conn.execute("PRAGMA user_version = 0")
     conn.commit()
-    conn.execute("DETACH DATABASE src")
     conn.close()
     with Collection.open(old, timezone="UTC") as col:
-        assert "review_days" in col.store.db.table_names()
+        assert "review_days" in {r[0] for r in Store(old).execute("SELECT name FROM sqlite_master")}
         assert col.stats(now=NOW) == expected
     assert list(tmp_path.glob("old.sqlite.before-migration-*"))  # the copy kept before
 

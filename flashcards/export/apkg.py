@@ -33,7 +33,8 @@ from pathlib import Path
 
 import genanki
 
-from flashcards.export import ExportCard, ExportDeck, ExportJob, temp_file
+from flashcards.export.files import temp_file
+from flashcards.export.job import ExportCard, ExportDeck, ExportJob
 from flashcards.export.render import (
     anki_tags,
     back_extra_html,
@@ -122,7 +123,7 @@ def note_for(deck: ExportDeck, card: ExportCard, position: int) -> genanki.Note:
         fields = [to_html(card.front), to_html(basic_back(card)), context, source]
     else:
         model = CLOZE_MODEL
-        fields = [cloze_html(card.cloze), context, back_extra_html(card.back), source]
+        fields = [cloze_html(card.cloze), context, back_extra_html(card.children), source]
     note = genanki.Note(
         model=model, fields=fields, tags=anki_tags(card.tags), guid=note_guid(card), due=position
     )

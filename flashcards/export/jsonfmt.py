@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from flashcards import faces
 from flashcards.clock import iso_utc
-from flashcards.export import ExportJob
+from flashcards.export.job import ExportJob
+from flashcards.notes.markers import Deletion
 from flashcards.store import export as queries
 
 FORMAT = "flashcards-export"
@@ -22,9 +24,41 @@ VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("card-export.schema.json")
 
 
+class _Faces:
+    """A card's faces for the JSON document: SQLite writes the rest of the card's object
+    (`head`, `tail`); the front, back and cloze text are rendered from the block here.
+    A block's cards share its parsed marks and its back."""
+
+    def __init__(self) -> None:
+        self.marks: dict[str, tuple[Deletion, ...]] = {}
+        self.backs: dict[tuple[str, str, str], str] = {}
+
+    def card(
+        self, head: str, tail: str, kind: str, body: str, marks: str, hidden: str, children: str
+    ) -> str:
+        parsed = self.marks.get(marks)
+        if parsed is None:
+            parsed = self.marks[marks] = tuple(Deletion(*m) for m in json.loads(marks))
+        back = self.backs.get((body, marks, children))
+        if back is None:
+            back = self.backs[(body, marks, children)] = faces.back(body, parsed, children)
+        picked = tuple(json.loads(hidden))
+        front = faces.front(body, parsed, picked)
+        cloze = faces.cloze(kind, body, parsed, picked)
+        return (
+            f'{head[:-1]},"front":{_dumps(front)},"back":{_dumps(back)},'
+            f'"cloze":{_dumps(cloze)},{tail[1:]}'
+        )
+
+
+def _dumps(text: str) -> str:
+    """A string as SQLite's json_object writes one (non-ASCII kept as is)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def write(job: ExportJob, path: Path) -> int:
     """Write the document to `path`; returns the number of cards."""
-    store = job.collection.store
+    store = job.store
     counts = queries.deck_card_counts(store, job.deck_ids, include_retired=True)
     head = {
         "format": FORMAT,
@@ -48,10 +82,14 @@ def write(job: ExportJob, path: Path) -> int:
     reviews = queries.review_json_rows(store, job.deck_ids)
     pending = next(reviews, None)
     written = 0
+    cards = _Faces()
     with path.open("w", encoding="utf-8") as fh:
         opening = json.dumps(head, ensure_ascii=False, indent=1)
         fh.write(opening[: opening.rindex("}")].rstrip() + ',\n "cards": [')
-        for card_id, card in queries.card_json_rows(store, job.deck_ids):
+        for card_id, head, tail, kind, body, marks, hidden, children in queries.card_json_rows(
+            store, job.deck_ids
+        ):
+            card = cards.card(head, tail, kind, body, marks, hidden, children)
             while pending is not None and pending[0] < card_id:
                 pending = next(reviews, None)  # reviews of a card not exported (none expected)
             own: list[str] = []

@@ -29,8 +29,8 @@ import yaml
 
 from flashcards.cards import extract, normalize
 from flashcards.clock import iso_utc
-from flashcards.export import ExportCard, ExportDeck, ExportJob, Progress
-from flashcards.export.render import open_fence, split_back
+from flashcards.export.job import ExportCard, ExportDeck, ExportJob, Progress
+from flashcards.export.render import open_fence
 from flashcards.notes.inline import (
     ALL_MARKERS,
     ANKI_CLOZE,
@@ -162,7 +162,7 @@ def _blocks(cards: list[ExportCard], markers: frozenset[str]) -> list[_Block]:
             blocks[-1].cards.append(card)
             continue
         last = key
-        own, children = split_back(card.back)
+        own, children = card.resolved, card.children
         shown = normalize(own)
         # The back starts with the block's own lines, clozes resolved: their line
         # breaks (code, paragraphs) go back into the text, which the hash folds anyway.
@@ -368,7 +368,7 @@ def front_matter(deck: ExportDeck, job: ExportJob, tags: list[str]) -> str:
         "exported_at": iso_utc(job.now),
         "cards": len(deck.cards),
         "source": {
-            "collection": str(job.collection.path),
+            "collection": str(job.collection_path),
             "spec": deck.spec_path,
             "notes": deck.notes,
         },

@@ -14,7 +14,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from flashcards.export import ExportCard, ExportDeck
+from flashcards.export.job import ExportCard, ExportDeck
 
 # the one definition of `==highlight==` syntax, shared with the card extractor
 from flashcards.notes.inline import highlight_plugin
@@ -27,7 +27,6 @@ _MARKUP = re.compile(r"[\\`*_\[\]<>&=\n]")
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
-_CHILD_LINE = re.compile(r"\n-(?: |$)", re.MULTILINE)  # a line that is a child's bullet
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
@@ -265,36 +264,10 @@ def _fence_step(line: str, fence: str | None) -> str | None:
     return fence
 
 
-@lru_cache(maxsize=256)  # the cards of one block share their back
-def split_back(back: str) -> tuple[str, str]:
-    """A card's back → (the block's own text, the outline of its children).
-
-    The back is the block's text followed by its children as `- ` bullets at
-    column 0. The block's own lines never start with `- ` (that would be a new
-    bullet) except inside fenced code, which is skipped.
-    """
-    if "```" not in back and "~~~" not in back:
-        # no line can open a fence: the first `- ` (or bare `-`) line after the first
-        m = _CHILD_LINE.search(back)
-        return (back[: m.start()], back[m.start() + 1 :]) if m else (back, "")
-    return _split_back_lines(back)
-
-
-def _split_back_lines(back: str) -> tuple[str, str]:
-    """split_back, line by line, skipping fenced code."""
-    lines = back.split("\n")
-    fence: str | None = None
-    for i, line in enumerate(lines):
-        if i and fence is None and (line.startswith("- ") or line == "-"):
-            return "\n".join(lines[:i]), "\n".join(lines[i:])
-        fence = _fence_step(line, fence)
-    return back, ""
-
-
-@lru_cache(maxsize=1024)  # the cards of one block share their back
-def back_extra_html(back: str) -> str:
+@lru_cache(maxsize=1024)  # the cards of one block share their children
+def back_extra_html(children: str) -> str:
     """A cloze card's back extra: the outline of its block's children, as HTML."""
-    return to_html(split_back(back)[1])
+    return to_html(children)
 
 
 def context_html(card: ExportCard) -> str:
@@ -342,7 +315,4 @@ def _anki_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
 def basic_back(card: ExportCard) -> str:
     """A question card's answer side: its children, and the block revealed when the front
     hid something (a cloze inside a question)."""
-    own, children = split_back(card.back)
-    if own.strip() != card.front.strip():
-        return card.back
-    return children
+    return card.back if card.hidden else card.children

@@ -25,7 +25,8 @@ import csv
 from pathlib import Path
 
 from flashcards import sm2
-from flashcards.export import ExportJob, spreadsheet_cell
+from flashcards.export.files import spreadsheet_cell
+from flashcards.export.job import ExportJob
 
 COLUMNS = ("card_id", "review_time", "review_rating", "review_duration", "review_state")
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3

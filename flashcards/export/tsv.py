@@ -29,8 +29,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from flashcards.export import ExportJob, spreadsheet_cell
 from flashcards.export.apkg import note_guid
+from flashcards.export.files import spreadsheet_cell
+from flashcards.export.job import ExportJob
 from flashcards.export.render import (
     anki_tag_text,
     back_extra_html,
@@ -93,7 +94,7 @@ def write(job: ExportJob, path: Path) -> int:
                 else:
                     notetype = CLOZE_NOTETYPE
                     first = context + cloze_html(card.cloze)
-                    second = back_extra_html(card.back) + source
+                    second = back_extra_html(card.children) + source
                 # no cell may read as a formula (the note type names are safe constants)
                 first = spreadsheet_cell(first, html=True)
                 second = spreadsheet_cell(second, html=True)

@@ -23,17 +23,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline.state_inline import Delimiter, StateInline
 from markdown_it.token import Token
 
-STRONG = "strong"
-HIGHLIGHT = "highlight"
-LOGSEQ_CLOZE = "logseq_cloze"
-ANKI_CLOZE = "anki_cloze"
-ALL_MARKERS = (STRONG, HIGHLIGHT, LOGSEQ_CLOZE, ANKI_CLOZE)
+from flashcards.notes.markers import (  # noqa: F401 - the names readers import from here too
+    ALL_MARKERS,
+    ANKI_CLOZE,
+    HIGHLIGHT,
+    LOGSEQ_CLOZE,
+    STRONG,
+    Deletion,
+)
 
 # Openers only: the closing `}}` is found by `_next_close`, which remembers its
 # last search so a line of 100,000 unclosed `{{c1::` stays linear.
@@ -45,18 +47,6 @@ _TRIGGERS = re.compile(r"\*\*|__|==|\{\{")
 # Without these no inline rule applies; `[`/`![` only make a link with `](` (there are no
 # reference definitions in a block's text).
 _INLINE_MARKUP = re.compile(r"[*_=`{\\<&]|\]\(")
-
-
-class Deletion(NamedTuple):
-    """One deletion found in a text (a named tuple: tens of thousands are made per vault)."""
-
-    kind: str  # one of ALL_MARKERS
-    start: int  # span of the whole marker in the text, end exclusive
-    end: int
-    inner: str  # the source between the markers (the answer as written)
-    answer: str  # the answer as plain text
-    hint: str | None = None
-    number: int | None = None  # Anki cloze number
 
 
 def _parse_inline(md: MarkdownIt, src: str) -> list[Token]:

@@ -11,10 +11,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from flashcards.notes import yamlsafe
-
 TAB_WIDTH = 4
 
 _BULLET = re.compile(r"([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
@@ -117,6 +113,11 @@ def parse_note(raw: bytes | str, path: str = "<text>") -> Note:
                 path, 1, "front matter opened with '---' is never closed; add a closing '---' line"
             )
         block = text[4 : end.start()]
+        # YAML (and python-frontmatter) load only for notes that have front matter
+        import yaml
+
+        from flashcards.notes import yamlsafe
+
         try:
             loaded = yamlsafe.load(block)
         except yamlsafe.YamlTooBig as err:

@@ -1,12 +1,12 @@
 """The queries exports read: decks, their cards with state, and their reviews.
 
-Read-only. Rows come back as `sqlite3.Row` (cards, decks) or plain tuples
-(reviews, which can number in the millions and are streamed).
+Read-only. Rows come back as plain tuples in the order of their column lists
+(cards by the tens of thousands, reviews by the million, streamed): the
+export modules name them as they unpack them.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 
 from flashcards import sm2
@@ -37,33 +37,14 @@ def _marks(ids: Sequence[int]) -> str:
     return ",".join("?" * len(ids))
 
 
-def _row_cursor(store: Store) -> sqlite3.Cursor:
-    cur = store.db.conn.cursor()
-    cur.row_factory = sqlite3.Row
-    return cur
-
-
-def deck_rows(store: Store, deck_ids: Sequence[int]) -> list[sqlite3.Row]:
-    """The decks' rows, by name."""
-    if not deck_ids:
-        return []
-    return (
-        _row_cursor(store)
-        .execute(
-            f"SELECT * FROM decks WHERE id IN ({_marks(deck_ids)}) ORDER BY name", tuple(deck_ids)
-        )
-        .fetchall()
-    )
-
-
 # In ExportCard's field order, the two JSON lists (context, tags) last and as stored:
 # the cards of a block or file share the same text, which the reader parses once.
 CARD_EXPORT_COLUMNS = (
-    "c.id, c.guid, d.name, c.block_hash, c.kind, c.source, c.line, c.position, "
-    "c.text, c.front, c.back, c.cloze, "
+    "c.id, c.guid, d.name, c.block_hash, c.kind, c.source, b.line, c.position, "
+    "b.norm, b.body, c.hidden, b.children, "
     "CASE WHEN c.retired THEN 'retired' WHEN c.suspended THEN 'suspended' "
     "WHEN c.buried_until IS NOT NULL THEN 'buried' ELSE 'active' END, "
-    "c.updated_at, c.context, c.tags"
+    "c.updated_at, b.marks, b.context, b.tags"
 )
 
 
@@ -75,7 +56,8 @@ def card_rows(store: Store, deck_ids: Sequence[int], include_retired: bool = Fal
     retired = "" if include_retired else "AND c.retired = 0"
     return store.execute(
         f"SELECT {CARD_EXPORT_COLUMNS} "
-        "FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id "
+        "FROM cards c JOIN decks d ON d.id = c.deck_id JOIN blocks b ON b.id = c.block_id "
+        "JOIN card_state s ON s.card_id = c.id "
         f"WHERE c.deck_id IN ({_marks(deck_ids)}) {retired} "
         "ORDER BY d.name, c.source, c.position",
         tuple(deck_ids),
@@ -105,14 +87,17 @@ def review_rows(store: Store, deck_ids: Sequence[int]) -> Iterator[tuple]:
 # A card as the JSON export writes it (card-export.schema.json, $defs/card), all but
 # its reviews. Built by SQLite, like the reviews below: ~5x faster than Python
 # objects through json.dumps, which matters at 50,000 cards.
-CARD_JSON = (
+# The faces (front, back, cloze) are rendered from the block in Python, between the two.
+CARD_JSON_HEAD = (
     "json_object('id', c.id, 'guid', c.guid, 'deck', d.name, 'content_hash', c.content_hash, "
     "'kind', c.kind, 'deletion', c.deletion, "
     "'status', CASE WHEN c.retired THEN 'retired' WHEN c.suspended THEN 'suspended' "
     "WHEN c.buried_until IS NOT NULL THEN 'buried' ELSE 'active' END, "
-    "'buried_until', c.buried_until, 'source', c.source, 'line', c.line, "
-    "'context', json(c.context), 'text', c.text, 'front', c.front, 'back', c.back, "
-    "'cloze', c.cloze, 'answers', json(c.answers), 'hint', c.hint, 'tags', json(c.tags), "
+    "'buried_until', c.buried_until, 'source', c.source, 'line', b.line, "
+    "'context', json(b.context), 'text', b.norm)"
+)
+CARD_JSON_TAIL = (
+    "json_object('answers', json(c.answers), 'hint', c.hint, 'tags', json(b.tags), "
     "'created_at', c.created_at, 'updated_at', c.updated_at, "
     "'state', json_object('repetitions', s.repetitions, 'ef', s.ef / 1000.0, "
     "'interval', s.interval, 'due', s.due, 'lapses', s.lapses, 'last_day', s.last_day))"
@@ -121,16 +106,18 @@ CARD_JSON = (
 
 def card_json_rows(
     store: Store, deck_ids: Sequence[int], include_retired: bool = True
-) -> Iterator[tuple[int, str]]:
-    """(card id, the card as a JSON object without its reviews), by card id."""
+) -> Iterator[tuple[int, str, str, str, str, str, str, str]]:
+    """(card id, the card's JSON head and tail, its kind, body, marks JSON, hidden JSON,
+    children), by card id: the JSON export renders the faces between head and tail."""
     if not deck_ids:
         return iter(())
     retired = "" if include_retired else "AND c.retired = 0"
     # `+c.deck_id`: not the deck index, whose rows would then be sorted by id (a 50,000
     # card sort of built JSON); the table itself is in id order
     return store.execute(
-        f"SELECT c.id, {CARD_JSON} "
-        "FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id "
+        f"SELECT c.id, {CARD_JSON_HEAD}, {CARD_JSON_TAIL}, c.kind, b.body, b.marks, c.hidden, "
+        "b.children FROM cards c JOIN decks d ON d.id = c.deck_id "
+        "JOIN blocks b ON b.id = c.block_id JOIN card_state s ON s.card_id = c.id "
         f"WHERE +c.deck_id IN ({_marks(deck_ids)}) {retired} ORDER BY c.id",
         tuple(deck_ids),
     )

@@ -148,5 +148,78 @@ def m003_review_summaries(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+TABLES = ("config", "decks", "sources", "blocks", "cards", "card_state", "reviews")
+
+
+@migrations()
+def m004_blocks(db: sqlite_utils.Database) -> None:
+    """A block's text is stored once for its cards, with its deletions and children.
+
+    Cards stored their front, back, cloze text and context each (a block with 200
+    deletions, 200 times); now a card names its block and which deletions it hides,
+    and the faces are rendered from that. Existing cards get a block each, made from
+    what they stored; the reader version goes up with this step, so the next build of
+    every deck re-reads its notes and gives its cards their real, shared blocks —
+    keeping every id and review.
+    """
+    from flashcards.store.legacy import block_of_legacy_card
+
+    _run_script(
+        db,
+        """
+        CREATE TABLE blocks (
+            id INTEGER PRIMARY KEY,
+            deck_id INTEGER NOT NULL REFERENCES decks(id),
+            source TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            marks TEXT NOT NULL,
+            children TEXT NOT NULL,
+            context TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            norm TEXT NOT NULL
+        );
+        CREATE INDEX blocks_source ON blocks(deck_id, source);
+        ALTER TABLE cards ADD COLUMN block_id INTEGER REFERENCES blocks(id);
+        ALTER TABLE cards ADD COLUMN hidden TEXT NOT NULL DEFAULT '[]'
+        """,
+    )
+    conn = db.conn
+    rows = conn.execute(
+        "SELECT id, deck_id, kind, source, line, context, text, front, back, cloze, answers, "
+        "hint, tags FROM cards ORDER BY id"
+    ).fetchall()
+    next_block = 1
+    blocks: list[tuple] = []
+    links: list[tuple] = []
+    for (
+        card_id,
+        deck_id,
+        kind,
+        source,
+        line,
+        context,
+        text,
+        front,
+        back,
+        cloze,
+        answers,
+        hint,
+        tags,
+    ) in rows:
+        body, marks, hidden, children = block_of_legacy_card(
+            kind, front, back, cloze, answers, hint
+        )
+        blocks.append(
+            (next_block, deck_id, source, line, body, marks, children, context, tags, text)
+        )
+        links.append((next_block, hidden, card_id))
+        next_block += 1
+    conn.executemany("INSERT INTO blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", blocks)
+    conn.executemany("UPDATE cards SET block_id = ?, hidden = ? WHERE id = ?", links)
+    for column in ("context", "text", "front", "back", "cloze", "tags", "line"):
+        db.execute(f"ALTER TABLE cards DROP COLUMN {column}")
+    db.execute("CREATE INDEX cards_block ON cards(block_id)")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
-TABLES = ("config", "decks", "sources", "cards", "card_state", "reviews")

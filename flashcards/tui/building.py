@@ -56,7 +56,7 @@ def default_targets(cwd: Path | None = None) -> list[Path]:
 
 def rebuild_targets(col: Collection, names: list[str] | None = None) -> list[Path | DeckSpec]:
     """What rebuilding decks reads: each deck's spec file, or its stored notes and settings."""
-    from flashcards.decks import DeckSpec
+    from flashcards.decks import DeckSettings, DeckSpec
 
     targets: list[Path | DeckSpec] = []
     for summary in col.decks():
@@ -68,17 +68,12 @@ def rebuild_targets(col: Collection, names: list[str] | None = None) -> list[Pat
             targets.append(Path(str(spec_path)))
             continue
         # built from a notes folder (or its spec is gone): rebuild what was stored
-        settings = dict(info.get("settings") or {})  # type: ignore[call-overload]
         spec = DeckSpec(
             name=summary.name,
             notes=[Path(str(n)) for n in info.get("notes") or []],  # type: ignore[union-attr]
-            new_per_day=int(settings.get("new_per_day", 20)),
-            reviews_per_day=int(settings.get("reviews_per_day", 200)),
-            grades=int(settings.get("grades", 4)),
+            settings=DeckSettings.from_json(info.get("settings")),  # type: ignore[arg-type]
             description=str(info.get("description") or ""),
         )
-        if "deletions" in settings:
-            spec.deletions = frozenset(settings["deletions"])
         targets.append(spec)
     return targets
 

@@ -12,12 +12,12 @@ import pytest
 from collection_support import NOW, Notes
 
 import flashcards.build
+import flashcards.build.read
 import flashcards.cards
 from flashcards import Collection
 from flashcards.collection import CollectionError
 from flashcards.decks import DeckSpec
 from flashcards.notes.files import unreadable_error
-from flashcards.store import Store
 
 FACTS = (
     "- The **mitochondria** is the powerhouse of the cell.\n- Paris is the capital of **France**.\n"
@@ -36,13 +36,13 @@ def two_files(notes: Notes) -> Notes:
 def parses(monkeypatch) -> list[str]:
     """The files each build parses."""
     seen: list[str] = []
-    parse = flashcards.build.parse_note
+    parse = flashcards.build.read.parse_note
 
     def spy(raw, path):
         seen.append(Path(path).name)
         return parse(raw, path)
 
-    monkeypatch.setattr(flashcards.build, "parse_note", spy)
+    monkeypatch.setattr(flashcards.build.read, "parse_note", spy)
     return seen
 
 
@@ -50,13 +50,13 @@ def parses(monkeypatch) -> list[str]:
 def reads(monkeypatch) -> list[str]:
     """The notes files each build opens."""
     seen: list[str] = []
-    read = flashcards.build.read_bounded
+    read = flashcards.build.read.read_bounded
 
     def spy(path, *args):
         seen.append(Path(path).name)
         return read(path, *args)
 
-    monkeypatch.setattr(flashcards.build, "read_bounded", spy)
+    monkeypatch.setattr(flashcards.build.read, "read_bounded", spy)
     return seen
 
 
@@ -212,22 +212,22 @@ def test_a_new_reader_version_rereads_every_file_once_and_keeps_ids_and_reviews(
     reviews = _rows(db_path, "SELECT * FROM reviews ORDER BY id")
     states = _rows(db_path, "SELECT * FROM card_state ORDER BY card_id")
 
-    # an upgrade whose reader writes fronts differently: nothing in the notes changed
-    monkeypatch.setattr(flashcards.build, "READER_VERSION", flashcards.build.READER_VERSION + 1)
-    extract = flashcards.build.extract
+    # an upgrade whose reader shows blocks differently: nothing in the notes changed
+    monkeypatch.setattr(flashcards.cards, "READER_VERSION", flashcards.cards.READER_VERSION + 1)
+    extract = flashcards.build.read.extract
 
     def new_reader(note, markers, warnings=None):
         for card in extract(note, markers, warnings):
-            card.front = card.front.replace("[...]", "[…]")
+            card.block.children = card.block.children or "- (read by the new reader)"
             yield card
 
-    monkeypatch.setattr(flashcards.build, "extract", new_reader)
+    monkeypatch.setattr(flashcards.build.read, "extract", new_reader)
     parses.clear()
     report = col.build(two_files.root)
     assert sorted(parses) == ["biology.md", "physics.md"]
     assert (report.read, report.updated, report.new, report.retired) == (2, 4, 0, 0)
     assert {c.answers[0]: c.id for c in col.cards()} == ids
-    assert all("[…]" in c.front for c in col.cards())
+    assert all("(read by the new reader)" in c.back for c in col.cards())
     assert _rows(db_path, "SELECT * FROM reviews ORDER BY id") == reviews
     assert _rows(db_path, "SELECT * FROM card_state ORDER BY card_id") == states
     # once: the next build trusts the files again
@@ -256,19 +256,19 @@ def test_a_file_unreadable_during_a_full_reread_is_read_next_time(
     col, two_files, parses, monkeypatch
 ):
     col.build(two_files.root)
-    monkeypatch.setattr(flashcards.build, "READER_VERSION", flashcards.build.READER_VERSION + 1)
-    read = flashcards.build.read_bounded
+    monkeypatch.setattr(flashcards.cards, "READER_VERSION", flashcards.cards.READER_VERSION + 1)
+    read = flashcards.build.read.read_bounded
 
     def denied(path, *args):
         if Path(path).name == "physics.md":
             raise unreadable_error(str(path), PermissionError(13, "Permission denied"))
         return read(path, *args)
 
-    monkeypatch.setattr(flashcards.build, "read_bounded", denied)
+    monkeypatch.setattr(flashcards.build.read, "read_bounded", denied)
     report = col.build(two_files.root)
     assert len(report.warnings) == 1 and "check its permissions" in report.warnings[0]
     assert report.cards == 4 and report.retired == 0
-    monkeypatch.setattr(flashcards.build, "read_bounded", read)
+    monkeypatch.setattr(flashcards.build.read, "read_bounded", read)
     # its cards came from the old reader: read again though its size and mtime are the same
     parses.clear()
     report = col.build(two_files.root)
@@ -281,18 +281,18 @@ def test_a_big_build_reads_in_two_processes_with_the_same_result(tmp_path, notes
     for i in range(120):
         notes.write(f"n{i:03d}.md", f"- Fact **{i}** of {i % 7}.\n- Same **block**.\n")
     readers = tmp_path / "readers.txt"  # the processes that parsed notes, one line a file
-    parse = flashcards.build.parse_note
+    parse = flashcards.build.read.parse_note
 
     def spy(raw, path):
         with readers.open("a") as out:
             out.write(f"{os.getpid()}\n")
         return parse(raw, path)
 
-    monkeypatch.setattr(flashcards.build, "parse_note", spy)
+    monkeypatch.setattr(flashcards.build.read, "parse_note", spy)
     runs = {}
     for can_fork in (True, False):
         # forking is allowed with no other thread running; the app's worker thread is not
-        monkeypatch.setattr("flashcards.cards._can_fork", lambda can=can_fork: can)
+        monkeypatch.setattr("flashcards.reading._can_fork", lambda can=can_fork: can)
         readers.write_text("")
         calls: list[tuple[int, int]] = []
         with Collection.open(tmp_path / f"{can_fork}.sqlite") as col:
@@ -312,13 +312,13 @@ def test_a_build_on_a_worker_thread_reads_in_its_own_process(tmp_path, notes, mo
     for i in range(80):
         notes.write(f"n{i:03d}.md", f"- Fact **{i}**.\n")
     readers: list[int] = []
-    parse = flashcards.build.parse_note
+    parse = flashcards.build.read.parse_note
 
     def spy(raw, path):
         readers.append(os.getpid())  # a forked reader's calls would not show up here
         return parse(raw, path)
 
-    monkeypatch.setattr(flashcards.build, "parse_note", spy)
+    monkeypatch.setattr(flashcards.build.read, "parse_note", spy)
     outcome = {}
 
     def build() -> None:
@@ -397,7 +397,7 @@ def test_a_build_that_fails_part_way_changes_nothing(col, two_files, db_path, mo
     def fail(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(Store, "insert_cards", fail)  # after retiring and editing
+    monkeypatch.setattr("flashcards.store.cards.insert_cards", fail)  # after retiring and editing
     with pytest.raises(OSError, match="disk full"):
         col.build(two_files.root)
     assert {t: _rows(db_path, f"SELECT * FROM {t}") for t in tables} == before

@@ -17,7 +17,7 @@ import pytest
 from collection_support import NOW, Notes
 
 from flashcards import Collection
-from flashcards.store import CollectionDamaged, StoreError
+from flashcards.store import CollectionDamaged, Store, StoreError
 from flashcards.store.backup import DAILY, WEEKLY, list_backups, newest_backup, thin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,8 +76,9 @@ def damage(path: Path, table: str = "cards") -> None:
 
 def test_every_commit_waits_for_the_disk(built):
     """synchronous=FULL: an answer acknowledged survives a power cut, not only a crash."""
-    with Collection.open(built) as col:
-        assert col.store.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    store = Store(built)
+    assert store.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    store.close()
 
 
 # -- a damaged file is refused, never written ---------------------------------------------
@@ -97,7 +98,7 @@ def test_a_damaged_collection_is_refused_by_every_command(built, tmp_path, comma
 
 def test_doctor_names_the_newest_backup_of_a_damaged_collection(built):
     with Collection.open(built) as col:  # the day's backup, then one more by hand
-        col.store.backup()
+        col.backup()
     backup = newest_backup(built)
     damage(built, "reviews")
     result = flashcards("--db", str(built), "doctor")
@@ -215,7 +216,7 @@ def test_a_backup_is_made_on_the_first_open_of_the_day_only(built):
     (backup,) = list_backups(built)
     assert backup.path.parent == built.parent / "backups" and backup.why == ""
     with Collection.open(backup.path, readonly=True) as copy:
-        assert copy.store.review_count() == 1
+        assert copy.review_count() == 1
 
 
 def test_backups_are_thinned_to_7_days_and_4_weeks(built):
@@ -251,21 +252,21 @@ def test_backup_list_and_restore_from_the_command_line(built, tmp_path):
     restored = flashcards("--db", str(built), "restore", backup.path.name)
     assert restored.returncode == 0, restored.stderr
     with Collection.open(built, readonly=True) as col:
-        assert col.store.review_count() == 1
+        assert col.review_count() == 1
     kept = [b for b in list_backups(built) if b.why == "before-restore"]
     assert len(kept) == 1
     with Collection.open(kept[0].path, readonly=True) as col:
-        assert col.store.review_count() == 2  # the collection as it was, review kept
+        assert col.review_count() == 2  # the collection as it was, review kept
 
 
 def test_a_damaged_collection_can_be_restored(built):
     with Collection.open(built) as col:
-        backup = col.store.backup()
+        backup = col.backup()
     damage(built, "cards")
     result = flashcards("--db", str(built), "restore", str(backup))
     assert result.returncode == 0, result.stderr
     with Collection.open(built) as col:
-        assert col.doctor() == [] and col.store.review_count() == 1
+        assert col.doctor() == [] and col.review_count() == 1
     assert {b.why for b in list_backups(built) if b.why} == {"damaged", "manual"}
 
 

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 from collection_support import NOW, Notes
+from helpers import reviews_in
 
 import flashcards.build
 from flashcards import Collection
 from flashcards.build import BuildReport
-from flashcards.cards import extract_paths
+from flashcards.reading import extract_paths
 
 A = """\
 # Biology
@@ -52,7 +53,7 @@ def snapshot(col: Collection) -> dict[str, Snapshot]:
             c.id,
             c.status,
             (c.repetitions, c.ef, c.interval, c.due, c.lapses),
-            col.store.reviews_of(c.id),
+            [(q, day, kind) for cid, q, day, kind, *_ in reviews_in(col.path) if cid == c.id],
         )
     return out
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import flashcards.build
 from flashcards import Collection
-from flashcards.cards import extract_paths
+from flashcards.reading import extract_paths
 
 
 def _vault(notes: Notes, files: int, blocks: int, salt: str = "") -> None:
@@ -42,7 +42,8 @@ def _fingerprint(db: Path) -> dict[str, object]:
     try:
         return {
             "cards": conn.execute(
-                "SELECT id, content_hash, retired, source, line FROM cards ORDER BY id"
+                "SELECT c.id, c.content_hash, c.retired, c.source, b.line "
+                "FROM cards c JOIN blocks b ON b.id = c.block_id ORDER BY c.id"
             ).fetchall(),
             "states": conn.execute("SELECT * FROM card_state ORDER BY card_id").fetchall(),
             "reviews": conn.execute("SELECT * FROM reviews ORDER BY id").fetchall(),
@@ -104,14 +105,14 @@ def test_a_build_killed_inside_its_transaction_leaves_the_collection_as_it_was(
         import time
         from pathlib import Path
         from flashcards import Collection
-        from flashcards.store import Store
+        from flashcards.store import cards
 
-        insert = Store.insert_cards
-        def insert_then_wait(self, *args):
-            insert(self, *args)
+        insert = cards.insert_cards
+        def insert_then_wait(store, *args):
+            insert(store, *args)
             Path({str(reached)!r}).touch()
             time.sleep(60)
-        Store.insert_cards = insert_then_wait
+        cards.insert_cards = insert_then_wait
         with Collection.open({str(db_path)!r}) as col:
             col.build({str(notes.root)!r})
         """
@@ -272,7 +273,7 @@ def _run_edits(tmp: Path, edits: list[tuple]) -> None:
     with Collection.open(tmp / "c.sqlite", timezone="UTC") as col:
         col.build(notes.root)
         ids = {int(c.answers[0][6:]): c.id for c in col.cards()}
-        reviews = col.store.review_count()
+        reviews = col.review_count()
         now = NOW
         for op, *args in edits:
             live = [b for blocks in files for b in blocks]
@@ -318,7 +319,7 @@ def _run_edits(tmp: Path, edits: list[tuple]) -> None:
             assert {b for b, c in cards.items() if c.status == "active"} == live
             assert {b for b, c in cards.items() if c.status == "retired"} == set(deleted)
             assert report.cards == len(live)
-            assert col.store.review_count() == reviews
+            assert col.review_count() == reviews
             # the collection holds what a preview of the notes shows, hash for hash
             preview = extract_paths([notes.root]).cards
             active = col.cards(include_retired=False)

@@ -13,7 +13,7 @@ from sqlite_utils.migrations import Migrations
 import flashcards.store.schema as store_module
 from flashcards import Collection
 from flashcards.collection import default_path
-from flashcards.store import CollectionBusy, CollectionDamaged, Store, StoreError
+from flashcards.store import CollectionBusy, CollectionDamaged, Store, StoreError, integrity
 
 FACTS = "- The **mitochondria** is the powerhouse of the cell.\n- Paris is in **France**.\n"
 
@@ -49,10 +49,12 @@ def test_open_creates_the_file_and_its_folders(tmp_path):
 
 
 def test_the_collection_is_in_wal_mode_with_a_busy_timeout(db_path):
-    with Collection.open(db_path) as col:
-        assert col.store.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert col.store.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-        assert col.store.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    Collection.open(db_path).close()
+    store = Store(db_path)
+    assert store.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert store.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    store.close()
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # it is kept in the file
     assert conn.execute("PRAGMA application_id").fetchone()[0] == store_module.APP_ID
@@ -120,7 +122,7 @@ def test_a_new_collection_has_every_schema_step(db_path):
 def test_an_older_collection_is_copied_then_migrated(built, next_version):
     with Collection.open(built, timezone="UTC") as col:
         assert "note" in _columns(built, "cards")
-        assert len(col.cards()) == 2 and col.store.review_count() == 1
+        assert len(col.cards()) == 2 and col.review_count() == 1
     assert _applied(built)[-1] == "m999_card_notes"
     copies = list(built.parent.glob(built.name + ".before-migration-*"))
     assert len(copies) == 1
@@ -346,7 +348,7 @@ def test_doctor_reports_orphan_reviews_and_never_deletes_them(built):
         assert any("1 reviews of cards that do not exist (card ids 4242)" in p for p in problems)
         col.doctor(repair=True)
         assert col.doctor() == problems  # still there: reviews are never deleted
-        assert col.store.review_count() == 2
+        assert col.review_count() == 2
 
 
 def test_doctor_removes_orphan_state_rows(built):
@@ -386,7 +388,7 @@ def test_doctor_reports_a_damaged_page(built):
 
 
 def test_the_schema_version_counts_applied_steps(built):
-    with Collection.open(built) as col:
-        assert col.store.applied_migrations() == [
+    with Collection.open(built):
+        assert integrity.applied_migrations(Store(built)) == [
             m.name for m in store_module.migrations._migrations
         ]

@@ -115,7 +115,7 @@ def test_a_newer_export_of_an_edited_deck_updates_notes_without_duplicates(
     notes.write_text(notes.read_text().replace("at sea level", "at sea-level pressure"))
     # the edit happens a minute later (build stamps cards from the clock, to the second)
     later = later_stamp()
-    monkeypatch.setattr("flashcards.build.iso_utc", lambda: later)
+    monkeypatch.setattr("flashcards.build.write.iso_utc", lambda: later)
     report = cells.build(notes)
     assert report.edited == 1 and report.new == 0
     second = tmp_path / "second.apkg"

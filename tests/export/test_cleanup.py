@@ -18,13 +18,8 @@ from click.testing import CliRunner
 
 import flashcards
 from flashcards.cli import main
-from flashcards.export import (
-    ExportError,
-    ExportInterrupted,
-    export,
-    sweep_stale,
-    temp_owner,
-)
+from flashcards.export import ExportError, ExportInterrupted, export
+from flashcards.export.files import sweep_stale, temp_owner
 
 from .support import NOW, SAMPLE_SPEC, open_collection
 
@@ -288,7 +283,7 @@ def test_a_signal_while_the_file_is_renamed_into_place_is_not_lost(tmp_path):
     script = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from flashcards.export import atomic_path\n"
+        "from flashcards.export.files import atomic_path\n"
         "with atomic_path(sys.argv[1]) as tmp:\n"
         "    tmp.write_text('done')\n"
         "    real = os.replace\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import jsonschema
 import pytest
@@ -70,10 +71,10 @@ def test_every_card_with_its_state_and_reviews(sample, tmp_path):
         assert card["state"]["lapses"] == view.lapses
 
     reviews = [(cid, r) for cid, c in cards.items() for r in c["reviews"]]
-    assert len(reviews) == sample.store.review_count() == 9
+    assert len(reviews) == sample.review_count() == 9
     rows = {
         r[0]: r
-        for r in sample.store.execute(
+        for r in sqlite3.connect(sample.path).execute(
             "SELECT id, card_id, time_ms, q, duration_ms, kind FROM reviews"
         )
     }

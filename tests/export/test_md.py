@@ -5,7 +5,7 @@ from __future__ import annotations
 import frontmatter
 import pytest
 
-from flashcards.decks import DeckSpec
+from flashcards.decks import DeckSettings, DeckSpec
 from flashcards.export import ExportError, export
 
 from .support import NOW, SAMPLE_DECK, open_collection
@@ -15,7 +15,7 @@ def rebuilt(tmp_path, exported, deletions=None):
     """The cards a fresh collection builds from the exported file."""
     spec = DeckSpec(name="rebuilt", notes=[exported])
     if deletions is not None:
-        spec.deletions = frozenset(deletions)
+        spec.settings = DeckSettings(deletions=frozenset(deletions))
     with open_collection(tmp_path / "rebuilt.sqlite") as col:
         report = col.build(spec)
         assert report.warnings == []
@@ -90,7 +90,7 @@ def test_a_deck_with_markers_switched_off_round_trips_with_the_same_deletions(tm
     spec = DeckSpec(
         name="no highlights",
         notes=[notes_dir / "edge-cases"],
-        deletions=frozenset({"strong", "logseq_cloze", "anki_cloze"}),
+        settings=DeckSettings(deletions=frozenset({"strong", "logseq_cloze", "anki_cloze"})),
     )
     with open_collection(tmp_path / "spec.sqlite") as col:
         col.build(spec)

@@ -11,10 +11,8 @@ from flashcards.export.render import (
     _fast_outline,
     _fast_paragraph,
     _markdown,
-    _split_back_lines,
     back_extra_html,
     cloze_html,
-    split_back,
     to_html,
 )
 
@@ -73,16 +71,6 @@ def test_cloze_markers_survive_rendering():
     assert "{{c1::a*b}}" in cloze_html("x *y {{c1::a*b}} z*")
 
 
-def test_split_back_separates_the_block_from_its_children():
-    assert split_back("the block\n- child\n  - grandchild") == (
-        "the block",
-        "- child\n  - grandchild",
-    )
-    fenced = "a block\n```\n- not a child\n```\nafter"
-    assert split_back(fenced) == (fenced, "")
-    assert split_back("just text") == ("just text", "")
-
-
 @settings(max_examples=300, deadline=None)
 @given(INLINE, INLINE, st.one_of(st.none(), INLINE), INLINE)
 def test_every_cloze_marker_reaches_anki(before, answer, hint, after):
@@ -124,19 +112,6 @@ def test_private_use_characters_in_a_note_are_kept_beside_markers():
     assert cloze_html(text) == "x \ue0007\ue001 {{c1::a}} <strong>b</strong>"
 
 
-BACKS = st.lists(
-    st.sampled_from(["text", " ", "-", "- ", "  - ", "\n", "```", "~~~", "`", "\t", "\r"]),
-    max_size=14,
-).map("".join)
-
-
-@settings(max_examples=400, deadline=None)
-@given(BACKS)
-def test_split_back_without_fences_agrees_with_the_line_walk(back):
-    assert split_back.__wrapped__(back) == _split_back_lines(back)
-
-
 def test_back_extra_is_the_childrens_outline():
-    back = "a **block**\n- child\n  - grandchild"
-    assert back_extra_html(back) == to_html("- child\n  - grandchild")
-    assert back_extra_html("no children") == ""
+    assert back_extra_html("- child\n  - grandchild") == to_html("- child\n  - grandchild")
+    assert back_extra_html("") == ""

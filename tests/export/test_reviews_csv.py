@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 
 from flashcards import sm2
-from flashcards.export import ExportJob, export
+from flashcards.export import export
+from flashcards.export.job import ExportJob
 from flashcards.export.reviews_csv import write
 
 from .support import NOW
@@ -30,9 +32,11 @@ def test_one_row_per_review_with_the_optimizer_columns(sample, tmp_path):
         "review_duration",
         "review_state",
     ]
-    log = sample.store.execute(
-        "SELECT card_id, time_ms, q, duration_ms FROM reviews ORDER BY card_id, id"
-    ).fetchall()
+    log = (
+        sqlite3.connect(sample.path)
+        .execute("SELECT card_id, time_ms, q, duration_ms FROM reviews ORDER BY card_id, id")
+        .fetchall()
+    )
     assert result.items == len(rows) == len(log) == 9
     for row, (card_id, time_ms, q, duration) in zip(rows, log, strict=True):
         assert int(row["card_id"]) == card_id
@@ -90,7 +94,7 @@ class _Log(ExportJob):
     """A job whose review log holds whatever a test puts in it."""
 
     def __init__(self, rows: list[tuple]) -> None:
-        super().__init__(collection=None, decks=[], now=NOW)  # type: ignore[arg-type]
+        super().__init__(store=None, collection_path=None, decks=[], now=NOW)  # type: ignore[arg-type]
         self.rows = rows
 
     def reviews(self):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flashcards.export import spreadsheet_cell
+from flashcards.export.files import spreadsheet_cell
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

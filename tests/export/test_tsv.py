@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flashcards.export import ExportCard, ExportDeck, ExportJob, export
+from flashcards.export import export
 from flashcards.export.apkg import note_guid
+from flashcards.export.job import ExportCard, ExportDeck, ExportJob
 from flashcards.export.tsv import DIALECT, field, write
+from flashcards.notes.markers import ANKI_CLOZE, Deletion
 
 from .support import (
     NOW,
@@ -95,7 +98,7 @@ def test_reimporting_a_newer_file_updates_instead_of_duplicating(
     notes = notes_dir / "cells.md"
     notes.write_text(notes.read_text().replace("at sea level", "at sea-level pressure"))
     later = later_stamp()
-    monkeypatch.setattr("flashcards.build.iso_utc", lambda: later)
+    monkeypatch.setattr("flashcards.build.write.iso_utc", lambda: later)
     cells.build(notes)
     second = tmp_path / "second.tsv"
     export(cells, [], "tsv", second, now=NOW + timedelta(days=1))
@@ -132,9 +135,19 @@ def test_fields_are_written_as_the_csv_module_writes_them(fields):
     assert "\t".join(field(f) for f in fields) + "\n" == _csv_line(fields)
 
 
-def _card(**fields) -> ExportCard:
+def _card(front: str = "", back: str = "", cloze: str = "", **fields) -> ExportCard:
+    """A card as the exporter gets it: a cloze card from its Anki cloze text (its
+    `{{c1::…}}` marker is its gap), a question card from its front and back."""
     base = dict.fromkeys(ExportCard.__dataclass_fields__, "")
-    base.update(id=1, line=3, position=0, context=[], tags=[])
+    base.update(id=1, line=3, position=0, context=[], tags=[], marks=(), hidden=())
+    if cloze:
+        m = re.search(r"\{\{c1::(.*?)\}\}", cloze)
+        assert m is not None
+        mark = Deletion(ANKI_CLOZE, m.start(), m.end(), m.group(1), m.group(1), None, 1)
+        base.update(body=cloze, marks=(mark,), hidden=(0,))
+    else:
+        children = back[len(front) + 1 :] if back.startswith(front + "\n") else back
+        base.update(body=front, children=children)
     base.update(fields)
     return ExportCard(**base)
 
@@ -149,7 +162,7 @@ def test_rows_with_a_carriage_return_are_left_to_the_csv_module(tmp_path):
     ]
     deck = ExportDeck(1, "odd\rdeck", "", {}, None, ["/n"], None, cards)
     out = tmp_path / "odd.tsv"
-    write(ExportJob(collection=None, decks=[deck], now=NOW), out)  # type: ignore[arg-type]
+    write(ExportJob(store=None, collection_path=None, decks=[deck], now=NOW), out)  # type: ignore[arg-type]
 
     source = "<div class=source>n/a.md:3</div>"
     rows = [
@@ -192,7 +205,7 @@ def test_no_cell_starts_as_a_spreadsheet_formula_and_anki_shows_the_same_text(
     ]
     deck = ExportDeck(1, "=Deck", "", {}, None, ["/n"], None, cards)
     out = tmp_path / "formulas.tsv"
-    write(ExportJob(collection=None, decks=[deck], now=NOW), out)  # type: ignore[arg-type]
+    write(ExportJob(store=None, collection_path=None, decks=[deck], now=NOW), out)  # type: ignore[arg-type]
 
     rows = _cells(out)
     assert len(rows) == 3

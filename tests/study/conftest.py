@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flashcards import Collection
-from flashcards.decks import DeckSpec
+from flashcards.decks import DeckSettings, DeckSpec
 
 # One block per line; the Beta block has two deletions, so its cards are siblings.
 NOTES = """\
@@ -51,7 +51,7 @@ def deck(col: Collection, write_notes) -> Callable[..., dict[str, int]]:
 
     def build(name: str = "Deck", text: str = NOTES, **settings: int) -> dict[str, int]:
         path = write_notes(f"{name}.md", text)
-        col.build(DeckSpec(name=name, notes=[path], **settings))
+        col.build(DeckSpec(name=name, notes=[path], settings=DeckSettings(**settings)))
         return {c.answers[0]: c.id for c in col.cards(name)}
 
     return build
@@ -59,4 +59,16 @@ def deck(col: Collection, write_notes) -> Callable[..., dict[str, int]]:
 
 def states(col: Collection) -> dict[int, tuple]:
     """Every card's stored state row (repetitions, ef, interval, due, lapses, last day, drill)."""
-    return col.store.all_states()
+    import sqlite3
+
+    conn = sqlite3.connect(col.path)
+    try:
+        return {
+            row[0]: tuple(row[1:])
+            for row in conn.execute(
+                "SELECT card_id, repetitions, ef, interval, due, lapses, last_day, drill "
+                "FROM card_state"
+            )
+        }
+    finally:
+        conn.close()

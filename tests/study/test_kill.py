@@ -10,9 +10,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import reviews_in
 
 from flashcards import Collection
-from flashcards.decks import DeckSpec
+from flashcards.decks import DeckSettings, DeckSpec
 
 # Answers cards as fast as it can; prints "review-id card-id" once answer() has returned.
 STUDENT = textwrap.dedent(
@@ -31,7 +32,7 @@ STUDENT = textwrap.dedent(
                 now += timedelta(days=1)
                 continue
             col.answer(card.id, rng.choice([1, 3, 4, 5, 5]), now, duration_ms=1000)
-            print(col.study.last_review_id, card.id, flush=True)
+            print(col.last_review_id, card.id, flush=True)
             now += timedelta(seconds=20)
     """
 )
@@ -43,7 +44,7 @@ def test_sigkill_mid_session_loses_no_acknowledged_answer(tmp_path: Path) -> Non
     notes.write_text("".join(f"- Fact {i} is **f{i}**.\n" for i in range(150)), encoding="utf-8")
     path = tmp_path / "c.sqlite"
     with Collection.open(path, timezone="UTC") as col:
-        col.build(DeckSpec(name="Deck", notes=[notes], new_per_day=100))
+        col.build(DeckSpec(name="Deck", notes=[notes], settings=DeckSettings(new_per_day=100)))
     script = tmp_path / "student.py"
     script.write_text(STUDENT, encoding="utf-8")
     proc = subprocess.Popen(
@@ -76,7 +77,7 @@ def test_sigkill_mid_session_loses_no_acknowledged_answer(tmp_path: Path) -> Non
     assert proc.returncode == -signal.SIGKILL
     assert len(acknowledged) >= 300
     with Collection.open(path, timezone="UTC") as col:
-        stored = {row[6]: row[0] for row in col.store.all_reviews()}  # review id -> card
+        stored = {row[6]: row[0] for row in reviews_in(col.path)}  # review id -> card
         missing = [(r, c) for r, c in acknowledged if stored.get(r) != c]
         assert missing == []
         # at most the answer in flight when it was killed went unacknowledged

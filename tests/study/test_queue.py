@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import reviews_in
 
 from flashcards import Collection
 from flashcards.cli import main
 from flashcards.collection import CollectionError
-from flashcards.decks import DeckSpec
+from flashcards.decks import DeckSettings, DeckSpec
 from flashcards.study import DRILL_GAP, Counts
 
 from .conftest import NOTES, at, states
@@ -101,7 +102,7 @@ def test_a_full_deck_does_not_stop_the_others(col, deck) -> None:
 def test_the_day_rolls_over_at_four_local_time(tmp_path: Path, write_notes, zone, utc_hour) -> None:
     path = write_notes("notes.md", NOTES)
     with Collection.open(tmp_path / "c.sqlite", timezone=zone) as col:
-        col.build(DeckSpec(name="Deck", notes=[path], new_per_day=1))
+        col.build(DeckSpec(name="Deck", notes=[path], settings=DeckSettings(new_per_day=1)))
         four = datetime(2025, 3, 5, utc_hour, 0, tzinfo=UTC)
         assert four.astimezone(col.tz).strftime("%H:%M") == "04:00"
         before = four - timedelta(minutes=1)  # 03:59 local: still yesterday
@@ -112,7 +113,7 @@ def test_the_day_rolls_over_at_four_local_time(tmp_path: Path, write_notes, zone
         assert col.counts(now=before) == Counts()
         assert col.next_card(now=four) is not None  # a new study day, a new card
         assert col.counts(now=four).new == 1
-        review = col.store.reviews_of(card.id)
+        review = _reviews_of(col, card.id)
         assert review[0][1] == col.today(before).isoformat()
 
 
@@ -152,7 +153,7 @@ def test_a_failed_card_comes_back_after_a_few_others_until_it_earns_4(col, deck)
     col.answer(ids["a1"], 4, now)
     assert col.next_card(now=now) is None
     assert col.counts(now=now) == Counts()
-    kinds = [(q, kind) for q, _day, kind in col.store.reviews_of(ids["a1"])]
+    kinds = [(q, kind) for q, _day, kind in _reviews_of(col, ids["a1"])]
     assert kinds == [(1, "review"), (3, "drill"), (4, "drill")]
 
 
@@ -178,7 +179,7 @@ def test_only_the_days_first_answer_moves_the_schedule(col, deck) -> None:
     again = col.answer(ids["c1"], 1, at(0, hours=1))  # answered again the same day
     assert again.state == first.state
     assert col.card(ids["c1"]).status == "active"
-    assert [kind for *_, kind in col.store.reviews_of(ids["c1"])] == ["review", "drill"]
+    assert [kind for *_, kind in _reviews_of(col, ids["c1"])] == ["review", "drill"]
     assert col.next_card(now=at(0, hours=1)).id == ids["a1"]
     assert col.counts(now=at(0, hours=1)).drill == 1
 
@@ -292,7 +293,7 @@ def test_unknown_cards_and_bad_qualities_are_refused(col, deck) -> None:
     for action in (col.suspend, col.unsuspend, col.bury):
         with pytest.raises(CollectionError, match="no card with id 999"):
             action(999)
-    assert col.store.review_count() == 0
+    assert col.review_count() == 0
     assert all(s[3] is None for s in states(col).values())
 
 
@@ -311,7 +312,9 @@ def test_a_full_deck_is_not_read_further(col, deck) -> None:
     deck("A many", text=many, new_per_day=2)
     deck("B other", new_per_day=5)
     session(col, at(0))
-    queue = col.study._queues[col.study.all_decks()]
+    # white-box: how far the queue read the closed deck's candidates
+    study = col._study
+    queue = study.queue._queues[study.all_decks()]
     lane = queue.new[col.deck_id("A many")].lanes[col.deck_id("A many")]
     assert len(lane.entries) <= 100  # one page of the 1000 new cards, never more
     assert lane.at <= 2
@@ -338,3 +341,8 @@ def test_a_deck_spec_asking_for_six_grades(col, write_notes, tmp_path: Path) -> 
     outcomes = col.next_states(card.id, at(0))
     assert sorted(outcomes) == [0, 1, 2, 3, 4, 5]
     assert [outcomes[q].repetitions for q in range(6)] == [0, 0, 0, 1, 1, 1]
+
+
+def _reviews_of(col, card_id: int) -> list[tuple]:
+    """(q, day, kind) of a card's reviews, in order."""
+    return [(q, day, kind) for cid, q, day, kind, *_ in reviews_in(col.path) if cid == card_id]

@@ -14,8 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flashcards import Collection
-from flashcards.decks import DeckSpec
-from flashcards.study import Study
+from flashcards.decks import DeckSettings, DeckSpec
 
 from .conftest import NOTES, at, states
 
@@ -46,8 +45,16 @@ def template(tmp_path_factory) -> Path:
     other.write_text(NOTES.replace("**", "=="), encoding="utf-8")
     path = folder / "c.sqlite"
     with Collection.open(path, timezone="UTC") as col:
-        col.build(DeckSpec(name="Deck", notes=[notes], new_per_day=3, reviews_per_day=4))
-        col.build(DeckSpec(name="Other", notes=[other], new_per_day=2, reviews_per_day=3))
+        col.build(
+            DeckSpec(
+                name="Deck", notes=[notes], settings=DeckSettings(new_per_day=3, reviews_per_day=4)
+            )
+        )
+        col.build(
+            DeckSpec(
+                name="Other", notes=[other], settings=DeckSettings(new_per_day=2, reviews_per_day=3)
+            )
+        )
     return path
 
 
@@ -59,7 +66,7 @@ def look(col: Collection, now) -> dict[str, object]:
         "counts": col.counts(now=now),
         "counts in Deck": col.counts("Deck", now),
         "states": states(col),
-        "reviews": col.store.review_count(),
+        "reviews": col.review_count(),
         "flags": [(c.id, c.status, c.buried_until) for c in col.cards(now=now)],
     }
 
@@ -111,7 +118,7 @@ def test_state_is_a_replay_of_the_log_and_undo_is_exact(template, tmp_path, ops)
             counts = col.counts(now=now)
             assert (col.next_card(now=now) is None) == (counts.total == 0)
             # and they are what a fresh look at the collection counts
-            fresh = Study(col.store, col.tz, col.rollover_hour)
-            assert counts == fresh.counts(col.study.all_decks(), now)
-            assert col.counts("Deck", now) == fresh.counts((col.deck_id("Deck"),), now)
+            with Collection.open(col.path, timezone=col.tz) as fresh:
+                assert counts == fresh.counts(now=now)
+                assert col.counts("Deck", now) == fresh.counts("Deck", now)
         assert col.doctor() == []

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from helpers import reviews_in
 
 from flashcards import Collection
-from flashcards.store import Store
-from flashcards.study import Counts
+from flashcards.store import queue as queue_rows
+from flashcards.views import Counts
 
 from .conftest import at, states
 
@@ -24,7 +25,7 @@ def snapshot(col: Collection, now: datetime) -> dict[str, object]:
         "counts": col.counts(now=now),
         "counts in Deck": col.counts("Deck", now),
         "states": states(col),
-        "reviews": col.store.review_count(),
+        "reviews": col.review_count(),
         "flags": [(c.id, c.status, c.buried_until) for c in col.cards(now=now)],
     }
 
@@ -55,7 +56,7 @@ def test_undo_back_to_the_session_start_restores_state_and_queue(col, deck) -> N
             actions.append(("answer", card.id))
     assert len(actions) >= 10
     assert {a for a, _ in actions} == {"answer", "bury", "suspend"}
-    kinds = [row[3] for row in col.store.all_reviews()]
+    kinds = [row[3] for row in reviews_in(col.path)]
     assert "drill" in kinds
     while actions:
         action, card_id = actions.pop()
@@ -68,7 +69,7 @@ def test_undo_back_to_the_session_start_restores_state_and_queue(col, deck) -> N
         assert col.undo(now).id == card_id
     assert not col.can_undo
     assert col.undo(now) is None
-    assert col.store.review_count() == 0
+    assert col.review_count() == 0
     assert all(state == (0, 2500, 0, None, 0, None, 0) for state in states(col).values())
     assert col.doctor() == []
 
@@ -81,7 +82,7 @@ def test_undoing_a_first_answer_makes_the_card_new_again(col, deck) -> None:
     back = col.undo(at(0))
     assert back.id == card.id
     assert back.is_new and back.due is None and back.repetitions == 0 and back.ef == 2.5
-    assert col.store.review_count() == 0
+    assert col.review_count() == 0
     assert states(col)[card.id] == (0, 2500, 0, None, 0, None, 0)
     assert col.next_card(now=at(0)).id == ids["a1"]
 
@@ -121,34 +122,34 @@ def test_a_failed_undo_changes_nothing(col, deck, monkeypatch) -> None:
     col.answer(ids["a1"], 5, at(0))
     stored = states(col)
 
-    def broken(self, card_id, state):
+    def broken(store, card_id, state):
         raise OSError("disk full")
 
-    monkeypatch.setattr(Store, "write_state", broken)
+    monkeypatch.setattr(queue_rows, "write_state", broken)
     with pytest.raises(OSError, match="disk full"):
         col.undo(at(0))
     # the review row deleted before the failure is back: one transaction
-    assert col.store.review_count() == 1
+    assert col.review_count() == 1
     assert states(col) == stored
     assert col.can_undo
     monkeypatch.undo()
     assert col.undo(at(0)).id == ids["a1"]
-    assert col.store.review_count() == 0
+    assert col.review_count() == 0
 
 
 def test_a_failed_answer_changes_nothing(col, deck, monkeypatch) -> None:
     ids = deck()
     stored = states(col)
-    real = Store.add_review
+    real = queue_rows.add_review
 
-    def half(self, *args, **kwargs):
-        real(self, *args, **kwargs)  # the review row and the state are written...
+    def half(store, *args, **kwargs):
+        real(store, *args, **kwargs)  # the review row and the state are written...
         raise OSError("disk full")  # ...and the transaction fails before it commits
 
-    monkeypatch.setattr(Store, "add_review", half)
+    monkeypatch.setattr(queue_rows, "add_review", half)
     with pytest.raises(OSError, match="disk full"):
         col.answer(ids["a1"], 4, at(0))
-    assert col.store.review_count() == 0
+    assert col.review_count() == 0
     assert states(col) == stored
     assert not col.can_undo
     monkeypatch.undo()

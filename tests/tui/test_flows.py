@@ -12,6 +12,8 @@ import stat
 from datetime import timedelta
 from pathlib import Path
 
+from helpers import reviews_in
+
 from flashcards.collection import Collection
 from flashcards.tui.app import make_app
 from flashcards.tui.screens.help import HelpScreen
@@ -45,8 +47,7 @@ async def settle(pilot) -> None:
 
 
 def reviews(path: Path) -> list[tuple]:
-    with Collection.open(path) as col:
-        return list(col.store.all_reviews())
+    return reviews_in(path)
 
 
 def shown_buttons(app) -> list[str]:
@@ -283,7 +284,7 @@ def test_edit_opens_the_editor_at_the_line_and_keeps_history(
         edited = col.card(card.id)
         assert "remains at rest" in edited.front
         assert edited.repetitions == 2  # yesterday's review survived the edit
-        assert [r[1] for r in col.store.all_reviews() if r[0] == card.id] == [3, 5]
+        assert [r[1] for r in reviews_in(col.path) if r[0] == card.id] == [3, 5]
 
 
 def test_editor_failing_is_a_message_and_nothing_is_rebuilt(

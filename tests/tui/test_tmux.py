@@ -16,9 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import wait_until
-
-from flashcards.collection import Collection
+from helpers import reviews_in, wait_until
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
@@ -107,8 +105,7 @@ def test_launch_study_one_card_and_quit(tmp_path):
         assert status == "0", f"exit status {status}; the pane shows:\n{pane.text()}"
     finally:
         subprocess.run([TMUX, "-S", str(pane.socket), "kill-server"], capture_output=True)
-    with Collection.open(db) as col:
-        rows = list(col.store.all_reviews())
+    rows = reviews_in(db)
     assert len(rows) == 1
     assert rows[0][1] == 4  # Good
     assert rows[0][5] is not None and rows[0][5] >= 0  # the answer time was measured

@@ -315,7 +315,7 @@ class HomeScreen(Screen[None]):
         outcome = message.outcome
         col = self.app.col
         if col is not None:
-            col.study.invalidate()  # another connection changed the cards: rebuild the queue
+            col.refresh()  # another connection changed the cards: rebuild the queue
         self.refresh_decks()
         if outcome.errors:
             from flashcards.tui.screens.message import MessageScreen

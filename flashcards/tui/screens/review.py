@@ -453,7 +453,7 @@ class ReviewScreen(Screen[None]):
     @guarded("rebuilding the deck")
     def on_edit_rebuilt(self, message: EditRebuilt) -> None:
         self.busy = False
-        self.col.study.invalidate()  # the worker's connection changed the cards
+        self.col.refresh()  # the worker's connection changed the cards
         outcome = message.outcome
         if outcome.errors:
             self.app.show_message(

@@ -10,14 +10,15 @@ applied as spans on plain text. Fenced code is left exactly as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
-from flashcards.collection import CardView
+from flashcards import faces
 from flashcards.display import visible
+from flashcards.faces import Gap
+from flashcards.views import CardView
 
 GAP_STYLE = "bold reverse $accent"
 ANSWER_STYLE = "bold underline $text-success"
@@ -32,30 +33,34 @@ _FENCE = re.compile(r"^\s*(?:[-*+]\s+)?(```|~~~)")
 _INLINE = r"(?P<code>`[^`\n]+`)|\[\[(?P<ref>[^\]\n]+)\]\]|\*\*(?P<strong>[^*\n]+?)\*\*|__(?P<under>[^_\n]+?)__|==(?P<mark>[^=\n]+?)=="
 
 
-def placeholders(card: CardView) -> list[str]:
-    """The gap markers the front shows in place of the card's answers."""
-    found = ["[...]"]
-    if card.hint:
-        found.insert(0, f"[{card.hint}]")
+def _sentinels(text: str, count: int) -> list[str]:
+    """`count` private-use characters that do not occur in `text`: where the gaps go while
+    the text around them is styled (so a note's own `[...]` is never taken for one)."""
+    found: list[str] = []
+    code = 0xE000
+    while len(found) < count:
+        c = chr(code)
+        if c not in text:
+            found.append(c)
+        code += 1
     return found
 
 
 def to_content(
-    text: str, gaps: Sequence[str] = (), answers: list[str] | None = None, bullets: bool = False
+    text: str, gaps: dict[str, tuple[str, str]] | None = None, bullets: bool = False
 ) -> Content:
-    """Plain note text as Content; gap markers styled (or, with answers, filled in).
+    """Plain note text as Content, with `gaps` (sentinel character -> (shown, style))
+    put in their places. With `bullets`, outline items (`- item`) show as `• item`.
 
-    With `bullets`, outline items (`- item`) show as `• item`. Control characters in
-    the text are shown as visible stand-ins (`flashcards.display`), never sent on.
+    Control characters in the text are shown as visible stand-ins (`flashcards.display`),
+    never sent on.
     """
     text = visible(text)
     pattern = _INLINE
     if gaps:
-        alternatives = "|".join(re.escape(g) for g in gaps)
-        pattern = f"(?P<gap>{alternatives})|{_INLINE}"
+        pattern = f"(?P<gap>[{''.join(gaps)}])|{_INLINE}"
     inline = re.compile(pattern)
     parts: list[tuple[str, str] | str] = []
-    answer_at = 0
     in_code = False
     for n, line in enumerate(text.expandtabs(4).split("\n")):
         if n:
@@ -79,12 +84,8 @@ def to_content(
             at = m.end()
             kind = m.lastgroup
             if kind == "gap":
-                if answers is None:
-                    parts.append((m.group(0), GAP_STYLE))
-                else:
-                    shown = answers[min(answer_at, len(answers) - 1)] if answers else m.group(0)
-                    answer_at += 1
-                    parts.append((shown, ANSWER_STYLE))
+                assert gaps is not None
+                parts.append(gaps[m.group(0)])
             elif kind == "code":
                 parts.append((m.group(0), CODE_STYLE))
             elif kind == "ref":
@@ -98,23 +99,41 @@ def to_content(
     return Content.assemble(*parts)
 
 
+def _block_content(card: CardView, answered: bool) -> Content:
+    """The card's block with its gaps: as `[...]` (or `[hint]`), or filled in."""
+    pieces = card.pieces
+    gaps = [p for p in pieces if isinstance(p, Gap)]
+    marks = _sentinels(card.body, len(gaps))
+    shown: dict[str, tuple[str, str]] = {}
+    text: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, Gap):
+            mark = marks[len(shown)]
+            if answered:
+                shown[mark] = (visible(piece.answer), ANSWER_STYLE)
+            else:
+                shown[mark] = (f"[{visible(piece.hint or '...')}]", GAP_STYLE)
+            text.append(mark)
+        else:
+            text.append(piece)
+    return to_content("".join(text), shown)
+
+
 def front_content(card: CardView) -> Content:
     """The question: the block with this card's answers as gaps."""
-    return to_content(card.front, placeholders(card))
+    return _block_content(card, answered=False)
 
 
 def back_content(card: CardView) -> Content:
     """The answer: the block with the gaps filled in, then the block's children."""
-    front_lines = card.front.count("\n") + 1
-    back_lines = card.back.split("\n")
-    children = "\n".join(back_lines[front_lines:])
-    answered = to_content(card.front, placeholders(card), answers=list(card.answers))
     if card.kind != "cloze" and not card.answers:
         # a question card: the front is the question, the children are the answer
-        answered = to_content("\n".join(back_lines[:front_lines]))
-    if not children.strip():
+        answered = to_content(faces.resolved(card.body, card.marks))
+    else:
+        answered = _block_content(card, answered=True)
+    if not card.children.strip():
         return answered
-    return Content.assemble(answered, "\n\n", to_content(children, bullets=True))
+    return Content.assemble(answered, "\n\n", to_content(card.children, bullets=True))
 
 
 CRUMB_WIDTH = 48  # an ancestor block can be a whole paragraph: show its start

@@ -1,0 +1,396 @@
+"""Reading notes files into cards, in parallel where that pays.
+
+`extract_paths` reads files and folders into cards for a preview; `read_files`
+runs a reader function over many files in this process and a forked one,
+yielding results in file order as they arrive (the build uses it with its own
+reader). Workers send plain tuples through an in-memory file, which pickles
+far faster than objects and never waits on a full pipe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from flashcards.cards import BlockText, Card, Extraction, disambiguate, extract
+from flashcards.notes.files import Walk, note_files
+from flashcards.notes.inline import ALL_MARKERS, Deletion
+from flashcards.notes.outline import NoteError, read_note
+
+_Job = TypeVar("_Job", Path, tuple)  # a path, or a tuple starting with one
+# Below this many files to read, forking costs more than it saves.
+PARALLEL_FILES = 50
+# Pieces per worker: a worker's results come a piece at a time, each as soon as it is read.
+_PIECES = 8
+
+
+def default_workers(files: int) -> int:
+    """Processes worth reading `files` notes files in: up to 2 (this one and a forked
+    one) for more than PARALLEL_FILES files, where the CPUs are there."""
+    if files <= PARALLEL_FILES:
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(2, cpus or 1))
+
+
+def extract_paths(
+    paths: Iterable[str | Path],
+    markers: Iterable[str] = ALL_MARKERS,
+    workers: int | None = None,
+    max_bytes: int | None = None,
+) -> Extraction:
+    """Read notes files and folders into cards; unreadable files and folders become
+    warnings. `max_bytes` caps one file's size (default `files.MAX_FILE_MB`).
+
+    `workers` > 1 reads the files in that many processes (this one included) where
+    that is safe (see `read_files`), and in this process otherwise; None chooses
+    (`default_workers`). Cards, warnings and counts are the same either way, in the
+    same order.
+    """
+    walk = Walk()
+    files = list(note_files(paths, walk))
+    result = Extraction()
+    for folder, why in walk.unreadable.items():
+        result.warnings.append(
+            NoteError(folder, None, f"folder cannot be read ({why}); its notes were skipped")
+        )
+    with _gc_paused():
+        for read in read_files(
+            files,
+            partial(_read_note_file, markers=frozenset(markers), max_bytes=max_bytes),
+            workers,
+        ):
+            if read.error is not None:
+                result.warnings.append(read.error)
+                continue
+            result.warnings.extend(read.warnings)
+            result.files += 1
+            result.lines += read.lines
+            result.blocks += read.blocks
+            result.cards.extend(read.cards or ())
+        disambiguate(result.cards)
+    return result
+
+
+@dataclass
+class FileRead:
+    """What reading one notes file gave: its cards, or why there are none."""
+
+    path: str
+    cards: list[Card] | None = None  # None: unreadable, or its content is as already known
+    lines: int = 0
+    blocks: int = 0
+    error: NoteError | None = None
+    unreadable: bool = False  # the error is the file's (permissions...), not its content's
+    size: int = 0
+    mtime_ns: int = 0
+    digest: str = ""  # of the bytes read, when the reader looks at them
+    warnings: list[NoteError] = field(default_factory=list)  # what reading cut short
+
+
+def _read_note_file(path: Path, markers: frozenset[str], max_bytes: int | None = None) -> FileRead:
+    try:
+        note = read_note(path, max_bytes=max_bytes)
+    except NoteError as err:
+        return FileRead(str(path), error=err)
+    warnings: list[NoteError] = []
+    cards = list(extract(note, markers, warnings))
+    return FileRead(str(path), cards, note.line_count, note.block_count, warnings=warnings)
+
+
+def read_files(
+    jobs: Sequence[_Job],
+    read: Callable[[_Job], FileRead],
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    first_share: float | None = None,
+) -> Iterator[FileRead]:
+    """`read(job)` for each job, in job order, in up to `workers` processes (None:
+    `default_workers`).
+
+    A job is a path, or a tuple starting with one. `read` must be picklable (a module's
+    function, or a `functools.partial` of one). This process reads a first run of the
+    files, its share of their bytes (`first_share`; by default as much as each worker),
+    and its results come as they are read. Forked workers read the rest in pieces, whose
+    results follow in order, each as soon as it is read — so a caller with work of its
+    own to do with each result does it while the workers read on. Forking is used only
+    where it is safe: on Linux with no other thread running (a build on the study app's
+    worker thread reads in its own process). `progress(done)` is told about how many
+    jobs are done.
+    """
+    count = default_workers(len(jobs)) if workers is None else workers
+    if count > 1 and len(jobs) > 1 and _can_fork():
+        share = 1 / count if first_share is None else first_share
+        first, pieces = _split(jobs, share, pieces=_PIECES * (count - 1))
+        if pieces:
+            yield from _read_in_processes(first, pieces, read, count - 1, progress, len(jobs))
+            return
+    yield from _read_all(jobs, read, progress)
+
+
+def _read_in_processes(
+    first: list[_Job],
+    pieces: list[list[_Job]],
+    read: Callable[[_Job], FileRead],
+    workers: int,
+    progress: Callable[[int], None] | None,
+    total: int,
+) -> Iterator[FileRead]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    told = 0
+
+    def tell(done: int) -> None:  # never backwards; a guess while this process reads
+        nonlocal told
+        if progress and done > told:
+            told = min(done, total)
+            progress(told)
+
+    context = multiprocessing.get_context("fork")
+    # the workers are forked at the first `map`, before the executor starts its thread
+    pool = ProcessPoolExecutor(
+        workers, context, initializer=_worker_started, initargs=(os.getpid(),)
+    )
+    files = _memory_files(len(pieces))
+    try:
+        results = pool.map(_read_packed, [(read, p, f) for p, f in zip(pieces, files, strict=True)])
+        # while this process reads its run, each worker reads about as many files
+        yield from _read_all(first, read, progress and (lambda d: tell(d * (workers + 1))))
+        done = len(first)
+        try:
+            for result, file in zip(results, files, strict=True):
+                packed = result if file is None else _load(file, result)
+                for p in packed:
+                    yield _unpack(p)
+                done += len(packed)
+                tell(done)
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory): what it had not sent is read here
+            for piece in pieces[_piece_of(pieces, done - len(first)) :]:
+                yield from _read_all(piece, read, None)
+                done += len(piece)
+                tell(done)
+    finally:
+        # pieces not started are dropped (a caller that stops early waits for one piece)
+        pool.shutdown(wait=True, cancel_futures=True)
+        for file in files:
+            if file is not None:
+                os.close(file)
+    if progress:
+        progress(total)
+
+
+def _piece_of(pieces: list[list[_Job]], jobs_before: int) -> int:
+    """The index of the piece that starts after the first `jobs_before` jobs of `pieces`."""
+    for i, piece in enumerate(pieces):
+        if jobs_before <= 0:
+            return i
+        jobs_before -= len(piece)
+    return len(pieces)
+
+
+def _worker_started(parent: int) -> None:
+    """In a forked reader: die with the process that forked it (`parent`). A build killed
+    part-way must not leave a worker reading on, or waiting for work, on its own."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):  # forking is for Linux only anyway
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+def _read_all(
+    jobs: Sequence[_Job], read: Callable[[_Job], FileRead], progress: Callable[[int], None] | None
+) -> Iterator[FileRead]:
+    for i, job in enumerate(jobs):
+        if progress and i % 16 == 0:
+            progress(i)
+        yield read(job)
+    if progress:
+        progress(len(jobs))
+
+
+def _split(
+    jobs: Sequence[_Job], first_share: float, pieces: int
+) -> tuple[list[_Job], list[list[_Job]]]:
+    """A first run of jobs holding about `first_share` of the files' bytes, and the rest
+    in up to `pieces` contiguous runs of about equal size."""
+    sizes = []
+    for job in jobs:
+        path = job[0] if isinstance(job, tuple) else job
+        try:
+            sizes.append(os.stat(path).st_size)
+        except OSError:
+            sizes.append(0)
+    total = sum(sizes)
+    first_end = total * first_share
+    step = (total - first_end) / pieces
+    runs: list[list[_Job]] = [[]]
+    filled = 0
+    for job, size in zip(jobs, sizes, strict=True):
+        if runs[-1] and filled >= first_end + step * (len(runs) - 1) and len(runs) <= pieces:
+            runs.append([])
+        runs[-1].append(job)
+        filled += size
+    return runs[0], runs[1:]
+
+
+def _can_fork() -> bool:
+    """Forking is cheap on Linux, and safe only while no other thread holds a lock."""
+    import threading
+
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _memory_files(count: int) -> list[int | None]:
+    """Anonymous in-memory files (Linux), one per piece, shared with the forked workers.
+
+    A worker writes a piece's results there instead of sending them down the pool's
+    pipe: a pipe holds 64 KiB, and a worker would wait, with a full pipe, for this
+    process's result thread to get a turn at the GIL to empty it — while this process
+    is busy reading files of its own (it cost a fifth of the workers' time).
+    """
+    if not hasattr(os, "memfd_create"):
+        return [None] * count
+    files: list[int | None] = []
+    try:
+        for _ in range(count):
+            files.append(os.memfd_create("flashcards-read"))
+    except OSError:
+        for file in files:
+            if file is not None:
+                os.close(file)
+        return [None] * count
+    return files
+
+
+def _load(file: int, size: int) -> list[tuple]:
+    """A piece's results, as a worker wrote them into the memory file."""
+    import pickle
+
+    data = bytearray()
+    while len(data) < size:
+        chunk = os.pread(file, size - len(data), len(data))
+        if not chunk:
+            raise OSError(f"a reader's results are cut short ({len(data)} of {size} bytes)")
+        data += chunk
+    return pickle.loads(data)
+
+
+def _read_packed(
+    task: tuple[Callable[[_Job], FileRead], list[_Job], int | None],
+) -> list[tuple] | int:
+    """In a worker: the reads as plain tuples, which pickle far faster than objects —
+    into the memory file `file` when there is one, and then only their size is returned."""
+    read, jobs, file = task
+    out = []
+    for job in jobs:
+        r = read(job)
+        out.append(
+            (
+                r.path,
+                None if r.cards is None else _pack_cards(r.cards),
+                r.lines,
+                r.blocks,
+                None if r.error is None else (r.error.path, r.error.line, r.error.reason),
+                r.unreadable,
+                r.size,
+                r.mtime_ns,
+                r.digest,
+                [(w.path, w.line, w.reason) for w in r.warnings],
+            )
+        )
+    if file is None:
+        return out
+    import pickle
+
+    data = memoryview(pickle.dumps(out, pickle.HIGHEST_PROTOCOL))
+    written = 0
+    while written < len(data):
+        written += os.pwrite(file, data[written:], written)
+    return len(data)
+
+
+def _unpack(packed: tuple) -> FileRead:
+    path, cards, lines, blocks, error, unreadable, size, mtime_ns, digest, warnings = packed
+    return FileRead(
+        path,
+        None if cards is None else _unpack_cards(cards),
+        lines,
+        blocks,
+        None if error is None else NoteError(*error),
+        unreadable,
+        size,
+        mtime_ns,
+        digest,
+        [NoteError(*w) for w in warnings],
+    )
+
+
+def _pack_cards(cards: list[Card]) -> tuple[list[tuple], list[tuple]]:
+    """A file's cards as (blocks, cards) tuples: a block's text once for its cards."""
+    blocks: list[tuple] = []
+    index: dict[int, int] = {}
+    rows: list[tuple] = []
+    for card in cards:
+        b = card.block
+        at = index.get(id(b))
+        if at is None:
+            at = index[id(b)] = len(blocks)
+            marks = [tuple(d) for d in b.marks]
+            blocks.append((b.source, b.line, b.body, marks, b.children, b.context, b.tags, b.norm))
+        rows.append(
+            (
+                card.content_hash,
+                card.kind,
+                at,
+                card.hidden,
+                card.answers,
+                card.hint,
+                card.block_hash,
+                card.deletion,
+                card.position,
+            )
+        )
+    return blocks, rows
+
+
+def _unpack_cards(packed: tuple[list[tuple], list[tuple]]) -> list[Card]:
+    blocks, rows = packed
+    shown = [
+        BlockText(source, line, body, tuple(Deletion(*d) for d in marks), children, ctx, tags, norm)
+        for source, line, body, marks, children, ctx, tags, norm in blocks
+    ]
+    return [
+        Card(content_hash, kind, shown[at], hidden, answers, hint, block_hash, deletion, position)
+        for content_hash, kind, at, hidden, answers, hint, block_hash, deletion, position in rows
+    ]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while reading a vault.
+
+    Blocks, tokens and cards form no reference cycles, so reference counting frees
+    them all; the collector would only re-scan the growing heap again and again
+    (it took about a third of the time on a 200,000-line vault).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -1,0 +1,313 @@
+"""Blocks and cards: what a build matches and writes, and cards as readers see them.
+
+A block row holds what a block's cards show (its text as written, its
+deletions, its children, its context and tags), once; a card row names its
+block, which of the block's deletions it hides, and carries its identity
+(guid, content hashes) and status. Card ids and block ids only grow: new rows
+are numbered here, under the build's write lock. Nothing here deletes a card;
+a block goes only when no card points at it any more.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from flashcards.notes.markers import Deletion
+from flashcards.store import chunks, marks
+
+if TYPE_CHECKING:
+    from flashcards.store import Store
+
+STATE_COLUMNS = "repetitions, ef, interval, due, lapses, last_day, drill"
+
+# -- what a build matches on -----------------------------------------------------------
+
+
+class CardKey(NamedTuple):
+    """The light columns a build matches a card on."""
+
+    id: int
+    content_hash: str
+    base_hash: str
+    source: str
+    position: int
+    retired: int
+
+
+_KEY = "SELECT id, content_hash, base_hash, source, position, retired FROM cards"
+
+
+def keys(store: Store, deck_id: int) -> list[CardKey]:
+    """Match columns of every card of a deck, retired ones too."""
+    return list(map(CardKey._make, store.execute(f"{_KEY} WHERE deck_id = ?", (deck_id,))))
+
+
+def keys_of(store: Store, deck_id: int, sources: Sequence[str]) -> list[CardKey]:
+    """Match columns of every card (active or retired) from the given files."""
+    return _keys_where(store, deck_id, "source", sources)
+
+
+def keys_like(store: Store, deck_id: int, base_hashes: Sequence[str]) -> list[CardKey]:
+    """Match columns of every card with one of the given contents (before copy numbers)."""
+    return _keys_where(store, deck_id, "base_hash", base_hashes)
+
+
+def _keys_where(store: Store, deck_id: int, column: str, values: Sequence[str]) -> list[CardKey]:
+    out: list[CardKey] = []
+    for chunk in chunks(values):
+        out.extend(
+            map(
+                CardKey._make,
+                store.execute(
+                    f"{_KEY} WHERE deck_id = ? AND {column} IN ({marks(len(chunk))})",
+                    (deck_id, *chunk),
+                ),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A card as a build compares it with what the notes now say."""
+
+    id: int
+    content_hash: str
+    base_hash: str
+    kind: str
+    answers: str  # JSON, as a build encodes it
+    hint: str | None
+    deletion: str
+    source: str
+    position: int
+    block_hash: str
+    hidden: str  # JSON
+    block_id: int
+    # what its block shows
+    line: int
+    body: str
+    marks: str  # JSON
+    children: str
+    context: str  # JSON
+    tags: str  # JSON
+    norm: str
+
+
+def stored(store: Store, ids: Iterable[int]) -> dict[int, Stored]:
+    """The cards with these ids, with their blocks."""
+    ids = list(ids)
+    out: dict[int, Stored] = {}
+    for chunk in chunks(ids):
+        for row in store.execute(
+            "SELECT c.id, c.content_hash, c.base_hash, c.kind, c.answers, c.hint, c.deletion, c.source, c.position, "
+            "c.block_hash, c.hidden, c.block_id, b.line, b.body, b.marks, b.children, "
+            "b.context, b.tags, b.norm FROM cards c JOIN blocks b ON b.id = c.block_id "
+            f"WHERE c.id IN ({marks(len(chunk))})",
+            chunk,
+        ):
+            out[row[0]] = Stored(*row)
+    return out
+
+
+def active_count(store: Store, deck_id: int) -> int:
+    return int(
+        store.one("SELECT COUNT(*) FROM cards WHERE deck_id = ? AND retired = 0", (deck_id,))  # type: ignore[arg-type]
+    )
+
+
+# -- what a build writes ------------------------------------------------------------------
+
+# a block row, in this order: id, deck, source, line, body, marks, children, context, tags, norm
+BLOCK_COLUMNS = "id, deck_id, source, line, body, marks, children, context, tags, norm"
+# a new card row, in this order
+CARD_COLUMNS = (
+    "id",
+    "guid",
+    "deck_id",
+    "content_hash",
+    "base_hash",
+    "block_hash",
+    "kind",
+    "deletion",
+    "source",
+    "position",
+    "block_id",
+    "hidden",
+    "answers",
+    "hint",
+    "created_at",
+    "updated_at",
+)
+
+
+def next_ids(store: Store) -> tuple[int, int]:
+    """The next free block id and card id (under the caller's write lock)."""
+    block = store.one("SELECT COALESCE(MAX(id), 0) FROM blocks")
+    card = store.one("SELECT COALESCE(MAX(id), 0) FROM cards")
+    return int(block) + 1, int(card) + 1  # type: ignore[call-overload]
+
+
+def insert_blocks(store: Store, rows: Iterable[Sequence[object]]) -> None:
+    """New block rows, values in BLOCK_COLUMNS order (their ids given)."""
+    store.executemany(f"INSERT INTO blocks({BLOCK_COLUMNS}) VALUES ({marks(10)})", rows)
+
+
+def insert_cards(store: Store, rows: Sequence[Sequence[object]]) -> int:
+    """New cards, values in CARD_COLUMNS order (their ids given), each with a fresh state."""
+    store.executemany(
+        f"INSERT INTO cards({', '.join(CARD_COLUMNS)}) VALUES ({marks(len(CARD_COLUMNS))})", rows
+    )
+    store.executemany("INSERT INTO card_state(card_id) VALUES (?)", ((row[0],) for row in rows))
+    return len(rows)
+
+
+def update_cards(store: Store, updates: dict[int, dict[str, object]]) -> None:
+    """Partial updates: {card id: {column: value}}, batched by the set of columns."""
+    groups: dict[tuple[str, ...], list[tuple[object, ...]]] = {}
+    for card_id, values in updates.items():
+        groups.setdefault(tuple(values), []).append((*values.values(), card_id))
+    for columns, params in groups.items():
+        sets = ", ".join(f"{c} = ?" for c in columns)
+        store.executemany(f"UPDATE cards SET {sets} WHERE id = ?", params)
+
+
+def retire(store: Store, ids: Iterable[int], stamp: str) -> None:
+    store.executemany(
+        "UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?", ((stamp, i) for i in ids)
+    )
+
+
+def park_hashes(store: Store, ids: Iterable[int]) -> None:
+    """Give cards a placeholder hash while hashes change hands (they are unique per deck)."""
+    store.executemany(
+        "UPDATE cards SET content_hash = 'moving:' || id WHERE id = ?", ((i,) for i in ids)
+    )
+
+
+def set_hashes(store: Store, pairs: Iterable[tuple[str, int]]) -> None:
+    """(content hash, card id) pairs."""
+    store.executemany("UPDATE cards SET content_hash = ? WHERE id = ?", pairs)
+
+
+def drop_unused_blocks(store: Store, deck_id: int, sources: Sequence[str]) -> None:
+    """Forget the blocks of these files that no card shows any more (their files were
+    read again: their cards now show new blocks). A retired card keeps its block."""
+    for chunk in chunks(list(sources)):
+        store.execute(
+            f"DELETE FROM blocks WHERE deck_id = ? AND source IN ({marks(len(chunk))}) "
+            "AND NOT EXISTS (SELECT 1 FROM cards WHERE cards.block_id = blocks.id)",
+            (deck_id, *chunk),
+        )
+
+
+# -- flags ---------------------------------------------------------------------------------
+
+
+class Flags(NamedTuple):
+    suspended: int
+    buried_until: str | None
+
+
+def flags(store: Store, card_id: int) -> Flags | None:
+    row = store.execute(
+        "SELECT suspended, buried_until FROM cards WHERE id = ?", (card_id,)
+    ).fetchone()
+    return Flags(*row) if row else None
+
+
+def set_flags(
+    store: Store, card_id: int, *, suspended: int | None = None, buried_until: object = ...
+) -> None:
+    if suspended is not None:
+        store.execute("UPDATE cards SET suspended = ? WHERE id = ?", (suspended, card_id))
+    if buried_until is not ...:
+        store.execute("UPDATE cards SET buried_until = ? WHERE id = ?", (buried_until, card_id))
+
+
+# -- cards as readers see them ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """A card with its block, deck and state: what a CardView is made of."""
+
+    id: int
+    guid: str
+    deck: str
+    deck_settings: str  # JSON
+    content_hash: str
+    kind: str
+    deletion: str
+    source: str
+    position: int
+    hidden: tuple[int, ...]
+    answers: list[str]
+    hint: str | None
+    retired: int
+    suspended: int
+    buried_until: str | None
+    created_at: str
+    updated_at: str
+    line: int
+    body: str
+    marks: tuple[Deletion, ...]
+    children: str
+    context: list[str]
+    tags: list[str]
+    norm: str
+    repetitions: int
+    ef: int
+    interval: int
+    due: str | None
+    lapses: int
+    last_day: str | None
+
+
+_VIEW = (
+    "SELECT c.id, c.guid, d.name, d.settings, c.content_hash, c.kind, c.deletion, c.source, "
+    "c.position, c.hidden, c.answers, c.hint, c.retired, c.suspended, c.buried_until, "
+    "c.created_at, c.updated_at, b.line, b.body, b.marks, b.children, b.context, b.tags, "
+    "b.norm, s.repetitions, s.ef, s.interval, s.due, s.lapses, s.last_day "
+    "FROM cards c JOIN decks d ON d.id = c.deck_id JOIN blocks b ON b.id = c.block_id "
+    "JOIN card_state s ON s.card_id = c.id"
+)
+_ONE = f"{_VIEW} WHERE c.id = ?"  # the study's hot path: built once
+
+
+def _row(row: tuple) -> CardRow:
+    loads = json.loads
+    values = list(row)
+    values[9] = tuple(loads(values[9]))  # hidden
+    values[10] = loads(values[10])  # answers
+    values[19] = tuple(Deletion(*m) for m in loads(values[19]))  # marks
+    values[21] = loads(values[21])  # context
+    values[22] = loads(values[22])  # tags
+    return CardRow(*values)
+
+
+def card(store: Store, card_id: int) -> CardRow | None:
+    row = store.execute(_ONE, (card_id,)).fetchone()
+    return _row(row) if row else None
+
+
+def cards(store: Store, deck_id: int | None = None, include_retired: bool = True) -> list[CardRow]:
+    """Cards in deck name and outline order."""
+    where: list[str] = []
+    params: list[object] = []
+    if deck_id is not None:
+        where.append("c.deck_id = ?")
+        params.append(deck_id)
+    if not include_retired:
+        where.append("c.retired = 0")
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    return [
+        _row(r)
+        for r in store.execute(f"{_VIEW}{clause} ORDER BY d.name, c.source, c.position", params)
+    ]
+
+
+def exists(store: Store, card_id: int) -> bool:
+    return store.one("SELECT 1 FROM card_state WHERE card_id = ?", (card_id,)) is not None

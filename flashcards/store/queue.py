@@ -1,0 +1,287 @@
+"""Today's queue, answering and undo: the study's hot path, a few indexed look-ups each.
+
+Rows come back as named tuples (cheap to make by the thousand). The review log
+is append-only except for undo, which removes the session's own last answer;
+a card's state row is derived from its reviews and moved with each answer in
+the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from flashcards.store import marks
+
+if TYPE_CHECKING:
+    from flashcards.store import Store
+
+
+class StateRow(NamedTuple):
+    """A card_state row."""
+
+    repetitions: int
+    ef: int  # thousandths
+    interval: int
+    due: str | None
+    lapses: int
+    last_day: str | None  # the study day of its last answer
+    drill: int  # 1 while it is to come back today (answered below 4)
+
+
+class DueCard(NamedTuple):
+    due: str
+    source: str
+    position: int
+    id: int
+    deck_id: int
+    block_hash: str
+
+
+class NewCard(NamedTuple):
+    source: str
+    position: int
+    id: int
+    block_hash: str
+
+
+class TodayAnswer(NamedTuple):
+    """One of today's answers, with what the queue needs of its card."""
+
+    card_id: int
+    deck_id: int
+    block_hash: str
+    kind: str  # review or drill
+    was_new: int  # the card had never been scheduled
+    q: int
+    review_id: int
+    suspended: int
+    buried_until: str | None
+
+
+class AnswerState(NamedTuple):
+    """What answering a card needs, in one look-up."""
+
+    repetitions: int
+    ef: int
+    interval: int
+    due: str | None
+    lapses: int
+    last_day: str | None
+    drill: int
+    deck_id: int
+    block_hash: str
+    suspended: int
+    buried_until: str | None
+
+
+class ReviewOf(NamedTuple):
+    """A card's review as its replay needs it."""
+
+    q: int
+    day: str
+    kind: str
+
+
+_AVAILABLE = "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?)"
+
+
+def due_count(store: Store, day: str, deck_ids: Sequence[int]) -> int:
+    """Active cards due on or before `day` (not suspended, not buried past it)."""
+    return int(
+        store.one(  # type: ignore[arg-type]
+            "SELECT COUNT(*) FROM card_state s JOIN cards c ON c.id = s.card_id "
+            f"WHERE s.due <= ? AND c.deck_id IN ({marks(len(deck_ids))}) AND {_AVAILABLE}",
+            (day, *deck_ids, day),
+        )
+    )
+
+
+def due_page(
+    store: Store, day: str, deck_ids: Sequence[int], after: str, rows: int
+) -> tuple[list[DueCard], str]:
+    """Due reviews with `after` < due <= `day`, in queue order (most overdue first, then
+    outline order) — and the last due day read.
+
+    Whole due days at a time, at least `rows` cards when there are that many: a page
+    never splits a day, so no day is read (and sorted) twice however many cards it has.
+    """
+    # the due day of the rows-th card (all decks: a cheap bound from the covering index)
+    last = store.one(
+        "SELECT due FROM card_state WHERE due > ? AND due <= ? ORDER BY due LIMIT 1 OFFSET ?",
+        (after, day, max(rows - 1, 0)),
+    )
+    upto = str(last) if last is not None else day
+    found = store.execute(
+        "SELECT s.due, c.source, c.position, c.id, c.deck_id, c.block_hash "
+        "FROM card_state s JOIN cards c ON c.id = s.card_id "
+        f"WHERE s.due > ? AND s.due <= ? AND c.deck_id IN ({marks(len(deck_ids))}) "
+        f"AND {_AVAILABLE} ORDER BY s.due, c.source, c.position, c.id",
+        (after, upto, *deck_ids, day),
+    ).fetchall()
+    return list(map(DueCard._make, found)), upto
+
+
+def new_page(
+    store: Store, day: str, deck_id: int, after: tuple[str, int, int], rows: int
+) -> list[NewCard]:
+    """Up to `rows` new cards of a deck after `after` = (source, position, id), in outline
+    order. Walks the cards_order index and stops early."""
+    return list(
+        map(
+            NewCard._make,
+            store.execute(
+                "SELECT c.source, c.position, c.id, c.block_hash "
+                "FROM cards c JOIN card_state s ON s.card_id = c.id "
+                "WHERE c.deck_id = ? AND (c.source, c.position, c.id) > (?, ?, ?) "
+                # `+` keeps the planner on cards_order: most cards are not new, but walking
+                # in outline order lets the LIMIT stop the scan early
+                f"AND +s.due IS NULL AND {_AVAILABLE} "
+                "ORDER BY c.source, c.position, c.id LIMIT ?",
+                (deck_id, *after, day, rows),
+            ),
+        )
+    )
+
+
+def answers_on(store: Store, day: str) -> list[TodayAnswer]:
+    """A study day's answers, in order."""
+    return list(
+        map(
+            TodayAnswer._make,
+            store.execute(
+                "SELECT r.card_id, c.deck_id, c.block_hash, r.kind, r.due_before IS NULL, r.q, "
+                "r.id, c.suspended, c.buried_until "
+                "FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? ORDER BY r.id",
+                (day,),
+            ),
+        )
+    )
+
+
+_ANSWER_STATE = (
+    "SELECT s.repetitions, s.ef, s.interval, s.due, s.lapses, s.last_day, s.drill, c.deck_id, "
+    "c.block_hash, c.suspended, c.buried_until "
+    "FROM card_state s JOIN cards c ON c.id = s.card_id WHERE s.card_id = ?"
+)
+
+
+def answer_state(store: Store, card_id: int) -> AnswerState | None:
+    """A card's state with its deck, block and flags: read inside the answer's transaction."""
+    row = store.execute(_ANSWER_STATE, (card_id,)).fetchone()
+    return AnswerState._make(row) if row else None
+
+
+def state_of(store: Store, card_id: int) -> StateRow | None:
+    row = store.execute(
+        "SELECT repetitions, ef, interval, due, lapses, last_day, drill FROM card_state "
+        "WHERE card_id = ?",
+        (card_id,),
+    ).fetchone()
+    return StateRow._make(row) if row else None
+
+
+_ADD = (
+    "INSERT INTO reviews(card_id, time_ms, day, q, duration_ms, kind, reps_before, ef_before, "
+    "interval_before, due_before, lapses_before, reps_after, ef_after, interval_after, "
+    "due_after, lapses_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_WRITE_STATE = (
+    "UPDATE card_state SET repetitions = ?, ef = ?, interval = ?, due = ?, lapses = ?, "
+    "last_day = ?, drill = ? WHERE card_id = ?"
+)
+
+
+def add_review(
+    store: Store,
+    card_id: int,
+    time_ms: int,
+    day: str,
+    q: int,
+    duration_ms: int | None,
+    kind: str,
+    before: tuple,
+    after: tuple,
+    drill: int,
+) -> int:
+    """Append a review and move the card's state, inside the caller's transaction.
+    `before` and `after` are (repetitions, ef, interval, due, lapses)."""
+    cur = store.execute(_ADD, (card_id, time_ms, day, q, duration_ms, kind, *before, *after))
+    store.execute(_WRITE_STATE, (*after, day, drill, card_id))
+    return int(cur.lastrowid)  # type: ignore[arg-type]
+
+
+def delete_review(store: Store, review_id: int) -> None:
+    """Undo's own: the session's last answer taken back."""
+    store.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+
+
+def reviews_of(store: Store, card_id: int) -> list[ReviewOf]:
+    """A card's reviews in order, as its replay needs them."""
+    return list(
+        map(
+            ReviewOf._make,
+            store.execute(
+                "SELECT q, day, kind FROM reviews WHERE card_id = ? ORDER BY id", (card_id,)
+            ),
+        )
+    )
+
+
+def write_state(store: Store, card_id: int, state: StateRow | tuple) -> None:
+    store.execute(_WRITE_STATE, (*state, card_id))
+
+
+def next_due_day(store: Store, deck_ids: Sequence[int]) -> str | None:
+    """The earliest due day of any active, unsuspended card of these decks."""
+    day = store.one(
+        "SELECT MIN(s.due) FROM card_state s JOIN cards c ON c.id = s.card_id "
+        f"WHERE c.deck_id IN ({marks(len(deck_ids))}) AND c.retired = 0 AND c.suspended = 0 "
+        "AND s.due IS NOT NULL",
+        tuple(deck_ids),
+    )
+    return str(day) if day is not None else None
+
+
+class ReplayRow(NamedTuple):
+    card_id: int
+    q: int
+    day: str
+    kind: str
+    time_ms: int
+    duration_ms: int | None
+    review_id: int
+
+
+def all_reviews(store: Store, deck_id: int | None = None) -> Iterator[ReplayRow]:
+    """Every review (of one deck, or all), by card and time."""
+    if deck_id is None:
+        rows = store.execute(
+            "SELECT card_id, q, day, kind, time_ms, duration_ms, id FROM reviews "
+            "ORDER BY card_id, id"
+        )
+    else:
+        rows = store.execute(
+            "SELECT r.card_id, r.q, r.day, r.kind, r.time_ms, r.duration_ms, r.id FROM reviews r "
+            "JOIN cards c ON c.id = r.card_id WHERE c.deck_id = ? ORDER BY r.card_id, r.id",
+            (deck_id,),
+        )
+    return map(ReplayRow._make, rows)
+
+
+def all_states(store: Store) -> dict[int, StateRow]:
+    return {
+        row[0]: StateRow._make(row[1:])
+        for row in store.execute(
+            "SELECT card_id, repetitions, ef, interval, due, lapses, last_day, drill "
+            "FROM card_state"
+        )
+    }
+
+
+def review_count(store: Store) -> int:
+    return int(store.one("SELECT COUNT(*) FROM reviews"))  # type: ignore[arg-type]
+
+
+def has_reviews(store: Store) -> bool:
+    return store.one("SELECT 1 FROM reviews LIMIT 1") is not None

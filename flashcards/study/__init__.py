@@ -1,0 +1,195 @@
+"""Studying: answering, undo, bury and suspend, over today's queue (`study.queue`).
+
+Every action is one transaction, and the state it depends on is read inside
+it (BEGIN IMMEDIATE first): another process answering the same card commits
+before the read or after the write, never in between. Only a card's first
+answer of a study day moves its schedule (`sm2.outcome`); the later ones are
+logged as drills. Undo takes back this session's actions, last first, and
+puts the day's queue back exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from flashcards import sm2
+from flashcards.clock import DEFAULT_ROLLOVER_HOUR, study_day, time_ms
+from flashcards.store import Store
+from flashcards.store import cards as card_rows
+from flashcards.store import queue as queue_rows
+from flashcards.study.queue import DRILL_GAP, Mark, TodayQueue
+from flashcards.study.state import replay_row, state_from_row, state_tuple
+from flashcards.views import Counts
+
+__all__ = ["DRILL_GAP", "Counts", "Study", "replay_row", "state_from_row", "state_tuple"]
+
+
+@dataclass
+class _Undo:
+    action: str  # 'answer', 'suspend', 'bury'
+    card_id: int
+    day: date
+    review_id: int | None = None
+    mark: Mark | None = None  # what the answer changed in the day's queue
+    flags: card_rows.Flags | None = None  # before a suspend or bury
+
+
+class Study:
+    """The study engine of one collection, for one thread."""
+
+    def __init__(
+        self, store: Store, tz: tzinfo | None = None, rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+    ) -> None:
+        self.store = store
+        self.tz = tz
+        self.rollover_hour = rollover_hour
+        self.queue = TodayQueue(store)
+        self._undo: list[_Undo] = []
+        self.last_review_id: int | None = None  # the review row of the last answer
+        self._last_now: datetime | None = None
+        self._last_day = date.min
+
+    # -- time ------------------------------------------------------------------
+
+    def now(self, now: datetime | None) -> datetime:
+        return now if now is not None else datetime.now(UTC)
+
+    def day(self, now: datetime | None = None) -> date:
+        if now is not None and now == self._last_now:
+            return self._last_day  # the same moment again (next card, then answer)
+        day = study_day(self.now(now), self.tz, self.rollover_hour)
+        if now is not None:
+            self._last_now, self._last_day = now, day
+        return day
+
+    # -- the queue ----------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        """Goes up whenever what was read is forgotten (a card shown before is stale)."""
+        return self.queue.generation
+
+    def invalidate(self) -> None:
+        """Forget what was read (after a build, or another connection's writes); undo
+        still works."""
+        self.queue.invalidate()
+
+    def all_decks(self) -> tuple[int, ...]:
+        return self.queue.all_decks()
+
+    def grades(self, deck_id: int) -> int:
+        return self.queue.settings(deck_id).grades
+
+    def next_card_id(self, deck_ids: tuple[int, ...], now: datetime | None = None) -> int | None:
+        """The card to study now in these decks, or None when nothing is left today."""
+        return self.queue.next_card_id(deck_ids, self.day(now))
+
+    def counts(self, deck_ids: tuple[int, ...], now: datetime | None = None) -> Counts:
+        return self.queue.counts(deck_ids, self.day(now))
+
+    # -- answering -------------------------------------------------------------
+
+    def next_states(self, card_id: int, now: datetime | None = None) -> sm2.Outcomes:
+        """The state each answer key would lead to; a drill (answered today) stays put."""
+        row = queue_rows.answer_state(self.store, card_id)
+        if row is None:
+            raise KeyError(card_id)
+        last = date.fromisoformat(row.last_day) if row.last_day else None
+        return sm2.next_states(state_from_row(row), self.day(now), self.grades(row.deck_id), last)
+
+    def answer(
+        self, card_id: int, q: int, now: datetime | None = None, duration_ms: int | None = None
+    ) -> sm2.State:
+        """Record an answer of quality q (0–5): one transaction; returns the card's state."""
+        if not isinstance(q, int) or not 0 <= q <= 5:
+            raise ValueError(f"SM-2 quality must be an integer 0–5, got {q!r}")
+        moment = self.now(now)
+        day = self.day(moment)
+        iso = day.isoformat()
+        cache = self.queue.today(day)  # before writing: a fresh cache must not see this answer
+        with self.store.atomic("saving the answer"):
+            row = queue_rows.answer_state(self.store, card_id)
+            if row is None:
+                raise KeyError(card_id)
+            before = state_from_row(row)
+            last = date.fromisoformat(row.last_day) if row.last_day else None
+            after, drill = sm2.outcome(before, q, day, last)
+            review_id = queue_rows.add_review(
+                self.store,
+                card_id,
+                time_ms(moment, self.tz),
+                iso,
+                q,
+                duration_ms,
+                "drill" if drill else "review",
+                state_tuple(before),
+                state_tuple(after),
+                1 if sm2.comes_back(q) else 0,
+            )
+        self.last_review_id = review_id
+        hidden = bool(row.suspended) or (row.buried_until is not None and row.buried_until > iso)
+        mark = self.queue.answered(
+            cache, card_id, (row.deck_id, row.block_hash), not drill, before.is_new, q, hidden
+        )
+        self._undo.append(_Undo("answer", card_id, day, review_id, mark=mark))
+        return after
+
+    def undo(self) -> int | None:
+        """Take back the last answer, suspend or bury of this session; returns its card."""
+        if not self._undo:
+            return None
+        entry = self._undo[-1]
+        with self.store.atomic("undoing the last answer"):
+            if entry.action == "answer":
+                assert entry.review_id is not None
+                queue_rows.delete_review(self.store, entry.review_id)
+                # the state is what the remaining reviews say — exactly what it was before
+                queue_rows.write_state(
+                    self.store,
+                    entry.card_id,
+                    replay_row(queue_rows.reviews_of(self.store, entry.card_id)),
+                )
+            else:
+                assert entry.flags is not None
+                card_rows.set_flags(
+                    self.store,
+                    entry.card_id,
+                    suspended=entry.flags.suspended,
+                    buried_until=entry.flags.buried_until,
+                )
+        self._undo.pop()
+        if entry.mark is not None:
+            self.queue.unanswered(entry.card_id, entry.mark)
+        else:
+            assert entry.flags is not None
+            self.queue.hide(entry.card_id, *entry.flags)
+        return entry.card_id
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def suspend(self, card_id: int, suspended: bool = True, now: datetime | None = None) -> None:
+        """Suspend (or unsuspend) a card: it leaves every queue until unsuspended."""
+        with self.store.atomic("suspending the card"):
+            flags = card_rows.flags(self.store, card_id)
+            if flags is None:
+                raise KeyError(card_id)
+            card_rows.set_flags(self.store, card_id, suspended=int(suspended))
+        self._undo.append(_Undo("suspend", card_id, self.day(now), flags=flags))
+        self.queue.seq += 1
+        self.queue.hide(card_id, int(suspended), flags.buried_until)
+
+    def bury(self, card_id: int, now: datetime | None = None) -> None:
+        """Hide a card until the next study day."""
+        day = self.day(now)
+        until = (day + timedelta(days=1)).isoformat()
+        with self.store.atomic("burying the card"):
+            flags = card_rows.flags(self.store, card_id)
+            if flags is None:
+                raise KeyError(card_id)
+            card_rows.set_flags(self.store, card_id, buried_until=until)
+        self._undo.append(_Undo("bury", card_id, day, flags=flags))
+        self.queue.seq += 1
+        self.queue.hide(card_id, flags.suspended, until)

@@ -1,0 +1,473 @@
+"""Today's queue: which card comes next, and how many are left.
+
+Order: same-day drills that are ready, then due reviews (most overdue first,
+then outline order), then new cards in outline order — within each deck's
+`new_per_day` and `reviews_per_day`, counted per study day. Once one card of
+a block is answered, its siblings wait until the next day. A card answered
+below 4 comes back after DRILL_GAP other answers (or at once when nothing else
+is left) until it earns 4.
+
+How it stays fast on a big collection: candidates are read lazily in queue
+order (whole due days at a time; new cards a page per deck along the outline
+index) into one lane per deck, and each lane keeps a cursor past the entries
+that are spent. The next card is the best head among the decks still under
+their limit, so answering and fetching the next card cost a few set look-ups
+and never a scan of the queue, even when one deck's limit is reached in an
+all-decks queue. The counts are counted once and then kept in step answer by
+answer (`answered`), and put back exactly by `unanswered` (undo).
+
+Everything the queue knows is derived from the collection (today's answers,
+the card states), so a restarted process picks up where a killed one stopped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flashcards import sm2
+from flashcards.decks import DeckSettings
+from flashcards.store import Store
+from flashcards.store import decks as deck_rows
+from flashcards.store import queue as queue_rows
+from flashcards.views import Counts
+
+# A block is (deck id, block hash): identical text is told apart within a deck only,
+# and a block in one deck is no sibling of one in another.
+Block = tuple[int, str]
+# A queue entry: (sort key, card id, block). Keys compare within one kind of lane.
+_Entry = tuple[tuple, int, Block]
+
+DRILL_GAP = 3  # a failed card comes back after this many other answers
+DUE_PAGE = 500  # due candidates read at a time (whole due days, so often more)
+NEW_PAGE = 100  # new candidates read at a time, per deck
+
+
+@dataclass
+class Day:
+    """What today's reviews say: which cards and blocks are done, limits used, drills."""
+
+    day: date
+    done: set[int] = field(default_factory=set)  # cards with today's scheduled answer
+    blocks: set[Block] = field(default_factory=set)  # blocks answered today: siblings wait
+    new_done: Counter[int] = field(default_factory=Counter)  # per deck
+    reviews_done: Counter[int] = field(default_factory=Counter)  # per deck
+    drills: list[tuple[int, int]] = field(default_factory=list)  # (card, ready at answer n)
+    answers: int = 0
+    hidden: set[int] = field(default_factory=set)  # suspended or buried since the queue was built
+    info: dict[int, Block] = field(default_factory=dict)  # answered card -> (deck, block)
+
+
+@dataclass
+class _Lane:
+    """One deck's candidates of one kind: a prefix of that deck's queue order."""
+
+    entries: list[_Entry] = field(default_factory=list)
+    at: int = 0  # entries before this are spent (answered, buried, siblings of answered)
+
+
+class _Feed:
+    """Reads candidates page by page, in queue order, into the lanes of their decks."""
+
+    def __init__(self, fetch: Callable[[], list[tuple[int, _Entry]] | None], lanes: dict) -> None:
+        self._fetch = fetch  # returns (deck, entry) pairs, or None when nothing is left
+        self.lanes: dict[int, _Lane] = lanes
+        self.complete = False
+
+    def more(self) -> None:
+        rows = self._fetch()
+        if rows is None:
+            self.complete = True
+            return
+        lanes = self.lanes
+        for deck_id, entry in rows:
+            lanes[deck_id].entries.append(entry)
+
+
+@dataclass
+class _Queue:
+    decks: tuple[int, ...]
+    wanted: frozenset[int]
+    due: _Feed
+    new: dict[int, _Feed]  # per deck, in the selection's order
+    built: int  # the action count when it was built: undo drops queues built later
+    tally: _Tally | None = None  # the last counts, kept in step with answers
+
+
+@dataclass
+class _Tally:
+    """A queue's counts, per deck, and which lane counted each block.
+
+    Answering the card a lane counted takes one off that lane and changes no other
+    count (the lanes count the same blocks, minus that one), so the counts after an
+    ordinary answer cost nothing; anything else is counted again.
+    """
+
+    review: dict[int, int]
+    new: dict[int, int]
+    claims: dict[Block, tuple[bool, int]]  # block -> (counted as new, deck)
+
+
+@dataclass
+class Mark:
+    """What an answer changed in the day, so undo can put it back exactly."""
+
+    day: date
+    seq: int  # the action count before this answer
+    block: Block
+    drills: list[tuple[int, int]] = field(default_factory=list)
+    answers: int = 0
+    cursors: list[tuple[_Lane, int]] = field(default_factory=list)  # where each lane stood
+    added_done: bool = False
+    added_block: bool = False
+    counted: str | None = None  # 'new' or 'review'
+
+
+class TodayQueue:
+    """The day's queue of one collection, for one thread."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._day: Day | None = None
+        self._queues: dict[tuple[int, ...], _Queue] = {}
+        self._settings: dict[int, DeckSettings] = {}
+        self._all_decks: tuple[int, ...] | None = None
+        self.seq = 0  # actions so far (answers, suspends, buries): undo drops newer queues
+        self.generation = 0  # goes up whenever what was read is forgotten
+
+    def invalidate(self) -> None:
+        """Forget what was read (after a build, or another connection's writes).
+
+        The queue is rebuilt from the collection on next use.
+        """
+        self._day = None
+        self._queues.clear()
+        self._settings.clear()
+        self._all_decks = None
+        self.generation += 1
+
+    def all_decks(self) -> tuple[int, ...]:
+        """Every deck's id, in name order (cached until `invalidate`)."""
+        if self._all_decks is None:
+            self._all_decks = deck_rows.deck_ids(self.store)
+        return self._all_decks
+
+    def settings(self, deck_id: int) -> DeckSettings:
+        """A deck's settings (cached until `invalidate`)."""
+        found = self._settings.get(deck_id)
+        if found is None:
+            found = self._settings[deck_id] = DeckSettings.from_json(
+                deck_rows.settings_of(self.store, deck_id)
+            )
+        return found
+
+    def _new_limit(self, deck_id: int) -> int:
+        return self.settings(deck_id).new_per_day
+
+    def _review_limit(self, deck_id: int) -> int:
+        return self.settings(deck_id).reviews_per_day
+
+    def today(self, day: date) -> Day:
+        """What the day's answers say, read once a day (and after `invalidate`)."""
+        if self._day is not None and self._day.day == day:
+            return self._day
+        self._queues.clear()
+        cache = Day(day)
+        last: dict[int, int] = {}
+        iso = day.isoformat()
+        for row in queue_rows.answers_on(self.store, iso):
+            card_id, deck_id, block_hash, kind, was_new, q = row[:6]
+            suspended, buried = row.suspended, row.buried_until
+            if suspended or (buried is not None and buried > iso):
+                cache.hidden.add(card_id)  # its drill, if any, waits
+            block = (deck_id, block_hash)
+            cache.info[card_id] = block
+            cache.blocks.add(block)
+            if kind == "review":
+                cache.done.add(card_id)
+                (cache.new_done if was_new else cache.reviews_done)[deck_id] += 1
+            cache.answers += 1
+            if q < sm2.DRILL_UNTIL:
+                last[card_id] = cache.answers
+            else:
+                last.pop(card_id, None)
+        # drills pending from earlier today (e.g. before a restart) are ready at once
+        cache.drills = [(cid, 0) for cid, _ in sorted(last.items(), key=lambda kv: kv[1])]
+        self._day = cache
+        return cache
+
+    def _queue(self, cache: Day, deck_ids: tuple[int, ...]) -> _Queue:
+        queue = self._queues.get(deck_ids)
+        if queue is None:
+            queue = _Queue(
+                deck_ids,
+                frozenset(deck_ids),
+                self._due_feed(cache.day.isoformat(), deck_ids),
+                {d: self._new_feed(cache.day.isoformat(), d) for d in deck_ids},
+                self.seq,
+            )
+            self._queues[deck_ids] = queue
+        return queue
+
+    def _due_feed(self, iso: str, deck_ids: tuple[int, ...]) -> _Feed:
+        after = ""
+
+        def fetch() -> list[tuple[int, _Entry]] | None:
+            nonlocal after
+            if after == iso:
+                return None
+            rows, after = queue_rows.due_page(self.store, iso, deck_ids, after, DUE_PAGE)
+            # key: (due, source, position, id) — the order of the query
+            return [
+                (r.deck_id, ((r.due, r.source, r.position, r.id), r.id, (r.deck_id, r.block_hash)))
+                for r in rows
+            ]
+
+        return _Feed(fetch, {d: _Lane() for d in deck_ids})
+
+    def _new_feed(self, iso: str, deck_id: int) -> _Feed:
+        after: tuple[str, int, int] | None = ("", -1, -1)  # None: all read
+
+        def fetch() -> list[tuple[int, _Entry]] | None:
+            nonlocal after
+            if after is None:
+                return None
+            size = max(NEW_PAGE, 2 * self._new_limit(deck_id))
+            rows = queue_rows.new_page(self.store, iso, deck_id, after, size)
+            last = rows[-1] if len(rows) == size else None
+            after = (last.source, last.position, last.id) if last else None
+            return [
+                (deck_id, ((r.source, r.position, r.id), r.id, (deck_id, r.block_hash)))
+                for r in rows
+            ] or None
+
+        return _Feed(fetch, {deck_id: _Lane()})
+
+    # -- the queue -------------------------------------------------------------
+
+    def _head(self, cache: Day, feed: _Feed, lane: _Lane) -> _Entry | None:
+        """The lane's first valid entry, reading more candidates when it runs dry."""
+        done, blocks, hidden = cache.done, cache.blocks, cache.hidden
+        while True:
+            entries = lane.entries
+            i, n = lane.at, len(entries)
+            while i < n:
+                entry = entries[i]
+                if entry[1] not in done and entry[2] not in blocks and entry[1] not in hidden:
+                    lane.at = i
+                    return entry
+                i += 1
+            lane.at = i  # spent until an undo or unsuspend, which reset the cursors
+            if feed.complete:
+                return None
+            feed.more()
+
+    def _drills(self, cache: Day, queue: _Queue) -> list[tuple[int, int]]:
+        wanted, hidden, info = queue.wanted, cache.hidden, cache.info
+        return [
+            (card_id, ready)
+            for card_id, ready in cache.drills
+            if card_id not in hidden and info[card_id][0] in wanted
+        ]
+
+    def next_card_id(self, deck_ids: tuple[int, ...], day: date) -> int | None:
+        """The card to study now in these decks, or None when nothing is left today."""
+        cache = self.today(day)
+        queue = self._queue(cache, deck_ids)
+        waiting = self._drills(cache, queue) if cache.drills else []
+        for card_id, ready in waiting:
+            if ready <= cache.answers:
+                return card_id
+        best: _Entry | None = None
+        for deck_id, lane in queue.due.lanes.items():
+            if cache.reviews_done[deck_id] >= self._review_limit(deck_id):
+                continue  # this deck is closed for reviews today: its lane is not scanned
+            entry = self._head(cache, queue.due, lane)
+            if entry is not None and (best is None or entry[0] < best[0]):
+                best = entry
+        if best is not None:
+            return best[1]
+        for deck_id, feed in queue.new.items():
+            if cache.new_done[deck_id] >= self._new_limit(deck_id):
+                continue
+            entry = self._head(cache, feed, feed.lanes[deck_id])
+            if entry is not None:
+                return entry[1]
+        # only drills are left: the earliest comes back at once
+        return waiting[0][0] if waiting else None
+
+    def counts(self, deck_ids: tuple[int, ...], day: date) -> Counts:
+        """New, review and drill cards left today (siblings count once: they wait)."""
+        cache = self.today(day)
+        queue = self._queue(cache, deck_ids)
+        tally = queue.tally
+        if tally is None:
+            claims: dict[Block, tuple[bool, int]] = {}  # one card per block today
+            tally = _Tally(
+                review={
+                    deck_id: self._count(
+                        cache,
+                        queue.due,
+                        lane,
+                        self._review_limit(deck_id) - cache.reviews_done[deck_id],
+                        claims,
+                        (False, deck_id),
+                    )
+                    for deck_id, lane in queue.due.lanes.items()
+                },
+                new={
+                    deck_id: self._count(
+                        cache,
+                        feed,
+                        feed.lanes[deck_id],
+                        self._new_limit(deck_id) - cache.new_done[deck_id],
+                        claims,
+                        (True, deck_id),
+                    )
+                    for deck_id, feed in queue.new.items()
+                },
+                claims=claims,
+            )
+            queue.tally = tally
+        return Counts(
+            new=sum(tally.new.values()),
+            review=sum(tally.review.values()),
+            drill=len(self._drills(cache, queue)),
+        )
+
+    def _count(
+        self,
+        cache: Day,
+        feed: _Feed,
+        lane: _Lane,
+        room: int,
+        claims: dict[Block, tuple[bool, int]],
+        claim: tuple[bool, int],
+    ) -> int:
+        """Valid cards of a lane up to `room`, one per block not counted yet."""
+        found = 0
+        i = lane.at
+        done, blocks, hidden = cache.done, cache.blocks, cache.hidden
+        while found < room:
+            if i >= len(lane.entries):
+                if feed.complete:
+                    break
+                feed.more()
+                continue
+            _key, card_id, block = lane.entries[i]
+            i += 1
+            if card_id in done or block in blocks or card_id in hidden or block in claims:
+                continue
+            claims[block] = claim
+            found += 1
+        return found
+
+    def _recount(self, deck_id: int, block: Block, new: bool) -> None:
+        """Keep the queues' counts in step with the day's first answer of a card.
+
+        (A drill changes none: its block was answered before, so no lane counts it.)
+        """
+        for queue in self._queues.values():
+            tally = queue.tally
+            if tally is None or deck_id not in queue.wanted:
+                continue
+            if tally.claims.get(block) == (new, deck_id):
+                del tally.claims[block]
+                (tally.new if new else tally.review)[deck_id] -= 1
+            else:
+                queue.tally = None  # a card it did not count: count again when asked
+
+    def forget_counts(self) -> None:
+        for queue in self._queues.values():
+            queue.tally = None
+
+    def hide(self, card_id: int, suspended: int, buried_until: str | None) -> None:
+        """Keep the day's queues in step with a card's new flags."""
+        cache = self._day
+        if cache is None:
+            return
+        self.forget_counts()
+        if suspended or (buried_until is not None and buried_until > cache.day.isoformat()):
+            cache.hidden.add(card_id)
+        else:
+            cache.hidden.discard(card_id)
+            # the queues read so far lack it, or have their cursors past it: read them again
+            self._queues.clear()
+
+    # -- keeping in step with answers ------------------------------------------------
+
+    def answered(
+        self,
+        cache: Day,
+        card_id: int,
+        block: Block,
+        scheduled: bool,
+        was_new: bool,
+        q: int,
+        hidden: bool,
+    ) -> Mark:
+        """Take an answer into the day (`cache`, read before the answer was written);
+        returns what `unanswered` needs to take it back exactly."""
+        deck_id = block[0]
+        mark = Mark(
+            cache.day,
+            self.seq,
+            block,
+            drills=list(cache.drills),
+            answers=cache.answers,
+            cursors=[
+                (lane, lane.at)
+                for queue in self._queues.values()
+                for feed in (queue.due, *queue.new.values())
+                for lane in feed.lanes.values()
+            ],
+        )
+        self.seq += 1
+        cache.info[card_id] = block
+        if hidden:
+            cache.hidden.add(card_id)  # answered while suspended or buried: no drill today
+        if scheduled:
+            mark.added_done = card_id not in cache.done
+            cache.done.add(card_id)
+            mark.counted = "new" if was_new else "review"
+            (cache.new_done if was_new else cache.reviews_done)[deck_id] += 1
+        mark.added_block = block not in cache.blocks
+        if scheduled:
+            self._recount(deck_id, block, was_new)
+        elif mark.added_block:
+            self.forget_counts()  # answered today by another process: count again
+        cache.blocks.add(block)
+        cache.answers += 1
+        cache.drills = [d for d in cache.drills if d[0] != card_id]
+        if q < sm2.DRILL_UNTIL:
+            cache.drills.append((card_id, cache.answers + DRILL_GAP))
+        return mark
+
+    def unanswered(self, card_id: int, mark: Mark) -> None:
+        """Put the day back as it was before the answer `mark` took in."""
+        cache = self._day
+        if cache is None or cache.day != mark.day:
+            self.invalidate()  # an answer of another day: read the day again
+            return
+        cache.drills = mark.drills
+        cache.answers = mark.answers
+        block = mark.block
+        deck_id = block[0]
+        if mark.added_done:
+            cache.done.discard(card_id)
+        if mark.added_block:
+            cache.blocks.discard(block)
+        if mark.counted == "new":
+            cache.new_done[deck_id] -= 1
+        elif mark.counted == "review":
+            cache.reviews_done[deck_id] -= 1
+        # queues read after the answer lack the card: read them again
+        for key in [k for k, q in self._queues.items() if q.built > mark.seq]:
+            del self._queues[key]
+        self.forget_counts()
+        # the others' cursors go back to where they stood: what was spent before the
+        # answer is spent again, now that the day is as it was
+        for lane, at in mark.cursors:
+            lane.at = at
