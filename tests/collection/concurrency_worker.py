@@ -104,7 +104,9 @@ def edit_notes(files: list[Path], n: int) -> None:
     )
     edited = files[(n + 1) % len(files)]
     lines = edited.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[n] = lines[n].replace(" about ", f" (edit {n}) about ", 1)
+    facts = [i for i, line in enumerate(lines) if " about " in line]  # not the added ones
+    i = facts[n % len(facts)]
+    lines[i] = lines[i].replace(" about ", f" (edit {n}) about ", 1)
     edited.write_text("".join(lines), encoding="utf-8")
 
 

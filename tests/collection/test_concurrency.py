@@ -35,8 +35,10 @@ WORKER = Path(__file__).with_name("concurrency_worker.py")
 TROUBLE = ("traceback", "locked", "busy", "malformed", "damaged")
 
 ANSWERERS = 4
-DAYS = 10  # study days, which every process goes through together
-ANSWERS_PER_DAY = 15  # per answerer: 150 answers each
+# study days, which every process goes through together; raise it to hunt (the counts
+# below are per day): FLASHCARDS_SOAK_DAYS=100
+DAYS = int(os.environ.get("FLASHCARDS_SOAK_DAYS", "10"))
+ANSWERS_PER_DAY = 15  # per answerer: 150 answers each in 10 days
 BUILDS_PER_DAY = 1  # 10 builds
 OPENS_PER_DAY = 20  # 200 opens and closes
 
