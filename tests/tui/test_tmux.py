@@ -1,13 +1,16 @@
 """The installed `flashcards` in a real terminal: tmux runs it, we type and read the screen.
 
 From launch (a first run: the bundled sample deck is built) through one
-answered card, then quit; the collection must hold exactly that answer. The
+answered card, then quit; the collection must hold exactly that answer. Then
+the app beside `flashcards build` runs of another shell on the same
+collection: rebuild, stats and answers go on, and every answer is kept. The
 app's stderr is not redirected: if it crashes, the traceback is what the
 pane shows and what the failure message prints.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -31,10 +34,13 @@ def installed_flashcards() -> str:
 
 
 class Pane:
-    """One tmux session on a private server socket (never the user's tmux)."""
+    """One tmux session on a private server socket (never the user's tmux).
 
-    def __init__(self, socket: Path) -> None:
+    `forbidden`: text no screen may ever show; every read of the pane checks it."""
+
+    def __init__(self, socket: Path, forbidden: tuple[str, ...] = ()) -> None:
         self.socket = socket
+        self.forbidden = forbidden
 
     def tmux(self, *args: str) -> str:
         return subprocess.run(
@@ -42,7 +48,10 @@ class Pane:
         ).stdout
 
     def text(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "app")
+        screen = self.tmux("capture-pane", "-p", "-t", "app")
+        for word in self.forbidden:
+            assert word.lower() not in screen.lower(), f"the app shows {word!r}:\n{screen}"
+        return screen
 
     def wait_for(self, needle: str, polls: int = 300) -> str:
         for _ in range(polls):
@@ -109,3 +118,129 @@ def test_launch_study_one_card_and_quit(tmp_path):
     assert len(rows) == 1
     assert rows[0][1] == 4  # Good
     assert rows[0][5] is not None and rows[0][5] >= 0  # the answer time was measured
+
+
+# -- the app beside builds from another shell ------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]  # this checkout: the app and the builds run it
+TROUBLE = ("Traceback", "malformed", "locked", "damaged", "could not be", "flashcards stopped")
+ANSWERS = (3, 1, 4, 2, 3, 4, 3)  # keys: Good, Again (a drill comes back), Easy, Hard...
+
+
+def _environment(tmp_path: Path) -> dict[str, str]:
+    """This checkout's flashcards, and every user folder (data, cache, backups) in tmp_path."""
+    home = tmp_path / "home"
+    return {
+        "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+    }
+
+
+def _write_notes(folder: Path, files: int = 2, blocks: int = 6) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in range(files):
+        (folder / f"topic-{f}.md").write_text(
+            "".join(
+                f"- Fact {f}.{b} says **answer-{f}-{b}** about topic {f}, block {b}.\n"
+                for b in range(blocks)
+            ),
+            encoding="utf-8",
+        )
+
+
+def test_the_app_keeps_working_while_another_shell_builds_the_same_collection(
+    tmp_path, monkeypatch
+):
+    notes = tmp_path / "notes"
+    _write_notes(notes)
+    db = tmp_path / "collection.sqlite"
+    env = {**os.environ, **_environment(tmp_path)}
+    monkeypatch.setenv("XDG_CACHE_HOME", env["XDG_CACHE_HOME"])  # this process's opens too
+    flashcards = [sys.executable, "-m", "flashcards", "--db", str(db)]
+    first = subprocess.run([*flashcards, "build", str(notes)], env=env, capture_output=True)
+    assert first.returncode == 0, first.stderr
+    with Collection.open(db, readonly=True) as col:
+        reworded_id = next(c.id for c in col.cards() if c.answers == ["answer-1-2"])
+
+    def build_elsewhere() -> subprocess.Popen:
+        """`flashcards build` from another shell, started now and left running."""
+        return subprocess.Popen(
+            [*flashcards, "build", str(notes)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def built(proc: subprocess.Popen) -> None:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, out + err
+        assert not any(word.lower() in (out + err).lower() for word in TROUBLE), out + err
+
+    pane = Pane(tmp_path / "tmux.sock", forbidden=TROUBLE)
+    exit_file = tmp_path / "exit-status"
+    command = f"{shlex.join(flashcards)}; echo $? > {shlex.quote(str(exit_file))}"
+    settings = [
+        arg for key, value in _environment(tmp_path).items() for arg in ("-e", f"{key}={value}")
+    ]
+    pane.tmux(
+        *("-f", "/dev/null", "new-session", "-d", "-s", "app", "-x", "100", "-y", "30"),
+        *("-c", str(tmp_path), *settings, command),
+    )
+    try:
+        pane.tmux("set-option", "-t", "app", "remain-on-exit", "on")
+        pane.wait_for("0 done · 12 left")
+        # a build in the other shell, and the app's own rebuild (r) at the same time
+        other = build_elsewhere()
+        pane.keys("r")
+        pane.wait_for("Built notes")
+        built(other)
+        # stats, and back to the decks
+        pane.keys("t")
+        pane.wait_for("answers today")
+        pane.keys("Escape")
+        pane.wait_for("r Rebuild")
+        # the notes change (a block added, one reworded) and the other shell builds again
+        # while cards are answered in the app
+        topic = notes / "topic-1.md"
+        text = topic.read_text(encoding="utf-8").replace("Fact 1.2 says", "Fact 1.2 now says")
+        topic.write_text(text + "- A later fact names **answer-late** here.\n", encoding="utf-8")
+        other = build_elsewhere()
+        pane.keys("Enter")
+        for key in ANSWERS:
+            pane.wait_for("Show answer")
+            pane.keys("Space")
+            pane.wait_for("1 Again")
+            pane.keys(str(key))
+        pane.wait_for("Show answer")  # the last answer was taken: the next card is up
+        built(other)
+        pane.keys("Escape")
+        pane.wait_for("Cards studied")
+        pane.keys("q")
+        wait_until(
+            lambda: exit_file.exists() and exit_file.read_text().strip(),
+            f"the app quitting (the pane shows:\n{pane.text()})",
+        )
+        status = exit_file.read_text().strip()
+        assert status == "0", f"exit status {status}; the pane shows:\n{pane.text()}"
+    finally:
+        subprocess.run([TMUX, "-S", str(pane.socket), "kill-server"], capture_output=True)
+
+    doctor = subprocess.run([*flashcards, "doctor"], env=env, capture_output=True, text=True)
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    with Collection.open(db, readonly=True) as col:
+        reviews = list(col.store.all_reviews())
+        assert [r[1] for r in sorted(reviews, key=lambda r: r[6])] == [
+            {1: 1, 2: 3, 3: 4, 4: 5}[key] for key in ANSWERS
+        ]
+        assert col.store.damage() == []
+        assert col.doctor() == []
+        answers = {c.answers[0]: c for c in col.cards()}
+    # the builds of the other shell landed: the added card, and the reworded one (its id kept)
+    assert answers["answer-late"].status == "active"
+    reworded = answers["answer-1-2"]
+    assert reworded.id == reworded_id and "now says" in reworded.front
