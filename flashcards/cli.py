@@ -602,10 +602,6 @@ def stats(
         console.print(part)
 
 
-_HEAT = ("·", "░", "▒", "▓", "█")  # readable without colour; coloured like a contribution graph
-_HEAT_STYLES = ("grey42", "#0e6d2e", "#26a641", "#39d353", "bold #7ee787")
-
-
 def stats_report(figures: dict) -> list[object]:
     """The `flashcards stats` report as rich renderables, 80 columns wide."""
     from rich import box
@@ -613,6 +609,7 @@ def stats_report(figures: dict) -> list[object]:
     from rich.table import Table
     from rich.text import Text
 
+    from flashcards import charts
     from flashcards import stats as st
 
     def heading(title: str, note: str = "") -> Text:
@@ -625,36 +622,30 @@ def stats_report(figures: dict) -> list[object]:
     def grid() -> Table:
         return Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1))
 
-    def calendar_text(cal: st.Calendar) -> Text:
+    def calendar_text(cal: charts.Calendar) -> Text:
         """Month names over week columns, Mon/Wed/Fri labels, and the legend."""
-        text = Text("    " + cal.months.rstrip() + "\n", style="dim")
+        text = Text(charts.month_line(cal) + "\n", style="dim")
         for weekday, row in enumerate(cal.cells):
-            text.append(f"{('Mon', '', 'Wed', '', 'Fri', '', '')[weekday]:<4}", style="dim")
-            for level in row:
-                if level is None:
-                    text.append(" ")
-                else:
-                    text.append(_HEAT[level], style=_HEAT_STYLES[level])
+            text.append(charts.weekday_label(weekday), style="dim")
+            for glyph, level in charts.heat_cells(row):
+                text.append(glyph, style=None if level is None else charts.HEAT_STYLES[level])
             text.rstrip()
             text.append("\n")
         text.append("    less ", style="dim")
         for level in range(5):
-            text.append(_HEAT[level], style=_HEAT_STYLES[level])
+            text.append(charts.HEAT[level], style=charts.HEAT_STYLES[level])
         text.append(f" more   (busiest day: {_count(cal.maximum, 'answer')})", style="dim")
         return text
 
     def columns_text(values: list[int], height: int, labels: dict[int, str]) -> Text:
         """One bar per value, two characters apart, the largest value on the scale."""
+        chart = charts.columns(values, height, labels, gap=1, scale_width=5, zero_on_scale=True)
         text = Text()
-        top = max(values, default=0)
-        for i, row in enumerate(st.vertical_bars(values, height)):
-            text.append(f"{str(top) if i == 0 else '':>5} ", style="dim")
-            text.append("".join(c + " " for c in row).rstrip(), style="green")
+        for scale, bars in zip(chart.scale, chart.bars, strict=True):
+            text.append(scale, style="dim")
+            text.append(bars, style="green")
             text.append("\n")
-        axis = [" "] * (len(values) * 2)
-        for at, label in labels.items():
-            axis[at * 2 : at * 2 + len(label)] = label
-        text.append("      " + "".join(axis).rstrip(), style="dim")
+        text.append(chart.axis, style="dim")
         return text
 
     parts: list[object] = []
@@ -677,7 +668,7 @@ def stats_report(figures: dict) -> list[object]:
         "Today",
         f"{_count(today['answers'], 'answer')} on {_count(today['cards'], 'card')} "
         f"({today['new']} new, {_count(today['drills'], 'drill')}) "
-        f"in {st.duration(today['time_ms'])}",
+        f"in {charts.duration(today['time_ms'])}",
     )
     summary.add_row(
         "Left",
@@ -706,19 +697,19 @@ def stats_report(figures: dict) -> list[object]:
         heading(
             "Reviews, last 365 days",
             f"{_count(sum(answers), 'answer')} on {_count(studied, 'day')}, "
-            f"{st.duration(sum(history['time_ms']))}",
+            f"{charts.duration(sum(history['time_ms']))}",
         )
     )
-    parts.append(calendar_text(st.calendar(history)))
+    parts.append(calendar_text(charts.calendar(history)))
 
     parts.append(heading("Time spent"))
     spent = Table.grid(padding=(0, 3))
     ms = history["time_ms"]
     cells = []
     for label, days in (("today", 1), ("7 days", 7), ("30 days", 30), ("365 days", 365)):
-        cells.append(Text.assemble((label + " ", "dim"), st.duration(sum(ms[-days:]))))
+        cells.append(Text.assemble((label + " ", "dim"), charts.duration(sum(ms[-days:]))))
     per_day = sum(ms) // studied if studied else 0
-    cells.append(Text.assemble(("per study day ", "dim"), st.duration(per_day)))
+    cells.append(Text.assemble(("per study day ", "dim"), charts.duration(per_day)))
     spent.add_row(*cells)
     parts.append(spent)
 
@@ -741,7 +732,7 @@ def stats_report(figures: dict) -> list[object]:
         for period in ("7", "30", "365"):
             cell = figures["retention"][period][group]
             row.append(
-                f"{st.percent(cell['rate'])} of {cell['reviews']}" if cell["reviews"] else "—"
+                f"{charts.percent(cell['rate'])} of {cell['reviews']}" if cell["reviews"] else "—"
             )
         table.add_row(*row)
     parts.append(table)
@@ -768,7 +759,7 @@ def stats_report(figures: dict) -> list[object]:
         table.add_column("", width=14)
         top = max((n for _, n in rows), default=0)
         for label, n in rows:
-            table.add_row(label, str(n), Text(st.horizontal_bar(n, top, 14), style=style))
+            table.add_row(label, str(n), Text(charts.horizontal_bar(n, top, 14), style=style))
         return table
 
     def interval_label(lo: int, hi: int | None) -> str:
@@ -796,4 +787,6 @@ def _days(n: int) -> str:
 
 
 def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    from flashcards.charts import count
+
+    return count(n, word)
