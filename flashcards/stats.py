@@ -3,14 +3,12 @@
 `compute` is what `Collection.stats()`, `flashcards stats` and the app's stats
 screen show. All counting happens in SQL (`flashcards.store.stats`); this
 module only shapes the grouped rows: study days into a year of history,
-answers into retention and button shares, cards into histograms. The small
-chart helpers at the end (calendar grid, bars) are plain text layout shared
-by the terminal report and the app; styling is left to each of them.
+answers into retention and button shares, cards into histograms. How the
+figures are drawn (calendar grid, bars) is flashcards.charts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
 from flashcards import sm2
@@ -257,95 +255,3 @@ def _hours(
         hours[int(hour)]["answers"] = n
         hours[int(hour)]["passed"] = int(passed or 0)
     return hours
-
-
-# -- chart layout shared by the terminal report and the app ---------------------------
-
-EIGHTHS_UP = " ▁▂▃▄▅▆▇█"
-EIGHTHS_RIGHT = " ▏▎▍▌▋▊▉█"
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-@dataclass
-class Calendar:
-    """A contribution-graph layout: one column per week (Monday first), one row per weekday.
-
-    `cells[weekday][week]` is a level 0–4 (0 = no answers, 4 = the busiest
-    days) or None outside the history. `months` has one character per week,
-    with a month's name starting at the week its first day falls in.
-    """
-
-    cells: list[list[int | None]]
-    months: str
-    maximum: int
-
-
-def calendar(history: dict[str, object]) -> Calendar:
-    """Lay out `history` (as in `compute`'s result) as a calendar heatmap."""
-    start = date.fromisoformat(str(history["start"]))
-    end = date.fromisoformat(str(history["end"]))
-    answers: list[int] = list(history["answers"])  # type: ignore[call-overload]
-    first_monday = start - timedelta(days=start.weekday())
-    weeks = (end - first_monday).days // 7 + 1
-    cells: list[list[int | None]] = [[None] * weeks for _ in range(7)]
-    maximum = max(answers, default=0)
-    for i, n in enumerate(answers):
-        day = start + timedelta(days=i)
-        week = (day - first_monday).days // 7
-        cells[day.weekday()][week] = level(n, maximum)
-    months = [" "] * weeks
-    for week in range(weeks):
-        sunday = first_monday + timedelta(weeks=week, days=6)
-        # a month's name starts at the week holding its 1st, with a blank column before it
-        if sunday.day <= 7 and week + 3 <= weeks and (week == 0 or months[week - 1] == " "):
-            months[week : week + 3] = MONTHS[sunday.month - 1]
-    if weeks >= 4 and months[:4] == [" "] * 4:
-        months[:3] = MONTHS[start.month - 1]  # name the partial month the graph starts in
-    return Calendar(cells, "".join(months), maximum)
-
-
-def level(n: int, maximum: int) -> int:
-    """0 for no answers, else 1–4 by quarters of the busiest day."""
-    if n <= 0 or maximum <= 0:
-        return 0
-    return min(4, max(1, -(-4 * n // maximum)))
-
-
-def vertical_bars(values: list[int], height: int) -> list[str]:
-    """Rows (top first) of a bar chart with one character per value, in eighths.
-
-    A non-zero value always shows at least its lowest eighth.
-    """
-    top = max(values, default=0)
-    units = [0 if v <= 0 or top <= 0 else max(1, round(v * height * 8 / top)) for v in values]
-    rows = []
-    for row in range(height - 1, -1, -1):
-        base = row * 8
-        rows.append("".join(EIGHTHS_UP[min(8, max(0, u - base))] for u in units))
-    return rows
-
-
-def horizontal_bar(value: float, maximum: float, width: int) -> str:
-    """A bar `width` characters long at most, in eighths of a character."""
-    if maximum <= 0 or value <= 0:
-        return ""
-    eighths = max(1, round(value * width * 8 / maximum))
-    full, part = divmod(min(eighths, width * 8), 8)
-    return "█" * full + (EIGHTHS_RIGHT[part] if part else "")
-
-
-def duration(ms: int) -> str:
-    """A short human duration: '45s', '4m 10s', '1h 05m'."""
-    seconds = round(ms / 1000)
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m {seconds:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h {minutes:02d}m"
-
-
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"

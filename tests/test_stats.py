@@ -32,7 +32,6 @@ from pathlib import Path
 
 import pytest
 
-from flashcards import stats as st
 from flashcards.clock import utc_offsets
 from flashcards.collection import Collection, CollectionError
 from flashcards.store import Store
@@ -516,45 +515,6 @@ def test_migration_fills_the_summaries_from_an_older_file(history, tmp_path):
         assert "review_days" in {r[0] for r in Store(old).execute("SELECT name FROM sqlite_master")}
         assert col.stats(now=NOW) == expected
     assert list(tmp_path.glob("old.sqlite.before-migration-*"))  # the copy kept before
-
-
-# -- chart layout --------------------------------------------------------------------------
-
-
-def test_calendar_layout():
-    start = date(2024, 6, 11)  # a Tuesday
-    answers = [0] * 365
-    answers[-1] = 8  # today, 2025-06-10, a Tuesday
-    answers[-2] = 2
-    answers[0] = 1
-    cal = st.calendar({"start": start.isoformat(), "end": "2025-06-10", "answers": answers})
-    weeks = len(cal.cells[0])
-    assert weeks == 53
-    assert all(len(row) == weeks for row in cal.cells)
-    assert cal.cells[0][0] is None  # Monday 2024-06-10 is before the year
-    assert cal.cells[1][0] == 1  # 1 of 8: the lowest level
-    assert cal.cells[1][-1] == 4  # today, the busiest day
-    assert cal.cells[0][-1] == 1  # yesterday, 2 of 8
-    assert cal.cells[2][-1] is None  # tomorrow is not drawn
-    assert cal.maximum == 8
-    assert len(cal.months) == weeks
-    # July starts in the 4th week (Monday 2024-07-01); June has no room before it,
-    # and 2025's June starts in the week of Sunday 06-01, just fitting at the end
-    assert cal.months == "   Jul Aug Sep  Oct Nov Dec  Jan Feb Mar  Apr May Jun"
-
-
-def test_bars():
-    # 16 eighths tall: 1 → one eighth, 12 → a full row and half of the next
-    assert st.vertical_bars([0, 1, 12, 16], 2) == ["  ▄█", " ▁██"]
-    assert st.vertical_bars([], 3) == ["", "", ""]
-    assert st.horizontal_bar(1, 2, 4) == "██"
-    assert st.horizontal_bar(1, 3, 4) == "█▍"  # 32 / 3 = 10.7 → 11 eighths
-    assert st.horizontal_bar(0, 3, 4) == ""
-    assert st.duration(45_000) == "45s"
-    assert st.duration(250_000) == "4m 10s"
-    assert st.duration(3_900_000) == "1h 05m"
-    assert st.percent(None) == "—"
-    assert st.percent(0.923) == "92.3%"
 
 
 def test_store_is_read_only_for_stats(history):

@@ -75,7 +75,7 @@ def answer(job: dict) -> dict:
                     card_id = card.id
                 q = GRADES[(me * 5 + len(ids)) % len(GRADES)]
                 col.answer(card_id, q, now=now, duration_ms=1000 + i)
-                ids.append(col.study.last_review_id)
+                ids.append(col.last_review_id)
     return {"role": "answer", "answers": len(ids), "ids": ids, "fallbacks": fallbacks}
 
 
@@ -140,7 +140,7 @@ def hold(job: dict) -> dict:
                     if card is None:
                         break
                     col.answer(card.id, GRADES[len(ids) % len(GRADES)], now=now)
-                    ids.append(col.study.last_review_id)
+                    ids.append(col.last_review_id)
                     given += 1
                 print(f"answered {given}", flush=True)
             elif command == "side":

@@ -4,7 +4,7 @@ The figures come from `Collection.stats()` (flashcards.stats), computed in a
 worker thread on the screen's own connection to the collection, so a large
 review log never blocks the UI; the worker posts them back as a message.
 Counts and the streak are numbers; the calendar heatmap, the 30-day forecast
-and retention are drawn with the same layout helpers as `flashcards stats`.
+and retention are laid out by flashcards.charts, as in `flashcards stats`.
 """
 
 from __future__ import annotations
@@ -22,22 +22,17 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from flashcards import stats as st
+from flashcards import charts
 from flashcards.display import visible
 
-HEAT = ("·", "░", "▒", "▓", "█")  # distinct without colour too
-HEAT_STYLES = ("grey42", "#0e6d2e", "#26a641", "#39d353", "bold #7ee787")
 
-
-def heatmap_text(cal: st.Calendar) -> Text:
+def heatmap_text(cal: charts.Calendar) -> Text:
     """Month names over one column per week, a row per weekday (Mon/Wed/Fri labelled)."""
-    text = Text("    " + cal.months.rstrip() + "\n", style="dim")
+    text = Text(charts.month_line(cal) + "\n", style="dim")
     for weekday, row in enumerate(cal.cells):
-        text.append(f"{('Mon', '', 'Wed', '', 'Fri', '', '')[weekday]:<4}", style="dim")
-        for level in row:
-            text.append(
-                " " if level is None else HEAT[level], "" if level is None else HEAT_STYLES[level]
-            )
+        text.append(charts.weekday_label(weekday), style="dim")
+        for glyph, level in charts.heat_cells(row):
+            text.append(glyph, "" if level is None else charts.HEAT_STYLES[level])
         if weekday < 6:
             text.append("\n")
     return text
@@ -46,23 +41,20 @@ def heatmap_text(cal: st.Calendar) -> Text:
 def legend_text() -> Text:
     text = Text("less ")
     for level in range(5):
-        text.append(HEAT[level], HEAT_STYLES[level])
+        text.append(charts.HEAT[level], charts.HEAT_STYLES[level])
     text.append(" more")
     return text
 
 
 def forecast_text(due: list[int], height: int = 4) -> Text:
     """Cards due per day as columns, today first, with the busiest day's count on top."""
-    top = max(due, default=0)
+    chart = charts.columns(due, height, {0: "today", 7: "+7", 14: "+14", 21: "+21", 28: "+28"})
     text = Text()
-    for i, row in enumerate(st.vertical_bars(due, height)):
-        text.append(f"{(str(top) if i == 0 and top else ''):>3} ", style="dim")
-        text.append(row.rstrip(), style="green")
+    for scale, bars in zip(chart.scale, chart.bars, strict=True):
+        text.append(scale, style="dim")
+        text.append(bars, style="green")
         text.append("\n")
-    axis = [" "] * len(due)
-    for at, label in ((0, "today"), (7, "+7"), (14, "+14"), (21, "+21"), (28, "+28")):
-        axis[at : at + len(label)] = label
-    text.append("    " + "".join(axis).rstrip(), style="dim")
+    text.append(chart.axis, style="dim")
     return text
 
 
@@ -76,7 +68,7 @@ def retention_text(retention: dict, width: int = 5) -> Text:
         for period in ("7", "30", "365"):
             cell = retention[period][group]
             rate = cell["rate"]
-            bar = st.horizontal_bar(rate or 0, 1, width)
+            bar = charts.horizontal_bar(rate or 0, 1, width)
             text.append(f"{bar:<{width}}", style="cyan")
             text.append(f"{'—' if rate is None else f'{rate:.0%}':>5} ")
     return text
@@ -215,7 +207,7 @@ class StatsScreen(Screen[None]):
         self.query_one("#streak", Tile).show(_days(streak["current"]))
         self.query_one("#longest", Tile).show(_days(streak["longest"]))
         self.query_one("#answers", Tile).show(str(today["answers"]))
-        self.query_one("#time", Tile).show(st.duration(today["time_ms"]))
+        self.query_one("#time", Tile).show(charts.duration(today["time_ms"]))
         self.query_one("#left", Tile).show(str(left["new"] + left["review"] + left["drill"]))
         for name in (
             "new",
@@ -231,7 +223,7 @@ class StatsScreen(Screen[None]):
 
         history = figures["history"]
         heatmap = self.query_one("#heatmap", Static)
-        heatmap.update(heatmap_text(st.calendar(history)))
+        heatmap.update(heatmap_text(charts.calendar(history)))
         heatmap.border_subtitle = legend_text()
         answers = history["answers"]
         studied = sum(1 for n in answers if n)
@@ -239,7 +231,7 @@ class StatsScreen(Screen[None]):
         for value, label in (
             (str(sum(answers)), "answers"),
             (str(studied), "study days"),
-            (st.duration(sum(history["time_ms"])), "spent"),
+            (charts.duration(sum(history["time_ms"])), "spent"),
         ):
             year.append(value, style="bold")
             year.append(f"\n{label}\n\n", style="dim")
@@ -262,4 +254,4 @@ class StatsScreen(Screen[None]):
 
 
 def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    return charts.count(n, "day")

@@ -1,0 +1,186 @@
+"""The CLI's output layer: every line, table and bar a command prints goes through here.
+
+Note text, deck and file names are data, and a control character in them must
+never drive the terminal: plain text passes through `visible` (imported as
+`_clean`), JSON through `json_dumps`, and Rich gets `Text` objects, never
+markup. This is the CLI's only module that draws with Rich (with the stats
+report, `stats_report`); Rich is imported inside the functions that use it, so
+`--help` and the JSON outputs start without it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from flashcards.display import json_dumps
+from flashcards.display import visible as _clean
+
+if TYPE_CHECKING:
+    from flashcards.build import BuildReport
+    from flashcards.collection import DeckSummary
+    from flashcards.notes.outline import NoteError
+
+_COUNTS = ("new", "updated", "edited", "moved", "restored", "unchanged")
+
+
+def warn(err: NoteError | str) -> None:
+    """`warning: ...` on stderr."""
+    click.echo(_clean(f"warning: {err}"), err=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """`error: ...` on stderr, then exit with `code`."""
+    click.echo(_clean(f"error: {message}"), err=True)
+    sys.exit(code)
+
+
+def echo(text: str) -> None:
+    """One line on stdout."""
+    click.echo(_clean(text))
+
+
+def echo_json(value: object) -> None:
+    """`value` as indented JSON on stdout."""
+    click.echo(json_dumps(value, indent=2))
+
+
+def echo_json_array(rows: Iterable[dict[str, object]]) -> None:
+    """A JSON array, as `json.dumps(list(rows), indent=2)` prints it, written an element
+    at a time: the text of 100,000 cards never has to be in memory at once."""
+    out = click.get_text_stream("stdout")
+    first = True
+    for row in rows:
+        out.write(("[\n  " if first else ",\n  ") + json_dumps(row, indent=2).replace("\n", "\n  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal (stderr), nothing otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _short(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+def card_table(rows: list[dict[str, object]]) -> None:
+    """Cards (as their `to_json()` dicts) as a where / front / answer table, then the count."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    table = Table(show_lines=False, expand=False, pad_edge=False)
+    for column in ("where", "front", "answer"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        front = str(row["front"]).replace("\n", " ")
+        if len(front) > 160:
+            front = front[:157] + "…"
+        answer = ", ".join(row["answers"]) if row["answers"] else "(basic)"  # type: ignore[arg-type]
+        if row.get("status") not in (None, "active"):
+            answer += f" ({row['status']})"
+        if row.get("leech"):
+            answer += f" (leech: {row['lapses']} lapses)"
+        # Text(...) keeps note text literal: it is never read as console markup.
+        table.add_row(
+            Text(_clean(f"{_short(str(row['source']))}:{row['line']}")),
+            Text(_clean(front)),
+            Text(_clean(answer)),
+        )
+    console.print(table)
+    console.print(Text(f"{len(rows)} cards"))
+
+
+def decks_table(summaries: Sequence[DeckSummary]) -> None:
+    """The decks as a table: cards, new, due today, left today, retired (and suspended)."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    # two-line headers and no side borders leave the deck name room at 80 columns
+    suspended = any(d.suspended for d in summaries)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("deck", overflow="fold")
+    headers = ["cards", "new", "due\ntoday", "left\ntoday", "retired"]
+    for c in headers + (["suspended"] if suspended else []):
+        table.add_column(c, justify="right")
+    for d in summaries:
+        cells = [d.cards, d.new, d.due, d.left.total, d.retired]
+        cells += [d.suspended] if suspended else []
+        table.add_row(Text(_clean(d.name)), *(str(c) for c in cells))
+    Console().print(table)
+
+
+def build_report(reports: Sequence[BuildReport], path: Path) -> None:
+    """One line per deck, so many decks fit a screen and none needs 80+ columns (a table
+    with a column per count did not). Counts that are 0 are left out; --json has them all."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console()
+    files = sum(r.files for r in reports)
+    seconds = sum(r.seconds for r in reports)
+    console.print(
+        Text(
+            _clean(
+                f"Built into {path}: {len(reports)} deck{'' if len(reports) == 1 else 's'}, "
+                f"{files} file{'' if files == 1 else 's'} ({sum(r.read for r in reports)} read) "
+                f"in {seconds:.2f} s"
+            )
+        ),
+        soft_wrap=True,  # a long path: let the terminal wrap it, no hard breaks
+    )
+    for r in reports:
+        head = Text(_clean(r.deck), style="bold")
+        head.append(f": {r.cards} card{'' if r.cards == 1 else 's'}")
+        tail = Text(", ".join(f"{getattr(r, n)} {n}" for n in _COUNTS if getattr(r, n)))
+        if r.retired:
+            tail.append(f"{'; ' if tail else ''}{r.retired} retired", style="bold")
+        if not tail:
+            console.print(head)
+        elif len(head) + 3 + len(tail) <= console.width:
+            console.print(Text.assemble(head, " — ", tail))
+        else:  # a long deck name: the counts go under it rather than wrap mid-count
+            console.print(head)
+            console.print(Text.assemble("  ", tail))
+
+
+def print_renderables(parts: Iterable[object]) -> None:
+    """Rich renderables (the stats report) on stdout, one after the other."""
+    from rich.console import Console
+
+    console = Console()
+    for part in parts:
+        console.print(part)
