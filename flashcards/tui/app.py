@@ -31,7 +31,7 @@ BUSY_TIMEOUT_MS = 400  # how long an answer waits for another writer before the 
 
 if TYPE_CHECKING:
     from flashcards.decks import DeckSpec
-    from flashcards.tui.screens.review import Session
+    from flashcards.tui.session import Session
 
 
 class FlashcardsApp(App[None]):

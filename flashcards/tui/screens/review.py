@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,30 +31,12 @@ from flashcards.display import visible
 from flashcards.store import CollectionBusy
 from flashcards.tui.building import BuildOutcome, build_decks, rebuild_targets
 from flashcards.tui.failures import RECOVERABLE, guarded
+from flashcards.tui.session import Session
 from flashcards.tui.widgets.answers import AnswerBar
 from flashcards.tui.widgets.card import CardFace, back_content, breadcrumb, front_content
 
 if TYPE_CHECKING:
     from flashcards.tui.app import FlashcardsApp
-
-
-@dataclass
-class Session:
-    """What this sitting did, for the summary."""
-
-    started: float | None = None  # clock() when the first card was shown
-    answers: list[tuple[int, int]] = field(default_factory=list)  # (card id, q) in order
-
-    @property
-    def studied(self) -> int:
-        return len({card_id for card_id, _ in self.answers})
-
-    def first_answers(self) -> list[int]:
-        """Each card's first answer of the session: the honest measure of recall."""
-        seen: dict[int, int] = {}
-        for card_id, q in self.answers:
-            seen.setdefault(card_id, q)
-        return list(seen.values())
 
 
 BUSY_TRIES = 25  # retries of an answer while another process writes (about 10 s in all)

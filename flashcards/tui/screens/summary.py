@@ -18,7 +18,7 @@ from flashcards.display import visible
 
 if TYPE_CHECKING:
     from flashcards.collection import Collection
-    from flashcards.tui.screens.review import Session
+    from flashcards.tui.session import Session
 
 
 @dataclass
