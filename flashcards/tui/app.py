@@ -3,11 +3,17 @@
 `make_app` builds the app for the CLI and for the tests alike (so the tests
 drive what users run); `run_app` runs it and returns the exit code.
 
+The app is the one place that knows how the screens follow one another. A
+screen never calls it: it posts a message (flashcards.tui.messages) that
+bubbles up here, and an `on_...` handler below pushes, switches or pops the
+screens. The screens get what they need — the collection, the moment (fixed
+in tests), the clock — in their constructors, so none imports this module.
+
 Start-up is on the clock (launch to first card ≤ 1 s with 10,000 cards):
-this module imports only `textual.app` and the collection; each screen's
-module — and with it the widgets it needs (the decks table, the progress
-bar) — is imported when that screen is first shown, and deck-spec parsing
-(YAML) only when a build starts.
+this module imports only `textual.app`, the collection and the messages (a
+few Message classes); each screen's module — and with it the widgets it needs
+(the decks table, the progress bar) — is imported when that screen is first
+shown, and deck-spec parsing (YAML) only when a build starts.
 """
 
 from __future__ import annotations
@@ -26,12 +32,25 @@ from textual.binding import Binding
 from flashcards.collection import Collection, CollectionError
 from flashcards.display import visible
 from flashcards.store import StoreError
+from flashcards.tui.messages import (
+    BuildFinished,
+    BuildFirstRequested,
+    FailureReported,
+    HelpRequested,
+    HomeRequested,
+    MessageRequested,
+    ResumeRequested,
+    StatsRequested,
+    StudyRequested,
+    SummaryRequested,
+)
 
 BUSY_TIMEOUT_MS = 400  # how long an answer waits for another writer before the app retries
 
 if TYPE_CHECKING:
     from flashcards.decks import DeckSpec
-    from flashcards.tui.screens.review import Session
+    from flashcards.tui.screens.review import ReviewScreen
+    from flashcards.tui.session import Session
 
 
 class FlashcardsApp(App[None]):
@@ -70,6 +89,12 @@ class FlashcardsApp(App[None]):
     def now(self) -> datetime | None:
         """The moment the collection should see: fixed in tests, else None (the clock)."""
         return self.fixed_now
+
+    @property
+    def opened(self) -> Collection:
+        """The open collection: screens that use it are made only once it is open."""
+        assert self.col is not None, "no screen needs the collection before it is open"
+        return self.col
 
     # -- start and stop --------------------------------------------------------
 
@@ -163,7 +188,53 @@ class FlashcardsApp(App[None]):
         """Light ↔ dark (TEXTUAL_THEME picks the theme to start with)."""
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
-    # -- navigation ------------------------------------------------------------
+    # -- navigation: the screens ask (flashcards.tui.messages), the app goes ----
+
+    def on_home_requested(self, message: HomeRequested) -> None:
+        self.go_home()
+
+    def on_study_requested(self, message: StudyRequested) -> None:
+        self.start_review(message.deck)
+
+    def on_build_first_requested(self, message: BuildFirstRequested) -> None:
+        """Nothing built yet: the decks screen builds the defaults, then the review starts."""
+        self.pending_review = (message.deck,)
+        self.go_home()
+
+    def on_build_finished(self, message: BuildFinished) -> None:
+        """A build ended on the decks screen; start the review that waited for it."""
+        if self.pending_review is not None and self.col is not None and self.col.decks(self.now):
+            (deck,) = self.pending_review
+            self.pending_review = None
+            self.start_review(deck)
+
+    def on_summary_requested(self, message: SummaryRequested) -> None:
+        from flashcards.tui.screens.summary import SummaryScreen, summarize
+
+        col = self.opened
+        summary = summarize(col, message.deck, message.session, self.now, self.clock())
+        self.switch_screen(SummaryScreen(col, summary, message.session))
+
+    def on_resume_requested(self, message: ResumeRequested) -> None:
+        """From the summary, `u`: the same session goes on with its last action undone."""
+        self.switch_screen(self.review_screen(message.deck, message.session, undo_first=True))
+
+    def on_stats_requested(self, message: StatsRequested) -> None:
+        from flashcards.tui.screens.stats import StatsScreen
+
+        # tests fix the moment (self.now); the stats must see the same one
+        self.push_screen(StatsScreen(self.collection_path, message.deck, now=self.now))
+
+    def on_help_requested(self, message: HelpRequested) -> None:
+        from flashcards.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def on_message_requested(self, message: MessageRequested) -> None:
+        self.show_message(message.title, message.body)
+
+    def on_failure_reported(self, message: FailureReported) -> None:
+        self.report_failure(message.error, message.doing)
 
     def go_home(self) -> None:
         """Back to the decks screen (made on first use: a review start does not need it)."""
@@ -173,52 +244,39 @@ class FlashcardsApp(App[None]):
             while not isinstance(self.screen, HomeScreen):
                 self.pop_screen()
         elif len(self.screen_stack) > 1:
-            self.switch_screen(HomeScreen())
+            self.switch_screen(
+                HomeScreen(self.opened, self.collection_path, now=self.now, specs=self.specs)
+            )
         else:
-            self.push_screen(HomeScreen())
+            self.push_screen(
+                HomeScreen(self.opened, self.collection_path, now=self.now, specs=self.specs)
+            )
 
     def start_review(self, deck: str | None) -> None:
+        # an empty collection is found by the review itself (it asks for a first build):
+        # counting every deck here would cost ~60 ms of a 10,000-card start
+        self.push_screen(self.review_screen(deck))
+
+    def review_screen(
+        self, deck: str | None, session: Session | None = None, *, undo_first: bool = False
+    ) -> ReviewScreen:
+        """A review of `deck` on this app's collection, moment and clock."""
         from flashcards.tui.screens.review import ReviewScreen
 
-        # an empty collection is found by the review itself (see `build_first`): counting
-        # every deck here would cost ~60 ms of a 10,000-card start
-        self.push_screen(ReviewScreen(deck))
-
-    def build_first(self, deck: str | None) -> None:
-        """Nothing built yet: the decks screen builds the defaults, then the review starts."""
-        self.pending_review = (deck,)
-        self.go_home()
-
-    def build_finished(self, first_run: bool) -> None:
-        """A build ended on the decks screen; start the review that waited for it."""
-        if self.pending_review is not None and self.col is not None and self.col.decks(self.now):
-            (deck,) = self.pending_review
-            self.pending_review = None
-            self.start_review(deck)
-
-    def show_summary(self, deck: str | None, session: Session) -> None:
-        from flashcards.tui.screens.summary import SummaryScreen, summarize
-
-        assert self.col is not None
-        summary = summarize(self.col, deck, session, self.now, self.clock())
-        self.switch_screen(SummaryScreen(summary, session))
-
-    def resume_review(self, deck: str | None, session: Session | None) -> None:
-        """From the summary, `u`: the same session goes on with its last action undone."""
-        from flashcards.tui.screens.review import ReviewScreen
-
-        self.switch_screen(ReviewScreen(deck, session, undo_first=True))
+        return ReviewScreen(
+            self.opened,
+            deck,
+            session,
+            undo_first,
+            collection_path=self.collection_path,
+            now=self.now,
+            clock=self.clock,
+        )
 
     def show_message(self, title: str, body: str) -> None:
         from flashcards.tui.screens.message import MessageScreen
 
         self.push_screen(MessageScreen(title, body))
-
-    def open_stats(self, deck: str | None) -> None:
-        from flashcards.tui.screens.stats import StatsScreen
-
-        # tests fix the moment (self.now); the stats must see the same one
-        self.push_screen(StatsScreen(self.collection_path, deck, now=self.now))
 
 
 def _write_log(error: BaseException) -> Path:

@@ -1,10 +1,11 @@
 """When the collection fails under the app: a message that says what and what to do.
 
 No database error ever reaches the screen as a traceback. Screen actions that
-touch the collection are wrapped in `guarded`: a failure becomes a message
-screen (busy, read-only, disk full, damaged — each in its own words) and the
-app goes on. `explain` gives the title and text; the app's last-resort handler
-uses it too, for anything an action did not catch.
+touch the collection are wrapped in `guarded`: a failure is posted as a
+FailureReported message, and the app shows it on a message screen (busy,
+read-only, disk full, damaged — each in its own words) and goes on. `explain`
+gives the title and text; the app's last-resort handler uses it too, for
+anything an action did not catch.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import functools
 import sqlite3
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
+
+from textual.message_pump import MessagePump
 
 from flashcards.clock import DateOutOfRange
 from flashcards.collection import CollectionError
@@ -24,6 +27,7 @@ from flashcards.store import (
     DiskFull,
     StoreError,
 )
+from flashcards.tui.messages import FailureReported
 
 # what a user's collection, disk or notes can do to the app; anything else is a bug
 RECOVERABLE = (StoreError, sqlite3.Error, CollectionError, NoteError, OSError, DateOutOfRange)
@@ -56,7 +60,9 @@ R = TypeVar("R")
 
 
 def guarded(doing: str) -> Callable[[Callable[P, R]], Callable[P, R | None]]:
-    """Decorate a screen method: a RECOVERABLE failure becomes a message, not a crash."""
+    """Decorate a screen method: a RECOVERABLE failure becomes a message, not a crash.
+
+    The screen posts FailureReported (it bubbles up to the app, which shows it)."""
 
     def wrap(method: Callable[P, R]) -> Callable[P, R | None]:
         @functools.wraps(method)
@@ -65,7 +71,8 @@ def guarded(doing: str) -> Callable[[Callable[P, R]], Callable[P, R | None]]:
                 return method(*args, **kwargs)
             except RECOVERABLE as error:
                 screen = args[0]
-                screen.app.report_failure(error, doing)  # type: ignore[attr-defined]
+                assert isinstance(screen, MessagePump), "guarded decorates screen methods"
+                screen.post_message(FailureReported(error, doing))
                 return None
 
         return run

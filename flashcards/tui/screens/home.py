@@ -2,13 +2,16 @@
 
 Builds (the first run's and `r`) run on a worker thread with their own
 connection and post their progress back, so this screen keeps answering keys
-while a large vault is read.
+while a large vault is read. Studying, the statistics, the keys page and a
+build's end are messages to the app (flashcards.tui.messages).
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +22,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
 from flashcards.collection import CollectionError
@@ -31,16 +33,26 @@ from flashcards.tui.building import (
     rebuild_targets,
 )
 from flashcards.tui.failures import guarded
+from flashcards.tui.messages import (
+    BuildFinished,
+    HelpRequested,
+    MessageRequested,
+    StatsRequested,
+    StudyRequested,
+)
+from flashcards.tui.screens.base import AppScreen
 
 if TYPE_CHECKING:
-    from flashcards.collection import DeckSummary
-    from flashcards.tui.app import FlashcardsApp
+    from flashcards.collection import Collection, DeckSummary
+    from flashcards.decks import DeckSpec
 
 ALL_DECKS = "\x00all"  # the row key of "All decks" (no deck can be named so)
 PROGRESS_EVERY = 0.05  # seconds between progress messages from a build
 
 
 class BuildProgress(Message):
+    """How far the build worker is: `done` of `total` files of deck `name`."""
+
     def __init__(self, name: str, done: int, total: int) -> None:
         super().__init__()
         self.name = name
@@ -48,7 +60,9 @@ class BuildProgress(Message):
         self.total = total
 
 
-class BuildFinished(Message):
+class BuildDone(Message):
+    """The build worker's outcome (the app hears of it as BuildFinished)."""
+
     def __init__(self, outcome: BuildOutcome, first_run: bool) -> None:
         super().__init__()
         self.outcome = outcome
@@ -76,10 +90,8 @@ def reflow(text: str) -> str:
     return re.sub(r"(?<!\n)\n(?!\n)", " ", text.strip())
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(AppScreen):
     """The decks table, today's progress, and the build progress when building."""
-
-    app: FlashcardsApp
 
     BINDINGS = [
         Binding("enter", "study_selected", "Study", show=False),
@@ -90,8 +102,20 @@ class HomeScreen(Screen[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        col: Collection,
+        collection_path: Path,
+        *,
+        now: datetime | None = None,
+        specs: Sequence[Path | DeckSpec] | None = None,
+    ) -> None:
+        """`now` fixes the moment (tests); `specs` replaces the first run's default decks."""
         super().__init__()
+        self.col = col
+        self.collection_path = Path(collection_path)
+        self.now = now
+        self.specs = specs
         self.building = False
         self.summaries: list[DeckSummary] = []
         self._last_progress = 0.0
@@ -117,8 +141,7 @@ class HomeScreen(Screen[None]):
             table.add_column(Text(label, justify="right"), key=label.lower())
         table.add_column(Text("Today", justify="right"), key="today")
         self.query_one("#building").display = False
-        col = self.app.col
-        if col is not None and not col.decks(self.app.now):
+        if not self.col.decks(self.now):
             self.start_build(first_run=True)
         else:
             self.refresh_decks()
@@ -132,11 +155,7 @@ class HomeScreen(Screen[None]):
 
     @guarded("reading your decks")
     def refresh_decks(self) -> None:
-        col = self.app.col
-        if col is None:
-            return
-        now = self.app.now
-        self.summaries = col.decks(now)
+        self.summaries = self.col.decks(self.now)
         table = self.query_one("#decks", DataTable)
         selected = self.selected_key()
         table.clear()
@@ -201,26 +220,24 @@ class HomeScreen(Screen[None]):
         return None if key in (None, ALL_DECKS) else key
 
     def show_today(self) -> None:
-        col = self.app.col
-        if col is None or not self.summaries:
+        if not self.summaries:
             return
         studied = sum(d.studied_today for d in self.summaries)
         left = sum(d.left.total for d in self.summaries)
         line = f"Today: {studied} studied, {left} left"
         if not left:
-            nxt = col.next_due(None)
+            nxt = self.col.next_due(None)
             line += f" — next review due {when(nxt)}" if nxt else " — nothing scheduled yet"
         self.query_one("#today", Static).update(Content(line))
 
     @on(DataTable.RowHighlighted, "#decks")
     @guarded("reading the deck")
     def show_description(self, event: DataTable.RowHighlighted) -> None:
-        col = self.app.col
         key = event.row_key.value if event.row_key else None
         text = ""
-        if col is not None and key and key != ALL_DECKS:
+        if key and key != ALL_DECKS:
             try:
-                text = str(col.deck_info(key).get("description") or "")
+                text = str(self.col.deck_info(key).get("description") or "")
             except CollectionError:  # a deck renamed by a concurrent build
                 text = ""
         # deck descriptions are user text: shown literally
@@ -246,10 +263,12 @@ class HomeScreen(Screen[None]):
         self.study(None)
 
     def study(self, deck: str | None) -> None:
+        if self.leaving:  # Enter typed ahead: the review asked for is on its way
+            return
         if self.building:
             self.notify("Building the decks — study when it is done.", severity="warning")
             return
-        self.app.start_review(deck)
+        self.request(StudyRequested(deck))
 
     # -- building --------------------------------------------------------------
 
@@ -261,14 +280,11 @@ class HomeScreen(Screen[None]):
 
     @guarded("starting the build")
     def start_build(self, first_run: bool) -> None:
-        col = self.app.col
-        if col is None:
-            return
         targets: list
         if not first_run:
-            targets = rebuild_targets(col)
-        elif self.app.specs is not None:
-            targets = list(self.app.specs)
+            targets = rebuild_targets(self.col)
+        elif self.specs is not None:
+            targets = list(self.specs)
         else:
             targets = default_targets()
         if not targets:
@@ -297,8 +313,8 @@ class HomeScreen(Screen[None]):
                 self._last_progress = moment
                 self.post_message(BuildProgress(name, done, total))
 
-        outcome = build_decks(Path(self.app.collection_path), targets, progress)
-        self.post_message(BuildFinished(outcome, first_run))
+        outcome = build_decks(self.collection_path, targets, progress)
+        self.post_message(BuildDone(outcome, first_run))
 
     def on_build_progress(self, message: BuildProgress) -> None:
         self.query_one("#build-label", Static).update(
@@ -309,19 +325,15 @@ class HomeScreen(Screen[None]):
         )
 
     @guarded("reading the rebuilt decks")
-    def on_build_finished(self, message: BuildFinished) -> None:
+    def on_build_done(self, message: BuildDone) -> None:
         self.building = False
         self.query_one("#building").display = False
         outcome = message.outcome
-        col = self.app.col
-        if col is not None:
-            col.refresh()  # another connection changed the cards: rebuild the queue
+        self.col.refresh()  # another connection changed the cards: rebuild the queue
         self.refresh_decks()
         if outcome.errors:
-            from flashcards.tui.screens.message import MessageScreen
-
-            self.app.push_screen(
-                MessageScreen(
+            self.request(
+                MessageRequested(
                     "Some decks could not be built",
                     "\n\n".join(outcome.errors)
                     + "\n\nFix the file named above and press r to rebuild.",
@@ -336,17 +348,15 @@ class HomeScreen(Screen[None]):
                 timeout=6 if warnings else 3,
                 markup=False,
             )
-        self.app.build_finished(message.first_run)
+        self.post_message(BuildFinished(message.first_run))  # a review may wait for it
 
     # -- elsewhere -------------------------------------------------------------
 
     def action_stats(self) -> None:
-        self.app.open_stats(self.selected_deck())
+        self.request(StatsRequested(self.selected_deck()))
 
     def action_help(self) -> None:
-        from flashcards.tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen())
+        self.request(HelpRequested())
 
     def action_quit(self) -> None:
         self.app.exit(return_code=0)

@@ -3,7 +3,8 @@
 The screen asks the collection for the next card, the counts left and the
 outcome of each answer button; it keeps only what the end-of-session summary
 needs (who was answered how, and when). The answer time sent with each
-answer runs from the reveal to the key press.
+answer runs from the reveal to the key press. The summary, the decks screen,
+the keys page and messages to read are asked of the app (flashcards.tui.messages).
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
@@ -22,40 +23,25 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from flashcards import sm2
-from flashcards.collection import CardView, CollectionError
+from flashcards.collection import CardView, Collection, CollectionError
 from flashcards.display import visible
 from flashcards.store import CollectionBusy
 from flashcards.tui.building import BuildOutcome, build_decks, rebuild_targets
 from flashcards.tui.failures import RECOVERABLE, guarded
+from flashcards.tui.messages import (
+    BuildFirstRequested,
+    HelpRequested,
+    HomeRequested,
+    MessageRequested,
+    SummaryRequested,
+)
+from flashcards.tui.screens.base import AppScreen
+from flashcards.tui.session import Session
 from flashcards.tui.widgets.answers import AnswerBar
 from flashcards.tui.widgets.card import CardFace, back_content, breadcrumb, front_content
-
-if TYPE_CHECKING:
-    from flashcards.tui.app import FlashcardsApp
-
-
-@dataclass
-class Session:
-    """What this sitting did, for the summary."""
-
-    started: float | None = None  # clock() when the first card was shown
-    answers: list[tuple[int, int]] = field(default_factory=list)  # (card id, q) in order
-
-    @property
-    def studied(self) -> int:
-        return len({card_id for card_id, _ in self.answers})
-
-    def first_answers(self) -> list[int]:
-        """Each card's first answer of the session: the honest measure of recall."""
-        seen: dict[int, int] = {}
-        for card_id, q in self.answers:
-            seen.setdefault(card_id, q)
-        return list(seen.values())
-
 
 BUSY_TRIES = 25  # retries of an answer while another process writes (about 10 s in all)
 RETRY_SECONDS = 0.25
@@ -87,10 +73,8 @@ def editor_command(path: Path, line: int) -> list[str]:
     return [*shlex.split(editor), f"+{line}", str(path)]
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(AppScreen):
     """Study one deck (or all decks): front, Space to reveal, 1–4 to answer."""
-
-    app: FlashcardsApp
 
     BINDINGS = [
         Binding("space,enter", "reveal", "Show answer"),
@@ -104,9 +88,22 @@ class ReviewScreen(Screen[None]):
     ]
 
     def __init__(
-        self, deck: str | None, session: Session | None = None, undo_first: bool = False
+        self,
+        col: Collection,
+        deck: str | None,
+        session: Session | None = None,
+        undo_first: bool = False,
+        *,
+        collection_path: Path,
+        now: datetime | None = None,
+        clock: Callable[[], float],
     ) -> None:
+        """`now` fixes the moment (tests; None: the clock); `clock` times the answers."""
         super().__init__()
+        self.col = col
+        self.collection_path = Path(collection_path)
+        self.now = now
+        self.clock = clock
         self.deck = deck
         self.card: CardView | None = None
         self.revealed = False
@@ -139,21 +136,17 @@ class ReviewScreen(Screen[None]):
 
     # -- showing -----------------------------------------------------------------
 
-    @property
-    def col(self):  # noqa: ANN201 - the app's Collection
-        return self.app.col
-
     @guarded("reading the next card")
     def load_next(self) -> None:
         """Show the next card, or the summary / 'nothing due' when the queue is empty."""
         try:
-            card = self.col.next_card(self.deck, self.app.now)
+            card = self.col.next_card(self.deck, self.now)
         except CollectionError as err:
             self.show_empty(f"{err}")
             return
         if card is None:
             if self.session.answers:
-                self.app.show_summary(self.deck, self.session)
+                self.request(SummaryRequested(self.deck, self.session))
             else:
                 self.show_nothing_due()
             return
@@ -164,7 +157,7 @@ class ReviewScreen(Screen[None]):
         self.revealed = False
         self.keys = set()
         if self.session.started is None:
-            self.session.started = self.app.clock()
+            self.session.started = self.clock()
         self.query_one("#crumbs", Static).update(breadcrumb(card))
         self.query_one("#face", CardFace).update(front_content(card))
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
@@ -175,7 +168,7 @@ class ReviewScreen(Screen[None]):
 
     def show_status(self) -> None:
         card = self.card
-        counts = self.col.counts(self.deck, self.app.now)
+        counts = self.col.counts(self.deck, self.now)
         self.query_one("#counts", Static).update(
             Content.assemble(
                 ("New ", "$text-muted"),
@@ -197,16 +190,16 @@ class ReviewScreen(Screen[None]):
         self.query_one("#where", Static).update(Content.assemble(*where))
 
     def show_nothing_due(self) -> None:
-        summaries = self.col.decks(self.app.now)
+        summaries = self.col.decks(self.now)
         if self.deck is None and not summaries:
-            self.app.build_first(self.deck)  # a first run: build the decks, then study
+            self.request(BuildFirstRequested(self.deck))  # a first run: build, then study
             return
         waiting_new = sum(d.new for d in summaries if self.deck in (None, d.name))
         which = f"in {self.deck}" if self.deck else "in any deck"
         lines = [f"Nothing due {which} right now."]
         nxt = self.col.next_due(self.deck)
         if nxt is not None:
-            days = (nxt - self.col.today(self.app.now)).days
+            days = (nxt - self.col.today(self.now)).days
             if days <= 0:
                 lines.append("More reviews are due, but today's review limit is reached.")
             else:
@@ -233,6 +226,8 @@ class ReviewScreen(Screen[None]):
     # -- keys --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not super().check_action(action, parameters):
+            return False  # the summary or the decks are on their way: no key acts here
         if action in ("end", "help"):
             return True
         if self.busy or self.pending is not None:
@@ -253,9 +248,9 @@ class ReviewScreen(Screen[None]):
         if card is None or self.revealed:
             return
         self.revealed = True
-        self.revealed_at = self.app.clock()
-        outcomes = self.col.next_states(card.id, self.app.now)
-        today = self.col.today(self.app.now)
+        self.revealed_at = self.clock()
+        outcomes = self.col.next_states(card.id, self.now)
+        today = self.col.today(self.now)
         drill = all(state == card.state for state in outcomes.values())
         self.keys = set(outcomes)
         self.query_one("#face", CardFace).update(back_content(card))
@@ -263,6 +258,8 @@ class ReviewScreen(Screen[None]):
         self.refresh_bindings()
 
     def on_answer_bar_chosen(self, message: AnswerBar.Chosen) -> None:
+        if self.leaving:
+            return
         if message.key is None:
             self.action_reveal()
         else:
@@ -280,9 +277,9 @@ class ReviewScreen(Screen[None]):
             )
             return
         q = sm2.quality_for_key(key, card.grades)
-        duration_ms = max(0, round((self.app.clock() - self.revealed_at) * 1000))
+        duration_ms = max(0, round((self.clock() - self.revealed_at) * 1000))
         # the moment of the key press: a retried answer is saved with the time it was given
-        moment = self.app.now or datetime.now(UTC)
+        moment = self.now or datetime.now(UTC)
         self.pending = PendingAnswer(card.id, q, moment, duration_ms)
         self.save_pending()
 
@@ -322,7 +319,7 @@ class ReviewScreen(Screen[None]):
         if not self.col.can_undo:
             self.notify("Nothing to undo.")
             return
-        last = self.col.undo(self.app.now)
+        last = self.col.undo(self.now)
         if last is None:
             return
         # the last answer of this session is taken back (suspend/bury leave no answer)
@@ -337,7 +334,7 @@ class ReviewScreen(Screen[None]):
     def action_suspend(self) -> None:
         if self.card is None:
             return
-        self.col.suspend(self.card.id, self.app.now)
+        self.col.suspend(self.card.id, self.now)
         self.notify("Suspended — it will not come back until unsuspended. u undoes.", timeout=3)
         self.load_next()
 
@@ -345,21 +342,23 @@ class ReviewScreen(Screen[None]):
     def action_bury(self) -> None:
         if self.card is None:
             return
-        self.col.bury(self.card.id, self.app.now)
+        self.col.bury(self.card.id, self.now)
         self.notify("Buried until tomorrow. u undoes.", timeout=3)
         self.load_next()
 
     def action_help(self) -> None:
-        from flashcards.tui.screens.help import HelpScreen
+        self.request(HelpRequested())
 
-        self.app.push_screen(HelpScreen())
+    def tell(self, title: str, body: str) -> None:
+        """A message the user must read, over this screen."""
+        self.request(MessageRequested(title, body))
 
     def answer_failed(self, error: BaseException) -> None:
         """Say why the answer was not saved; `r` tries again, Esc gives it up (said so)."""
         from flashcards.tui.failures import explain
         from flashcards.tui.screens.message import MessageScreen
 
-        title, body = explain(error, self.app.collection_path, "saving your answer")
+        title, body = explain(error, self.collection_path, "saving your answer")
         body += (
             "\n\nYour answer is kept until you choose: r tries to save it again, Esc goes "
             "on without it (the card stays, to be answered again)."
@@ -380,9 +379,9 @@ class ReviewScreen(Screen[None]):
             self.notify("Saving your last answer first…", severity="warning")
             return
         if self.session.answers:
-            self.app.show_summary(self.deck, self.session)
+            self.request(SummaryRequested(self.deck, self.session))
         else:
-            self.app.go_home()
+            self.request(HomeRequested())
 
     # -- editing -----------------------------------------------------------------
 
@@ -392,7 +391,7 @@ class ReviewScreen(Screen[None]):
             return
         source = Path(card.source)
         if not source.is_file():
-            self.app.show_message(
+            self.tell(
                 "The notes file is gone",
                 f"{card.source}:{card.line} no longer exists (moved, renamed or deleted).\n\n"
                 "Press Esc, then r on the decks screen to rebuild: cards of a vanished file "
@@ -403,7 +402,7 @@ class ReviewScreen(Screen[None]):
         try:
             code = self.run_editor(argv)
         except FileNotFoundError:
-            self.app.show_message(
+            self.tell(
                 "The editor was not found",
                 f"{argv[0]!r} is not installed or not on PATH.\n\n"
                 "Set $VISUAL or $EDITOR to your editor (e.g. `export EDITOR=nano`) "
@@ -411,20 +410,20 @@ class ReviewScreen(Screen[None]):
             )
             return
         except SuspendNotSupported:
-            self.app.show_message(
+            self.tell(
                 "Cannot open an editor here",
                 f"This terminal cannot hand over to an editor. Edit {card.source}:{card.line} "
                 "yourself, then press r on the decks screen to rebuild.",
             )
             return
         except OSError as err:
-            self.app.show_message(
+            self.tell(
                 "The editor could not be started",
                 f"{shlex.join(argv)}: {err.strerror or err}.\n\nCheck $VISUAL / $EDITOR.",
             )
             return
         if code != 0:
-            self.app.show_message(
+            self.tell(
                 "The editor failed",
                 f"{shlex.join(argv)} exited with status {code}; the deck was not rebuilt.\n\n"
                 "Fix the editor command in $VISUAL / $EDITOR, or save and quit normally, "
@@ -447,7 +446,7 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="build")
     def rebuild_worker(self, card_id: int, targets: list) -> None:
-        outcome = build_decks(Path(self.app.collection_path), targets, lambda *_: None)
+        outcome = build_decks(self.collection_path, targets, lambda *_: None)
         self.post_message(EditRebuilt(card_id, outcome))
 
     @guarded("rebuilding the deck")
@@ -456,14 +455,14 @@ class ReviewScreen(Screen[None]):
         self.col.refresh()  # the worker's connection changed the cards
         outcome = message.outcome
         if outcome.errors:
-            self.app.show_message(
+            self.tell(
                 "The deck could not be rebuilt",
                 "\n\n".join(outcome.errors) + "\n\nFix the notes and press e again.",
             )
         else:
             self.notify(visible(outcome.summary()), timeout=3, markup=False)
         try:
-            card = self.col.card(message.card_id, self.app.now)
+            card = self.col.card(message.card_id, self.now)
         except CollectionError:
             card = None
         if card is not None and card.status == "active":

@@ -1,4 +1,8 @@
-"""The end of a session: how many cards, how long, how well, and what comes tomorrow."""
+"""The end of a session: how many cards, how long, how well, and what comes tomorrow.
+
+Enter goes back to the decks and `u` back to the review, each a message to the app
+(flashcards.tui.messages).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from flashcards import sm2
 from flashcards.display import visible
+from flashcards.tui.messages import HelpRequested, HomeRequested, ResumeRequested
+from flashcards.tui.screens.base import AppScreen
 
 if TYPE_CHECKING:
     from flashcards.collection import Collection
-    from flashcards.tui.screens.review import Session
+    from flashcards.tui.session import Session
 
 
 @dataclass
@@ -110,7 +115,7 @@ def summary_text(summary: SessionSummary) -> Content:
     return Content.assemble(*parts)
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(AppScreen):
     """Shown when the queue runs out or the session is ended with Esc."""
 
     BINDINGS = [
@@ -120,8 +125,12 @@ class SummaryScreen(Screen[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, summary: SessionSummary, session: Session | None = None) -> None:
+    def __init__(
+        self, col: Collection, summary: SessionSummary, session: Session | None = None
+    ) -> None:
+        """`col` is asked whether there is an answer to undo."""
         super().__init__()
+        self.col = col
         self.summary = summary
         self.session = session
 
@@ -140,20 +149,17 @@ class SummaryScreen(Screen[None]):
         self.sub_title = "session summary"
 
     def action_home(self) -> None:
-        self.app.go_home()  # type: ignore[attr-defined]
+        self.request(HomeRequested())
 
     def action_undo(self) -> None:
         """The last answer was a slip: back to the review with it taken back."""
-        col = self.app.col  # type: ignore[attr-defined]
-        if col is None or not col.can_undo:
+        if not self.col.can_undo:
             self.notify("Nothing to undo.")
             return
-        self.app.resume_review(self.summary.deck, self.session)  # type: ignore[attr-defined]
+        self.request(ResumeRequested(self.summary.deck, self.session))
 
     def action_help(self) -> None:
-        from flashcards.tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen())
+        self.request(HelpRequested())
 
     def action_quit(self) -> None:
         self.app.exit(return_code=0)
