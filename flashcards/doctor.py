@@ -8,9 +8,8 @@ file records, summaries); it never touches a review.
 
 from __future__ import annotations
 
-from flashcards.store import Store, integrity
+from flashcards.store import Store, integrity, summaries
 from flashcards.store import queue as queue_rows
-from flashcards.store import stats as summaries
 from flashcards.study.state import replay_row
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from flashcards.cards import BlockText, Card, Extraction, disambiguate, extract
-from flashcards.notes.files import Walk, note_files
+from flashcards.notes.files import Walk, note_files, read_note
 from flashcards.notes.inline import ALL_MARKERS, Deletion
-from flashcards.notes.outline import NoteError, read_note
+from flashcards.notes.outline import NoteError
 
 _Job = TypeVar("_Job", Path, tuple)  # a path, or a tuple starting with one
 # Below this many files to read, forking costs more than it saves.

@@ -13,11 +13,11 @@ from datetime import date, timedelta, tzinfo
 
 from flashcards import sm2
 from flashcards.clock import utc_ms, utc_offsets
-from flashcards.store import Store
+from flashcards.store import Store, summaries
 from flashcards.store import stats as queries
 from flashcards.views import Counts
 
-MATURE_DAYS = queries.MATURE_DAYS  # Anki's line between young and mature cards: 21 days
+MATURE_DAYS = summaries.MATURE_DAYS  # Anki's line between young and mature cards: 21 days
 HISTORY_DAYS = 365
 FORECAST_DAYS = 30
 RETENTION_PERIODS = (7, 30, 365)

@@ -21,8 +21,6 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 PACKAGE = "flashcards"
 ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 
@@ -30,17 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 # between engineers; the TUI's branch edits only flashcards/tui/). A cycle that lies
 # wholly inside one of them fails its own test below, with this reason, instead of
 # the package-wide test: remove the entry once the cycle is gone.
-ELSEWHERE: dict[str, str] = {
-    "flashcards.store": (
-        "import cycle inside flashcards/store/ — left for the store's restructuring "
-        "(issue 11), not the TUI's to edit: the package's __init__ imports its modules, "
-        "one of them imports the package back, and some import each other"
-    ),
-    "flashcards.notes": (
-        "import cycle inside flashcards/notes/ — outside the TUI's part of issue 11, "
-        "left for whoever owns the notes reader: files.py and outline.py import each other"
-    ),
-}
 
 Edge = tuple[str, str]  # (importer, imported)
 Where = dict[Edge, tuple[Path, int]]  # the first import that makes each edge
@@ -184,14 +171,6 @@ def describe(graph: dict[str, set[str]], where: Where, component: list[str]) -> 
     return "\n".join(lines)
 
 
-def owner(component: list[str]) -> str | None:
-    """The part of the package named in ELSEWHERE that holds the whole component, if any."""
-    for prefix in ELSEWHERE:
-        if all(m == prefix or m.startswith(prefix + ".") for m in component):
-            return prefix
-    return None
-
-
 def cycles() -> tuple[dict[str, set[str]], Where, list[list[str]]]:
     graph, where = import_graph()
     return graph, where, strongly_connected(graph)
@@ -274,19 +253,6 @@ def test_the_screens_never_import_the_app():
 
 def test_no_import_cycle_in_the_package():
     graph, where, found = cycles()
-    ours = [c for c in found if owner(c) is None]
-    assert not ours, "import cycles in flashcards/:\n" + "\n".join(
-        describe(graph, where, c) for c in ours
-    )
-
-
-@pytest.mark.parametrize("prefix", sorted(ELSEWHERE) or [None])
-def test_no_import_cycle_left_elsewhere(prefix: str | None):
-    """Cycles known to belong to other work: each fails here, saying whose and why."""
-    if prefix is None:
-        pytest.skip("no part of the package is set aside")
-    graph, where, found = cycles()
-    theirs = [c for c in found if owner(c) == prefix]
-    assert not theirs, f"{ELSEWHERE[prefix]}:\n" + "\n".join(
-        describe(graph, where, c) for c in theirs
+    assert not found, "import cycles in flashcards/:\n" + "\n".join(
+        describe(graph, where, c) for c in found
     )

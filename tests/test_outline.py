@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flashcards.notes.outline import Block, NoteError, iter_blocks, parse_note, read_note
+from flashcards.notes.files import read_note
+from flashcards.notes.outline import Block, NoteError, iter_blocks, parse_note
 
 
 def tree(text: str | bytes) -> list[tuple[int, str]]:

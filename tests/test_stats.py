@@ -34,8 +34,7 @@ import pytest
 
 from flashcards.clock import utc_offsets
 from flashcards.collection import Collection, CollectionError
-from flashcards.store import Store
-from flashcards.store import stats as queries
+from flashcards.store import Store, summaries
 
 NOW = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
 NAMES = (
@@ -442,14 +441,14 @@ def test_utc_offsets_find_the_changes():
 def test_summaries_follow_answers_and_undo(history):
     store = Store(history)  # a second connection, to look at (and spoil) the file
     with Collection.open(history, timezone="UTC") as col:
-        assert queries.summary_problems(store) == []
+        assert summaries.summary_problems(store) == []
         hotel = next(c for c in col.cards() if c.answers == ["hotel"])
         col.answer(hotel.id, 4, now=at("2025-06-10", "11:00"), duration_ms=5000)
         assert col.stats(now=NOW)["today"]["answers"] == 3
         col.undo()
         assert col.stats(now=NOW)["today"]["answers"] == 2
         assert col.stats(now=NOW)["today"]["time_ms"] == 12_000
-        assert queries.summary_problems(store) == []
+        assert summaries.summary_problems(store) == []
 
 
 def test_summary_drift_is_found_and_rebuilt(history):
@@ -457,12 +456,12 @@ def test_summary_drift_is_found_and_rebuilt(history):
     with Collection.open(history, timezone="UTC") as col:
         store.execute("UPDATE review_days SET answers = answers + 1 WHERE day = '2025-06-10'")
         store.execute("DELETE FROM review_slots WHERE day = '2025-06-01'")
-        problems = queries.summary_problems(store)
+        problems = summaries.summary_problems(store)
         assert len(problems) == 2
         assert all("flashcards doctor --repair" in p for p in problems)
         with store.atomic():
-            queries.rebuild_summaries(store)
-        assert queries.summary_problems(store) == []
+            summaries.rebuild_summaries(store)
+        assert summaries.summary_problems(store) == []
         assert col.stats(now=NOW)["today"]["answers"] == 2
 
 

@@ -98,7 +98,7 @@ def restore(ctx: click.Context, backup_file: str) -> None:
     """
     from flashcards.store import StoreError
     from flashcards.store.backup import backups_dir
-    from flashcards.store.backup import restore as restore_backup
+    from flashcards.store.restore import restore as restore_backup
 
     path = collection_path(ctx)
     source = Path(backup_file)

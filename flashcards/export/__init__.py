@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from flashcards.export.files import (
     ExportError,
@@ -34,8 +34,23 @@ from flashcards.export.job import ExportJob, Progress, load_decks
 from flashcards.store import export as queries
 
 if TYPE_CHECKING:
-    from flashcards.collection import Collection
     from flashcards.store import Store
+
+
+class _Exporting(Protocol):
+    """A collection (`flashcards.Collection`): what `export` needs of one."""
+
+    def export(
+        self,
+        decks: list[str],
+        fmt: str,
+        path: str | Path,
+        *,
+        force: bool = ...,
+        now: datetime | None = ...,
+        progress: Progress | None = ...,
+    ) -> ExportResult: ...
+
 
 __all__ = ["FORMATS", "ExportError", "ExportInterrupted", "ExportResult", "export", "guess_format"]
 
@@ -110,7 +125,7 @@ class ExportResult:
 
 
 def export(
-    col: Collection,
+    col: _Exporting,
     decks: Sequence[str],
     fmt: str,
     path: str | Path,

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flashcards.notes.outline import NoteError
+from flashcards.notes.outline import Note, NoteError, parse_note
 
 MAX_FILE_MB = 20
 NOTE_SUFFIXES = (".md", ".markdown")
@@ -112,3 +112,13 @@ def _too_big(where: str, size: int, max_bytes: int) -> NoteError:
         f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit for one notes file; "
         "split it, or raise `max_file_mb` in the deck spec",
     )
+
+
+def read_note(
+    path: str | Path, display_path: str | None = None, max_bytes: int | None = None
+) -> Note:
+    """Read one notes file (a regular file within the size cap). Raises NoteError for
+    anything a user must fix."""
+    shown = display_path or str(path)
+    raw, _ = read_bounded(path, max_bytes or MAX_FILE_MB * 1_000_000, shown)
+    return parse_note(raw, shown)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 TAB_WIDTH = 4
 
@@ -67,18 +66,6 @@ class Note:
     tags: list[str]
     line_count: int
     block_count: int = 0
-
-
-def read_note(
-    path: str | Path, display_path: str | None = None, max_bytes: int | None = None
-) -> Note:
-    """Read one notes file (a regular file within the size cap). Raises NoteError for
-    anything a user must fix."""
-    from flashcards.notes.files import MAX_FILE_MB, read_bounded
-
-    shown = display_path or str(path)
-    raw, _ = read_bounded(path, max_bytes or MAX_FILE_MB * 1_000_000, shown)
-    return parse_note(raw, shown)
 
 
 def decode(raw: bytes, path: str) -> str:

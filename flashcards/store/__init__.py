@@ -22,25 +22,18 @@ Opening (and refusing) files is `connection.py`; what errors mean,
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-
-from flashcards.store import integrity
-from flashcards.store.connection import open_database
+from flashcards.store.db import CHUNK, Store, chunks, marks
 from flashcards.store.errors import (
     CollectionBusy,
     CollectionDamaged,
     CollectionReadOnly,
     DiskFull,
     StoreError,
-    explain,
-    is_busy,
 )
-from flashcards.store.schema import SCHEMA_VERSION, sqlite_utils
+from flashcards.store.schema import SCHEMA_VERSION
 
 __all__ = [
+    "CHUNK",
     "SCHEMA_VERSION",
     "CollectionBusy",
     "CollectionDamaged",
@@ -49,153 +42,5 @@ __all__ = [
     "Store",
     "StoreError",
     "chunks",
+    "marks",
 ]
-
-# BEGIN IMMEDIATE waits up to the busy timeout for another writer; a writer that holds
-# the lock longer than that (a stuck process) is waited for this many times more
-BUSY_RETRIES = 2
-CHUNK = 900  # parameters of one IN (...) list: below SQLite's limit of 999
-
-
-def chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
-    """Slices small enough for one statement's parameters."""
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def marks(n: int) -> str:
-    """`?, ?, ?` for n parameters."""
-    return ",".join("?" * n)
-
-
-class Store:
-    """A flashcards collection file. One Store belongs to one thread.
-
-    `readonly` opens it for reading only (nothing is created, converted or left behind);
-    a file this process cannot write is opened so whatever was asked, and `readonly`
-    and `notice` say so.
-    """
-
-    def __init__(
-        self,
-        path: str | Path,
-        *,
-        readonly: bool = False,
-        allow_damaged: bool = False,
-        busy_timeout_ms: int | None = None,
-    ) -> None:
-        """`busy_timeout_ms` (default 10 s, retried BUSY_RETRIES times) is how long a write
-        waits for another writer; given, it is waited once (the app keeps its answer and
-        retries itself rather than freeze)."""
-        self.path = Path(path)
-        options = {} if busy_timeout_ms is None else {"busy_timeout_ms": busy_timeout_ms}
-        opened = open_database(self.path, readonly=readonly, allow_damaged=allow_damaged, **options)
-        self.busy_retries = BUSY_RETRIES if busy_timeout_ms is None else 0
-        self.db = opened.db
-        self.db.conn.isolation_level = None  # no implicit transactions: see `atomic`
-        self.readonly = opened.readonly
-        self.notice = opened.notice
-        self.damaged = opened.damage  # what SQLite found wrong, when opened for `doctor`
-        self._wrote = False  # this connection committed something
-        self._failed = False  # SQLite reported damage on this connection
-
-    # -- lifecycle -----------------------------------------------------------
-
-    def close(self) -> None:
-        self.db.conn.close()
-        if self._wrote and not self._failed:
-            # only SQLite wrote the file since it was found sound: still sound as it is now
-            integrity.remember(self.path)
-
-    def daily_backup(self) -> Path | None:
-        """Today's backup into `backups/` unless there is one (see `backup.py`)."""
-        from flashcards.store.backup import daily_backup
-
-        if self.readonly:
-            return None
-        return daily_backup(self.db.conn, self.path)
-
-    def backup(self, why: str = "manual") -> Path:
-        from flashcards.store.backup import make_backup
-
-        return make_backup(self.db.conn, self.path, why=why)
-
-    def fail(self, exc: BaseException, doing: str = "") -> StoreError:
-        """The StoreError a failed SQLite call means; remembers damage it reports."""
-        err = explain(exc, self.path, doing)
-        if isinstance(err, CollectionDamaged):
-            self._failed = True
-        return err
-
-    @contextmanager
-    def atomic(self, doing: str = "") -> Iterator[sqlite_utils.Database]:
-        """One transaction: everything inside commits together or not at all.
-
-        BEGIN IMMEDIATE takes the write lock up front (waiting up to the busy
-        timeout, then BUSY_RETRIES times more): every read inside the block sees
-        the state its writes will be based on, and no other process can change it
-        in between. Failures become the StoreError they mean (read-only, busy, disk
-        full, damaged); `doing` names the job for the message.
-        """
-        conn = self.db.conn
-        if conn.in_transaction:  # nested: a savepoint inside the caller's transaction
-            with self.db.atomic():
-                yield self.db
-            return
-        if self.readonly:
-            raise CollectionReadOnly(
-                f"{self.path}: the collection was opened read-only"
-                f"{' — ' + self.notice if self.notice else ''}; nothing was changed"
-            )
-        for attempt in range(self.busy_retries + 1):
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                break
-            except sqlite3.OperationalError as exc:
-                if not is_busy(exc) or attempt == self.busy_retries:
-                    raise self.fail(exc, doing) from None
-        try:
-            yield self.db
-        except BaseException as exc:
-            if conn.in_transaction:
-                conn.rollback()
-            if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not isinstance(
-                exc, sqlite3.IntegrityError | sqlite3.ProgrammingError
-            ):
-                raise self.fail(exc, doing) from None
-            raise
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.rollback()
-            raise self.fail(exc, doing) from None
-        self._wrote = True
-
-    def execute(
-        self, sql: str, params: Sequence[object] | dict[str, object] = ()
-    ) -> sqlite3.Cursor:
-        return self.db.conn.execute(sql, params)
-
-    def executemany(self, sql: str, params) -> sqlite3.Cursor:  # noqa: ANN001 - any iterable
-        return self.db.conn.executemany(sql, params)
-
-    def one(self, sql: str, params: Sequence[object] = ()) -> object:
-        """The first column of the first row (None when there is none)."""
-        row = self.db.conn.execute(sql, params).fetchone()
-        return row[0] if row else None
-
-    # -- config --------------------------------------------------------------
-
-    def get_config(self, key: str, default: str | None = None) -> str | None:
-        row = self.execute("SELECT value FROM config WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else default
-
-    def set_config(self, key: str, value: str) -> None:
-        """Set a config value, in the caller's transaction or one of its own."""
-        with self.atomic():
-            self.execute(
-                "INSERT INTO config(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )

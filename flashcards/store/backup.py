@@ -7,8 +7,7 @@ the default collection, the user data folder's `backups/`). Before each one
 the file is checked in full: a damaged collection is never copied over a good
 backup. Thinning keeps the newest backup of each of the last 7 days that have
 one, and the newest of each of the 4 weeks before those; `flashcards backup`
-makes one on demand, `flashcards restore FILE` puts one back (keeping a copy
-of the current file first).
+makes one on demand; `restore.py` puts one back.
 """
 
 from __future__ import annotations
@@ -20,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from flashcards.store.errors import CollectionDamaged, StoreError, damaged_message
+from flashcards.store import soundness
+from flashcards.store.errors import CollectionDamaged, StoreError, damaged_message, explain
 
 DAILY = 7
 WEEKLY = 4
@@ -72,9 +72,7 @@ def make_backup(
     conn: sqlite3.Connection, collection: Path, now: datetime | None = None, why: str = ""
 ) -> Path:
     """Copy the open collection into `backups/` with SQLite's backup API; its path."""
-    from flashcards.store.integrity import damage
-
-    problems = damage(conn, 3)
+    problems = soundness.damage(conn, 3)
     if problems:
         raise CollectionDamaged(
             damaged_message(collection, "; ".join(problems), newest_backup(collection))
@@ -104,8 +102,6 @@ def make_backup(
         os.replace(part, target)
     except (sqlite3.Error, OSError) as exc:
         part.unlink(missing_ok=True)
-        from flashcards.store.errors import explain
-
         raise explain(exc, target, "making a backup") from None
     return target
 
@@ -151,84 +147,3 @@ def thin(collection: Path) -> list[Path]:
             b.path.unlink(missing_ok=True)
             dropped.append(b.path)
     return dropped
-
-
-def restore(collection: Path, source: Path, now: datetime | None = None) -> Path | None:
-    """Put the backup `source` in place of the collection, keeping a copy of it first.
-
-    Both copies are made by SQLite: `source` is checked (a flashcards collection, not
-    damaged) and copied page by page into the collection file, under SQLite's locks, so
-    a process holding the collection open sees the restored file, not a torn one.
-    Returns the copy of the file as it was (None when there was no collection yet).
-    """
-    from flashcards.store.connection import open_database
-    from flashcards.store.errors import explain
-
-    if source.resolve() == collection.resolve():
-        raise StoreError(f"{source}: is the collection itself; name a backup to restore")
-    backup = open_database(source, readonly=True)  # refuses what is not a sound collection
-    try:
-        kept = None
-        damaged = False
-        if collection.exists() and collection.stat().st_size > 0:
-            try:
-                current = open_database(collection)
-            except CollectionDamaged:
-                damaged = True
-                kept = _copy_damaged(collection, now)
-            else:
-                try:
-                    kept = make_backup(current.db.conn, collection, now, why="before-restore")
-                finally:
-                    current.db.conn.close()
-        try:
-            if damaged:
-                _replace_damaged(backup.db.conn, collection)
-            else:
-                dest = sqlite3.connect(str(collection))
-                try:
-                    backup.db.conn.backup(dest)
-                finally:
-                    dest.close()
-        except (sqlite3.Error, OSError) as exc:
-            raise explain(exc, collection, "restoring the backup") from None
-    finally:
-        backup.db.conn.close()
-    return kept
-
-
-def _copy_damaged(collection: Path, now: datetime | None) -> Path:
-    """A byte copy of a damaged collection (and its WAL), which SQLite cannot read.
-
-    Safe only because this process holds no connection to the file (restore opens
-    none to a damaged file): closing a descriptor cannot drop a lock it does not hold.
-    """
-    import shutil
-
-    folder = backups_dir(collection)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = (now or datetime.now()).strftime(_STAMP)
-    target = folder / f"{collection.stem}-{stamp}-damaged.sqlite"
-    shutil.copyfile(collection, target)
-    wal = collection.with_name(collection.name + "-wal")
-    if wal.exists():
-        shutil.copyfile(wal, target.with_name(target.name + "-wal"))
-    return target
-
-
-def _replace_damaged(source: sqlite3.Connection, collection: Path) -> None:
-    """Write the backup beside a damaged collection and rename it over it.
-
-    SQLite cannot write into a file whose pages it cannot read; its old -wal and -shm
-    belong to the damaged file and would be replayed into the new one, so they go.
-    """
-    part = collection.with_name(f".{collection.name}.{os.getpid()}.restoring")
-    dest = sqlite3.connect(str(part))
-    try:
-        source.backup(dest)
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
-    os.replace(part, collection)
-    for suffix in ("-wal", "-shm"):
-        collection.with_name(collection.name + suffix).unlink(missing_ok=True)

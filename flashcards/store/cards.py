@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from flashcards.notes.markers import Deletion
-from flashcards.store import chunks, marks
+from flashcards.store.db import chunks, marks
 
 if TYPE_CHECKING:
-    from flashcards.store import Store
+    from flashcards.store.db import Store
 
 STATE_COLUMNS = "repetitions, ef, interval, due, lapses, last_day, drill"
 

@@ -17,7 +17,7 @@ Two ways to open:
   system) is opened `immutable`, or `mode=ro` while a WAL holds changes. An
   older schema is migrated in a copy in memory, never in the file.
 
-Either way a damaged file is refused (`integrity.check_once`).
+Either way a damaged file is refused (`soundness.check_once`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from flashcards.store import schema
+from flashcards.store import schema, soundness
+from flashcards.store.backup import newest_backup
 from flashcards.store.errors import (
     CollectionDamaged,
     CollectionReadOnly,
@@ -120,13 +121,11 @@ def open_database(
         db = sqlite_utils.Database(conn, execute_plugins=False)  # no plugin scan: ~50 ms
         if existed:
             _check_ours(conn, path)
-        from flashcards.store.integrity import check_once
-
-        try:
-            check_once(conn, path)
-        except CollectionDamaged as err:
+        problems = soundness.check_once(conn, path)
+        if problems:
+            err = refuse_damaged(path, "; ".join(problems[:3]))
             if not allow_damaged:
-                raise
+                raise err
             conn.close()
             conn = _connect(path, True, writable, busy_timeout_ms)
             db = sqlite_utils.Database(conn, execute_plugins=False)
@@ -300,8 +299,6 @@ def _copy_before_migration(conn: sqlite3.Connection, path: Path) -> Path:
 
 def refuse_damaged(path: Path, detail: str) -> CollectionDamaged:
     """The error for a damaged file, naming the newest backup to restore."""
-    from flashcards.store.backup import newest_backup
-
     return CollectionDamaged(damaged_message(path, detail, newest_backup(path)))
 
 

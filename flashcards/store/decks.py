@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from flashcards.clock import iso_utc
 
 if TYPE_CHECKING:
-    from flashcards.store import Store
+    from flashcards.store.db import Store
 
 _DECK = "SELECT id, name, spec_path, notes, description, settings, built_at FROM decks"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from flashcards import sm2
-from flashcards.store import Store
+from flashcards.store.db import Store
 
 REVIEW_COLUMNS = (
     "id",

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from flashcards.store import marks
+from flashcards.store.db import marks
 
 if TYPE_CHECKING:
-    from flashcards.store import Store
+    from flashcards.store.db import Store
 
 
 class StateRow(NamedTuple):

@@ -141,8 +141,8 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
 @migrations()
 def m003_review_summaries(db: sqlite_utils.Database) -> None:
     # per-day summaries of the review log, kept by triggers, for fast stats
-    # (flashcards/store/stats.py says why and holds the SQL)
-    from flashcards.store.stats import summary_statements
+    # (flashcards/store/summaries.py says why and holds the SQL)
+    from flashcards.store.summaries import summary_statements
 
     for statement in summary_statements():
         db.execute(statement)
