@@ -138,7 +138,7 @@ def compute(
     return figures
 
 
-def _fold_answers(groups: list[tuple], start: date) -> dict:
+def _fold_answers(groups: list[queries.AnswerGroup], start: date) -> dict:
     """The year's answer groups (see `queries.review_groups`) folded into the
     history, button counts, true retention and today's answers."""
     answers = [0] * HISTORY_DAYS
@@ -150,15 +150,16 @@ def _fold_answers(groups: list[tuple], start: date) -> dict:
     }
     today = {"answers": 0, "reviews": 0, "new": 0, "drills": 0, "time_ms": 0}
     index: dict[str, int] = {}
-    for day, kind, q, new, mature, n, ms in groups:
+    for group in groups:
+        day, q, n, ms = group.day, group.q, group.answers, group.duration_ms
         if day not in index:
             index[day] = (date.fromisoformat(day) - start).days
         i = index[day]
         age = HISTORY_DAYS - 1 - i  # 0 = today
         answers[i] += n
         time_ms[i] += ms
-        scheduled = kind == "review"
-        cls = "new" if new else "mature" if mature else "young"
+        scheduled = group.kind == "review"
+        cls = "new" if group.new else "mature" if group.mature else "young"
         buttons[cls if scheduled else "drill"][sm2.rating(q) - 1] += n
         if scheduled and cls != "new":  # true retention: recall tests of seen cards only
             for period in RETENTION_PERIODS:
@@ -193,48 +194,48 @@ def _zone_name(tz: tzinfo | None) -> str | None:
     return getattr(tz, "key", None) or str(tz)
 
 
-def _streak(runs: list[tuple[str, str, int, int]], today: date) -> dict[str, int]:
+def _streak(runs: list[queries.StudyRun], today: date) -> dict[str, int]:
     current = 0
     if runs:
-        last = date.fromisoformat(runs[-1][1])
+        last = date.fromisoformat(runs[-1].last)
         # today is not over: a streak that reached yesterday still stands
         if last >= today - timedelta(days=1):
-            current = runs[-1][2]
+            current = runs[-1].days
     return {
         "current": current,
-        "longest": max((r[2] for r in runs), default=0),
-        "days_studied": sum(r[2] for r in runs),
-        "answers": sum(r[3] for r in runs),
+        "longest": max((r.days for r in runs), default=0),
+        "days_studied": sum(r.days for r in runs),
+        "answers": sum(r.answers for r in runs),
     }
 
 
 def _forecast(store: Store, deck_id: int | None, today: date) -> list[int]:
     due = [0] * FORECAST_DAYS
     until = today + timedelta(days=FORECAST_DAYS)
-    for day, n in queries.due_groups(store, deck_id, today.isoformat(), until.isoformat()):
-        due[(date.fromisoformat(day) - today).days] += n
+    for group in queries.due_groups(store, deck_id, today.isoformat(), until.isoformat()):
+        due[(date.fromisoformat(group.day) - today).days] += group.cards
     return due
 
 
-def _interval_buckets(groups: list[tuple[int, int, int]]) -> list[dict[str, int | None]]:
+def _interval_buckets(groups: list[queries.ScheduleGroup]) -> list[dict[str, int | None]]:
     out: list[dict[str, int | None]] = [
         {"from": lo, "to": hi, "cards": 0} for lo, hi in INTERVAL_BUCKETS
     ]
-    for interval, _ef, n in groups:
+    for group in groups:
         for bucket in out:
-            if bucket["to"] is None or interval <= bucket["to"]:  # type: ignore[operator]
-                bucket["cards"] += n  # type: ignore[operator]
+            if bucket["to"] is None or group.interval <= bucket["to"]:  # type: ignore[operator]
+                bucket["cards"] += group.cards  # type: ignore[operator]
                 break
     return out
 
 
-def _ease_buckets(groups: list[tuple[int, int, int]]) -> list[dict[str, float | int]]:
+def _ease_buckets(groups: list[queries.ScheduleGroup]) -> list[dict[str, float | int]]:
     if not groups:
         return []
     counts: dict[int, int] = {}
-    for _interval, ef, n in groups:
-        low = ef // EASE_STEP * EASE_STEP
-        counts[low] = counts.get(low, 0) + n
+    for group in groups:
+        low = group.ef // EASE_STEP * EASE_STEP
+        counts[low] = counts.get(low, 0) + group.cards
     return [
         {"from": low / 1000, "to": (low + EASE_STEP) / 1000, "cards": counts.get(low, 0)}
         for low in range(min(counts), max(counts) + 1, EASE_STEP)
@@ -249,9 +250,7 @@ def _hours(
     last_ms = utc_ms(today + timedelta(days=2))
     offsets = utc_offsets(tz, first_ms, last_ms)
     hours = [{"hour": h, "answers": 0, "passed": 0} for h in range(24)]
-    for hour, n, passed in queries.hour_groups(
-        store, deck_id, start.isoformat(), today.isoformat(), offsets
-    ):
-        hours[int(hour)]["answers"] = n
-        hours[int(hour)]["passed"] = int(passed or 0)
+    for group in queries.hour_groups(store, deck_id, start.isoformat(), today.isoformat(), offsets):
+        hours[int(group.hour)]["answers"] = group.answers
+        hours[int(group.hour)]["passed"] = int(group.passed or 0)
     return hours

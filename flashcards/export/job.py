@@ -126,8 +126,8 @@ class ExportJob:
     def card_count(self) -> int:
         return sum(len(d.cards) for d in self.decks)
 
-    def reviews(self) -> Iterator[tuple]:
-        """Every review of the decks' cards, by card then time (`REVIEW_COLUMNS`)."""
+    def reviews(self) -> Iterator[queries.LoggedReview]:
+        """Every review of the decks' cards, by card then time."""
         return queries.review_rows(self.store, self.deck_ids)
 
     def review_count(self) -> int:
@@ -185,6 +185,7 @@ def load_decks(
     lists: dict[str, list[str]] = {}
     for row in queries.card_rows(store, ids, include_retired):
         *head, hidden, children, status, updated, marks, context, tags = row
+        deck = head[2]  # CARD_EXPORT_COLUMNS: id, guid, deck name, ...
         if (h := hiddens.get(hidden)) is None:
             h = hiddens[hidden] = tuple(loads(hidden))
         if (m := all_marks.get(marks)) is None:
@@ -193,7 +194,7 @@ def load_decks(
             c = lists[context] = loads(context)
         if (t := lists.get(tags)) is None:
             t = lists[tags] = loads(tags)
-        decks[row[2]].cards.append(ExportCard(*head, h, children, status, updated, m, c, t))
+        decks[deck].cards.append(ExportCard(*head, h, children, status, updated, m, c, t))
     for deck in ordered:
         # a deck's files in the order a build reads them (sorted paths), then outline order;
         # the query sorts by path text, which is usually the same order already

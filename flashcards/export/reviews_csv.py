@@ -43,19 +43,17 @@ def write(job: ExportJob, path: Path) -> int:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(COLUMNS)
         for row in job.reviews():
-            card_id, time_ms, day, q, duration, kind = row[1:7]
-            due_before = row[10]
-            if card_id != current:
-                current = card_id
+            if row.card_id != current:
+                current = row.card_id
                 new_days = set()
-            if kind == "drill":
-                state = LEARNING if day in new_days else RELEARNING
-            elif due_before is None:
+            if row.kind == "drill":
+                state = LEARNING if row.day in new_days else RELEARNING
+            elif row.was_new:
                 state = NEW
-                new_days.add(day)
+                new_days.add(row.day)
             else:
                 state = REVIEW
-            cells = (card_id, time_ms, rating[q], duration or 0, state)
+            cells = (row.card_id, row.time_ms, rating[row.q], row.duration_ms or 0, state)
             out.writerow([spreadsheet_cell(c) for c in cells])
             done += 1
             if done % 10000 == 0:

@@ -8,29 +8,22 @@ export modules name them as they unpack them.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from flashcards import sm2
 from flashcards.store.db import Store
 
-REVIEW_COLUMNS = (
-    "id",
-    "card_id",
-    "time_ms",
-    "day",
-    "q",
-    "duration_ms",
-    "kind",
-    "reps_before",
-    "ef_before",
-    "interval_before",
-    "due_before",
-    "lapses_before",
-    "reps_after",
-    "ef_after",
-    "interval_after",
-    "due_after",
-    "lapses_after",
-)
+
+class LoggedReview(NamedTuple):
+    """A review as the optimizer's log needs it."""
+
+    card_id: int
+    time_ms: int
+    day: str
+    q: int
+    duration_ms: int | None
+    kind: str  # review or drill
+    was_new: int  # the card had never been scheduled before it
 
 
 def _marks(ids: Sequence[int]) -> str:
@@ -68,20 +61,20 @@ def card_count(store: Store, deck_ids: Sequence[int], include_retired: bool = Fa
     return sum(deck_card_counts(store, deck_ids, include_retired).values())
 
 
-def review_rows(store: Store, deck_ids: Sequence[int]) -> Iterator[tuple]:
+def review_rows(store: Store, deck_ids: Sequence[int]) -> Iterator[LoggedReview]:
     """Every review of the decks' cards (retired ones too), by card then time.
 
-    Columns as REVIEW_COLUMNS. Read along the reviews(card_id, id) index, so the
-    rows come sorted without a sort.
+    Read along the reviews(card_id, id) index, so the rows come sorted without a sort.
     """
     if not deck_ids:
         return iter(())
-    return store.execute(
-        f"SELECT {', '.join(REVIEW_COLUMNS)} FROM reviews "
+    rows = store.execute(
+        "SELECT card_id, time_ms, day, q, duration_ms, kind, due_before IS NULL FROM reviews "
         f"WHERE card_id IN (SELECT id FROM cards WHERE deck_id IN ({_marks(deck_ids)})) "
         "ORDER BY card_id, id",
         tuple(deck_ids),
     )
+    return map(LoggedReview._make, rows)
 
 
 # A card as the JSON export writes it (card-export.schema.json, $defs/card), all but

@@ -10,7 +10,7 @@ already carries the 04:00 rollover), so date ranges compare as strings.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from flashcards.store.summaries import SLOT_MS
 
@@ -18,17 +18,54 @@ if TYPE_CHECKING:
     from flashcards.store.db import Store
 
 
+class AnswerGroup(NamedTuple):
+    day: str
+    kind: str  # review or drill
+    q: int
+    new: int  # the card had never been scheduled
+    mature: int  # its interval before was >= MATURE_DAYS
+    answers: int
+    duration_ms: int
+
+
+class HourGroup(NamedTuple):
+    hour: int  # local hour of day
+    answers: int
+    passed: int
+
+
+class StudyRun(NamedTuple):
+    """Consecutive study days with answers."""
+
+    first: str
+    last: str
+    days: int
+    answers: int
+
+
+class ScheduleGroup(NamedTuple):
+    interval: int
+    ef: int
+    cards: int
+
+
+class DueGroup(NamedTuple):
+    day: str
+    cards: int
+
+
 def review_groups(
     store: Store, deck_id: int | None, first_day: str, last_day: str
-) -> list[tuple[str, str, int, int, int, int, int]]:
+) -> list[AnswerGroup]:
     """Answers between two study days, grouped:
     (day, kind, q, new, mature, answers, duration_ms), in day order."""
     deck = "" if deck_id is None else " AND deck_id = ?"
-    return store.execute(
+    rows = store.execute(
         "SELECT day, kind, q, new, mature, SUM(answers), SUM(duration_ms) FROM review_days "
         f"WHERE day BETWEEN ? AND ?{deck} GROUP BY day, kind, q, new, mature",
         [first_day, last_day] + ([] if deck_id is None else [deck_id]),
-    ).fetchall()
+    )
+    return list(map(AnswerGroup._make, rows))
 
 
 def hour_groups(
@@ -37,8 +74,8 @@ def hour_groups(
     first_day: str,
     last_day: str,
     offsets: Sequence[tuple[int | None, int]],
-) -> list[tuple[int, int, int]]:
-    """Answers by local hour of day: (hour 0-23, answers, answers with q >= 3).
+) -> list[HourGroup]:
+    """Answers by local hour of day (0-23), and those with q >= 3.
 
     `offsets` maps UTC milliseconds to the collection's UTC offset: a list of
     (until_ms, offset_ms) pieces in time order, the last with until_ms None.
@@ -65,10 +102,10 @@ def hour_groups(
     params.extend([first_day, last_day])
     if deck_id is not None:
         params.append(deck_id)
-    return store.execute(sql, params).fetchall()
+    return list(map(HourGroup._make, store.execute(sql, params)))
 
 
-def study_runs(store: Store, deck_id: int | None, last_day: str) -> list[tuple[str, str, int, int]]:
+def study_runs(store: Store, deck_id: int | None, last_day: str) -> list[StudyRun]:
     """Runs of consecutive study days with answers, up to last_day: (first, last, days, answers).
 
     Gaps and islands: along consecutive days, julianday(day) - row_number stays constant.
@@ -80,7 +117,9 @@ def study_runs(store: Store, deck_id: int | None, last_day: str) -> list[tuple[s
         f"SELECT day, SUM(answers) AS n FROM review_days WHERE day <= ?{deck} GROUP BY day"
         ")) GROUP BY island ORDER BY 1"
     )
-    return store.execute(sql, [last_day] + ([] if deck_id is None else [deck_id])).fetchall()
+    return list(
+        map(StudyRun._make, store.execute(sql, [last_day] + ([] if deck_id is None else [deck_id])))
+    )
 
 
 def cards_studied(store: Store, deck_id: int | None, day: str) -> int:
@@ -138,29 +177,31 @@ def card_counts(
     return counts
 
 
-def schedule_groups(store: Store, deck_id: int | None) -> list[tuple[int, int, int]]:
+def schedule_groups(store: Store, deck_id: int | None) -> list[ScheduleGroup]:
     """Active cards that have been scheduled, by interval and EF: (days, EF thousandths, cards).
 
     One pass serves both histograms; the pairs are far fewer than the cards.
     """
     deck, params = _deck(deck_id)
-    return store.execute(
+    rows = store.execute(
         f"SELECT s.interval, s.ef, COUNT(*) FROM {_CARDS} "
         f"WHERE c.retired = 0 AND s.due IS NOT NULL{deck} GROUP BY s.interval, s.ef",
         params,
-    ).fetchall()
+    )
+    return list(map(ScheduleGroup._make, rows))
 
 
-def due_groups(store: Store, deck_id: int | None, today: str, until: str) -> list[tuple[str, int]]:
+def due_groups(store: Store, deck_id: int | None, today: str, until: str) -> list[DueGroup]:
     """Cards due per day from today to `until` (exclusive): (day, cards).
 
     Overdue cards count today; a buried card counts on the day it comes back.
     Suspended and retired cards are not due.
     """
     deck, params = _deck(deck_id)
-    return store.execute(
+    rows = store.execute(
         "SELECT MAX(s.due, ?, COALESCE(c.buried_until, '')) AS day, COUNT(*) "
         f"FROM {_CARDS} WHERE s.due < ? AND c.retired = 0 AND c.suspended = 0{deck} "
         "GROUP BY day HAVING day < ?",
         [today, until, *params, until],
-    ).fetchall()
+    )
+    return list(map(DueGroup._make, rows))

@@ -9,6 +9,7 @@ from flashcards import sm2
 from flashcards.export import export
 from flashcards.export.job import ExportJob
 from flashcards.export.reviews_csv import write
+from flashcards.store.export import LoggedReview
 
 from .support import NOW
 
@@ -104,9 +105,8 @@ class _Log(ExportJob):
         return len(self.rows)
 
 
-def _review(card_id, time_ms, duration) -> tuple:
-    # REVIEW_COLUMNS as the writer reads them: card, time, day, q, duration, kind ... due before
-    return (1, card_id, time_ms, "2025-03-10", 4, duration, "review", None, None, None, None)
+def _review(card_id, time_ms, duration) -> LoggedReview:
+    return LoggedReview(card_id, time_ms, "2025-03-10", 4, duration, "review", 1)
 
 
 def test_a_cell_that_is_not_a_number_never_starts_as_a_formula(tmp_path):
