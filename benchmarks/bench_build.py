@@ -44,9 +44,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from vault import vault_folder  # noqa: E402
 
-import flashcards.build  # noqa: E402
+import flashcards.build.read  # noqa: E402
 from flashcards import Collection  # noqa: E402
+from flashcards.build.write import write_new_deck  # noqa: E402
 from flashcards.reading import default_workers, extract_paths  # noqa: E402
+from flashcards.store import Store  # noqa: E402
+from flashcards.store import decks as deck_rows  # noqa: E402
 
 ANKI_NOTES_PER_S = 50_000 / 0.93
 
@@ -75,24 +78,24 @@ class _ReadTimer:
         self.seconds = 0.0
         self.cpu = 0.0
         self.workers = 1
-        self._read_files = flashcards.build.read_files
+        self._read_files = flashcards.build.read.read_files
 
     def __enter__(self) -> _ReadTimer:
-        def timed(jobs, read, workers=None, progress=None, first_share=None):  # type: ignore[no-untyped-def]
+        def timed(jobs, read, workers=None, progress=None):  # type: ignore[no-untyped-def]
             n = default_workers(len(jobs)) if workers is None else workers
             self.workers = max(self.workers, n)
             start, cpu = time.perf_counter(), time.process_time()
             try:
-                yield from self._read_files(jobs, read, workers, progress, first_share)
+                yield from self._read_files(jobs, read, workers, progress)
             finally:
                 self.seconds += time.perf_counter() - start
                 self.cpu += time.process_time() - cpu
 
-        flashcards.build.read_files = timed
+        flashcards.build.read.read_files = timed
         return self
 
     def __exit__(self, *exc: object) -> None:
-        flashcards.build.read_files = self._read_files
+        flashcards.build.read.read_files = self._read_files
 
 
 def _best(
@@ -112,16 +115,21 @@ def _write_only(vault: Path, db: Path) -> tuple[float, int]:
     """Seconds to write the vault's cards, already read, into a fresh collection: the
     same rows and the same one transaction as a cold build, without the reading."""
     cards = extract_paths([vault]).cards
-    with Collection.open(db) as col:
-        store = col.store
+    files = sorted({Path(c.source) for c in cards})
+    parsed: dict[str, list] = {}
+    for card in cards:
+        parsed.setdefault(card.source, []).append(card)
+    Collection.open(db).close()
+    store = Store(db)
+    try:
         gc.collect()
         start = time.perf_counter()
         with store.atomic():
-            deck_id = store.upsert_deck("write-only", None, [str(vault)], "", {})
-            new = flashcards.build._NewCards(store, deck_id, flashcards.build.BuildReport("w"))
-            new.add(cards)
-            new.flush()
+            deck_id = deck_rows.upsert(store, "write-only", None, [str(vault)], "", {})
+            write_new_deck(store, deck_id, files, parsed)
         return time.perf_counter() - start, len(cards)
+    finally:
+        store.close()
 
 
 def run(vault: Path, repeat: int, cold_runs: int, profile: bool) -> None:

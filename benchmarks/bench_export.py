@@ -35,6 +35,7 @@ from flashcards import sm2
 from flashcards.collection import Collection
 from flashcards.decks import DeckSpec
 from flashcards.export import FORMATS, export
+from flashcards.store import Store
 from flashcards.study.state import state_tuple
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -118,7 +119,7 @@ def add_reviews(col: Collection, seed: int = 11) -> int:
     """A review history for most cards, written in one transaction: 0–8 answers per
     card on successive due days, with same-day drills after answers below 4."""
     rng = random.Random(seed)
-    store = col.store
+    store = Store(col.path)  # rows written straight through a connection of its own
     card_ids = [r[0] for r in store.execute("SELECT id FROM cards ORDER BY id")]
     start = date(2025, 1, 1)
     reviews: list[tuple] = []
@@ -159,6 +160,8 @@ def add_reviews(col: Collection, seed: int = 11) -> int:
             "last_day = ?, drill = ? WHERE card_id = ?",
             states,
         )
+    store.close()
+    col.refresh()
     return len(reviews)
 
 

@@ -18,6 +18,7 @@ average is printed with them.
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 import cProfile
 import gc
 import os
@@ -67,7 +68,7 @@ def run(vault: Path, repeat: int, workers: int | None, profile: bool) -> None:
     n = default_workers(result.files + len(result.warnings)) if workers is None else workers
     if n > 1:
         parallel, wall_n, _ = _timed(vault, workers, repeat)
-        same = [vars(c) for c in parallel.cards] == [vars(c) for c in result.cards]
+        same = [asdict(c) for c in parallel.cards] == [asdict(c) for c in result.cards]
         how = "the default" if workers is None else "--workers"
         print(
             f"seconds     {wall_n:>10.3f}   {n} processes, {how} (best of {repeat}; target ≤ 2 s)"

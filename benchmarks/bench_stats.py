@@ -63,10 +63,10 @@ def main() -> None:
             print(f"  generated in {time.perf_counter() - started:.1f} s")
         with Collection.open(path, timezone=ZONE) as col:
             reviews = col.review_count()
-            cards = int(col.store.execute("SELECT COUNT(*) FROM cards").fetchone()[0])
+            cards = len(col.cards())
             print(f"collection: {cards:,} cards, {reviews:,} reviews, {len(col.decks(NOW))} decks")
             col.stats(now=NOW)  # warm the page cache: the figures are about SQL, not the disk
-            deck = col.store.deck_rows()[0]["name"]
+            deck = col.deck_names()[0]
             results = {}
             for label, name in (("all decks", None), (f"one deck ({deck})", deck)):
                 walls, cpus, figures = timed(col, name, args.runs)

@@ -33,6 +33,8 @@ from pathlib import Path
 
 from flashcards import sm2
 from flashcards.collection import Collection
+from flashcards.store import Store
+from flashcards.store import decks as deck_rows
 from flashcards.study.state import state_tuple
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # the benchmark's "now": 12:00 UTC
@@ -81,7 +83,7 @@ def _history(rng: random.Random, answers: int) -> tuple[list[tuple], int]:
 def generate(col: Collection, cards: int, reviews: int, decks: int, seed: int) -> dict:
     """Write decks, cards, card states and reviews; returns a summary."""
     rng = random.Random(seed)
-    store = col.store
+    store = Store(col.path)  # rows written straight through a connection of its own
     conn = store.db.conn
     today = col.today(NOW)
     stamp = "2025-01-01T00:00:00Z"
@@ -89,7 +91,8 @@ def generate(col: Collection, cards: int, reviews: int, decks: int, seed: int) -
     started = time.perf_counter()
     with store.atomic():
         deck_ids = [
-            store.upsert_deck(
+            deck_rows.upsert(
+                store,
                 f"Bench deck {d + 1}",
                 None,
                 [],
@@ -100,11 +103,46 @@ def generate(col: Collection, cards: int, reviews: int, decks: int, seed: int) -
             for d in range(decks)
         ]
         card_rows = []
+        block_rows = []
+        blocks_of: dict[tuple[int, int], int] = {}
         for i in range(cards):
             deck_id = deck_ids[i % decks]
             n = i // decks
             source = f"/bench/deck{deck_id}/note-{n // 200:04d}.md"
             block = f"b{deck_id}-{n // 2}"  # two sibling cards per block
+            if i < decks or (i // decks) % 2 == 0:
+                body = (
+                    f"**term {i}** and **term {i + decks}** of block {n // 2} with some more words"
+                )
+                marks = json.dumps(
+                    [
+                        ["strong", 0, len(f"**term {i}**"), f"term {i}", f"term {i}", None, None],
+                        [
+                            "strong",
+                            len(f"**term {i}** and "),
+                            len(f"**term {i}** and **term {i + decks}**"),
+                            f"term {i + decks}",
+                            f"term {i + decks}",
+                            None,
+                            None,
+                        ],
+                    ]
+                )
+                block_rows.append(
+                    (
+                        len(block_rows) + 1,
+                        deck_id,
+                        source,
+                        1 + (n % 200) * 2,
+                        body,
+                        marks,
+                        "",
+                        json.dumps(["Chapter", f"Section {n // 20}"]),
+                        "[]",
+                        body.replace("**", ""),
+                    )
+                )
+                blocks_of[(deck_id, n // 2)] = len(block_rows)
             card_rows.append(
                 (
                     i + 1,
@@ -116,24 +154,20 @@ def generate(col: Collection, cards: int, reviews: int, decks: int, seed: int) -
                     "cloze",
                     "strong",
                     source,
-                    1 + (n % 200) * 2,
                     n % 200,
-                    json.dumps(["Chapter", f"Section {n // 20}"]),
-                    f"term {i} of block {n // 2} with some more words to be realistic",
-                    f"[...] of block {n // 2} with some more words to be realistic",
-                    f"term {i} of block {n // 2} with some more words to be realistic",
-                    f"{{{{c1::term {i}}}}} of block {n // 2}",
+                    blocks_of[(deck_id, n // 2)],
+                    json.dumps([n % 2]),
                     json.dumps([f"term {i}"]),
                     None,
-                    "[]",
                     stamp,
                     stamp,
                 )
             )
+        conn.executemany("INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?)", block_rows)
         conn.executemany(
             "INSERT INTO cards(id, guid, deck_id, content_hash, base_hash, block_hash, kind, "
-            "deletion, source, line, position, context, text, front, back, cloze, answers, hint, "
-            "tags, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "deletion, source, position, block_id, hidden, answers, hint, created_at, "
+            "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             card_rows,
         )
         del card_rows
@@ -203,6 +237,8 @@ def generate(col: Collection, cards: int, reviews: int, decks: int, seed: int) -
             ((cid,) for cid in range(1, cards + 1) if cid not in with_reviews),
         )
     conn.execute("ANALYZE")
+    store.close()
+    col.refresh()  # another connection wrote the collection
     return {
         "cards": cards,
         "reviews": written,

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from flashcards.store import Store
+from flashcards.store import decks as deck_rows
 
 STAMP = "2024-01-01T00:00:00Z"
 
@@ -36,15 +37,21 @@ def make_collection(
     try:
         with store.atomic():
             for d in range(decks):
-                store.upsert_deck(f"deck-{d + 1}", None, [], "synthetic", {})
-            deck_ids = [int(r["id"]) for r in store.deck_rows()]
+                deck_rows.upsert(store, f"deck-{d + 1}", None, [], "synthetic", {})
+            deck_ids = list(deck_rows.deck_ids(store))
+            rows = list(_card_rows(rng, cards, deck_ids, today))
+            store.db.conn.executemany(
+                "INSERT INTO blocks(id, deck_id, source, line, body, marks, children, context, "
+                "tags, norm) VALUES (?, ?, ?, ?, ?, ?, '', '[]', '[]', ?)",
+                (r[0] for r in rows),
+            )
             store.db.conn.executemany(
                 "INSERT INTO cards(id, guid, deck_id, content_hash, base_hash, block_hash, kind, "
-                "deletion, source, line, position, context, text, front, back, cloze, answers, "
-                "hint, tags, retired, suspended, buried_until, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'cloze', 'strong', ?, ?, ?, '[]', ?, ?, ?, ?, ?, NULL, "
-                "'[]', ?, ?, ?, ?, ?)",
-                _card_rows(rng, cards, deck_ids, today),
+                "deletion, source, position, block_id, hidden, answers, hint, retired, "
+                "suspended, buried_until, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'cloze', 'strong', ?, ?, ?, '[0]', ?, NULL, ?, ?, ?, "
+                "?, ?)",
+                (r[1] for r in rows),
             )
             store.db.conn.executemany(
                 "INSERT INTO card_state(card_id, repetitions, ef, interval, due, lapses, "
@@ -72,20 +79,20 @@ def _card_rows(rng: random.Random, n: int, deck_ids: list[int], today: date):
         suspended = 1 if rng.random() < 0.01 else 0
         buried = tomorrow if rng.random() < 0.005 else None
         source = f"/notes/file-{i // 50}.md"
-        yield (
+        deck_id = deck_ids[i % len(deck_ids)]
+        start = text.index("**")
+        marks = json.dumps([["strong", start, len(text), f"term {i}", f"term {i}", None, None]])
+        block = (i, deck_id, source, i % 50 + 1, text, marks, text.replace("**", ""))
+        card = (
             i,
             f"g{i:08d}",
-            deck_ids[i % len(deck_ids)],
+            deck_id,
             f"h{i:08d}",
             f"b{i:08d}",
             f"k{i // 3:08d}",
             source,
-            i % 50 + 1,
             i % 50,
-            text,
-            text.replace(f"**term {i}**", "[...]"),
-            text,
-            text.replace(f"**term {i}**", f"{{{{c1::term {i}}}}}"),
+            i,
             json.dumps([f"term {i}"]),
             retired,
             suspended,
@@ -93,6 +100,7 @@ def _card_rows(rng: random.Random, n: int, deck_ids: list[int], today: date):
             STAMP,
             STAMP,
         )
+        yield block, card
 
 
 def _state_rows(rng: random.Random, n: int, today: date):

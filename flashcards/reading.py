@@ -111,15 +111,13 @@ def read_files(
     read: Callable[[_Job], FileRead],
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
-    first_share: float | None = None,
 ) -> Iterator[FileRead]:
     """`read(job)` for each job, in job order, in up to `workers` processes (None:
     `default_workers`).
 
     A job is a path, or a tuple starting with one. `read` must be picklable (a module's
     function, or a `functools.partial` of one). This process reads a first run of the
-    files, its share of their bytes (`first_share`; by default as much as each worker),
-    and its results come as they are read. Forked workers read the rest in pieces, whose
+    files (as many bytes as each worker reads), and its results come as they are read. Forked workers read the rest in pieces, whose
     results follow in order, each as soon as it is read — so a caller with work of its
     own to do with each result does it while the workers read on. Forking is used only
     where it is safe: on Linux with no other thread running (a build on the study app's
@@ -128,7 +126,7 @@ def read_files(
     """
     count = default_workers(len(jobs)) if workers is None else workers
     if count > 1 and len(jobs) > 1 and _can_fork():
-        share = 1 / count if first_share is None else first_share
+        share = 1 / count
         first, pieces = _split(jobs, share, pieces=_PIECES * (count - 1))
         if pieces:
             yield from _read_in_processes(first, pieces, read, count - 1, progress, len(jobs))
