@@ -18,7 +18,6 @@ average is printed with them.
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 import cProfile
 import gc
 import os
@@ -26,6 +25,7 @@ import pstats
 import resource
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
