@@ -1,0 +1,155 @@
+"""Build a deck into the collection, keeping review history through every edit.
+
+Three steps: `read` finds what changed in the deck's notes and reads it (no
+lock held: a long read never keeps answers waiting), `match` pairs the cards
+the notes now make with the stored ones (pure), `write` applies the outcome.
+Matching and writing are one transaction, and what the reading was based on
+(the deck row, its file records, the reader version) is read again inside it:
+if another build changed the deck meanwhile, this build reads again. Nothing
+here deletes a card or a review.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from flashcards import cards as notes_reader
+from flashcards.decks import DeckSpec
+from flashcards.store import Store
+from flashcards.store import cards as card_rows
+from flashcards.store import decks as deck_rows
+
+from .read import Reading, Snapshot, read_notes
+from .write import match_and_write, write_new_deck
+
+__all__ = ["BuildReport", "build_deck"]
+
+# Up to this share of a deck's files changed, a build looks only at their cards and at
+# cards of the same content; above it, reading the whole deck's index is as quick.
+FEW_FILES = 0.25
+BUILD_ATTEMPTS = 3  # reads a build may redo when another build changed the deck meanwhile
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BuildReport:
+    """What one build did. `cards` counts the deck's active cards afterwards."""
+
+    deck: str
+    files: int = 0
+    read: int = 0  # files parsed in this build
+    new: int = 0
+    updated: int = 0
+    edited: int = 0
+    moved: int = 0
+    retired: int = 0
+    restored: int = 0
+    unchanged: int = 0
+    cards: int = 0
+    lines: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class _Stale(Exception):
+    """Another build changed the deck while this one read its files: read again."""
+
+
+def build_deck(store: Store, spec: DeckSpec, progress: Progress | None = None) -> BuildReport:
+    """Build one deck into the collection; see the module docstring."""
+    # A cold build makes hundreds of thousands of objects (blocks, tokens, cards) and keeps
+    # them; the cycle collector would rescan them all again and again (~15% of the build).
+    # They hold no cycles worth collecting mid-build, so it waits until the end.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _attempt in range(BUILD_ATTEMPTS - 1):
+            try:
+                return _build_once(store, spec, progress)
+            except _Stale:
+                continue
+        # raced every time (builds of this deck in a loop elsewhere): read under the lock
+        with store.atomic(f"building deck {spec.name}"):
+            return _build_once(store, spec, progress)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _snapshot(store: Store, spec: DeckSpec) -> Snapshot:
+    row = deck_rows.by_name(store, spec.name)
+    if row is None:
+        return Snapshot(None, None, {}, None)
+    return Snapshot(
+        row.id,
+        row.settings_json,
+        deck_rows.sources(store, row.id),
+        deck_rows.reader_version(store, row.id),
+    )
+
+
+def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> BuildReport:
+    started = time.perf_counter()
+    report = BuildReport(deck=spec.name)
+    snapshot = _snapshot(store, spec)
+    reading = read_notes(spec, snapshot, progress)
+    report.files, report.read, report.lines = len(reading.files), reading.read, reading.lines
+    report.warnings = reading.warnings
+    with store.atomic(f"building deck {spec.name}"):  # a savepoint when already locked
+        if _snapshot(store, spec) != snapshot:
+            raise _Stale  # rolled back before anything was written
+        deck_id = deck_rows.upsert(
+            store,
+            spec.name,
+            str(spec.path.resolve()) if spec.path else None,
+            [str(p.resolve()) for p in spec.notes],
+            spec.description,
+            spec.settings.to_json(),
+        )
+        gone = sorted(set(snapshot.prior) - reading.kept - set(reading.parsed))
+        deck_rows.write_sources(store, deck_id, reading.source_rows, gone)
+        deck_rows.set_reader_version(store, deck_id, str(notes_reader.READER_VERSION))
+        if snapshot.deck_id is None:  # a new deck: nothing to match
+            report.new = write_new_deck(store, deck_id, reading.files, reading.parsed)
+        elif reading.parsed or gone:
+            counts = match_and_write(
+                store,
+                deck_id,
+                _index(store, deck_id, reading, gone),
+                reading.files,
+                reading.parsed,
+                reading.kept,
+                [*reading.parsed, *gone],
+            )
+            for name, n in counts.items():
+                setattr(report, name, n)
+        report.cards = card_rows.active_count(store, deck_id)
+        # every active card not counted as something else stayed as it was
+        report.unchanged = report.cards - (
+            report.new + report.updated + report.edited + report.moved + report.restored
+        )
+        deck_rows.mark_built(store, deck_id)
+    report.seconds = round(time.perf_counter() - started, 4)
+    return report
+
+
+def _index(store: Store, deck_id: int, reading: Reading, gone: list[str]) -> list[card_rows.CardKey]:
+    """The stored cards a build must look at: all of the deck's, or — when few files
+    changed — those of the changed files and those with the same content anywhere in the
+    deck (moves, restores, identical blocks)."""
+    touched = [*reading.parsed, *gone]
+    if not reading.kept or len(touched) > FEW_FILES * (len(reading.files) + len(gone)):
+        return card_rows.keys(store, deck_id)
+    index = card_rows.keys_of(store, deck_id, touched)
+    bases = {k.base_hash for k in index}
+    bases.update(c.content_hash for cards in reading.parsed.values() for c in cards)
+    return list(
+        {k.id: k for k in [*index, *card_rows.keys_like(store, deck_id, sorted(bases))]}.values()
+    )

@@ -1,0 +1,195 @@
+"""A build's first step: which notes files changed, and their cards — no lock held.
+
+A file whose size and mtime are unchanged is not re-read, and one whose bytes
+hash as before is not re-parsed: its cards stay as the collection has them.
+Every file is read again when the deck's deletion markers changed, or its
+cards were made by another version of the reader. Many files are read in two
+processes (`flashcards.reading.read_files`). A file or folder that cannot be
+read keeps its cards; only a file that is gone from the notes loses them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flashcards import cards as notes_reader
+from flashcards.cards import Card, extract
+from flashcards.decks import DeckSpec
+from flashcards.notes.files import Walk, note_files, read_bounded
+from flashcards.notes.outline import NoteError, parse_note
+from flashcards.reading import FileRead, read_files
+from flashcards.store.decks import SourceRecord
+
+# A file modified this close to a build may change again within its mtime's granularity
+# (2 s on FAT) without changing size: its mtime is not trusted next time ("racy git").
+RACY_NS = 2_000_000_000
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a build's choice of files depends on, as the collection had it."""
+
+    deck_id: int | None
+    settings: str | None  # the deck's settings JSON
+    prior: dict[str, SourceRecord]  # its files as the last build read them
+    reader: str | None  # the reader version of its cards
+
+    def reparse_all(self, settings: dict[str, object]) -> bool:
+        """Whether every file must be read again: the markers or the reader changed."""
+        return (
+            self.deck_id is None
+            or json.loads(self.settings or "{}").get("deletions") != settings["deletions"]
+            or self.reader != str(notes_reader.READER_VERSION)
+        )
+
+
+@dataclass
+class Reading:
+    """What the notes say now."""
+
+    files: list[Path]  # the deck's notes files, in build order
+    parsed: dict[str, list[Card]] = field(default_factory=dict)  # files read: their cards
+    source_rows: list[tuple[str, SourceRecord]] = field(default_factory=list)  # new records
+    kept: set[str] = field(default_factory=set)  # files whose cards stay as they are
+    warnings: list[str] = field(default_factory=list)
+    read: int = 0
+    lines: int = 0
+
+
+def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Reading:
+    """Read what changed in the deck's notes since `snap` (see the module docstring)."""
+    racy_after = time.time_ns() - RACY_NS
+    settings = spec.settings.to_json()
+    reparse_all = snap.reparse_all(settings)
+    prior = snap.prior
+    where = spec.path or spec.name
+    present = []
+    warnings: list[str] = []
+    for notes in spec.notes:
+        if Path(notes).exists():
+            present.append(notes)
+        else:
+            warnings.append(
+                f"{where}: notes path {notes} does not exist; fix the deck's 'notes:' list "
+                "(its cards are retired until it is back)"
+            )
+    walk = Walk()
+    files = [Path(os.path.abspath(p)) for p in note_files(present, walk)]
+    out = Reading(files, warnings=warnings)
+    # a folder that could not be listed: its files are not gone, just unseen this time
+    unseen = [os.path.abspath(d).rstrip(os.sep) + os.sep for d in walk.unreadable]
+    for folder, why in sorted(walk.unreadable.items()):
+        warnings.append(
+            f"{folder}: folder cannot be read ({why}); check its permissions — the cards of "
+            "its notes are kept as they were"
+        )
+    out.kept = {key for key in prior if any(key.startswith(d) for d in unseen)}
+
+    def keep(key: str, record: SourceRecord | None) -> None:
+        if record is not None:
+            out.kept.add(key)
+            if record != prior.get(key):
+                out.source_rows.append((key, record))
+
+    def keep_unread(key: str) -> None:
+        """A file that could not be read keeps its cards. When every file was to be read
+        again (new markers, new reader), its record is made stale so the next build reads
+        it, however unchanged its size and mtime then are."""
+        old = prior.get(key)
+        keep(key, SourceRecord(old.size, 0, "") if old and reparse_all else old)
+
+    unreadable: dict[str, str] = {}
+    jobs: list[tuple[Path, str | None, frozenset[str], int]] = []
+    for path in files:
+        key = str(path)
+        old = prior.get(key)
+        try:
+            st = path.stat()
+        except OSError as exc:
+            unreadable[key] = f"cannot be read ({exc.strerror or exc})"
+            continue
+        if old and not reparse_all and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
+            continue
+        jobs.append((path, old.digest if old and not reparse_all else None, spec.deletions, spec.max_bytes))
+    skipped = len(files) - len(jobs)
+
+    def reading(done: int) -> None:
+        assert progress is not None
+        progress(skipped + done, len(files))
+
+    if progress:
+        progress(0, len(files))
+    reads = iter(read_files(jobs, read_source, progress=reading if progress else None))
+    to_read = {str(job[0]) for job in jobs}
+    for path in files:  # each file's outcome, in file order (as its warnings are reported)
+        key = str(path)
+        if key not in to_read:
+            if key in unreadable:
+                warnings.append(
+                    f"{key}: {unreadable[key]}; check its permissions — its cards are kept "
+                    "as they were"
+                )
+                keep_unread(key)
+            else:
+                keep(key, prior.get(key))
+            continue
+        result = next(reads)
+        if result.error is not None:
+            fix = "check its permissions — " if result.unreadable else ""
+            warnings.append(f"{result.error}; {fix}its cards are kept as they were")
+            keep_unread(key)
+            continue
+        # 0 never equals a real mtime: a racy file is hashed again next time
+        mtime = result.mtime_ns if result.mtime_ns < racy_after else 0
+        record = SourceRecord(result.size, mtime, result.digest)
+        if result.cards is None:
+            keep(key, record)  # touched, not changed
+            continue
+        out.read += 1
+        out.lines += result.lines
+        warnings.extend(str(w) for w in result.warnings)
+        out.parsed[key] = result.cards
+        out.source_rows.append((key, record))
+    next(reads, None)  # the reader finishes: its last progress, its worker gone
+    return out
+
+
+def read_source(job: tuple[Path, str | None, frozenset[str], int]) -> FileRead:
+    """Read one notes file of a deck: its cards, numbered in outline order — or, when its
+    bytes hash to `known` (touched, not changed), no cards. Runs in a forked worker for
+    big builds: it returns plain data and touches no collection."""
+    path, known, markers, max_bytes = job
+    key = str(path)
+    try:
+        raw, st = read_bounded(path, max_bytes, key)
+    except NoteError as err:
+        return FileRead(key, error=err, unreadable=err.unreadable)
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    if digest == known:
+        return FileRead(key, size=st.st_size, mtime_ns=st.st_mtime_ns, digest=digest)
+    try:
+        note = parse_note(raw, key)
+    except NoteError as err:
+        return FileRead(key, error=err)
+    warnings: list[NoteError] = []
+    cards = list(extract(note, markers, warnings))
+    for position, card in enumerate(cards):
+        card.position = position
+    return FileRead(
+        key,
+        cards,
+        note.line_count,
+        note.block_count,
+        size=st.st_size,
+        mtime_ns=st.st_mtime_ns,
+        digest=digest,
+        warnings=warnings,
+    )

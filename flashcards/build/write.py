@@ -1,0 +1,312 @@
+"""A build's last step: write what matching decided, inside the build's transaction.
+
+Blocks first (a block's text once for its cards; an unchanged block keeps its
+row), then cards: new ones with fresh random guids, matched ones updated,
+vanished ones retired. Content hashes are unique per deck, so hashes changing
+hands are parked first, and a card left behind gives its hash up. Nothing here
+deletes a card or a review; blocks no card shows any more are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections import Counter
+from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
+from pathlib import Path
+
+from flashcards import faces
+from flashcards.cards import BlockText, Card
+from flashcards.clock import iso_utc
+from flashcards.identity import block_hash, retired_hash, with_copy
+from flashcards.store import Store
+from flashcards.store import cards as rows
+from flashcards.notes.markers import Deletion
+from flashcards.store.cards import CardKey, Stored
+
+from .match import assign, pair_edits
+
+
+
+class Json:
+    """JSON text of the list columns, as `json.dumps(items, ensure_ascii=False)` writes it
+    (stored text is compared as text). Siblings share contexts, a file shares tags and
+    most cards hide one deletion, so each distinct list is encoded once per build."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple, str] = {}
+
+    def __call__(self, items: list | tuple) -> str:
+        """A list of strings, or of whole numbers."""
+        key = tuple(items)
+        text = self._seen.get(key)
+        if text is None:
+            if all(type(item) is str for item in key):
+                # what the encoder writes for a list of strings, without its per-call setup
+                text = "[" + ", ".join(map(_json_string, key)) + "]"
+            else:
+                text = json.dumps(list(key), ensure_ascii=False)
+            self._seen[key] = text
+        return text
+
+    @staticmethod
+    def marks(marks: tuple[Deletion, ...]) -> str:
+        """A block's deletions (as `json.dumps` of their tuples writes them): each block
+        is written once, so nothing is cached."""
+        if not marks:
+            return "[]"
+        out = []
+        for d in marks:
+            hint = "null" if d.hint is None else _json_string(d.hint)
+            number = "null" if d.number is None else str(d.number)
+            out.append(
+                f"[{_json_string(d.kind)}, {d.start}, {d.end}, {_json_string(d.inner)}, "
+                f"{_json_string(d.answer)}, {hint}, {number}]"
+            )
+        return "[" + ", ".join(out) + "]"
+
+
+class Guids:
+    """Fresh random guids, drawn from the OS in batches (a cold build makes thousands).
+
+    Random: a card's guid (its identity in exported Anki decks) is made once and kept;
+    content and time would repeat across quick builds of identical blocks."""
+
+    def __init__(self) -> None:
+        self._left: list[str] = []
+
+    def __call__(self) -> str:
+        if not self._left:
+            drawn = secrets.token_bytes(8 * 1024).hex()
+            self._left = [drawn[i : i + 16] for i in range(0, len(drawn), 16)]
+        return self._left.pop()
+
+
+class Writer:
+    """Rows of one build: block ids handed out as blocks are first written."""
+
+    def __init__(self, store: Store, deck_id: int, stream: bool = False) -> None:
+        """`stream`: write cards in batches as they come (a new deck: no hash can clash)."""
+        self.store, self.deck_id, self.stream = store, deck_id, stream
+        self.stamp = iso_utc()
+        self.to_json = Json()
+        self.new_guid = Guids()
+        self.next_block, self.next_card = rows.next_ids(store)
+        self.block_ids: dict[int, int] = {}  # id(BlockText) -> its row
+        self.blocks: list[tuple] = []
+        self.cards: list[tuple] = []  # in CARD_COLUMNS order
+        self.new_hashes: set[str] = set()  # the content hashes new cards take
+
+    def shown(self, block: BlockText) -> tuple[str, str, str, str, str]:
+        """What a block shows, as stored (compared to tell an updated card)."""
+        j = self.to_json
+        return (block.body, j.marks(block.marks), block.children, j(block.context), j(block.tags))
+
+    def block_id(self, block: BlockText, reuse: Stored | None = None) -> int:
+        """The row of a block: an unchanged stored one (same file, line and text), else new."""
+        found = self.block_ids.get(id(block))
+        if found is not None:
+            return found
+        shown = self.shown(block)
+        if (
+            reuse is not None
+            and reuse.source == block.source
+            and reuse.line == block.line
+            and reuse.norm == block.norm
+            and (reuse.body, reuse.marks, reuse.children, reuse.context, reuse.tags) == shown
+        ):
+            self.block_ids[id(block)] = reuse.block_id
+            return reuse.block_id
+        new = self.next_block
+        self.next_block += 1
+        self.block_ids[id(block)] = new
+        body, marks, children, context, tags = shown
+        self.blocks.append(
+            (new, self.deck_id, block.source, block.line, body, marks, children, context, tags, block.norm)
+        )
+        return new
+
+    def new_card(self, card: Card, content_hash: str, shared: str) -> None:
+        card_id = self.next_card
+        self.next_card += 1
+        self.new_hashes.add(content_hash)
+        self.cards.append(
+            (
+                card_id,
+                self.new_guid(),
+                self.deck_id,
+                content_hash,
+                card.content_hash,
+                shared,
+                card.kind,
+                card.deletion,
+                card.source,
+                card.position,
+                self.block_id(card.block),
+                self.to_json(card.hidden),
+                self.to_json(card.answers),
+                card.hint,
+                self.stamp,
+                self.stamp,
+            )
+        )
+        if self.stream and len(self.cards) >= 4096:
+            self.flush()
+
+    def flush_blocks(self) -> None:
+        if self.blocks:
+            rows.insert_blocks(self.store, self.blocks)
+            self.blocks = []
+
+    def flush(self) -> None:
+        self.flush_blocks()  # blocks before the cards that show them
+        if self.cards:
+            rows.insert_cards(self.store, self.cards)
+            self.cards = []
+
+
+def write_new_deck(store: Store, deck_id: int, files: list[Path], parsed: dict[str, list[Card]]) -> int:
+    """A new deck: every card is new; identical blocks get copy numbers in outline order.
+    Returns the number of cards."""
+    out = Writer(store, deck_id, stream=True)
+    copies: Counter[str] = Counter()
+    count = 0
+    for path in files:
+        for card in parsed.get(str(path), ()):
+            copy = copies[card.content_hash]
+            copies[card.content_hash] = copy + 1
+            out.new_card(card, with_copy(card.content_hash, copy), with_copy(card.block_hash, copy))
+            count += 1
+    out.flush()
+    return count
+
+
+def match_and_write(
+    store: Store,
+    deck_id: int,
+    index: list[CardKey],
+    files: list[Path],
+    parsed: dict[str, list[Card]],
+    kept_sources: set[str],
+    touched: list[str],
+) -> dict[str, int]:
+    """Match the parsed cards against the stored ones and write the outcome; the counts
+    (new, updated, edited, moved, restored, retired)."""
+    counts = dict.fromkeys(("new", "updated", "edited", "moved", "restored", "retired"), 0)
+    by_id = {k.id: k for k in index}
+    plan = assign(index, files, parsed, kept_sources)
+    out = Writer(store, deck_id)
+    j = out.to_json
+    renumbered = [
+        s.kept for s in plan.slots if s.kept is not None and by_id[s.kept].content_hash != s.final
+    ]
+    matched = [s.card_id for s in plan.fresh if s.card_id is not None]
+    full = rows.stored(store, [*matched, *plan.vanished, *renumbered])
+    pairs = pair_edits(
+        plan.appeared, {i: (full[i].kind, full[i].answers, full[i].norm) for i in plan.vanished}, j
+    )
+
+    updates: dict[int, dict[str, object]] = {}
+    for s in plan.slots:
+        if s.kept is not None:
+            if by_id[s.kept].content_hash != s.final:
+                # an unchanged card whose copy number changed: only its hashes follow
+                updates[s.kept] = {
+                    "content_hash": s.final,
+                    "block_hash": with_copy(block_hash(full[s.kept].norm), s.copy),
+                    "updated_at": out.stamp,
+                }
+            continue
+        card = s.card
+        assert card is not None
+        shared = with_copy(card.block_hash, s.copy)
+        if s.card_id is None and id(s) not in pairs:
+            out.new_card(card, s.final, shared)
+            counts["new"] += 1
+            continue
+        if s.card_id is None:
+            s.card_id = pairs[id(s)]
+            counts["edited"] += 1
+        old = full[s.card_id]
+        key = by_id[s.card_id]
+        values = {
+            "content_hash": s.final,
+            "base_hash": card.content_hash,
+            "block_hash": shared,
+            "kind": card.kind,
+            "deletion": card.deletion,
+            "source": card.source,
+            "position": card.position,
+            "block_id": out.block_id(card.block, old),
+            "hidden": j(card.hidden),
+            "answers": j(card.answers),
+            "hint": card.hint,
+        }
+        if id(s) not in pairs:
+            if key.retired:
+                counts["restored"] += 1
+            elif key.source != s.source:
+                counts["moved"] += 1
+            elif _faces(old) != _faces_of(card, values, out):
+                counts["updated"] += 1
+        change = {k: v for k, v in values.items() if getattr(old, k, None) != v}
+        if key.retired:
+            change["retired"] = 0
+        if change:
+            change["updated_at"] = out.stamp
+            updates[s.card_id] = change
+
+    paired = set(pairs.values())
+    retire = [i for i in plan.vanished if i not in paired]
+    counts["retired"] = len(retire)
+
+    # Content hashes are unique per deck: hashes changing hands are parked first, and a
+    # card left behind (retired) gives up a hash another card now takes.
+    rehashed = [i for i, change in updates.items() if "content_hash" in change]
+    taken = {str(updates[i]["content_hash"]) for i in rehashed}
+    taken.update(out.new_hashes)
+    by_hash = {k.content_hash: k for k in index}
+    give_up = [
+        (retired_hash(k.content_hash, k.id), k.id)
+        for h in taken
+        if (k := by_hash.get(h)) is not None and k.id not in updates and k.id not in plan.used
+    ]
+    out.flush_blocks()  # before the cards that show them
+    rows.park_hashes(store, rehashed)
+    rows.set_hashes(store, give_up)
+    rows.retire(store, retire, out.stamp)
+    rows.update_cards(store, updates)
+    out.flush()  # new cards last: the hashes they take are free now
+    rows.drop_unused_blocks(store, deck_id, touched)
+    return counts
+
+
+def _faces(old: Stored) -> tuple:
+    """What a reader of a stored card sees (a change here makes a matched card updated)."""
+    marks = tuple(Deletion(*m) for m in json.loads(old.marks))
+    hidden = tuple(json.loads(old.hidden))
+    return (
+        old.kind,
+        old.answers,
+        old.hint,
+        old.context,
+        old.tags,
+        faces.front(old.body, marks, hidden),
+        faces.back(old.body, marks, old.children),
+        faces.cloze(old.kind, old.body, marks, hidden),
+    )
+
+
+def _faces_of(card: Card, values: dict[str, object], out: Writer) -> tuple:
+    """The same for a card as the notes now make it."""
+    j = out.to_json
+    return (
+        card.kind,
+        values["answers"],
+        card.hint,
+        j(card.context),
+        j(card.tags),
+        card.front,
+        card.back,
+        card.cloze,
+    )
