@@ -140,7 +140,9 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
     return report
 
 
-def _index(store: Store, deck_id: int, reading: Reading, gone: list[str]) -> list[card_rows.CardKey]:
+def _index(
+    store: Store, deck_id: int, reading: Reading, gone: list[str]
+) -> list[card_rows.CardKey]:
     """The stored cards a build must look at: all of the deck's, or — when few files
     changed — those of the changed files and those with the same content anywhere in the
     deck (moves, restores, identical blocks)."""

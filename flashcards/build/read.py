@@ -118,7 +118,9 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
             continue
         if old and not reparse_all and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
             continue
-        jobs.append((path, old.digest if old and not reparse_all else None, spec.deletions, spec.max_bytes))
+        jobs.append(
+            (path, old.digest if old and not reparse_all else None, spec.deletions, spec.max_bytes)
+        )
     skipped = len(files) - len(jobs)
 
     def reading(done: int) -> None:

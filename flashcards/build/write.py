@@ -19,13 +19,12 @@ from flashcards import faces
 from flashcards.cards import BlockText, Card
 from flashcards.clock import iso_utc
 from flashcards.identity import block_hash, retired_hash, with_copy
+from flashcards.notes.markers import Deletion
 from flashcards.store import Store
 from flashcards.store import cards as rows
-from flashcards.notes.markers import Deletion
 from flashcards.store.cards import CardKey, Stored
 
 from .match import assign, pair_edits
-
 
 
 class Json:
@@ -122,7 +121,18 @@ class Writer:
         self.block_ids[id(block)] = new
         body, marks, children, context, tags = shown
         self.blocks.append(
-            (new, self.deck_id, block.source, block.line, body, marks, children, context, tags, block.norm)
+            (
+                new,
+                self.deck_id,
+                block.source,
+                block.line,
+                body,
+                marks,
+                children,
+                context,
+                tags,
+                block.norm,
+            )
         )
         return new
 
@@ -165,7 +175,9 @@ class Writer:
             self.cards = []
 
 
-def write_new_deck(store: Store, deck_id: int, files: list[Path], parsed: dict[str, list[Card]]) -> int:
+def write_new_deck(
+    store: Store, deck_id: int, files: list[Path], parsed: dict[str, list[Card]]
+) -> int:
     """A new deck: every card is new; identical blocks get copy numbers in outline order.
     Returns the number of cards."""
     out = Writer(store, deck_id, stream=True)
