@@ -1,12 +1,27 @@
-"""Fixtures every test folder shares."""
+"""Fixtures every test folder shares.
+
+The test tree: each folder (notes/, collection/, study/, stats/, export/, cli/, tui/,
+package/) is a package, so a folder's own `support.py` or `conftest.py` never collides
+with another's (`from .support import ...`); tests/ itself is not a package and is on
+sys.path, so what every folder shares is `from helpers import ...`.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from helpers import count_steps
+
+# pytest's default import mode puts this folder on sys.path already; said here so that
+# `from helpers import ...` does not depend on the import mode
+TESTS = str(Path(__file__).parent)
+if TESTS not in sys.path:
+    sys.path.insert(0, TESTS)
+
+from helpers import count_steps  # noqa: E402 - needs the path above
 
 
 @pytest.fixture

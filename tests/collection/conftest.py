@@ -1,4 +1,4 @@
-"""Fixtures for the collection tests (helpers live in collection_support.py)."""
+"""Fixtures for the collection tests (helpers live in support.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from collection_support import Notes
 
 from flashcards import Collection
+
+from .support import Notes
 
 
 @pytest.fixture

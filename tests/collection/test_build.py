@@ -8,16 +8,17 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-from collection_support import NOW, Notes
-
 import flashcards.build
 import flashcards.build.read
+import pytest
+
 import flashcards.cards
 from flashcards import Collection
 from flashcards.collection import CollectionError
 from flashcards.decks import DeckSpec
 from flashcards.notes.files import unreadable_error
+
+from .support import NOW, Notes
 
 FACTS = (
     "- The **mitochondria** is the powerhouse of the cell.\n- Paris is the capital of **France**.\n"

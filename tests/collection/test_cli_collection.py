@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from collection_support import NOW, Notes
 
 from flashcards import Collection
 from flashcards.cli import main
 from flashcards.decks import bundled_decks_dir
 from flashcards.store import SCHEMA_VERSION
+
+from .support import NOW, Notes
 
 LONG_NAME = "Designing Data-Intensive Applications, Second Edition, Reading Notes"
 SPEC = f"""\

@@ -25,10 +25,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from collection_support import NOW, Notes
-
 from flashcards import Collection
 from flashcards.export import export
+
+from .support import NOW, Notes
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository these tests belong to
 WORKER = Path(__file__).with_name("concurrency_worker.py")

@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from collection_support import NOW, Notes
 
 from flashcards import Collection
 from flashcards.store import CollectionDamaged, Store, StoreError
 from flashcards.store.backup import DAILY, WEEKLY, list_backups, newest_backup, thin
+
+from .support import NOW, Notes
 
 ROOT = Path(__file__).resolve().parents[2]
 FACTS = "- The **mitochondria** is the powerhouse of the cell.\n- Paris is in **France**.\n"

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+import flashcards.build
 import pytest
-from collection_support import NOW, Notes
+from flashcards.build import BuildReport
 from helpers import reviews_in
 
-import flashcards.build
 from flashcards import Collection
-from flashcards.build import BuildReport
 from flashcards.reading import extract_paths
+
+from .support import NOW, Notes
 
 A = """\
 # Biology

@@ -13,15 +13,16 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import flashcards.build
 import pytest
-from collection_support import NOW, Notes, review_rows
 from helpers import wait_until
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import flashcards.build
 from flashcards import Collection
 from flashcards.reading import extract_paths
+
+from .support import NOW, Notes, review_rows
 
 
 def _vault(notes: Notes, files: int, blocks: int, salt: str = "") -> None:

@@ -42,9 +42,9 @@ from flashcards.notes.inline import (
 from flashcards.notes.outline import iter_blocks, parse_note
 from flashcards.reading import extract_paths
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository these tests belong to
 SEED = ROOT / "seeds" / "designing-machine-learning-systems.md"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notes"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def cards_of(text: str, markers=ALL_MARKERS, path: str = "t.md") -> list[Card]:

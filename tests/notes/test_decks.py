@@ -22,7 +22,7 @@ from flashcards.notes.inline import ALL_MARKERS, ANKI_CLOZE, HIGHLIGHT, LOGSEQ_C
 from flashcards.notes.outline import NoteError
 from flashcards.reading import extract_paths
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository these tests belong to
 SAMPLE = ROOT / "decks" / "designing-machine-learning-systems.md"
 
 

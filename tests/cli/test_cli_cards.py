@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from flashcards.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository these tests belong to
 SAMPLE_DECK = ROOT / "decks" / "designing-machine-learning-systems.md"
 SAMPLE_NOTES = ROOT / "seeds" / "designing-machine-learning-systems.md"
 

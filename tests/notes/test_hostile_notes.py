@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository these tests belong to
 # every C0 and C1 control character but newline and tab, and DEL
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 OSC52 = "\x1b]52;c;aGFja2Vk\x07"  # writes "hacked" to the clipboard

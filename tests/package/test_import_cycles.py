@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE = "flashcards"
-ROOT = Path(__file__).resolve().parent.parent / PACKAGE
+ROOT = Path(__file__).resolve().parents[2] / PACKAGE
 
 # Parts of the package whose cycles belong to another piece of work (issue 11 is split
 # between engineers; the TUI's branch edits only flashcards/tui/). A cycle that lies
