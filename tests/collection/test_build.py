@@ -11,14 +11,13 @@ from pathlib import Path
 import flashcards.build
 import flashcards.build.read
 import pytest
+from helpers import NOW, Notes
 
 import flashcards.cards
 from flashcards import Collection
 from flashcards.collection import CollectionError
 from flashcards.decks import DeckSpec
 from flashcards.notes.files import unreadable_error
-
-from .support import NOW, Notes
 
 FACTS = (
     "- The **mitochondria** is the powerhouse of the cell.\n- Paris is the capital of **France**.\n"

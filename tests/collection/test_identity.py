@@ -8,12 +8,10 @@ from datetime import timedelta
 import flashcards.build
 import pytest
 from flashcards.build import BuildReport
-from helpers import reviews_in
+from helpers import NOW, Notes, reviews_in
 
 from flashcards import Collection
 from flashcards.reading import extract_paths
-
-from .support import NOW, Notes
 
 A = """\
 # Biology

@@ -7,14 +7,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import NOW, Notes
 from sqlite_utils.migrations import Migrations
 
 import flashcards.store.schema as store_module
 from flashcards import Collection
 from flashcards.collection import default_path
 from flashcards.store import CollectionBusy, CollectionDamaged, Store, StoreError, integrity
-
-from .support import NOW, Notes
 
 FACTS = "- The **mitochondria** is the powerhouse of the cell.\n- Paris is in **France**.\n"
 

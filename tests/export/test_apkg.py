@@ -5,11 +5,12 @@ from __future__ import annotations
 import zipfile
 from datetime import timedelta
 
+from helpers import NOW
+
 from flashcards.export import export
 from flashcards.export.apkg import deck_id, note_guid
 
 from .support import (
-    NOW,
     SAMPLE_DECK,
     card_by_note_guid,
     import_apkg,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import frontmatter
 import pytest
+from helpers import NOW
 
 from flashcards.decks import DeckSettings, DeckSpec
 from flashcards.export import ExportError, export
 
-from .support import NOW, SAMPLE_DECK, open_collection
+from .support import SAMPLE_DECK, open_collection
 
 
 def rebuilt(tmp_path, exported, deletions=None):

@@ -7,6 +7,7 @@ import io
 import re
 from datetime import timedelta
 
+from helpers import NOW
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +18,6 @@ from flashcards.export.tsv import DIALECT, field, write
 from flashcards.notes.markers import ANKI_CLOZE, Deletion
 
 from .support import (
-    NOW,
     SAMPLE_DECK,
     card_by_note_guid,
     import_tsv,

@@ -15,6 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -42,7 +43,6 @@ from flashcards.notes.inline import (
 from flashcards.notes.outline import iter_blocks, parse_note
 from flashcards.reading import extract_paths
 
-ROOT = Path(__file__).resolve().parents[2]  # the repository these tests belong to
 SEED = ROOT / "seeds" / "designing-machine-learning-systems.md"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from flashcards.decks import (
     DEFAULT_NEW_PER_DAY,
@@ -22,7 +23,6 @@ from flashcards.notes.inline import ALL_MARKERS, ANKI_CLOZE, HIGHLIGHT, LOGSEQ_C
 from flashcards.notes.outline import NoteError
 from flashcards.reading import extract_paths
 
-ROOT = Path(__file__).resolve().parents[2]  # the repository these tests belong to
 SAMPLE = ROOT / "decks" / "designing-machine-learning-systems.md"
 
 

@@ -97,13 +97,13 @@ def test_undo_reaches_a_queue_read_after_the_answer(col, deck) -> None:
     assert col.counts("Deck", at(0)).new == 5
 
 
-def test_undo_of_an_answer_from_before_the_rollover(tmp_path, write_notes) -> None:
+def test_undo_of_an_answer_from_before_the_rollover(tmp_path, notes) -> None:
     from flashcards.decks import DeckSpec
 
     from .conftest import NOTES
 
     with Collection.open(tmp_path / "c.sqlite", timezone="Europe/Berlin") as col:
-        col.build(DeckSpec(name="Deck", notes=[write_notes("n.md", NOTES)]))
+        col.build(DeckSpec(name="Deck", notes=[notes.write("n.md", NOTES)]))
         late = datetime(2025, 3, 5, 2, 50, tzinfo=UTC)  # 03:50 in Berlin
         after = datetime(2025, 3, 5, 3, 10, tzinfo=UTC)  # 04:10 in Berlin: a new study day
         card = col.next_card(now=late)

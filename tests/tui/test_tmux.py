@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import reviews_in, wait_until
+from helpers import child_env, reviews_in, wait_until
 
 from flashcards.collection import Collection
 
@@ -124,7 +124,6 @@ def test_launch_study_one_card_and_quit(tmp_path):
 
 # -- the app beside builds from another shell ------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[2]  # this checkout: the app and the builds run it
 TROUBLE = ("Traceback", "malformed", "locked", "damaged", "could not be", "flashcards stopped")
 ANSWERS = (3, 1, 4, 2, 3, 4, 3)  # keys: Good, Again (a drill comes back), Easy, Hard...
 
@@ -133,7 +132,7 @@ def _environment(tmp_path: Path) -> dict[str, str]:
     """This checkout's flashcards, and every user folder (data, cache, backups) in tmp_path."""
     home = tmp_path / "home"
     return {
-        "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        "PYTHONPATH": child_env()["PYTHONPATH"],  # this checkout: the app and the builds run it
         "HOME": str(home),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "XDG_CACHE_HOME": str(home / ".cache"),
