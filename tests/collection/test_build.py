@@ -8,11 +8,11 @@ import threading
 import time
 from pathlib import Path
 
-import flashcards.build
-import flashcards.build.read
 import pytest
 from helpers import NOW, Notes
 
+import flashcards.build
+import flashcards.build.read
 import flashcards.cards
 from flashcards import Collection
 from flashcards.collection import CollectionError

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-import flashcards.build
 import pytest
-from flashcards.build import BuildReport
 from helpers import NOW, Notes, reviews_in
 
+import flashcards.build
 from flashcards import Collection
+from flashcards.build import BuildReport
 from flashcards.reading import extract_paths
 
 A = """\

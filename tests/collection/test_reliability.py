@@ -13,12 +13,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import flashcards.build
 import pytest
 from helpers import NOW, Notes, child_env, wait_until
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import flashcards.build
 from flashcards import Collection
 from flashcards.reading import extract_paths
 
