@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,6 +85,32 @@ def run_flashcards(
         timeout=timeout,
         **options,  # type: ignore[arg-type]
     )
+
+
+@contextmanager
+def forking(allowed: bool) -> Iterator[None]:
+    """The parallel reader (flashcards.reading) allowed to fork worker processes, or not.
+
+    Not allowed: a second thread runs meanwhile, the real reason the reader stays in its
+    own process (forking a process with threads is unsafe; the app builds on a thread).
+    Allowed: forced through the private `flashcards.reading._can_fork`, the one patch of
+    it the tests keep. A thread an earlier test left alive in this pytest worker (the
+    app's, asyncio's) would otherwise turn a parallel read into a serial one unnoticed."""
+    if allowed:
+        import pytest
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("flashcards.reading._can_fork", lambda: True)
+            yield
+        return
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, name="keeps the reader from forking")
+    other.start()
+    try:
+        yield
+    finally:
+        release.set()
+        other.join()
 
 
 def count_steps(fn: Callable[[], object]) -> int:

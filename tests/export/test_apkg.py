@@ -114,7 +114,8 @@ def test_a_newer_export_of_an_edited_deck_updates_notes_without_duplicates(
     # fix a typo: the card keeps its id (and guid), its text changes
     notes = notes_dir / "cells.md"
     notes.write_text(notes.read_text().replace("at sea level", "at sea-level pressure"))
-    # the edit happens a minute later (build stamps cards from the clock, to the second)
+    # the edit happens a minute later (build stamps cards from the clock, to the second; a
+    # test neither waits nor reads the clock)
     later = later_stamp()
     monkeypatch.setattr("flashcards.build.write.iso_utc", lambda: later)
     report = cells.build(notes)

@@ -77,6 +77,7 @@ def test_the_scratch_collection_is_removed_when_the_package_fails(db, tmp_path, 
     def broken(*args, **kwargs):
         raise OSError(errno.EIO, "Input/output error")
 
+    # (an I/O error while zipping: no real disk fails on demand, so the zip step is patched)
     monkeypatch.setattr("flashcards.export.apkg.zipfile.ZipFile", broken)
     with open_collection(db) as col, pytest.raises(ExportError, match="Input/output error"):
         export(col, [], "apkg", tmp_path / "deck.apkg", now=NOW)
@@ -370,6 +371,7 @@ def test_other_failed_writes_say_what_and_where(db, tmp_path, monkeypatch, expor
     def failing(job, path):
         raise OSError(errno.EIO, "Input/output error")
 
+    # (a failing disk simulated at the writer: no real one fails on demand)
     monkeypatch.setattr("flashcards.export.md.write", failing)
     target = tmp_path / "deck.md"
     result = export_cli(db, "-o", str(target))

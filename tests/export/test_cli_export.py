@@ -104,6 +104,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary_file(db, tmp_path,
         path.write_text('{"half": ')
         raise OSError(28, "No space left on device")
 
+    # (half written, then the disk full: the real full disk is in test_cleanup's tmpfs test)
     monkeypatch.setattr("flashcards.export.jsonfmt.write", broken)
     with open_collection(db) as col, pytest.raises(ExportError, match="the disk is full"):
         export(col, [], "json", out, force=True, now=NOW)

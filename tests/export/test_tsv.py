@@ -97,6 +97,8 @@ def test_reimporting_a_newer_file_updates_instead_of_duplicating(
 
     notes = notes_dir / "cells.md"
     notes.write_text(notes.read_text().replace("at sea level", "at sea-level pressure"))
+    # the edit happens a minute later (build stamps cards from the clock, to the second; a
+    # test neither waits nor reads the clock)
     later = later_stamp()
     monkeypatch.setattr("flashcards.build.write.iso_utc", lambda: later)
     cells.build(notes)

@@ -125,6 +125,7 @@ def test_a_failed_undo_changes_nothing(col, deck, monkeypatch) -> None:
     def broken(store, card_id, state):
         raise OSError("disk full")
 
+    # a fault between the undo's two writes: only a patch puts one exactly there
     monkeypatch.setattr(queue_rows, "write_state", broken)
     with pytest.raises(OSError, match="disk full"):
         col.undo(at(0))
@@ -146,6 +147,7 @@ def test_a_failed_answer_changes_nothing(col, deck, monkeypatch) -> None:
         real(store, *args, **kwargs)  # the review row and the state are written...
         raise OSError("disk full")  # ...and the transaction fails before it commits
 
+    # a fault after the answer's writes, before the commit: only a patch puts one there
     monkeypatch.setattr(queue_rows, "add_review", half)
     with pytest.raises(OSError, match="disk full"):
         col.answer(ids["a1"], 4, at(0))
