@@ -1,9 +1,10 @@
-"""Helpers any test may import (`from helpers import ...`): the repository's root, one
-fixed moment, a notes folder with controlled mtimes, `python -m flashcards` as a child
+"""Helpers any test may import (`from helpers import ...`): the repository's root, the
+sample deck, one fixed moment, a notes folder with controlled mtimes, `python -m flashcards` as a child
 process, and measures that never read a clock."""
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -15,6 +16,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository these tests belong to
+
+# The sample deck (the README's first deck): its spec and its notes in this repository.
+SAMPLE_SPEC = ROOT / "decks" / "designing-machine-learning-systems.md"
+SAMPLE_NOTES = ROOT / "seeds" / "designing-machine-learning-systems.md"
+
+
+@functools.cache
+def sample_card_count() -> int:
+    """How many cards the sample deck's notes make, as the notes reader reads them. The
+    sample's cards are pinned once, in notes/test_cards.py; every other test compares
+    with this, so an edit to the sample's notes fails that one test, not ten."""
+    from flashcards.reading import extract_paths
+
+    return len(extract_paths([SAMPLE_NOTES]).cards)
+
 
 # "Some fixed moment" for every test that needs one: noon UTC, so the study day is the
 # same in every time zone from UTC-12 to UTC+12 (days roll over at 04:00). A few tests

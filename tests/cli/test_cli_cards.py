@@ -10,10 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, run_flashcards
-
-SAMPLE_DECK = ROOT / "decks" / "designing-machine-learning-systems.md"
-SAMPLE_NOTES = ROOT / "seeds" / "designing-machine-learning-systems.md"
+from helpers import ROOT, SAMPLE_NOTES, run_flashcards, sample_card_count
+from helpers import SAMPLE_SPEC as SAMPLE_DECK
 
 FIELDS = {"id", "kind", "source", "line", "context", "answers", "hint", "front", "back", "tags"}
 
@@ -128,7 +126,7 @@ def test_a_deck_spec_path(tmp_path: Path, cards) -> None:
     result = cards(str(SAMPLE_DECK), "--json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert len(rows) == 19
+    assert len(rows) == sample_card_count()
     answers = [a for r in rows for a in r["answers"]]
     assert {"learning", "complex patterns", "reliability"} <= set(answers)
     assert "Preface" not in answers and not any(a.startswith("Chapter") for a in answers)
@@ -150,7 +148,7 @@ def test_several_paths_at_once(tmp_path: Path, cards) -> None:
     one = tmp_path / "one.md"
     one.write_text("- **1** x\n")
     rows = json.loads(cards(str(one), str(SAMPLE_DECK), "--json").stdout)
-    assert len(rows) == 20 and rows[0]["answers"] == ["1"]
+    assert len(rows) == 1 + sample_card_count() and rows[0]["answers"] == ["1"]
 
 
 def test_the_table(tmp_path: Path, cards) -> None:
@@ -213,7 +211,7 @@ def test_a_broken_deck_spec_is_a_warning(tmp_path: Path, cards) -> None:
     deck.write_text("---\nnotes: [n.md]\ngrades: 5\n---\n")
     result = cards(str(deck), str(SAMPLE_NOTES), "--json")
     assert result.exit_code == 0
-    assert len(json.loads(result.stdout)) == 19
+    assert len(json.loads(result.stdout)) == sample_card_count()
     assert result.stderr.startswith(f"warning: {deck}:3: 'grades' must be 4")
     assert cards(str(deck), "--strict").exit_code == 1
 
@@ -225,7 +223,7 @@ def test_subprocess_json_of_the_sample_deck(tmp_path: Path, flashcards) -> None:
     proc = flashcards("cards", "decks/designing-machine-learning-systems.md", "--json", cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
-    assert len(rows) == 19
+    assert len(rows) == sample_card_count()
     assert {r["source"] for r in rows} == {"seeds/designing-machine-learning-systems.md"}
     assert [r["answers"][0] for r in rows][:5] == [
         "learning",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from datetime import timedelta
 
-from helpers import NOW
+from helpers import NOW, sample_card_count
 
 from flashcards.export import export
 from flashcards.export.apkg import deck_id, note_guid
@@ -27,7 +27,7 @@ def test_sample_deck_imports_with_our_note_and_card_counts(sample, tmp_path, ank
     anki = anki_collection()
     log = import_apkg(anki, out)
 
-    assert result.cards == len(ours) == 19
+    assert result.cards == len(ours) == sample_card_count()
     assert len(log.new) == len(ours)
     assert anki.note_count() == len(ours)
     assert anki.card_count() == len(ours)

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, forking
+from helpers import ROOT, SAMPLE_NOTES, forking
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -43,7 +43,7 @@ from flashcards.notes.inline import (
 from flashcards.notes.outline import iter_blocks, parse_note
 from flashcards.reading import extract_paths
 
-SEED = ROOT / "seeds" / "designing-machine-learning-systems.md"
+SEED = SAMPLE_NOTES
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -504,6 +504,7 @@ def test_the_sample_deck_is_pinned() -> None:
     result = extract_paths([SEED])
     assert result.warnings == []
     found = result.cards
+    # the one place the sample's card count is spelled out (helpers.sample_card_count)
     assert len(found) == 19
     assert [a for c in found for a in c.answers] == SAMPLE_ANSWERS
     assert all(c.kind == CLOZE and len(c.answers) == 1 for c in found)
