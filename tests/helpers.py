@@ -1,10 +1,132 @@
-"""Helpers any test may import (`from helpers import ...`): measures that never read a clock."""
+"""Helpers any test may import (`from helpers import ...`): the repository's root, the
+sample deck, one fixed moment, a notes folder with controlled mtimes, `python -m flashcards` as a child
+process, and measures that never read a clock."""
 
 from __future__ import annotations
 
+import functools
+import os
+import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository these tests belong to
+
+# The sample deck (the README's first deck): its spec and its notes in this repository.
+SAMPLE_SPEC = ROOT / "decks" / "designing-machine-learning-systems.md"
+SAMPLE_NOTES = ROOT / "seeds" / "designing-machine-learning-systems.md"
+
+
+@functools.cache
+def sample_card_count() -> int:
+    """How many cards the sample deck's notes make, as the notes reader reads them. The
+    sample's cards are pinned once, in notes/test_cards.py; every other test compares
+    with this, so an edit to the sample's notes fails that one test, not ten."""
+    from flashcards.reading import extract_paths
+
+    return len(extract_paths([SAMPLE_NOTES]).cards)
+
+
+# "Some fixed moment" for every test that needs one: noon UTC, so the study day is the
+# same in every time zone from UTC-12 to UTC+12 (days roll over at 04:00). A few tests
+# spell it out where a format is what they check (the export timestamps
+# "2025-03-10T12:00:00Z"); tests whose meaning hangs on a particular date keep their own,
+# named constant beside them.
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+
+
+class Notes:
+    """A notes folder. Every write gets a distinct mtime an hour in the past, so the
+    incremental build sees each edit and trusts the mtime of files left alone."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._tick = time.time_ns() - 3600 * 10**9
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.touch(path)
+        return path
+
+    def touch(self, path: Path) -> None:
+        self._tick += 10**9
+        os.utime(path, ns=(self._tick, self._tick))
+
+    def remove(self, name: str) -> None:
+        (self.root / name).unlink()
+
+    def rename(self, old: str, new: str) -> Path:
+        target = self.root / new
+        (self.root / old).rename(target)
+        return target
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    """The environment of a child process that must import this checkout's flashcards,
+    whatever else is installed: os.environ with the repository first on PYTHONPATH, and
+    `overrides` on top."""
+    path = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    return {**os.environ, "PYTHONPATH": path, **overrides}
+
+
+def run_flashcards(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    user: Sequence[str] = (),
+    timeout: float = 120,
+    **options: object,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m flashcards ARGS` as a user runs it: this checkout's code (see child_env;
+    `env` adds to it), after `user` (the `as_user` fixture: without root's privileges),
+    with no stdin. Its output is captured as text unless `options` say otherwise (where
+    stdout or stderr go, `text=False`). A hang fails after `timeout` seconds instead of
+    stalling the suite."""
+    if "stdout" not in options and "stderr" not in options:
+        options["capture_output"] = True
+    options.setdefault("stdin", subprocess.DEVNULL)
+    options.setdefault("text", True)
+    return subprocess.run(
+        [*user, sys.executable, "-m", "flashcards", *args],
+        cwd=cwd,
+        env=child_env(**(env or {})),
+        timeout=timeout,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+@contextmanager
+def forking(allowed: bool) -> Iterator[None]:
+    """The parallel reader (flashcards.reading) allowed to fork worker processes, or not.
+
+    Not allowed: a second thread runs meanwhile, the real reason the reader stays in its
+    own process (forking a process with threads is unsafe; the app builds on a thread).
+    Allowed: forced through the private `flashcards.reading._can_fork`, the one patch of
+    it the tests keep. A thread an earlier test left alive in this pytest worker (the
+    app's, asyncio's) would otherwise turn a parallel read into a serial one unnoticed."""
+    if allowed:
+        import pytest
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("flashcards.reading._can_fork", lambda: True)
+            yield
+        return
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, name="keeps the reader from forking")
+    other.start()
+    try:
+        yield
+    finally:
+        release.set()
+        other.join()
 
 
 def count_steps(fn: Callable[[], object]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -9,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from collection_support import NOW, Notes
+from helpers import NOW, Notes, forking, run_flashcards
 
 import flashcards.build
 import flashcards.build.read
@@ -17,7 +18,6 @@ import flashcards.cards
 from flashcards import Collection
 from flashcards.collection import CollectionError
 from flashcards.decks import DeckSpec
-from flashcards.notes.files import unreadable_error
 
 FACTS = (
     "- The **mitochondria** is the powerhouse of the cell.\n- Paris is the capital of **France**.\n"
@@ -34,7 +34,7 @@ def two_files(notes: Notes) -> Notes:
 
 @pytest.fixture
 def parses(monkeypatch) -> list[str]:
-    """The files each build parses."""
+    """The files each build parses (a spy: the report counts files read, not which)."""
     seen: list[str] = []
     parse = flashcards.build.read.parse_note
 
@@ -48,7 +48,7 @@ def parses(monkeypatch) -> list[str]:
 
 @pytest.fixture
 def reads(monkeypatch) -> list[str]:
-    """The notes files each build opens."""
+    """The notes files each build opens (a spy: the report does not name them)."""
     seen: list[str] = []
     read = flashcards.build.read.read_bounded
 
@@ -212,7 +212,8 @@ def test_a_new_reader_version_rereads_every_file_once_and_keeps_ids_and_reviews(
     reviews = _rows(db_path, "SELECT * FROM reviews ORDER BY id")
     states = _rows(db_path, "SELECT * FROM card_state ORDER BY card_id")
 
-    # an upgrade whose reader shows blocks differently: nothing in the notes changed
+    # an upgrade whose reader shows blocks differently: nothing in the notes changed (a
+    # later flashcards is other code, so its version and its extract are patched in)
     monkeypatch.setattr(flashcards.cards, "READER_VERSION", flashcards.cards.READER_VERSION + 1)
     extract = flashcards.build.read.extract
 
@@ -253,22 +254,31 @@ def test_a_collection_without_a_recorded_reader_version_rereads_once(
 
 
 def test_a_file_unreadable_during_a_full_reread_is_read_next_time(
-    col, two_files, parses, monkeypatch
+    col, two_files, db_path, parses, as_user, user_dirs
 ):
     col.build(two_files.root)
-    monkeypatch.setattr(flashcards.cards, "READER_VERSION", flashcards.cards.READER_VERSION + 1)
-    read = flashcards.build.read.read_bounded
-
-    def denied(path, *args):
-        if Path(path).name == "physics.md":
-            raise unreadable_error(str(path), PermissionError(13, "Permission denied"))
-        return read(path, *args)
-
-    monkeypatch.setattr(flashcards.build.read, "read_bounded", denied)
-    report = col.build(two_files.root)
-    assert len(report.warnings) == 1 and "check its permissions" in report.warnings[0]
-    assert report.cards == 4 and report.retired == 0
-    monkeypatch.setattr(flashcards.build.read, "read_bounded", read)
+    conn = sqlite3.connect(db_path)
+    with conn:  # every file is to be read again, as after a reader upgrade
+        conn.execute("DELETE FROM config WHERE key LIKE 'reader_version.%'")
+    conn.close()
+    locked = two_files.root / "physics.md"
+    locked.chmod(0)
+    try:  # a real permission error: the build runs as an ordinary user would run it
+        done = run_flashcards(
+            "--db",
+            str(db_path),
+            "build",
+            str(two_files.root),
+            "--json",
+            user=as_user,
+            env=user_dirs,
+        )
+    finally:
+        locked.chmod(0o644)  # its size and mtime are as they were
+    assert done.returncode == 0, done.stderr
+    (report,) = json.loads(done.stdout)
+    assert len(report["warnings"]) == 1 and "check its permissions" in report["warnings"][0]
+    assert report["cards"] == 4 and report["retired"] == 0
     # its cards came from the old reader: read again though its size and mtime are the same
     parses.clear()
     report = col.build(two_files.root)
@@ -292,10 +302,9 @@ def test_a_big_build_reads_in_two_processes_with_the_same_result(tmp_path, notes
     runs = {}
     for can_fork in (True, False):
         # forking is allowed with no other thread running; the app's worker thread is not
-        monkeypatch.setattr("flashcards.reading._can_fork", lambda can=can_fork: can)
         readers.write_text("")
         calls: list[tuple[int, int]] = []
-        with Collection.open(tmp_path / f"{can_fork}.sqlite") as col:
+        with forking(can_fork), Collection.open(tmp_path / f"{can_fork}.sqlite") as col:
             report = col.build(notes.root, progress=lambda d, t, seen=calls: seen.append((d, t)))
             cards = [(c.id, c.answers, c.content_hash, c.source, c.line) for c in col.cards()]
         pids = set(readers.read_text().split())
@@ -397,7 +406,9 @@ def test_a_build_that_fails_part_way_changes_nothing(col, two_files, db_path, mo
     def fail(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr("flashcards.store.cards.insert_cards", fail)  # after retiring and editing
+    # a failure after retiring and editing, inside the one transaction: only a patch puts a
+    # fault exactly there
+    monkeypatch.setattr("flashcards.store.cards.insert_cards", fail)
     with pytest.raises(OSError, match="disk full"):
         col.build(two_files.root)
     assert {t: _rows(db_path, f"SELECT * FROM {t}") for t in tables} == before

@@ -25,12 +25,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from collection_support import NOW, Notes
+from helpers import NOW, Notes, child_env, run_flashcards
 
 from flashcards import Collection
 from flashcards.export import export
 
-ROOT = Path(__file__).resolve().parents[2]  # the repository these tests belong to
 WORKER = Path(__file__).with_name("concurrency_worker.py")
 TROUBLE = ("traceback", "locked", "busy", "malformed", "damaged")
 
@@ -44,13 +43,10 @@ OPENS_PER_DAY = 20  # 200 opens and closes
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    """The environment of a child process: this checkout's flashcards, and user folders
+    """What a child process's environment changes (see helpers.child_env): user folders
     (the integrity cache, backups of the default collection) inside the test's folder."""
-    paths = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
     home = tmp_path / "home"
     return {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(paths),
         "HOME": str(home),
         "XDG_CACHE_HOME": str(home / ".cache"),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
@@ -74,7 +70,7 @@ def _vault(notes: Notes, files: int, blocks: int) -> None:
 def _start(job: dict, env: dict[str, str], **pipes: int) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, str(WORKER), json.dumps(job)],
-        env=env,
+        env=child_env(**env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -213,13 +209,7 @@ def test_a_collection_held_open_outlives_commands_opening_and_closing_it(tmp_pat
         for command in ("side", "answer 5", "side"):
             tell(command)
             for args in (["decks"], ["cards"], ["stats"], ["doctor"]):
-                run = subprocess.run(
-                    [sys.executable, "-m", "flashcards", "--db", str(db), *args],
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=120,
-                )
+                run = run_flashcards("--db", str(db), *args, env=env)
                 assert run.returncode == 0, f"{args}: {run.stdout}{run.stderr}"
                 assert not any(word in run.stderr.lower() for word in TROUBLE), run.stderr
                 # the holder's WAL is the same file still: no command closed the collection

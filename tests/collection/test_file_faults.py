@@ -9,36 +9,22 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from collection_support import NOW, Notes
+from helpers import NOW, Notes, run_flashcards
 
 from flashcards import Collection
 from flashcards.store import CollectionDamaged, Store, StoreError
 from flashcards.store.backup import DAILY, WEEKLY, list_backups, newest_backup, thin
 
-ROOT = Path(__file__).resolve().parents[2]
 FACTS = "- The **mitochondria** is the powerhouse of the cell.\n- Paris is in **France**.\n"
 READING = ["decks", "cards", "stats", "doctor"]
 
 
 def flashcards(*args: str, user: list[str] = (), cwd: Path | None = None, env=None):
-    return subprocess.run(
-        [*user, sys.executable, "-m", "flashcards", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**_env(), **(env or {})},
-    )
-
-
-def _env() -> dict[str, str]:
-    import os
-
-    return {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    return run_flashcards(*args, user=user, cwd=cwd, env={"COLUMNS": "100", **(env or {})})
 
 
 def digest(path: Path) -> str:

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from collection_support import NOW, Notes
-from helpers import reviews_in
+from helpers import NOW, Notes, reviews_in
 
 import flashcards.build
 from flashcards import Collection

@@ -14,14 +14,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from collection_support import NOW, Notes, review_rows
-from helpers import wait_until
+from helpers import NOW, Notes, child_env, wait_until
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import flashcards.build
 from flashcards import Collection
 from flashcards.reading import extract_paths
+
+from .support import review_rows
 
 
 def _vault(notes: Notes, files: int, blocks: int, salt: str = "") -> None:
@@ -56,7 +57,7 @@ def _fingerprint(db: Path) -> dict[str, object]:
 def _run(code: str, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(code)],
-        env={**os.environ, **env},
+        env=child_env(**env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -169,13 +170,13 @@ def test_a_reader_and_a_writer_in_two_processes_do_not_lock_each_other(tmp_path,
     finished = tmp_path / "writer-finished"
     writer = _run(
         f"""
-        from datetime import datetime, timedelta, UTC
+        from datetime import datetime, timedelta
         from pathlib import Path
         from flashcards import Collection
         root = Path({str(notes.root)!r})
         answers = builds = 0
         with Collection.open({str(db_path)!r}, timezone="UTC") as col:
-            now = datetime(2024, 3, 1, 12, tzinfo=UTC)
+            now = datetime.fromisoformat({NOW.isoformat()!r})
             for _round in range(8):
                 for card in col.cards()[:20]:
                     # a lapse every other day keeps intervals short over many days

@@ -7,7 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from collection_support import NOW, Notes
+import sqlite_utils
+from helpers import NOW, Notes
 from sqlite_utils.migrations import Migrations
 
 import flashcards.store.schema as store_module
@@ -98,24 +99,30 @@ def _columns(path: Path, table: str) -> set[str]:
         conn.close()
 
 
+def every_step() -> list:
+    """This flashcards' schema steps, in order: what an empty database still needs."""
+    return store_module.migrations.pending(sqlite_utils.Database(memory=True))
+
+
 @pytest.fixture
 def next_version(monkeypatch) -> Migrations:
     """This flashcards, plus one schema step a later version would bring."""
     steps = Migrations("flashcards")
-    for step in store_module.migrations._migrations:
+    for step in every_step():
         steps(name=step.name)(step.fn)
 
     @steps()
     def m999_card_notes(db):
         db.execute("ALTER TABLE cards ADD COLUMN note TEXT")
 
+    # another version of flashcards is another list of steps: the store reads this one
     monkeypatch.setattr(store_module, "migrations", steps)
     return steps
 
 
 def test_a_new_collection_has_every_schema_step(db_path):
     Collection.open(db_path).close()
-    assert _applied(db_path) == [m.name for m in store_module.migrations._migrations]
+    assert _applied(db_path) == [m.name for m in every_step()]
     assert len(_applied(db_path)) == store_module.SCHEMA_VERSION
 
 
@@ -146,7 +153,7 @@ def test_a_new_collection_needs_no_copy(db_path, next_version):
 
 def test_a_failing_migration_says_where_the_copy_is(built, monkeypatch):
     steps = Migrations("flashcards")
-    for step in store_module.migrations._migrations:
+    for step in every_step():
         steps(name=step.name)(step.fn)
 
     @steps()
@@ -389,6 +396,4 @@ def test_doctor_reports_a_damaged_page(built):
 
 def test_the_schema_version_counts_applied_steps(built):
     with Collection.open(built):
-        assert integrity.applied_migrations(Store(built)) == [
-            m.name for m in store_module.migrations._migrations
-        ]
+        assert integrity.applied_migrations(Store(built)) == [m.name for m in every_step()]

@@ -24,6 +24,25 @@ def notes_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A collection file with the bundled sample deck built, never studied."""
+    path = tmp_path / "collection.sqlite"
+    with open_collection(path) as col:
+        col.build(SAMPLE_SPEC)
+    return path
+
+
+@pytest.fixture
+def export_cli(cli) -> Callable[..., object]:
+    """`export_cli(db, *args)`: `flashcards --db DB export ARGS` through the shared `cli`."""
+
+    def run(db: Path, *args: str):
+        return cli("--db", str(db), "export", *args)
+
+    return run
+
+
+@pytest.fixture
 def cells(tmp_path: Path, notes_dir: Path) -> Iterator[Collection]:
     """The small 'cells' deck (hints, a question card, HTML in a note, tags), built."""
     with open_collection(tmp_path / "cells.sqlite") as col:

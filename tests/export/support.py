@@ -1,4 +1,5 @@
-"""What the export tests share: fixed times, the sample deck, and the helpers that
+"""What the export tests share: answers at fixed times (helpers.NOW; the collections
+are opened in UTC, so study days are unambiguous), the sample deck, and the helpers that
 hand an export to the real Anki library and read back what it shows."""
 
 from __future__ import annotations
@@ -8,14 +9,14 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from helpers import NOW
+
 from flashcards.collection import Collection
 from flashcards.decks import bundled_decks_dir
 
 NOTES = Path(__file__).parent / "notes"
 SAMPLE_SPEC = bundled_decks_dir() / "designing-machine-learning-systems.md"
 SAMPLE_DECK = "Designing Machine Learning Systems"
-# noon UTC, and the collections are opened in UTC: study days are unambiguous
-NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
 
 def open_collection(path: Path) -> Collection:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import zipfile
 from datetime import timedelta
 
+from helpers import NOW, sample_card_count
+
 from flashcards.export import export
 from flashcards.export.apkg import deck_id, note_guid
 
 from .support import (
-    NOW,
     SAMPLE_DECK,
     card_by_note_guid,
     import_apkg,
@@ -26,7 +27,7 @@ def test_sample_deck_imports_with_our_note_and_card_counts(sample, tmp_path, ank
     anki = anki_collection()
     log = import_apkg(anki, out)
 
-    assert result.cards == len(ours) == 19
+    assert result.cards == len(ours) == sample_card_count()
     assert len(log.new) == len(ours)
     assert anki.note_count() == len(ours)
     assert anki.card_count() == len(ours)
@@ -113,7 +114,8 @@ def test_a_newer_export_of_an_edited_deck_updates_notes_without_duplicates(
     # fix a typo: the card keeps its id (and guid), its text changes
     notes = notes_dir / "cells.md"
     notes.write_text(notes.read_text().replace("at sea level", "at sea-level pressure"))
-    # the edit happens a minute later (build stamps cards from the clock, to the second)
+    # the edit happens a minute later (build stamps cards from the clock, to the second; a
+    # test neither waits nor reads the clock)
     later = later_stamp()
     monkeypatch.setattr("flashcards.build.write.iso_utc", lambda: later)
     report = cells.build(notes)

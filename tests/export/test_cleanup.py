@@ -14,27 +14,16 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import NOW, child_env
 
-import flashcards
-from flashcards.cli import main
 from flashcards.export import ExportError, ExportInterrupted, export
 from flashcards.export.files import sweep_stale, temp_owner
 
-from .support import NOW, SAMPLE_SPEC, open_collection
+from .support import open_collection
 
-ROOT = Path(flashcards.__file__).resolve().parent.parent  # the checkout under test
 BIG = 20_000  # cards: an apkg export of them takes a moment, long enough to signal it
 POLLS = 4000  # of POLL seconds each, waiting for a subprocess to start writing
 POLL = 0.005
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "collection.sqlite"
-    with open_collection(path) as col:
-        col.build(SAMPLE_SPEC)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +47,6 @@ def dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     return proc.pid
-
-
-def run(db: Path, *args: str):
-    return CliRunner().invoke(main, ["--db", str(db), "export", *args])
 
 
 # -- temporary files: our naming, removed on any error ---------------------------------
@@ -92,6 +77,7 @@ def test_the_scratch_collection_is_removed_when_the_package_fails(db, tmp_path, 
     def broken(*args, **kwargs):
         raise OSError(errno.EIO, "Input/output error")
 
+    # (an I/O error while zipping: no real disk fails on demand, so the zip step is patched)
     monkeypatch.setattr("flashcards.export.apkg.zipfile.ZipFile", broken)
     with open_collection(db) as col, pytest.raises(ExportError, match="Input/output error"):
         export(col, [], "apkg", tmp_path / "deck.apkg", now=NOW)
@@ -133,16 +119,12 @@ def test_only_stale_files_of_our_naming_are_swept(db, tmp_path):
 
 
 def _exporter(args: list[str]) -> subprocess.Popen:
-    env = dict(
-        os.environ,
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
     return subprocess.Popen(
         [sys.executable, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=child_env(),
     )
 
 
@@ -161,7 +143,7 @@ def _signal_while_writing(proc: subprocess.Popen, folder: Path, signum: int) -> 
     pytest.fail(f"the export never started writing (status {proc.returncode}): {out}{err}")
 
 
-def test_after_a_sigkill_the_next_export_sweeps_the_stale_files(big_db, tmp_path):
+def test_after_a_sigkill_the_next_export_sweeps_the_stale_files(big_db, tmp_path, export_cli):
     folder = tmp_path / "out"
     folder.mkdir()
     proc = _exporter(
@@ -174,7 +156,7 @@ def test_after_a_sigkill_the_next_export_sweeps_the_stale_files(big_db, tmp_path
     assert left and {temp_owner(name) for name in left} == {proc.pid}  # nothing could clean
 
     (folder / "keep.part").write_text("not ours")
-    result = run(big_db, "-f", "reviews-csv", "-o", str(folder / "log.csv"))
+    result = export_cli(big_db, "-f", "reviews-csv", "-o", str(folder / "log.csv"))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in folder.iterdir()) == ["keep.part", "log.csv"]
 
@@ -334,11 +316,11 @@ def full_disk(tmp_path: Path):
 
 
 @pytest.mark.parametrize("fmt", ["apkg", "tsv", "json"])
-def test_a_full_disk_is_said_plainly_and_leaves_no_partial_file(db, full_disk, fmt):
+def test_a_full_disk_is_said_plainly_and_leaves_no_partial_file(db, full_disk, fmt, export_cli):
     # apkg fills up inside genanki's SQLite (SQLITE_FULL), the others in Python's writes
     target = full_disk / "deck.apkg"
     before = sorted(os.listdir(full_disk))
-    result = run(db, "-f", fmt, "-o", str(target), "--force")
+    result = export_cli(db, "-f", fmt, "-o", str(target), "--force")
     assert result.exit_code == 1
     assert result.stderr == (
         f"error: {target}: the disk is full; nothing was written — free some space and try again\n"
@@ -349,7 +331,7 @@ def test_a_full_disk_is_said_plainly_and_leaves_no_partial_file(db, full_disk, f
 
 
 def test_a_full_disk_in_the_package_database_is_not_blamed_on_the_collection(
-    db, tmp_path, monkeypatch
+    db, tmp_path, monkeypatch, export_cli
 ):
     # (what a full disk looks like from genanki's SQLite, for where no tmpfs can be mounted)
     def full(*args, **kwargs):
@@ -357,7 +339,7 @@ def test_a_full_disk_in_the_package_database_is_not_blamed_on_the_collection(
 
     monkeypatch.setattr("flashcards.export.apkg.genanki.Note.write_to_db", full)
     target = tmp_path / "deck.apkg"
-    result = run(db, "-o", str(target))
+    result = export_cli(db, "-o", str(target))
     assert result.exit_code == 1
     assert result.stderr == (
         f"error: {target}: the disk is full; nothing was written — free some space and try again\n"
@@ -367,7 +349,9 @@ def test_a_full_disk_in_the_package_database_is_not_blamed_on_the_collection(
 
 
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT])
-def test_a_full_disk_or_quota_in_a_write_is_said_plainly(db, tmp_path, monkeypatch, code):
+def test_a_full_disk_or_quota_in_a_write_is_said_plainly(
+    db, tmp_path, monkeypatch, code, export_cli
+):
     # (the OS boundary simulated, for where no tmpfs can be mounted)
     def full(job, path):
         path.write_text("half an export")
@@ -375,7 +359,7 @@ def test_a_full_disk_or_quota_in_a_write_is_said_plainly(db, tmp_path, monkeypat
 
     monkeypatch.setattr("flashcards.export.tsv.write", full)
     target = tmp_path / "deck.tsv"
-    result = run(db, "-o", str(target))
+    result = export_cli(db, "-o", str(target))
     assert result.exit_code == 1
     assert result.stderr == (
         f"error: {target}: the disk is full; nothing was written — free some space and try again\n"
@@ -383,13 +367,14 @@ def test_a_full_disk_or_quota_in_a_write_is_said_plainly(db, tmp_path, monkeypat
     assert list(tmp_path.glob(".*")) == [] and not target.exists()
 
 
-def test_other_failed_writes_say_what_and_where(db, tmp_path, monkeypatch):
+def test_other_failed_writes_say_what_and_where(db, tmp_path, monkeypatch, export_cli):
     def failing(job, path):
         raise OSError(errno.EIO, "Input/output error")
 
+    # (a failing disk simulated at the writer: no real one fails on demand)
     monkeypatch.setattr("flashcards.export.md.write", failing)
     target = tmp_path / "deck.md"
-    result = run(db, "-o", str(target))
+    result = export_cli(db, "-o", str(target))
     assert result.exit_code == 1
     assert result.stderr == (
         f"error: {target}: cannot write the export (Input/output error); nothing was written — "

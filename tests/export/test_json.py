@@ -7,12 +7,13 @@ import sqlite3
 
 import jsonschema
 import pytest
+from helpers import NOW
 
 from flashcards import sm2
 from flashcards.export import export
 from flashcards.export.jsonfmt import SCHEMA_PATH
 
-from .support import NOW, SAMPLE_DECK
+from .support import SAMPLE_DECK
 
 
 @pytest.fixture(scope="module")

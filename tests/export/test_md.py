@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import frontmatter
 import pytest
+from helpers import NOW, sample_card_count
 
 from flashcards.decks import DeckSettings, DeckSpec
 from flashcards.export import ExportError, export
 
-from .support import NOW, SAMPLE_DECK, open_collection
+from .support import SAMPLE_DECK, open_collection
 
 
 def rebuilt(tmp_path, exported, deletions=None):
@@ -77,7 +78,7 @@ def test_front_matter_describes_the_export(sample, tmp_path):
     assert meta["deck"] == SAMPLE_DECK
     assert meta["description"].startswith("Reading notes on Chip Huyen")
     assert meta["exported_at"] == "2025-03-10T12:00:00Z"
-    assert meta["cards"] == 19
+    assert meta["cards"] == sample_card_count()
     assert meta["source"]["spec"].endswith("designing-machine-learning-systems.md")
     assert meta["source"]["notes"][0].endswith("designing-machine-learning-systems.md")
     assert meta["source"]["collection"] == str(sample.path)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import sqlite3
 
+from helpers import NOW
+
 from flashcards import sm2
 from flashcards.export import export
 from flashcards.export.job import ExportJob
 from flashcards.export.reviews_csv import write
 from flashcards.store.export import LoggedReview
-
-from .support import NOW
 
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 

@@ -7,6 +7,7 @@ import io
 import re
 from datetime import timedelta
 
+from helpers import NOW, sample_card_count
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +18,6 @@ from flashcards.export.tsv import DIALECT, field, write
 from flashcards.notes.markers import ANKI_CLOZE, Deletion
 
 from .support import (
-    NOW,
     SAMPLE_DECK,
     card_by_note_guid,
     import_tsv,
@@ -55,7 +55,7 @@ def test_anki_reads_the_headers_and_imports_every_card(sample, tmp_path, anki_co
     assert metadata.is_html
     assert (metadata.notetype_column, metadata.deck_column) == (1, 2)
     assert (metadata.guid_column, metadata.tags_column) == (3, 6)
-    assert result.items == len(log.new) == len(ours) == 19
+    assert result.items == len(log.new) == len(ours) == sample_card_count()
     assert anki.note_count() == anki.card_count() == len(ours)
     assert SAMPLE_DECK in anki.decks.all_names()
     # the same GUIDs as the apkg export
@@ -97,6 +97,8 @@ def test_reimporting_a_newer_file_updates_instead_of_duplicating(
 
     notes = notes_dir / "cells.md"
     notes.write_text(notes.read_text().replace("at sea level", "at sea-level pressure"))
+    # the edit happens a minute later (build stamps cards from the clock, to the second; a
+    # test neither waits nor reads the clock)
     later = later_stamp()
     monkeypatch.setattr("flashcards.build.write.iso_utc", lambda: later)
     cells.build(notes)

@@ -1,12 +1,12 @@
-"""Fixtures for the study tests: small real notes files built into a fresh collection."""
+"""Fixtures for the study tests: small real notes files built into the shared `col`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
+from helpers import Notes
 
 from flashcards import Collection
 from flashcards.decks import DeckSettings, DeckSpec
@@ -20,7 +20,9 @@ NOTES = """\
 - Epsilon is **e1**.
 """
 
-START = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # a Monday, noon UTC: mid study day
+# The study tests' own timeline, not helpers.NOW: they spell out dates that follow from it
+# (cards buried until "2025-03-04", rollovers on 2025-03-05). A Monday, noon UTC: mid study day.
+START = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
 
 
 def at(days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
@@ -29,28 +31,11 @@ def at(days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
 
 
 @pytest.fixture
-def write_notes(tmp_path: Path) -> Callable[[str, str], Path]:
-    def write(name: str, text: str) -> Path:
-        path = tmp_path / "notes" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    return write
-
-
-@pytest.fixture
-def col(tmp_path: Path) -> Iterator[Collection]:
-    with Collection.open(tmp_path / "collection.sqlite", timezone="UTC") as collection:
-        yield collection
-
-
-@pytest.fixture
-def deck(col: Collection, write_notes) -> Callable[..., dict[str, int]]:
+def deck(col: Collection, notes: Notes) -> Callable[..., dict[str, int]]:
     """Build a deck from notes text; returns {answer: card id}."""
 
     def build(name: str = "Deck", text: str = NOTES, **settings: int) -> dict[str, int]:
-        path = write_notes(f"{name}.md", text)
+        path = notes.write(f"{name}.md", text)
         col.build(DeckSpec(name=name, notes=[path], settings=DeckSettings(**settings)))
         return {c.answers[0]: c.id for c in col.cards(name)}
 

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import reviews_in
+from helpers import NOW, child_env, reviews_in
 
 from flashcards import Collection
 from flashcards.decks import DeckSettings, DeckSpec
@@ -19,11 +19,11 @@ from flashcards.decks import DeckSettings, DeckSpec
 STUDENT = textwrap.dedent(
     """
     import random, sys
-    from datetime import UTC, datetime, timedelta
+    from datetime import datetime, timedelta
     from flashcards import Collection
 
     rng = random.Random(4)
-    now = datetime(2025, 3, 3, 12, tzinfo=UTC)
+    now = datetime.fromisoformat(sys.argv[2])
     with Collection.open(sys.argv[1], timezone="UTC") as col:
         print("ready", flush=True)
         while True:
@@ -48,7 +48,8 @@ def test_sigkill_mid_session_loses_no_acknowledged_answer(tmp_path: Path) -> Non
     script = tmp_path / "student.py"
     script.write_text(STUDENT, encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, str(script), str(path)],
+        [sys.executable, str(script), str(path), NOW.isoformat()],
+        env=child_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

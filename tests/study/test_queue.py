@@ -8,11 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from helpers import reviews_in
 
 from flashcards import Collection
-from flashcards.cli import main
 from flashcards.collection import CollectionError
 from flashcards.decks import DeckSettings, DeckSpec
 from flashcards.study import DRILL_GAP, Counts
@@ -99,8 +97,8 @@ def test_a_full_deck_does_not_stop_the_others(col, deck) -> None:
     ("zone", "utc_hour"),
     [("Europe/Berlin", 3), ("America/Los_Angeles", 12)],  # 04:00 local in March before DST
 )
-def test_the_day_rolls_over_at_four_local_time(tmp_path: Path, write_notes, zone, utc_hour) -> None:
-    path = write_notes("notes.md", NOTES)
+def test_the_day_rolls_over_at_four_local_time(tmp_path: Path, notes, zone, utc_hour) -> None:
+    path = notes.write("notes.md", NOTES)
     with Collection.open(tmp_path / "c.sqlite", timezone=zone) as col:
         col.build(DeckSpec(name="Deck", notes=[path], settings=DeckSettings(new_per_day=1)))
         four = datetime(2025, 3, 5, utc_hour, 0, tzinfo=UTC)
@@ -117,7 +115,7 @@ def test_the_day_rolls_over_at_four_local_time(tmp_path: Path, write_notes, zone
         assert review[0][1] == col.today(before).isoformat()
 
 
-def test_the_rollover_follows_the_collections_time_zone(tmp_path: Path, write_notes) -> None:
+def test_the_rollover_follows_the_collections_time_zone(tmp_path: Path, notes) -> None:
     moment = datetime(2025, 3, 5, 2, 30, tzinfo=UTC)  # 03:30 in Berlin, 18:30 the day before in LA
     with Collection.open(tmp_path / "a.sqlite", timezone="Europe/Berlin") as berlin:
         assert berlin.today(moment).isoformat() == "2025-03-04"
@@ -245,7 +243,7 @@ def test_counts_are_what_the_session_will_show(col, deck) -> None:
     assert col.counts(now=at(2)) == Counts(new=0, review=5, drill=0)
 
 
-def test_leech_after_eight_lapses_shows_in_cards_json(col, deck, tmp_path: Path) -> None:
+def test_leech_after_eight_lapses_shows_in_cards_json(col, deck, cli) -> None:
     ids = deck()
     day = 0
     for _ in range(8):
@@ -256,7 +254,7 @@ def test_leech_after_eight_lapses_shows_in_cards_json(col, deck, tmp_path: Path)
     card = col.card(ids["a1"])
     assert card.lapses == 8 and card.leech
     col.close()
-    result = CliRunner().invoke(main, ["--db", str(col.path), "cards", "--json"])
+    result = cli("--db", str(col.path), "cards", "--json")
     assert result.exit_code == 0, result.output
     rows = {row["answers"][0]: row for row in json.loads(result.output)}
     assert rows["a1"]["leech"] is True
@@ -270,13 +268,13 @@ def test_leech_after_eight_lapses_shows_in_cards_json(col, deck, tmp_path: Path)
     assert (rows["b1"]["repetitions"], rows["b1"]["ef"], rows["b1"]["interval"]) == (0, 2.5, 0)
 
 
-def test_the_card_table_marks_leeches(col, deck) -> None:
+def test_the_card_table_marks_leeches(col, deck, cli) -> None:
     ids = deck()
     for day in range(0, 16, 2):
         col.answer(ids["a1"], 4, at(day))
         col.answer(ids["a1"], 1, at(day + 1))
     col.close()
-    result = CliRunner().invoke(main, ["--db", str(col.path), "cards"])
+    result = cli("--db", str(col.path), "cards")
     assert result.exit_code == 0, result.output
     line = next(line for line in result.output.splitlines() if "a1" in line)
     assert "leech" in line
@@ -297,11 +295,11 @@ def test_unknown_cards_and_bad_qualities_are_refused(col, deck) -> None:
     assert all(s[3] is None for s in states(col).values())
 
 
-def test_retired_cards_leave_the_queue(col, deck, write_notes) -> None:
+def test_retired_cards_leave_the_queue(col, deck, notes) -> None:
     ids = deck()
     col.answer(ids["a1"], 5, at(0))
-    write_notes("Deck.md", NOTES.replace("- Alpha is **a1**.\n", ""))
-    col.build(DeckSpec(name="Deck", notes=[write_notes("Deck.md", NOTES[20:])]))
+    notes.write("Deck.md", NOTES.replace("- Alpha is **a1**.\n", ""))
+    col.build(DeckSpec(name="Deck", notes=[notes.write("Deck.md", NOTES[20:])]))
     assert col.card(ids["a1"]).status == "retired"
     assert ids["a1"] not in session(col, at(1))
 
@@ -331,8 +329,8 @@ def test_answer_returns_the_card_as_stored(col, deck) -> None:
     assert other == col.card(ids["e1"], at(0))
 
 
-def test_a_deck_spec_asking_for_six_grades(col, write_notes, tmp_path: Path) -> None:
-    write_notes("six.md", NOTES)
+def test_a_deck_spec_asking_for_six_grades(col, notes, tmp_path: Path) -> None:
+    notes.write("six.md", NOTES)
     spec = tmp_path / "six-deck.md"
     spec.write_text("---\nname: Six\nnotes: [notes/six.md]\ngrades: 6\n---\n", encoding="utf-8")
     col.build(spec)

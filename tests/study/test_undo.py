@@ -97,13 +97,13 @@ def test_undo_reaches_a_queue_read_after_the_answer(col, deck) -> None:
     assert col.counts("Deck", at(0)).new == 5
 
 
-def test_undo_of_an_answer_from_before_the_rollover(tmp_path, write_notes) -> None:
+def test_undo_of_an_answer_from_before_the_rollover(tmp_path, notes) -> None:
     from flashcards.decks import DeckSpec
 
     from .conftest import NOTES
 
     with Collection.open(tmp_path / "c.sqlite", timezone="Europe/Berlin") as col:
-        col.build(DeckSpec(name="Deck", notes=[write_notes("n.md", NOTES)]))
+        col.build(DeckSpec(name="Deck", notes=[notes.write("n.md", NOTES)]))
         late = datetime(2025, 3, 5, 2, 50, tzinfo=UTC)  # 03:50 in Berlin
         after = datetime(2025, 3, 5, 3, 10, tzinfo=UTC)  # 04:10 in Berlin: a new study day
         card = col.next_card(now=late)
@@ -125,6 +125,7 @@ def test_a_failed_undo_changes_nothing(col, deck, monkeypatch) -> None:
     def broken(store, card_id, state):
         raise OSError("disk full")
 
+    # a fault between the undo's two writes: only a patch puts one exactly there
     monkeypatch.setattr(queue_rows, "write_state", broken)
     with pytest.raises(OSError, match="disk full"):
         col.undo(at(0))
@@ -146,6 +147,7 @@ def test_a_failed_answer_changes_nothing(col, deck, monkeypatch) -> None:
         real(store, *args, **kwargs)  # the review row and the state are written...
         raise OSError("disk full")  # ...and the transaction fails before it commits
 
+    # a fault after the answer's writes, before the commit: only a patch puts one there
     monkeypatch.setattr(queue_rows, "add_review", half)
     with pytest.raises(OSError, match="disk full"):
         col.answer(ids["a1"], 4, at(0))

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers import NOW
 
 from flashcards.collection import Collection
 from flashcards.tui.app import FlashcardsApp, make_app
 
 DATA = Path(__file__).parent / "data"
-# noon UTC: the same study day in every time zone from UTC-12 to UTC+12 (rollover 04:00)
-NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
 
 class FakeClock:

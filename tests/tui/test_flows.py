@@ -12,7 +12,7 @@ import stat
 from datetime import timedelta
 from pathlib import Path
 
-from helpers import reviews_in
+from helpers import NOW, reviews_in
 
 from flashcards.collection import Collection
 from flashcards.tui.app import make_app
@@ -23,7 +23,7 @@ from flashcards.tui.screens.review import ReviewScreen
 from flashcards.tui.screens.summary import SummaryScreen
 from flashcards.tui.widgets.answers import AnswerButton
 
-from .conftest import NOW, flat, screen_text
+from .conftest import flat, screen_text
 
 SIZE = (80, 24)
 

@@ -14,12 +14,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from helpers import NOW
 
 from flashcards.collection import Collection
 from flashcards.tui.screens.home import HomeScreen
 from flashcards.tui.screens.stats import StatsScreen, Tile
 
-from .conftest import NOW, flat
+from .conftest import flat
 
 SIZE = (80, 24)
 

@@ -19,9 +19,10 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import reviews_in, wait_until
+from helpers import child_env, reviews_in, wait_until
 
 from flashcards.collection import Collection
+from flashcards.decks import bundled_decks_dir
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
@@ -67,7 +68,19 @@ class Pane:
         self.tmux("send-keys", "-t", "app", *keys)
 
 
+def first_day_of_the_sample(folder: Path) -> tuple[int, str]:
+    """The bundled sample deck's first study day, from a scratch collection: how many new
+    cards it offers (siblings wait) and the first card's answer. What the app must show,
+    derived here so that an edit to the sample's notes fails notes/test_cards.py only."""
+    folder.mkdir()
+    with Collection.open(folder / "scratch.sqlite") as col:
+        col.build(bundled_decks_dir() / "designing-machine-learning-systems.md")
+        (deck,) = col.decks()
+        return deck.left.new, col.next_card().answers[0]
+
+
 def test_launch_study_one_card_and_quit(tmp_path):
+    new_today, first_answer = first_day_of_the_sample(tmp_path / "scratch")
     db = tmp_path / "collection.sqlite"
     pane = Pane(tmp_path / "tmux.sock")  # inside the test's folder: removed with it
     exit_file = tmp_path / "exit-status"
@@ -94,16 +107,16 @@ def test_launch_study_one_card_and_quit(tmp_path):
     )
     try:
         pane.tmux("set-option", "-t", "app", "remain-on-exit", "on")
-        home = pane.wait_for("0 done · 15 left")
+        home = pane.wait_for(f"0 done · {new_today} left")
         assert "Designing Machine Learning Systems" in home
         pane.keys("Enter")
         front = pane.wait_for("Show answer")
-        assert "[...]" in front and "New 15" in front
+        assert "[...]" in front and f"New {new_today}" in front
         pane.keys("Space")
         back = pane.wait_for("3 Good · 1d")
-        assert "learning" in back
+        assert first_answer in back
         pane.keys("3")
-        pane.wait_for("New 14")
+        pane.wait_for(f"New {new_today - 1}")
         pane.keys("Escape")
         summary = pane.wait_for("Cards studied")
         assert "100%" in summary
@@ -124,7 +137,6 @@ def test_launch_study_one_card_and_quit(tmp_path):
 
 # -- the app beside builds from another shell ------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[2]  # this checkout: the app and the builds run it
 TROUBLE = ("Traceback", "malformed", "locked", "damaged", "could not be", "flashcards stopped")
 ANSWERS = (3, 1, 4, 2, 3, 4, 3)  # keys: Good, Again (a drill comes back), Easy, Hard...
 
@@ -133,7 +145,7 @@ def _environment(tmp_path: Path) -> dict[str, str]:
     """This checkout's flashcards, and every user folder (data, cache, backups) in tmp_path."""
     home = tmp_path / "home"
     return {
-        "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        "PYTHONPATH": child_env()["PYTHONPATH"],  # this checkout: the app and the builds run it
         "HOME": str(home),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "XDG_CACHE_HOME": str(home / ".cache"),

@@ -36,7 +36,9 @@ from flashcards.clock import utc_offsets
 from flashcards.collection import Collection, CollectionError
 from flashcards.store import Store, summaries
 
-NOW = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
+# the "now" of the history above, not helpers.NOW: every figure is worked out by hand
+# from these dates
+HISTORY_NOW = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
 NAMES = (
     "alpha",
     "bravo",
@@ -120,7 +122,7 @@ def history(tmp_path: Path) -> Path:
         answer(col, ids, "foxtrot", 1, at("2025-06-10"), s=8)
         answer(col, ids, "golf", 5, at("2025-06-10", "10:02"), s=4)
         col.suspend(ids["juliet"])
-        col.bury(ids["bravo"], now=NOW)
+        col.bury(ids["bravo"], now=HISTORY_NOW)
         # india leaves the notes: retired, its review kept
         write_deck(tmp_path, tuple(n for n in NAMES if n != "india"))
         col.build(spec)
@@ -131,7 +133,7 @@ def history(tmp_path: Path) -> Path:
 @pytest.fixture
 def figures(history: Path) -> dict:
     with Collection.open(history, timezone="UTC") as col:
-        return col.stats(now=NOW)
+        return col.stats(now=HISTORY_NOW)
 
 
 def test_heading(figures):
@@ -299,9 +301,9 @@ def test_one_deck(history, tmp_path):
         col.build(spec)
         xray = next(c for c in col.cards("Other") if c.answers == ["xray"])
         col.answer(xray.id, 4, now=at("2025-06-10", "11:00"), duration_ms=3000)
-        other = col.stats("Other", now=NOW)
-        words = col.stats("Words", now=NOW)
-        everything = col.stats(now=NOW)
+        other = col.stats("Other", now=HISTORY_NOW)
+        words = col.stats("Words", now=HISTORY_NOW)
+        everything = col.stats(now=HISTORY_NOW)
     assert other["deck"] == "Other"
     assert other["cards"]["total"] == 2
     assert other["cards"]["new"] == 1
@@ -323,7 +325,7 @@ def test_unknown_deck(history):
 
 def test_empty_collection(tmp_path):
     with Collection.open(tmp_path / "empty.sqlite", timezone="UTC") as col:
-        figures = col.stats(now=NOW)
+        figures = col.stats(now=HISTORY_NOW)
     assert figures["cards"] == dict.fromkeys(figures["cards"], 0)
     assert figures["today"] == {
         "cards": 0,
@@ -352,7 +354,7 @@ def test_built_deck_never_studied(tmp_path):
     spec = write_deck(tmp_path, ("one", "two", "three"))
     with Collection.open(tmp_path / "c.sqlite", timezone="UTC") as col:
         col.build(spec)
-        figures = col.stats(now=NOW)
+        figures = col.stats(now=HISTORY_NOW)
     assert figures["cards"]["total"] == figures["cards"]["new"] == 3
     assert figures["today"]["left"] == {"new": 3, "review": 0, "drill": 0}
     assert figures["ease"] == []
@@ -444,10 +446,10 @@ def test_summaries_follow_answers_and_undo(history):
         assert summaries.summary_problems(store) == []
         hotel = next(c for c in col.cards() if c.answers == ["hotel"])
         col.answer(hotel.id, 4, now=at("2025-06-10", "11:00"), duration_ms=5000)
-        assert col.stats(now=NOW)["today"]["answers"] == 3
+        assert col.stats(now=HISTORY_NOW)["today"]["answers"] == 3
         col.undo()
-        assert col.stats(now=NOW)["today"]["answers"] == 2
-        assert col.stats(now=NOW)["today"]["time_ms"] == 12_000
+        assert col.stats(now=HISTORY_NOW)["today"]["answers"] == 2
+        assert col.stats(now=HISTORY_NOW)["today"]["time_ms"] == 12_000
         assert summaries.summary_problems(store) == []
 
 
@@ -462,13 +464,13 @@ def test_summary_drift_is_found_and_rebuilt(history):
         with store.atomic():
             summaries.rebuild_summaries(store)
         assert summaries.summary_problems(store) == []
-        assert col.stats(now=NOW)["today"]["answers"] == 2
+        assert col.stats(now=HISTORY_NOW)["today"]["answers"] == 2
 
 
 def test_doctor_checks_and_repairs_the_summaries(history):
     store = Store(history)  # a second connection, to look at (and spoil) the file
     with Collection.open(history, timezone="UTC") as col:
-        expected = col.stats(now=NOW)
+        expected = col.stats(now=HISTORY_NOW)
         assert col.doctor() == []
         store.execute("UPDATE review_slots SET passed = 0")
         problems = col.doctor()
@@ -484,19 +486,19 @@ def test_doctor_checks_and_repairs_the_summaries(history):
         col.doctor(repair=True)
         assert col.review_count() == reviews  # repair never touches a review
         assert col.doctor() == []
-        assert col.stats(now=NOW) == expected
+        assert col.stats(now=HISTORY_NOW) == expected
         # the recreated triggers follow an answer and its undo again
         hotel = next(c for c in col.cards() if c.answers == ["hotel"])
-        col.answer(hotel.id, 4, now=NOW)
+        col.answer(hotel.id, 4, now=HISTORY_NOW)
         col.undo()
-        assert col.stats(now=NOW) == expected
+        assert col.stats(now=HISTORY_NOW) == expected
         assert col.doctor() == []
 
 
 def test_migration_fills_the_summaries_from_an_older_file(history, tmp_path):
     """A collection from before the summaries gets them filled from its review log."""
     with Collection.open(history, timezone="UTC") as col:
-        expected = col.stats(now=NOW)
+        expected = col.stats(now=HISTORY_NOW)
     old = tmp_path / "old.sqlite"
     source, conn = sqlite3.connect(history), sqlite3.connect(old)
     source.backup(conn)
@@ -512,7 +514,7 @@ def test_migration_fills_the_summaries_from_an_older_file(history, tmp_path):
     conn.close()
     with Collection.open(old, timezone="UTC") as col:
         assert "review_days" in {r[0] for r in Store(old).execute("SELECT name FROM sqlite_master")}
-        assert col.stats(now=NOW) == expected
+        assert col.stats(now=HISTORY_NOW) == expected
     assert list(tmp_path.glob("old.sqlite.before-migration-*"))  # the copy kept before
 
 
@@ -521,6 +523,6 @@ def test_store_is_read_only_for_stats(history):
     before = Store(history)
     counter = before.execute("PRAGMA data_version").fetchone()[0]
     with Collection.open(history, timezone="UTC") as col:
-        col.stats(now=NOW)
+        col.stats(now=HISTORY_NOW)
     assert before.execute("PRAGMA data_version").fetchone()[0] == counter
     before.close()

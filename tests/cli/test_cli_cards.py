@@ -6,40 +6,42 @@ Tested through click's CliRunner and as a real subprocess (`python -m flashcards
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from flashcards.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DECK = ROOT / "decks" / "designing-machine-learning-systems.md"
-SAMPLE_NOTES = ROOT / "seeds" / "designing-machine-learning-systems.md"
+from helpers import ROOT, SAMPLE_NOTES, run_flashcards, sample_card_count
+from helpers import SAMPLE_SPEC as SAMPLE_DECK
 
 FIELDS = {"id", "kind", "source", "line", "context", "answers", "hint", "front", "back", "tags"}
 
 
 @pytest.fixture
-def isolated(tmp_path: Path, monkeypatch) -> Path:
-    """No collection anywhere: FLASHCARDS_DB and the user data folder point into tmp_path."""
-    monkeypatch.setenv("FLASHCARDS_DB", str(tmp_path / "db" / "collection.sqlite"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    return tmp_path
+def cards(cli):
+    """`flashcards cards ARGS` in this process (the shared `cli`: FLASHCARDS_DB and the
+    user folders point into tmp_path, so no collection can appear anywhere else)."""
+
+    def run(*args: str):
+        return cli("cards", *args)
+
+    return run
+
+
+@pytest.fixture
+def flashcards(user_dirs: dict[str, str]):
+    """`python -m flashcards ARGS` from `cwd`, with the same user folders as `cli`."""
+
+    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        return run_flashcards(*args, cwd=cwd, env={**user_dirs, "COLUMNS": "200"})
+
+    return run
 
 
 def assert_no_collection(root: Path) -> None:
+    """Nothing was made where `user_dirs` points a collection and the user's folders."""
     assert not (root / "db").exists()
     assert not (root / "data").exists()
     assert not (root / "home").exists()
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, ["cards", *args], catch_exceptions=False)
 
 
 def vault(root: Path) -> Path:
@@ -68,12 +70,12 @@ def vault(root: Path) -> Path:
 # --- CliRunner -------------------------------------------------------------------------
 
 
-def test_json_for_a_notes_file(isolated: Path) -> None:
-    note = isolated / "n.md"
+def test_json_for_a_notes_file(tmp_path: Path, cards) -> None:
+    note = tmp_path / "n.md"
     note.write_text(
         "---\ntags: [t]\n---\n# H\n- parent\n  - the **answer** is {{c1::here::hint}}\n"
     )
-    result = run(str(note), "--json")
+    result = cards(str(note), "--json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert [set(r) >= FIELDS for r in rows] == [True, True]
@@ -97,16 +99,16 @@ def test_json_for_a_notes_file(isolated: Path) -> None:
     )
     assert isinstance(first["id"], str) and first["id"] != second["id"]
     assert result.stderr == ""
-    assert_no_collection(isolated)
+    assert_no_collection(tmp_path)
 
 
-def test_a_folder_recurses_over_markdown_files(isolated: Path) -> None:
-    result = run(str(vault(isolated)), "--json")
+def test_a_folder_recurses_over_markdown_files(tmp_path: Path, cards) -> None:
+    result = cards(str(vault(tmp_path)), "--json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
     by_answer = {tuple(r["answers"]): r for r in rows}
     assert sorted(by_answer) == sorted([("leader", "log"), ("TCP",), ("SYN",), ("SM-2",), ()])
-    sources = {Path(r["source"]).relative_to(isolated / "vault").as_posix() for r in rows}
+    sources = {Path(r["source"]).relative_to(tmp_path / "vault").as_posix() for r in rows}
     assert sources == {"notes/deep/raft.md", "notes/plain.md", "pages/srs.md"}
     question = by_answer[()]
     assert (question["kind"], question["front"], question["back"]) == (
@@ -117,44 +119,44 @@ def test_a_folder_recurses_over_markdown_files(isolated: Path) -> None:
     assert question["context"] == ["Scheduling"] and question["tags"] == ["memory"]
     assert by_answer[("SYN",)]["hint"] == "first"
     assert by_answer[("SYN",)]["context"] == ["TCP is reliable"]
-    assert_no_collection(isolated)
+    assert_no_collection(tmp_path)
 
 
-def test_a_deck_spec_path(isolated: Path) -> None:
-    result = run(str(SAMPLE_DECK), "--json")
+def test_a_deck_spec_path(tmp_path: Path, cards) -> None:
+    result = cards(str(SAMPLE_DECK), "--json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert len(rows) == 19
+    assert len(rows) == sample_card_count()
     answers = [a for r in rows for a in r["answers"]]
     assert {"learning", "complex patterns", "reliability"} <= set(answers)
     assert "Preface" not in answers and not any(a.startswith("Chapter") for a in answers)
     assert {r["source"] for r in rows} == {str(SAMPLE_NOTES)}  # no `decks/../seeds`
     assert rows[0]["context"] == ["Chapter 1. Overview of Machine Learning Systems"]
-    assert_no_collection(isolated)
+    assert_no_collection(tmp_path)
 
 
-def test_a_deck_spec_switches_markers_off(isolated: Path) -> None:
-    (isolated / "n.md").write_text("- **strong** and ==highlight==\n")
-    deck = isolated / "deck.md"
+def test_a_deck_spec_switches_markers_off(tmp_path: Path, cards) -> None:
+    (tmp_path / "n.md").write_text("- **strong** and ==highlight==\n")
+    deck = tmp_path / "deck.md"
     deck.write_text("---\nname: No highlight\nnotes: [n.md]\ndeletions: {highlight: false}\n---\n")
-    rows = json.loads(run(str(deck), "--json").stdout)
+    rows = json.loads(cards(str(deck), "--json").stdout)
     assert [r["answers"] for r in rows] == [["strong"]]
     assert rows[0]["front"] == "[...] and ==highlight=="
 
 
-def test_several_paths_at_once(isolated: Path) -> None:
-    one = isolated / "one.md"
+def test_several_paths_at_once(tmp_path: Path, cards) -> None:
+    one = tmp_path / "one.md"
     one.write_text("- **1** x\n")
-    rows = json.loads(run(str(one), str(SAMPLE_DECK), "--json").stdout)
-    assert len(rows) == 20 and rows[0]["answers"] == ["1"]
+    rows = json.loads(cards(str(one), str(SAMPLE_DECK), "--json").stdout)
+    assert len(rows) == 1 + sample_card_count() and rows[0]["answers"] == ["1"]
 
 
-def test_the_table(isolated: Path) -> None:
-    note = isolated / "t.md"
+def test_the_table(tmp_path: Path, cards) -> None:
+    note = tmp_path / "t.md"
     note.write_text(
         "- the **answer** here\n- [bold red]not markup[/] ==kept==\n- q? #card\n  - a\n"
     )
-    result = run(str(note))
+    result = cards(str(note))
     assert result.exit_code == 0
     out = result.stdout
     assert "3 cards" in out
@@ -163,13 +165,13 @@ def test_the_table(isolated: Path) -> None:
     assert "t.md:1" in out
 
 
-def test_bad_files_warn_once_each_and_the_rest_still_yield(isolated: Path) -> None:
-    v = vault(isolated)
+def test_bad_files_warn_once_each_and_the_rest_still_yield(tmp_path: Path, cards) -> None:
+    v = vault(tmp_path)
     (v / "latin1.md").write_bytes(b"- ok\n- caf\xe9 **x**\n")
     (v / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (v / "yaml.md").write_text("---\ntitle: [broken\n---\n- a **x**\n")
-    (v / "dangling.md").symlink_to(isolated / "nowhere.md")
-    result = run(str(v), "--json")
+    (v / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    result = cards(str(v), "--json")
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)) == 5  # the good files' cards
     warnings = result.stderr.strip().splitlines()
@@ -181,71 +183,47 @@ def test_bad_files_warn_once_each_and_the_rest_still_yield(isolated: Path) -> No
     assert f"{v / 'yaml.md'}:3: " in text and "YAML" in text
     assert f"{v / 'dangling.md'}: cannot be read" in text
 
-    strict = run(str(v), "--json", "--strict")
+    strict = cards(str(v), "--json", "--strict")
     assert strict.exit_code == 1
     assert strict.stdout == result.stdout and strict.stderr == result.stderr
-    assert_no_collection(isolated)
+    assert_no_collection(tmp_path)
 
 
-def test_an_unreadable_file(isolated: Path, as_user: list[str]) -> None:
-    notes = isolated / "notes"
+def test_an_unreadable_file(tmp_path: Path, as_user: list[str], user_dirs) -> None:
+    notes = tmp_path / "notes"
     notes.mkdir()
     locked = notes / "locked.md"
     locked.write_text("- **x** y\n")
     (notes / "open.md").write_text("- **z** y\n")
     locked.chmod(0)
-    result = subprocess.run(
-        [*as_user, sys.executable, "-m", "flashcards", "cards", str(notes), "--json", "--strict"],
-        capture_output=True,
-        text=True,
-    )
+    result = run_flashcards("cards", str(notes), "--json", "--strict", user=as_user, env=user_dirs)
     assert result.returncode == 1
     assert [r["answers"] for r in json.loads(result.stdout)] == [["z"]]
     assert result.stderr == f"warning: {locked}: cannot be read (Permission denied)\n"
 
 
-def test_strict_with_nothing_wrong_exits_0(isolated: Path) -> None:
-    assert run(str(SAMPLE_NOTES), "--strict").exit_code == 0
+def test_strict_with_nothing_wrong_exits_0(tmp_path: Path, cards) -> None:
+    assert cards(str(SAMPLE_NOTES), "--strict").exit_code == 0
 
 
-def test_a_broken_deck_spec_is_a_warning(isolated: Path) -> None:
-    deck = isolated / "deck.md"
+def test_a_broken_deck_spec_is_a_warning(tmp_path: Path, cards) -> None:
+    deck = tmp_path / "deck.md"
     deck.write_text("---\nnotes: [n.md]\ngrades: 5\n---\n")
-    result = run(str(deck), str(SAMPLE_NOTES), "--json")
+    result = cards(str(deck), str(SAMPLE_NOTES), "--json")
     assert result.exit_code == 0
-    assert len(json.loads(result.stdout)) == 19
+    assert len(json.loads(result.stdout)) == sample_card_count()
     assert result.stderr.startswith(f"warning: {deck}:3: 'grades' must be 4")
-    assert run(str(deck), "--strict").exit_code == 1
+    assert cards(str(deck), "--strict").exit_code == 1
 
 
 # --- as a subprocess --------------------------------------------------------------------
 
 
-def flashcards(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "FLASHCARDS_DB": str(home / "db" / "collection.sqlite"),
-        "HOME": str(home / "home"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "COLUMNS": "200",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "flashcards", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_subprocess_json_of_the_sample_deck(tmp_path: Path) -> None:
-    proc = flashcards(
-        "cards", "decks/designing-machine-learning-systems.md", "--json", cwd=ROOT, home=tmp_path
-    )
+def test_subprocess_json_of_the_sample_deck(tmp_path: Path, flashcards) -> None:
+    proc = flashcards("cards", "decks/designing-machine-learning-systems.md", "--json", cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
-    assert len(rows) == 19
+    assert len(rows) == sample_card_count()
     assert {r["source"] for r in rows} == {"seeds/designing-machine-learning-systems.md"}
     assert [r["answers"][0] for r in rows][:5] == [
         "learning",
@@ -257,33 +235,30 @@ def test_subprocess_json_of_the_sample_deck(tmp_path: Path) -> None:
     assert_no_collection(tmp_path)
 
 
-def test_subprocess_folder_table_and_bad_input(tmp_path: Path) -> None:
+def test_subprocess_folder_table_and_bad_input(tmp_path: Path, flashcards) -> None:
     v = vault(tmp_path)
     (v / "bad.md").write_bytes(b"- \xff\xfe\n")
-    proc = flashcards("cards", "vault", cwd=tmp_path, home=tmp_path)
+    proc = flashcards("cards", "vault", cwd=tmp_path)
     assert proc.returncode == 0
     assert "5 cards" in proc.stdout
     assert "vault/notes/deep/raft.md:6" in proc.stdout
     assert proc.stderr == "warning: vault/bad.md:1: is not UTF-8 text; save it as UTF-8\n"
 
-    strict = flashcards("cards", "vault", "--json", "--strict", cwd=tmp_path, home=tmp_path)
+    strict = flashcards("cards", "vault", "--json", "--strict", cwd=tmp_path)
     assert strict.returncode == 1
     assert len(json.loads(strict.stdout)) == 5
     assert strict.stderr == proc.stderr
     assert_no_collection(tmp_path)
 
 
-def test_subprocess_help_lists_the_cards_command(tmp_path: Path) -> None:
-    proc = flashcards("cards", "--help", cwd=tmp_path, home=tmp_path)
+def test_subprocess_help_lists_the_cards_command(tmp_path: Path, flashcards) -> None:
+    proc = flashcards("cards", "--help", cwd=tmp_path)
     assert proc.returncode == 0
     assert "--json" in proc.stdout and "--strict" in proc.stdout
 
 
-def test_a_missing_notes_path_says_so_instead_of_looking_for_a_deck(tmp_path):
-    runner = CliRunner()
-    result = runner.invoke(
-        main, ["--db", str(tmp_path / "c.sqlite"), "cards", str(tmp_path / "gone.md")]
-    )
+def test_a_missing_notes_path_says_so_instead_of_looking_for_a_deck(tmp_path, cli):
+    result = cli("--db", str(tmp_path / "c.sqlite"), "cards", str(tmp_path / "gone.md"))
     assert result.exit_code == 1
     assert "gone.md: no such file or folder" in result.output
     assert not (tmp_path / "c.sqlite").exists()

@@ -21,8 +21,10 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+from helpers import ROOT as REPOSITORY
+
 PACKAGE = "flashcards"
-ROOT = Path(__file__).resolve().parent.parent / PACKAGE
+ROOT = REPOSITORY / PACKAGE
 
 # Parts of the package whose cycles belong to another piece of work (issue 11 is split
 # between engineers; the TUI's branch edits only flashcards/tui/). A cycle that lies

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, SAMPLE_SPEC, sample_card_count
 
 from flashcards.decks import (
     DEFAULT_NEW_PER_DAY,
@@ -22,8 +23,7 @@ from flashcards.notes.inline import ALL_MARKERS, ANKI_CLOZE, HIGHLIGHT, LOGSEQ_C
 from flashcards.notes.outline import NoteError
 from flashcards.reading import extract_paths
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "decks" / "designing-machine-learning-systems.md"
+SAMPLE = SAMPLE_SPEC
 
 
 def spec(
@@ -49,7 +49,7 @@ def test_the_sample_deck_spec() -> None:
     assert "Chip Huyen" in deck.description and not deck.description.startswith("---")
     assert deck.path == SAMPLE
     result = extract_paths(deck.notes, deck.deletions)
-    assert len(result.cards) == 19 and result.warnings == []
+    assert len(result.cards) == sample_card_count() and result.warnings == []
 
 
 def test_note_paths_are_relative_to_the_spec_and_normalised(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, SAMPLE_NOTES, forking
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -42,9 +43,8 @@ from flashcards.notes.inline import (
 from flashcards.notes.outline import iter_blocks, parse_note
 from flashcards.reading import extract_paths
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "designing-machine-learning-systems.md"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notes"
+SEED = SAMPLE_NOTES
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def cards_of(text: str, markers=ALL_MARKERS, path: str = "t.md") -> list[Card]:
@@ -504,6 +504,7 @@ def test_the_sample_deck_is_pinned() -> None:
     result = extract_paths([SEED])
     assert result.warnings == []
     found = result.cards
+    # the one place the sample's card count is spelled out (helpers.sample_card_count)
     assert len(found) == 19
     assert [a for c in found for a in c.answers] == SAMPLE_ANSWERS
     assert all(c.kind == CLOZE and len(c.answers) == 1 for c in found)
@@ -738,16 +739,14 @@ def test_the_synthetic_vault_is_deterministic(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("can_fork", [True, False])
-def test_several_processes_give_the_same_result(
-    tmp_path: Path, monkeypatch, can_fork: bool
-) -> None:
+def test_several_processes_give_the_same_result(tmp_path: Path, can_fork: bool) -> None:
     _vault_module().generate(tmp_path, files=40, seed=11)
     (tmp_path / "notes" / "bad.md").write_bytes(b"- caf\xe9\n")
     (tmp_path / "pages" / "same.md").write_text("- repeated **block**\n")
     (tmp_path / "zz-same.md").write_text("- repeated **block**\n")
     serial = extract_paths([tmp_path])
-    monkeypatch.setattr(reading, "_can_fork", lambda: can_fork)
-    parallel = extract_paths([tmp_path], workers=3)
+    with forking(can_fork):
+        parallel = extract_paths([tmp_path], workers=3)
     assert [asdict(c) for c in parallel.cards] == [asdict(c) for c in serial.cards]
     assert [str(w) for w in parallel.warnings] == [str(w) for w in serial.warnings] != []
     assert (parallel.files, parallel.lines, parallel.blocks) == (
@@ -759,6 +758,7 @@ def test_several_processes_give_the_same_result(
 
 
 def test_big_inputs_are_read_in_two_processes_by_default(tmp_path: Path, monkeypatch) -> None:
+    # a four-core machine whatever this one has: the default depends on the cores
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     assert reading.default_workers(50) == 1  # forking costs more than it saves
@@ -772,12 +772,12 @@ def test_big_inputs_are_read_in_two_processes_by_default(tmp_path: Path, monkeyp
             out.write(f"{os.getpid()}\n")
         return read_note(path, **options)
 
-    monkeypatch.setattr(reading, "read_note", spy)
-    monkeypatch.setattr(reading, "_can_fork", lambda: True)
-    parallel = extract_paths([tmp_path / "vault"])
+    monkeypatch.setattr(reading, "read_note", spy)  # a spy: which processes read notes
+    with forking(True):
+        parallel = extract_paths([tmp_path / "vault"])
     assert len(set(readers.read_text().split())) == 2
-    monkeypatch.setattr(reading, "_can_fork", lambda: False)
-    serial = extract_paths([tmp_path / "vault"])
+    with forking(False):
+        serial = extract_paths([tmp_path / "vault"])
     assert [asdict(c) for c in parallel.cards] == [asdict(c) for c in serial.cards]
     assert parallel.files == serial.files == 60
 
@@ -806,9 +806,10 @@ def test_files_a_dead_reader_had_not_sent_are_read_here(tmp_path: Path, monkeypa
             os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
         return read_note(path, **options)
 
+    # the only way to kill a forked reader at a chosen file: the file it reads decides
     monkeypatch.setattr(reading, "read_note", dying)
-    monkeypatch.setattr(reading, "_can_fork", lambda: True)
-    parallel = extract_paths([tmp_path], workers=2)
+    with forking(True):
+        parallel = extract_paths([tmp_path], workers=2)
     assert [asdict(c) for c in parallel.cards] == [asdict(c) for c in serial.cards]
     assert (parallel.files, parallel.lines) == (serial.files, serial.lines) == (60, serial.lines)
 

@@ -14,18 +14,16 @@ module is covered as soon as it exists:
 
 from __future__ import annotations
 
-import os
 import pkgutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import child_env
 
 import flashcards
 from flashcards.collection import Collection
-
-ROOT = Path(flashcards.__file__).resolve().parent.parent  # the checkout under test
 
 
 def _modules() -> list[str]:
@@ -40,12 +38,6 @@ def _within(name: str, package: str) -> bool:
     return name == package or name.startswith(package + ".")
 
 
-def _env() -> dict[str, str]:
-    # the subprocess must import this checkout, whatever else is installed
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
-    return {**os.environ, "PYTHONPATH": path}
-
-
 def _loaded_by(module: str) -> set[str]:
     """The top-level packages in sys.modules after importing `module` in a fresh interpreter."""
     code = (
@@ -53,7 +45,7 @@ def _loaded_by(module: str) -> set[str]:
         "print(' '.join(sorted({m.partition('.')[0] for m in sys.modules})))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=120
+        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=120
     )
     assert done.returncode == 0, done.stderr
     return set(done.stdout.split())
@@ -90,7 +82,7 @@ def _command_loads(args: list[str], cwd: Path) -> set[str]:
         [sys.executable, "-X", "importtime", "-m", "flashcards", *args],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=child_env(),
         cwd=cwd,
         timeout=120,
     )

@@ -8,12 +8,11 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_flashcards
 
-ROOT = Path(__file__).resolve().parent.parent
 # every C0 and C1 control character but newline and tab, and DEL
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 OSC52 = "\x1b]52;c;aGFja2Vk\x07"  # writes "hacked" to the clipboard
@@ -24,21 +23,11 @@ CSI = "\x9b31m"
 def flashcards(*args: str, cwd: Path, user: list[str] = ()) -> subprocess.CompletedProcess:
     """The installed command as a user runs it, from `cwd`, on its own collection."""
     env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
         "FLASHCARDS_DB": str(cwd / "collection.sqlite"),
         "XDG_CACHE_HOME": str(cwd / "cache"),
         "COLUMNS": "120",
     }
-    return subprocess.run(
-        [*user, sys.executable, "-m", "flashcards", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=120,  # a hang is a failure, not a stuck suite
-        stdin=subprocess.DEVNULL,
-    )
+    return run_flashcards(*args, cwd=cwd, env=env, user=user)
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from flashcards.cli import main
 from flashcards.collection import Collection
 
 ZONE = "Europe/Berlin"
-NOW = "2025-06-10T12:00:00+00:00"
+# the report's own moment, not helpers.NOW: the snapshot shows its dates (the study day
+# 2025-06-10, a summer day in Berlin, and the year of history before it)
+REPORT_NOW = "2025-06-10T12:00:00+00:00"
 
 
 def write_deck(folder: Path, name: str, words: tuple[str, ...]) -> Path:
@@ -33,7 +33,7 @@ def collection(tmp_path: Path) -> Path:
     """Five cards; 28 days of study ending today, one answer a day, every third one failed."""
     spec = write_deck(tmp_path, "Words", ("one", "two", "three", "four", "five"))
     path = tmp_path / "collection.sqlite"
-    now = datetime.fromisoformat(NOW)
+    now = datetime.fromisoformat(REPORT_NOW)
     with Collection.open(path, timezone=ZONE) as col:
         col.build(spec)
         cards = [c.id for c in col.cards()]
@@ -43,14 +43,18 @@ def collection(tmp_path: Path) -> Path:
     return path
 
 
-def run(path: Path, *args: str) -> object:
-    # COLUMNS fixes rich's width; the output is not a terminal, so it has no colours
-    return CliRunner(env={"COLUMNS": "80"}).invoke(
-        main, ["--db", str(path), "stats", "--now", NOW, "--timezone", ZONE, *args]
-    )
+@pytest.fixture
+def run(cli):
+    """`flashcards --db PATH stats ARGS` at the report's moment and zone, through the shared
+    `cli` (80 columns fix rich's width; the output is not a terminal, so it has no colours)."""
+
+    def stats(path: Path, *args: str):
+        return cli("--db", str(path), "stats", "--now", REPORT_NOW, "--timezone", ZONE, *args)
+
+    return stats
 
 
-def test_report(collection, snapshot):
+def test_report(collection, snapshot, run):
     result = run(collection)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -63,18 +67,18 @@ def test_report(collection, snapshot):
     assert result.output == snapshot
 
 
-def test_json_is_collection_stats(collection):
+def test_json_is_collection_stats(collection, run):
     result = run(collection, "--json")
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
     with Collection.open(collection, timezone=ZONE) as col:
-        assert printed == col.stats(now=datetime.fromisoformat(NOW))
+        assert printed == col.stats(now=datetime.fromisoformat(REPORT_NOW))
     assert printed["streak"]["current"] == 28
     assert printed["today"]["answers"] == 1
     assert printed["timezone"] == ZONE
 
 
-def test_one_deck_and_an_unknown_one(collection):
+def test_one_deck_and_an_unknown_one(collection, run):
     result = run(collection, "Words", "--json")
     assert result.exit_code == 0
     assert json.loads(result.output)["deck"] == "Words"
@@ -83,7 +87,7 @@ def test_one_deck_and_an_unknown_one(collection):
     assert "no deck named 'Nope' (decks: Words)" in result.output
 
 
-def test_deck_names_are_text_not_markup(tmp_path):
+def test_deck_names_are_text_not_markup(tmp_path, run):
     spec = write_deck(tmp_path, "[bold]Loud[/bold] deck", ("word",))
     path = tmp_path / "c.sqlite"
     with Collection.open(path) as col:
@@ -93,7 +97,7 @@ def test_deck_names_are_text_not_markup(tmp_path):
     assert "Stats — [bold]Loud[/bold] deck" in result.output
 
 
-def test_empty_collection(tmp_path):
+def test_empty_collection(tmp_path, run):
     path = tmp_path / "empty.sqlite"
     Collection.open(path).close()
     result = run(path)
@@ -102,16 +106,16 @@ def test_empty_collection(tmp_path):
     assert "Reviews, last 365 days  0 answers on 0 days, 0s" in result.output
 
 
-def test_user_errors(tmp_path, collection):
+def test_user_errors(tmp_path, collection, run, cli):
     missing = tmp_path / "nothing-here.sqlite"
     result = run(missing)
     assert result.exit_code == 1
     assert f"no collection at {missing} yet; run `flashcards build` first" in result.output
     assert not missing.exists()
-    result = CliRunner().invoke(main, ["--db", str(collection), "stats", "--now", "yesterday"])
+    result = cli("--db", str(collection), "stats", "--now", "yesterday")
     assert result.exit_code == 2
     assert "--now 'yesterday': not an ISO date-time" in result.output
-    result = CliRunner().invoke(main, ["--db", str(collection), "stats", "--timezone", "Mars/Base"])
+    result = cli("--db", str(collection), "stats", "--timezone", "Mars/Base")
     assert result.exit_code == 2
     assert "--timezone 'Mars/Base': no such time zone" in result.output
     not_ours = tmp_path / "notes.txt"
