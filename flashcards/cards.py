@@ -213,7 +213,9 @@ class _NoteReader:
         if ("#" in text or "[[" in text) and _CARD_TAG.search(text):
             card_tags = _card_tags(block, text)
             if card_tags:
-                return [self.question_card(block, ancestors, text, card_tags)], True
+                return self.question_card(block, ancestors, text, card_tags), True
+        if "tags" in block.properties and _tagged_card(block):  # `tags:: card` is `#card`
+            return self.question_card(block, ancestors, text, []), True
         if not _TRIGGERS.search(text):
             return [], False  # no marker: no deletion (most blocks)
 
@@ -238,7 +240,7 @@ class _NoteReader:
         ):
             return [], False  # `- **Chapter 1**` is a heading, not a card
 
-        norm = normalize(text)
+        norm = normalize(block.ident or text)  # a Logseq ref counts by its uuid
         shared = block_hash(norm)
         shown = BlockText(
             self.note.path,
@@ -291,7 +293,7 @@ class _NoteReader:
         innermost ones (a 3,000-level outline must not give every card 3,000 crumbs).
         """
         if not ancestors:
-            return [t for t in (_heading_title(h, self.markers) for h in block.headings) if t]
+            return self.root_context(block.headings)
         parent = ancestors[-1]
         context = self.contexts.get(id(parent))
         if context is None:
@@ -300,8 +302,7 @@ class _NoteReader:
                 title = self._title_of(parent)
                 context = [*above, title] if title else list(above)
             else:
-                headings = ancestors[0].headings
-                context = [t for t in (_heading_title(h, self.markers) for h in headings) if t]
+                context = self.root_context(ancestors[0].headings)
                 for ancestor in ancestors:
                     title = self._title_of(ancestor)
                     if title:
@@ -316,6 +317,12 @@ class _NoteReader:
                     )
                 context = [context[0], "…", *context[-(MAX_CONTEXT - 2) :]]
             self.contexts[id(parent)] = context
+        return context
+
+    def root_context(self, headings: tuple[str, ...]) -> list[str]:
+        """The page's title (where the dialect gives one), then the headings, plain."""
+        context = [self.note.title] if self.note.title else []
+        context.extend(t for t in (_heading_title(h, self.markers) for h in headings) if t)
         return context
 
     def _title_of(self, block: Block) -> str:
@@ -373,10 +380,11 @@ class _NoteReader:
         ancestors: tuple[Block, ...],
         text: str,
         card_tags: list[tuple[int, int]],
-    ) -> Card:
-        """A `#card` / `[[card]]` block: the block is the front, its children the back."""
+    ) -> list[Card]:
+        """A `#card` / `[[card]]` block: the block is the front, its children the back.
+        Without children or a cloze it has nothing to reveal: no card, and a warning."""
         markers = self.markers
-        norm = normalize(text)
+        norm = normalize(block.ident or text)
         front_text = _replace(text, [(a, b, "") for a, b in card_tags]).strip()
         front_text = normalize(front_text) if "\n" not in front_text else front_text
         # its cloze markers are hidden; strong and highlight are emphasis in a question
@@ -385,6 +393,13 @@ class _NoteReader:
             for d in _deletions(block, front_text, markers)
             if d.kind in (LOGSEQ_CLOZE, ANKI_CLOZE)
         )
+        if not marks and not block.children:
+            self.warn(
+                block.line,
+                "is a #card block with nothing to reveal (no children, no cloze); "
+                "add its answer as a child block",
+            )
+            return []
         shown = BlockText(
             self.note.path,
             block.line,
@@ -395,16 +410,18 @@ class _NoteReader:
             _tags(self.note, block),
             norm,
         )
-        return Card(
-            card_hash(BASIC, norm),
-            BASIC,
-            shown,
-            tuple(range(len(marks))),
-            [],
-            None,
-            block_hash(norm),
-            "",
-        )
+        return [
+            Card(
+                card_hash(BASIC, norm),
+                BASIC,
+                shown,
+                tuple(range(len(marks))),
+                [],
+                None,
+                block_hash(norm),
+                "",
+            )
+        ]
 
 
 def extract(
@@ -441,6 +458,11 @@ def _card_tags(block: Block, text: str) -> list[tuple[int, int]]:
             matches = [m for m in matches if not any(s <= m[0] < e for s, e in code)]
         found.extend((start + a, end + a) for start, end in matches)
     return found
+
+
+def _tagged_card(block: Block) -> bool:
+    """Whether the block's `tags::` property names `card`."""
+    return any(tag.lower() == "card" for tag in parse_tags(block.properties["tags"]))
 
 
 def _tags(note: Note, block: Block) -> list[str]:

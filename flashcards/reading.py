@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from flashcards.cards import BlockText, Card, Extraction, disambiguate, extract
+from flashcards.notes import logseq
 from flashcards.notes.files import Walk, note_files, read_note
+from flashcards.notes.graph import index_of_graph
 from flashcards.notes.inline import ALL_MARKERS, Deletion
 from flashcards.notes.outline import NoteError
 
@@ -57,6 +59,9 @@ def extract_paths(
     """
     walk = Walk()
     files = list(note_files(paths, walk))
+    # a Logseq graph's references may point anywhere in it: its index first, from all of it
+    roots = {root for root in map(logseq.graph_root, files) if root is not None}
+    graphs = {root: index_of_graph(root, max_bytes) for root in sorted(roots)}
     result = Extraction()
     for folder, why in walk.unreadable.items():
         result.warnings.append(
@@ -65,7 +70,9 @@ def extract_paths(
     with _gc_paused():
         for read in read_files(
             files,
-            partial(_read_note_file, markers=frozenset(markers), max_bytes=max_bytes),
+            partial(
+                _read_note_file, markers=frozenset(markers), max_bytes=max_bytes, graphs=graphs
+            ),
             workers,
         ):
             if read.error is not None:
@@ -94,13 +101,27 @@ class FileRead:
     mtime_ns: int = 0
     digest: str = ""  # of the bytes read, when the reader looks at them
     warnings: list[NoteError] = field(default_factory=list)  # what reading cut short
+    # a Logseq graph's note: what other notes can point to in it, and what it showed of
+    # theirs (entry -> its text then, None: missing)
+    entries: dict[str, str] | None = None
+    seen: dict[str, str | None] | None = None
 
 
-def _read_note_file(path: Path, markers: frozenset[str], max_bytes: int | None = None) -> FileRead:
+def _read_note_file(
+    path: Path,
+    markers: frozenset[str],
+    max_bytes: int | None = None,
+    graphs: dict[str, dict[str, str]] | None = None,
+) -> FileRead:
     try:
         note = read_note(path, max_bytes=max_bytes)
     except NoteError as err:
         return FileRead(str(path), error=err)
+    root = logseq.graph_root(path)
+    if root is not None:
+        logseq.prepare(note, (graphs or {}).get(root), root)
+    else:
+        logseq.clean(note)
     warnings: list[NoteError] = []
     cards = list(extract(note, markers, warnings))
     return FileRead(str(path), cards, note.line_count, note.block_count, warnings=warnings)
@@ -308,6 +329,8 @@ def _read_packed(
                 r.mtime_ns,
                 r.digest,
                 [(w.path, w.line, w.reason) for w in r.warnings],
+                r.entries,
+                r.seen,
             )
         )
     if file is None:
@@ -322,7 +345,7 @@ def _read_packed(
 
 
 def _unpack(packed: tuple) -> FileRead:
-    path, cards, lines, blocks, error, unreadable, size, mtime_ns, digest, warnings = packed
+    path, cards, lines, blocks, error, unreadable, size, mtime_ns, digest, warnings, *graph = packed
     return FileRead(
         path,
         None if cards is None else _unpack_cards(cards),
@@ -334,6 +357,7 @@ def _unpack(packed: tuple) -> FileRead:
         mtime_ns,
         digest,
         [NoteError(*w) for w in warnings],
+        *graph,
     )
 
 

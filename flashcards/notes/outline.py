@@ -43,6 +43,8 @@ class Block:
     headings: tuple[str, ...] = ()
     # (start, end) line ranges within `lines` that are fenced code, end exclusive
     code: list[tuple[int, int]] = field(default_factory=list)
+    # its text as identity sees it, where what it shows differs (Logseq refs resolved)
+    ident: str | None = None
 
     @property
     def text(self) -> str:
@@ -66,6 +68,7 @@ class Note:
     tags: list[str]
     line_count: int
     block_count: int = 0
+    title: str | None = None  # the page's title, its cards' breadcrumb root (Logseq)
 
 
 def decode(raw: bytes, path: str) -> str:
