@@ -7,7 +7,9 @@ Three dialects, in roughly equal shares:
 
 - Logseq pages (`pages/`): `key:: value` page properties, tab indentation,
   `collapsed:: true` / `id::` block properties, `{{cloze x \\\\ cue}}`,
-  `- ## heading` blocks, `#card` question blocks with answers under them;
+  `- ## heading` blocks, `#card` question blocks with answers under them,
+  `((uuid))` references to other pages' `id::` blocks (a few pointing nowhere)
+  and `{{embed}}`s; the vault's root holds `logseq/config.edn`;
 - Obsidian notes (`notes/`): YAML front matter with tags, space indentation
   (2 or 4), markdown headings, `==highlight==`, `{{c1::x::hint}}` clozes;
 - plain outlines (`outlines/`): `*`, `+`, `1.` bullets.
@@ -111,8 +113,9 @@ def _phrase(rng: random.Random, lo: int = 2, hi: int = 5) -> str:
 class _Writer:
     """Writes one file's outline; knows its dialect's bullets, indentation and markers."""
 
-    def __init__(self, rng: random.Random, dialect: str) -> None:
+    def __init__(self, rng: random.Random, dialect: str, ids: list[str] | None = None) -> None:
         self.rng = rng
+        self.ids = ids if ids is not None else []  # the vault's block uuids so far
         self.dialect = dialect
         self.lines: list[str] = []
         self.cards = 0  # deletions + question cards written (an estimate, not asserted)
@@ -150,6 +153,12 @@ class _Writer:
             return f"{head} `{rng.choice(WORDS)}**x**` [[{rng.choice(WORDS)}]] {tail}"
         if r < 0.55 and self.dialect == "logseq":
             return f"{head} [[{rng.choice(WORDS)}]] {tail}"
+        if r < 0.60 and self.dialect == "logseq" and self.ids:
+            return f"{head} (({rng.choice(self.ids)})) {tail}"  # a block reference
+        if r < 0.605 and self.dialect == "logseq":
+            return f"{head} (({_uuid(rng)})) {tail}"  # one that points nowhere
+        if r < 0.61 and self.dialect == "logseq" and self.ids:
+            return f"{{{{embed (({rng.choice(self.ids)}))}}}} {tail}"
         return f"{head} {tail}"
 
     def block(self, depth: int) -> None:
@@ -165,6 +174,7 @@ class _Writer:
             self.cards += 1
             self.lines.append(f"{pad}- what does {_phrase(rng)} mean? #card")
             self.lines.append(f"{cont}card-last-interval:: {rng.randint(1, 90)}")
+            self.lines.append(f"{pad}{self.unit}- {_phrase(rng)}")  # its answer
             return
         if r < (0.14 if self.dialect == "logseq" else 0.04):
             self.lines.append(f"{pad}{bullet} **{_phrase(rng).title()}**")  # a heading block
@@ -175,7 +185,9 @@ class _Writer:
         if self.dialect == "logseq" and rng.random() < 0.15:
             self.lines.append(f"{cont}collapsed:: true")
         if self.dialect == "logseq" and rng.random() < 0.05:
-            self.lines.append(f"{cont}id:: {rng.getrandbits(64):016x}-{rng.getrandbits(32):08x}")
+            uid = _uuid(rng)
+            self.ids.append(uid)
+            self.lines.append(f"{cont}id:: {uid}")
         if rng.random() < 0.03:
             fence = rng.choice(("```", "~~~"))
             self.lines.append(f"{cont}{fence}python")
@@ -197,6 +209,11 @@ class _Writer:
                 depth += 1
             elif r < 0.60 and depth:
                 depth -= rng.randint(1, depth)
+
+
+def _uuid(rng: random.Random) -> str:
+    h = f"{rng.getrandbits(128):032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _front(rng: random.Random, dialect: str) -> list[str]:
@@ -226,11 +243,14 @@ def generate(root: Path, files: int = 2500, seed: int = 7) -> dict[str, int]:
         "marked": 0,
     }
     folders = {"logseq": "pages", "obsidian": "notes", "plain": "outlines"}
+    (root / "logseq").mkdir(parents=True, exist_ok=True)
+    (root / "logseq" / "config.edn").write_text("{:file/name-format :triple-lowbar}\n")
+    ids: list[str] = []
     for i in range(files):
         dialect = ("logseq", "obsidian", "plain")[i % 3]
         folder = root / folders[dialect] / f"{i % 10:02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        writer = _Writer(rng, dialect)
+        writer = _Writer(rng, dialect, ids)
         writer.lines.extend(_front(rng, dialect))
         writer.outline(rng.randint(LINES_PER_FILE // 4, LINES_PER_FILE * 7 // 4))
         text = "\n".join(writer.lines) + "\n"

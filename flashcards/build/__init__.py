@@ -21,6 +21,7 @@ from flashcards.decks import DeckSpec
 from flashcards.store import Store
 from flashcards.store import cards as card_rows
 from flashcards.store import decks as deck_rows
+from flashcards.store import graph as graph_rows
 
 from .read import Reading, Snapshot, read_notes
 from .write import match_and_write, write_new_deck
@@ -92,6 +93,8 @@ def _snapshot(store: Store, spec: DeckSpec) -> Snapshot:
         row.settings_json,
         deck_rows.sources(store, row.id),
         deck_rows.reader_version(store, row.id),
+        graph_rows.entries(store, row.id),
+        graph_rows.refs(store, row.id),
     )
 
 
@@ -115,6 +118,8 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
         )
         gone = sorted(set(snapshot.prior) - reading.kept - set(reading.parsed))
         deck_rows.write_sources(store, deck_id, reading.source_rows, gone)
+        if reading.graph or snapshot.graph:
+            graph_rows.write(store, deck_id, reading.graph, gone)
         deck_rows.set_reader_version(store, deck_id, str(notes_reader.READER_VERSION))
         if snapshot.deck_id is None:  # a new deck: nothing to match
             report.new = write_new_deck(store, deck_id, reading.files, reading.parsed)

@@ -6,6 +6,9 @@ Every file is read again when the deck's deletion markers changed, or its
 cards were made by another version of the reader. Many files are read in two
 processes (`flashcards.reading.read_files`). A file or folder that cannot be
 read keeps its cards; only a file that is gone from the notes loses them.
+In a Logseq graph, files are read with the graph's index (the collection's
+entries of the unchanged files), and a file, changed or not, that shows an
+entry whose text is now different is read again (`flashcards.notes.graph`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from pathlib import Path
 from flashcards import cards as notes_reader
 from flashcards.cards import Card, extract
 from flashcards.decks import DeckSpec
+from flashcards.notes import logseq
 from flashcards.notes.files import Walk, note_files, read_bounded
+from flashcards.notes.graph import to_reread
 from flashcards.notes.outline import NoteError, parse_note
 from flashcards.reading import FileRead, read_files
 from flashcards.store.decks import SourceRecord
@@ -41,6 +46,8 @@ class Snapshot:
     settings: str | None  # the deck's settings JSON
     prior: dict[str, SourceRecord]  # its files as the last build read them
     reader: str | None  # the reader version of its cards
+    graph: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> its entries
+    refs: dict[str, list[str]] = field(default_factory=dict)  # file -> the entries it shows
 
     def reparse_all(self, settings: dict[str, object]) -> bool:
         """Whether every file must be read again: the markers or the reader changed."""
@@ -59,6 +66,8 @@ class Reading:
     parsed: dict[str, list[Card]] = field(default_factory=dict)  # files read: their cards
     source_rows: list[tuple[str, SourceRecord]] = field(default_factory=list)  # new records
     kept: set[str] = field(default_factory=set)  # files whose cards stay as they are
+    # the Logseq files read: their entries and the entries they show, for the collection
+    graph: dict[str, tuple[dict[str, str], list[str]]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     read: int = 0
     lines: int = 0
@@ -107,7 +116,14 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
         keep(key, SourceRecord(old.size, 0, "") if old and reparse_all else old)
 
     unreadable: dict[str, str] = {}
-    jobs: list[tuple[Path, str | None, frozenset[str], int]] = []
+    present_keys = {str(p) for p in files}
+    # what the files read are shown of the others: the entries the collection has
+    index: dict[str, str] = {}
+    if any(logseq.graph_root(p) for p in files):
+        for source, found in snap.graph.items():
+            if source in present_keys:
+                index.update(found)
+    jobs: list[tuple[Path, str | None, frozenset[str], int, dict[str, str]]] = []
     for path in files:
         key = str(path)
         old = prior.get(key)
@@ -119,7 +135,13 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
         if old and not reparse_all and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
             continue
         jobs.append(
-            (path, old.digest if old and not reparse_all else None, spec.deletions, spec.max_bytes)
+            (
+                path,
+                old.digest if old and not reparse_all else None,
+                spec.deletions,
+                spec.max_bytes,
+                index,
+            )
         )
     skipped = len(files) - len(jobs)
 
@@ -130,6 +152,7 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
     if progress:
         progress(0, len(files))
     reads = iter(read_files(jobs, read_source, progress=reading if progress else None))
+    seen: dict[str, dict[str, str | None]] = {}  # the Logseq files read: the entries they show
     to_read = {str(job[0]) for job in jobs}
     for path in files:  # each file's outcome, in file order (as its warnings are reported)
         key = str(path)
@@ -160,15 +183,51 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
         warnings.extend(str(w) for w in result.warnings)
         out.parsed[key] = result.cards
         out.source_rows.append((key, record))
+        if result.entries is not None:
+            out.graph[key] = (result.entries, sorted(result.seen or ()))
+            seen[key] = result.seen or {}
     next(reads, None)  # the reader finishes: its last progress, its worker gone
+    if snap.graph or out.graph:
+        _follow_references(spec, snap, out, seen)
     return out
 
 
-def read_source(job: tuple[Path, str | None, frozenset[str], int]) -> FileRead:
+def _follow_references(
+    spec: DeckSpec, snap: Snapshot, out: Reading, seen: dict[str, dict[str, str | None]]
+) -> None:
+    """Read again the files that show an entry whose text is not what they showed:
+    files read with an entry of another changed file as it was, and unchanged files
+    showing an entry that changed."""
+    shown_before: dict[str, str] = {}  # the index as the last build left it
+    for found in snap.graph.values():
+        shown_before.update(found)
+    index: dict[str, str] = {}  # the index now
+    for source, found in snap.graph.items():
+        if source in out.kept and source not in out.parsed:
+            index.update(found)
+    for found, _ in out.graph.values():
+        index.update(found)
+    for key in out.kept - set(out.parsed):
+        if key in snap.refs:
+            seen[key] = {ref: shown_before.get(ref) for ref in snap.refs[key]}
+    for key in to_reread(index, seen.items()):
+        result = read_source((Path(key), None, spec.deletions, spec.max_bytes, index))
+        if result.error is not None or result.cards is None:
+            continue  # its cards stay as they were; its own warning came with its first read
+        if key in out.kept:
+            out.kept.discard(key)
+            out.read += 1
+            out.lines += result.lines
+        out.parsed[key] = result.cards
+        out.graph[key] = (result.entries or {}, sorted(result.seen or ()))
+
+
+def read_source(job: tuple[Path, str | None, frozenset[str], int, dict[str, str]]) -> FileRead:
     """Read one notes file of a deck: its cards, numbered in outline order — or, when its
-    bytes hash to `known` (touched, not changed), no cards. Runs in a forked worker for
-    big builds: it returns plain data and touches no collection."""
-    path, known, markers, max_bytes = job
+    bytes hash to `known` (touched, not changed), no cards. A Logseq graph's file shows
+    references from `index` and its own entries. Runs in a forked worker for big builds:
+    it returns plain data and touches no collection."""
+    path, known, markers, max_bytes, index = job
     key = str(path)
     try:
         raw, st = read_bounded(path, max_bytes, key)
@@ -181,6 +240,12 @@ def read_source(job: tuple[Path, str | None, frozenset[str], int]) -> FileRead:
         note = parse_note(raw, key)
     except NoteError as err:
         return FileRead(key, error=err)
+    root = logseq.graph_root(path)
+    entries = seen = None
+    if root is not None:
+        entries, seen = logseq.prepare(note, index, root)
+    else:
+        logseq.clean(note)
     warnings: list[NoteError] = []
     cards = list(extract(note, markers, warnings))
     for position, card in enumerate(cards):
@@ -194,4 +259,6 @@ def read_source(job: tuple[Path, str | None, frozenset[str], int]) -> FileRead:
         mtime_ns=st.st_mtime_ns,
         digest=digest,
         warnings=warnings,
+        entries=entries,
+        seen=seen,
     )

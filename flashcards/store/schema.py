@@ -222,4 +222,34 @@ def m004_blocks(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX cards_block ON cards(block_id)")
 
 
+@migrations()
+def m007_graph_index(db: sqlite_utils.Database) -> None:
+    """A Logseq graph's index, per notes file (flashcards/store/graph.py says why).
+
+    `graph_entries`: what a file offers other files (a block's uuid, or `[[` and a
+    page's name, with its text); `graph_refs`: the entries a file's cards show. A
+    build that reads only changed files still resolves references into unchanged
+    ones, and reads again the files that show an entry whose text changed.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE graph_entries (
+            deck_id INTEGER NOT NULL REFERENCES decks(id),
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (deck_id, source, key)
+        );
+        CREATE TABLE graph_refs (
+            deck_id INTEGER NOT NULL REFERENCES decks(id),
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            PRIMARY KEY (deck_id, source, key)
+        )
+        """,
+    )
+
+
+TABLES = (*TABLES, "graph_entries", "graph_refs")
 SCHEMA_VERSION = len(migrations._migrations)
