@@ -24,6 +24,7 @@ from flashcards.cards import BlockText, Card, Extraction, disambiguate, extract
 from flashcards.notes.files import Walk, note_files, read_note
 from flashcards.notes.inline import ALL_MARKERS, Deletion
 from flashcards.notes.outline import NoteError
+from flashcards.notes.schedules import NotedSchedule
 
 _Job = TypeVar("_Job", Path, tuple)  # a path, or a tuple starting with one
 # Below this many files to read, forking costs more than it saves.
@@ -94,6 +95,8 @@ class FileRead:
     mtime_ns: int = 0
     digest: str = ""  # of the bytes read, when the reader looks at them
     warnings: list[NoteError] = field(default_factory=list)  # what reading cut short
+    # (index in `cards`, the schedule its note writes for it): notes/schedules.py
+    schedules: list[tuple[int, NotedSchedule]] = field(default_factory=list)
 
 
 def _read_note_file(path: Path, markers: frozenset[str], max_bytes: int | None = None) -> FileRead:

@@ -23,6 +23,7 @@ from flashcards.cards import Card, extract
 from flashcards.decks import DeckSpec
 from flashcards.notes.files import Walk, note_files, read_bounded
 from flashcards.notes.outline import NoteError, parse_note
+from flashcards.notes.schedules import NotedSchedule, for_cards, note_schedules
 from flashcards.reading import FileRead, read_files
 from flashcards.store.decks import SourceRecord
 
@@ -60,6 +61,8 @@ class Reading:
     source_rows: list[tuple[str, SourceRecord]] = field(default_factory=list)  # new records
     kept: set[str] = field(default_factory=set)  # files whose cards stay as they are
     warnings: list[str] = field(default_factory=list)
+    # (file, position, schedule) of new cards whose notes carry a schedule
+    schedules: list[tuple[str, int, NotedSchedule]] = field(default_factory=list)
     read: int = 0
     lines: int = 0
 
@@ -159,6 +162,7 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
         out.lines += result.lines
         warnings.extend(str(w) for w in result.warnings)
         out.parsed[key] = result.cards
+        out.schedules.extend((key, result.cards[i].position, s) for i, s in result.schedules)
         out.source_rows.append((key, record))
     next(reads, None)  # the reader finishes: its last progress, its worker gone
     return out
@@ -185,6 +189,8 @@ def read_source(job: tuple[Path, str | None, frozenset[str], int]) -> FileRead:
     cards = list(extract(note, markers, warnings))
     for position, card in enumerate(cards):
         card.position = position
+    lines = [card.line for card in cards]
+    schedules = for_cards(note_schedules(note, lines, warnings), lines) if cards else []
     return FileRead(
         key,
         cards,
@@ -194,4 +200,5 @@ def read_source(job: tuple[Path, str | None, frozenset[str], int]) -> FileRead:
         mtime_ns=st.st_mtime_ns,
         digest=digest,
         warnings=warnings,
+        schedules=schedules,
     )
