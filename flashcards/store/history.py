@@ -85,3 +85,16 @@ def add_reviews(store: Store, rows: Iterable[tuple]) -> None:
 def write_states(store: Store, rows: Iterable[tuple]) -> None:
     """(repetitions, ef, interval, due, lapses, last_day, drill, card id) rows."""
     store.executemany(_STATE, rows)
+
+
+def cards_by_place(store: Store, deck: str, source: str) -> dict[tuple[int, str], int]:
+    """{(block line, deletion): card id} of a deck's active cards from one notes file."""
+    return {
+        (line, deletion): card_id
+        for card_id, line, deletion in store.execute(
+            "SELECT c.id, b.line, c.deletion FROM cards c JOIN blocks b ON b.id = c.block_id "
+            "JOIN decks d ON d.id = c.deck_id "
+            "WHERE d.name = ? AND c.source = ? AND c.retired = 0",
+            (deck, source),
+        )
+    }
