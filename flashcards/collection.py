@@ -447,12 +447,22 @@ class Collection:
         force: bool = False,
         now: datetime | None = None,
         progress: Callable[[int, int], None] | None = None,
+        scheduling: bool = True,
     ) -> ExportResult:
         """Export the named decks (all when none is named) to `path` in format `fmt`
-        (see `flashcards.export`)."""
+        (see `flashcards.export`); `scheduling`: an apkg carries states and reviews."""
         from flashcards.export import run
 
-        return run(self._store, decks, fmt, path, force=force, now=now, progress=progress)
+        return run(
+            self._store,
+            decks,
+            fmt,
+            path,
+            force=force,
+            now=now,
+            progress=progress,
+            scheduling=scheduling,
+        )
 
     def import_package(
         self, path: str | Path, deck: str | None = None, to: str | Path | None = None

@@ -98,3 +98,47 @@ def cards_by_place(store: Store, deck: str, source: str) -> dict[tuple[int, str]
             (deck, source),
         )
     }
+
+
+def states_of(store: Store, card_ids: Sequence[int]) -> list[tuple]:
+    """(card id, repetitions, ef, interval, due, lapses) of these cards."""
+    out: list[tuple] = []
+    for part in chunks(card_ids):
+        out.extend(
+            store.execute(
+                "SELECT card_id, repetitions, ef, interval, due, lapses FROM card_state "
+                f"WHERE card_id IN ({marks(len(part))})",
+                tuple(part),
+            )
+        )
+    return out
+
+
+def answer_counts(store: Store, card_ids: Sequence[int]) -> dict[int, int]:
+    """How many answers (reviews and drills) each of these cards has."""
+    out: dict[int, int] = {}
+    for part in chunks(card_ids):
+        out.update(
+            store.execute(
+                "SELECT card_id, COUNT(*) FROM reviews WHERE kind != 'import' "
+                f"AND card_id IN ({marks(len(part))}) GROUP BY card_id",
+                tuple(part),
+            )
+        )
+    return out
+
+
+def answers_of(store: Store, card_ids: Sequence[int]) -> list[tuple]:
+    """(card id, time_ms, q, duration, interval before, was new, ef after, interval after)
+    of every answer of these cards, by card and time; imported schedules are no answers."""
+    out: list[tuple] = []
+    for part in chunks(card_ids):
+        out.extend(
+            store.execute(
+                "SELECT card_id, time_ms, q, duration_ms, interval_before, due_before IS NULL, "
+                f"ef_after, interval_after FROM reviews WHERE kind != 'import' "
+                f"AND card_id IN ({marks(len(part))}) ORDER BY card_id, id",
+                tuple(part),
+            )
+        )
+    return out

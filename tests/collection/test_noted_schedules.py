@@ -81,10 +81,10 @@ def test_history_wins_over_the_notes(col: Collection, notes: Notes) -> None:
 def test_a_second_build_imports_nothing_more(col: Collection, notes: Notes) -> None:
     notes.write("deck.md", OSR)
     col.build(notes.root)
-    reviews = col.review_count
+    reviews = col.review_count()
     notes.write("other.md", "- Light is ==fast==.\n")
     report = col.build(notes.root)
-    assert report.schedules == 0 and col.review_count == reviews
+    assert report.schedules == 0 and col.review_count() == reviews
 
 
 def test_a_malformed_comment_is_a_build_warning(col: Collection, notes: Notes) -> None:
