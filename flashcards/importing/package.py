@@ -221,7 +221,7 @@ def open_package(path: Path) -> Iterator[Package]:
                 db.execute("SELECT ver FROM col").fetchone()
             except sqlite3.DatabaseError as exc:
                 raise PackageError(
-                    f"{path}: its collection is not a readable Anki database ({exc}); export it again"
+                    f"{path}: its collection is not a readable Anki database ({exc}): the package is damaged or truncated; export it again"
                 ) from None
             zstd = name.endswith("b")
             yield Package(path, zf, db, _media_map(zf, path, zstd), zstd)
