@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from flashcards.build import BuildReport
     from flashcards.decks import DeckSpec
     from flashcards.export import ExportResult
+    from flashcards.importing.job import ImportReport
 
 __all__ = ["CardView", "Collection", "CollectionError", "Counts", "DeckSummary", "default_path"]
 
@@ -446,12 +447,41 @@ class Collection:
         force: bool = False,
         now: datetime | None = None,
         progress: Callable[[int, int], None] | None = None,
+        scheduling: bool = True,
     ) -> ExportResult:
         """Export the named decks (all when none is named) to `path` in format `fmt`
-        (see `flashcards.export`)."""
+        (see `flashcards.export`); `scheduling`: an apkg carries states and reviews."""
         from flashcards.export import run
 
-        return run(self._store, decks, fmt, path, force=force, now=now, progress=progress)
+        return run(
+            self._store,
+            decks,
+            fmt,
+            path,
+            force=force,
+            now=now,
+            progress=progress,
+            scheduling=scheduling,
+        )
+
+    def import_package(
+        self, path: str | Path, deck: str | None = None, to: str | Path | None = None
+    ) -> ImportReport:
+        """Import an Anki package's history (and its own notes, written to `to`): one
+        transaction; PackageError says why nothing was imported (see
+        `flashcards.importing`)."""
+        from flashcards.importing.job import run_import
+
+        report = run_import(
+            self._store,
+            Path(path),
+            deck,
+            Path(to).absolute() if to is not None else None,
+            self.tz,
+            self.rollover_hour,
+        )
+        self.refresh()
+        return report
 
     def doctor(self, repair: bool = False) -> list[str]:
         """Problems found (each says what to do); with repair, derived rows are rebuilt

@@ -47,7 +47,7 @@ def states_off(store: Store) -> dict[int, tuple]:
             if current_id is not None:
                 expected[current_id] = replay_row(current)
             current_id, current = row.card_id, []
-        current.append((row.q, row.day, row.kind))
+        current.append((row.q, row.day, row.kind, *row.after))
     if current_id is not None:
         expected[current_id] = replay_row(current)
     fresh = replay_row([])

@@ -26,6 +26,7 @@ from flashcards.notes.files import Walk, note_files, read_note
 from flashcards.notes.graph import index_of_graph
 from flashcards.notes.inline import ALL_MARKERS, Deletion
 from flashcards.notes.outline import NoteError
+from flashcards.notes.schedules import NotedSchedule
 
 _Job = TypeVar("_Job", Path, tuple)  # a path, or a tuple starting with one
 # Below this many files to read, forking costs more than it saves.
@@ -105,6 +106,8 @@ class FileRead:
     # theirs (entry -> its text then, None: missing)
     entries: dict[str, str] | None = None
     seen: dict[str, str | None] | None = None
+    # (index in `cards`, the schedule its note writes for it): notes/schedules.py
+    schedules: list[tuple[int, NotedSchedule]] = field(default_factory=list)
 
 
 def _read_note_file(

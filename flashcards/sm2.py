@@ -165,9 +165,10 @@ def rating(q: int) -> int:
     return {3: 2, 4: 3}.get(q, 4)
 
 
-def replay(answers: list[tuple[int, date, bool]]) -> State:
-    """The state a list of (q, day, scheduled) answers leads to; drills do not move it."""
-    state = State()
+def replay(answers: list[tuple[int, date, bool]], start: State | None = None) -> State:
+    """The state a list of (q, day, scheduled) answers leads to from `start` (a new card,
+    or a schedule imported from another tool); drills do not move it."""
+    state = start if start is not None else State()
     for q, day, scheduled in answers:
         if scheduled:
             state = apply(state, q, day)

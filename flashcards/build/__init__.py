@@ -23,6 +23,7 @@ from flashcards.store import cards as card_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import graph as graph_rows
 
+from .noted import apply_schedules
 from .read import Reading, Snapshot, read_notes
 from .write import match_and_write, write_new_deck
 
@@ -50,6 +51,7 @@ class BuildReport:
     retired: int = 0
     restored: int = 0
     unchanged: int = 0
+    schedules: int = 0  # cards given the schedule their notes write (build/noted.py)
     cards: int = 0
     lines: int = 0
     seconds: float = 0.0
@@ -135,6 +137,8 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
             )
             for name, n in counts.items():
                 setattr(report, name, n)
+        if reading.schedules:
+            report.schedules = apply_schedules(store, deck_id, reading.schedules, report.warnings)
         report.cards = card_rows.active_count(store, deck_id)
         # every active card not counted as something else stayed as it was
         report.unchanged = report.cards - (

@@ -28,6 +28,7 @@ from flashcards.notes import logseq
 from flashcards.notes.files import Walk, note_files, read_bounded
 from flashcards.notes.graph import to_reread
 from flashcards.notes.outline import NoteError, parse_note
+from flashcards.notes.schedules import NotedSchedule, for_cards, note_schedules
 from flashcards.reading import FileRead, read_files
 from flashcards.store.decks import SourceRecord
 
@@ -69,6 +70,8 @@ class Reading:
     # the Logseq files read: their entries and the entries they show, for the collection
     graph: dict[str, tuple[dict[str, str], list[str]]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # (file, position, schedule) of new cards whose notes carry a schedule
+    schedules: list[tuple[str, int, NotedSchedule]] = field(default_factory=list)
     read: int = 0
     lines: int = 0
 
@@ -182,6 +185,7 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
         out.lines += result.lines
         warnings.extend(str(w) for w in result.warnings)
         out.parsed[key] = result.cards
+        out.schedules.extend((key, result.cards[i].position, s) for i, s in result.schedules)
         out.source_rows.append((key, record))
         if result.entries is not None:
             out.graph[key] = (result.entries, sorted(result.seen or ()))
@@ -250,6 +254,8 @@ def read_source(job: tuple[Path, str | None, frozenset[str], int, dict[str, str]
     cards = list(extract(note, markers, warnings))
     for position, card in enumerate(cards):
         card.position = position
+    lines = [card.line for card in cards]
+    schedules = for_cards(note_schedules(note, lines, warnings), lines) if cards else []
     return FileRead(
         key,
         cards,
@@ -261,4 +267,5 @@ def read_source(job: tuple[Path, str | None, frozenset[str], int, dict[str, str]
         warnings=warnings,
         entries=entries,
         seen=seen,
+        schedules=schedules,
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import click
 
-from flashcards.cli import collection, export, notes, stats, study
+from flashcards.cli import collection, export, importing, notes, stats, study
 from flashcards.cli.output import fail
 
 
@@ -77,5 +77,6 @@ main.add_command(collection.doctor)
 main.add_command(collection.backup)
 main.add_command(collection.restore)
 main.add_command(export.export_decks)
+main.add_command(importing.import_package)
 main.add_command(stats.stats)
 main.add_command(study.review)

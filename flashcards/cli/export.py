@@ -19,16 +19,27 @@ from flashcards.cli.output import echo, fail, progress_bar
 )
 @click.option("--output", "-o", "output", required=True, metavar="PATH", help="The file to write.")
 @click.option("--force", is_flag=True, help="Overwrite PATH when it exists.")
+@click.option(
+    "--no-scheduling",
+    is_flag=True,
+    help="apkg: the cards as new, without their states and reviews.",
+)
 @click.pass_context
 def export_decks(
-    ctx: click.Context, decks: tuple[str, ...], fmt: str | None, output: str, force: bool
+    ctx: click.Context,
+    decks: tuple[str, ...],
+    fmt: str | None,
+    output: str,
+    force: bool,
+    no_scheduling: bool,
 ) -> None:
     """Export DECKs (every deck when none is named) to PATH.
 
     \b
     Formats:
-      apkg         Anki package: cloze and basic notes, one Anki deck per deck;
-                   importing a newer export updates the notes
+      apkg         Anki package: cloze and basic notes, one Anki deck per deck,
+                   with each card's schedule and reviews (--no-scheduling: as
+                   new); importing a newer export updates the notes
       tsv          Anki's text import (notetype, deck, GUID and tags columns)
       md           outline Markdown that `flashcards build` turns back into
                    the same cards (one deck)
@@ -60,7 +71,15 @@ def export_decks(
     with open_collection(ctx, readonly=True) as col:
         try:
             with progress_bar(f"exporting {name}", True) as progress:
-                result = export(col, decks, name, output, force=force, progress=progress)
+                result = export(
+                    col,
+                    decks,
+                    name,
+                    output,
+                    force=force,
+                    progress=progress,
+                    scheduling=not no_scheduling,
+                )
         except ExportError as err:  # a full disk too: said plainly, the partial file removed
             fail(str(err))
         except ExportInterrupted as err:  # SIGTERM / SIGHUP: partial files removed

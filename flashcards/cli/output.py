@@ -168,6 +168,8 @@ def build_report(reports: Sequence[BuildReport], path: Path) -> None:
         tail = Text(", ".join(f"{getattr(r, n)} {n}" for n in _COUNTS if getattr(r, n)))
         if r.retired:
             tail.append(f"{'; ' if tail else ''}{r.retired} retired", style="bold")
+        if r.schedules:
+            tail.append(f"{'; ' if tail else ''}{r.schedules} schedules imported from the notes")
         if not tail:
             console.print(head)
         elif len(head) + 3 + len(tail) <= console.width:

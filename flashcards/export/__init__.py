@@ -133,9 +133,12 @@ def export(
     force: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    scheduling: bool = True,
 ) -> ExportResult:
     """Export the named decks of `col` (all when none is named) to `path` in format `fmt`."""
-    return col.export(list(decks), fmt, path, force=force, now=now, progress=progress)
+    return col.export(
+        list(decks), fmt, path, force=force, now=now, progress=progress, scheduling=scheduling
+    )
 
 
 def run(
@@ -147,6 +150,7 @@ def run(
     force: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    scheduling: bool = True,
 ) -> ExportResult:
     """The export itself, on the collection's store (`Collection.export` calls it)."""
     started = time.perf_counter()
@@ -171,6 +175,7 @@ def run(
         progress=progress,
         include_retired=include_retired,
         target=Path(path),
+        scheduling=scheduling,
     )
     writer = importlib.import_module(spec.module)
     try:

@@ -10,8 +10,8 @@
   updates its notes instead of adding duplicates.
 - A note's modification time is its card's last change, so Anki's "update
   when newer" takes the changed notes only.
-- Suspended cards arrive suspended; new cards keep the outline order. Review
-  history is not carried over (Anki schedules the cards as new).
+- Suspended cards arrive suspended; new cards keep the outline order. Each card's
+  state and review log go along (`apkg_scheduling`), unless the job says not.
 - The deck description is escaped like note text: Anki shows it as HTML.
 - genanki's collection is built in a scratch database next to the package, named
   as the export's temporary files are and removed on any error.
@@ -33,6 +33,7 @@ from pathlib import Path
 
 import genanki
 
+from flashcards.export.apkg_scheduling import write_scheduling
 from flashcards.export.files import temp_file
 from flashcards.export.job import ExportCard, ExportDeck, ExportJob
 from flashcards.export.render import (
@@ -199,6 +200,8 @@ def _write_collection(job: ExportJob, db_name: Path) -> None:
                     done += 1
                     if done % 1000 == 0:
                         job.tick(done, total)
+        if job.scheduling:
+            write_scheduling(job, conn)
         conn.commit()
     finally:
         conn.close()

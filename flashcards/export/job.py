@@ -112,6 +112,7 @@ class ExportJob:
     progress: Progress | None = None
     include_retired: bool = False
     target: Path | None = None  # the file being made (a writer writes to a temporary one)
+    scheduling: bool = True  # apkg: each card's state and review log go along
 
     @property
     def deck_ids(self) -> list[int]:

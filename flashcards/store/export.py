@@ -71,6 +71,7 @@ def review_rows(store: Store, deck_ids: Sequence[int]) -> Iterator[LoggedReview]
     rows = store.execute(
         "SELECT card_id, time_ms, day, q, duration_ms, kind, due_before IS NULL FROM reviews "
         f"WHERE card_id IN (SELECT id FROM cards WHERE deck_id IN ({_marks(deck_ids)})) "
+        "AND kind != 'import' "  # a schedule imported from another tool: no answer
         "ORDER BY card_id, id",
         tuple(deck_ids),
     )

@@ -76,11 +76,19 @@ class AnswerState(NamedTuple):
 
 
 class ReviewOf(NamedTuple):
-    """A card's review as its replay needs it."""
+    """A card's review as its replay needs it (the state after: an import row's start)."""
 
     q: int
     day: str
     kind: str
+    reps_after: int
+    ef_after: int
+    interval_after: int
+    due_after: str | None
+    lapses_after: int
+
+
+_AFTER = "reps_after, ef_after, interval_after, due_after, lapses_after"
 
 
 _AVAILABLE = "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?)"
@@ -152,7 +160,9 @@ def answers_on(store: Store, day: str) -> list[TodayAnswer]:
             store.execute(
                 "SELECT r.card_id, c.deck_id, c.block_hash, r.kind, r.due_before IS NULL, r.q, "
                 "r.id, c.suspended, c.buried_until "
-                "FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? ORDER BY r.id",
+                "FROM reviews r JOIN cards c ON c.id = r.card_id "
+                # an imported schedule is no answer of today's
+                "WHERE r.day = ? AND r.kind != 'import' ORDER BY r.id",
                 (day,),
             ),
         )
@@ -222,7 +232,8 @@ def reviews_of(store: Store, card_id: int) -> list[ReviewOf]:
         map(
             ReviewOf._make,
             store.execute(
-                "SELECT q, day, kind FROM reviews WHERE card_id = ? ORDER BY id", (card_id,)
+                f"SELECT q, day, kind, {_AFTER} FROM reviews WHERE card_id = ? ORDER BY id",
+                (card_id,),
             ),
         )
     )
@@ -251,22 +262,25 @@ class ReplayRow(NamedTuple):
     time_ms: int
     duration_ms: int | None
     review_id: int
+    after: tuple  # (repetitions, ef, interval, due, lapses) after it: an import row's state
 
 
 def all_reviews(store: Store, deck_id: int | None = None) -> Iterator[ReplayRow]:
     """Every review (of one deck, or all), by card and time."""
     if deck_id is None:
         rows = store.execute(
-            "SELECT card_id, q, day, kind, time_ms, duration_ms, id FROM reviews "
+            f"SELECT card_id, q, day, kind, time_ms, duration_ms, id, {_AFTER} FROM reviews "
             "ORDER BY card_id, id"
         )
     else:
         rows = store.execute(
-            "SELECT r.card_id, r.q, r.day, r.kind, r.time_ms, r.duration_ms, r.id FROM reviews r "
+            "SELECT r.card_id, r.q, r.day, r.kind, r.time_ms, r.duration_ms, r.id, "
+            "r.reps_after, r.ef_after, r.interval_after, r.due_after, r.lapses_after "
+            "FROM reviews r "
             "JOIN cards c ON c.id = r.card_id WHERE c.deck_id = ? ORDER BY r.card_id, r.id",
             (deck_id,),
         )
-    return map(ReplayRow._make, rows)
+    return (ReplayRow(*row[:7], row[7:]) for row in rows)
 
 
 def all_states(store: Store) -> dict[int, StateRow]:

@@ -148,7 +148,7 @@ def m003_review_summaries(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-TABLES = ("config", "decks", "sources", "blocks", "cards", "card_state", "reviews")
+TABLES = ("config", "decks", "sources", "blocks", "cards", "card_state", "reviews", "anki_notes")
 
 
 @migrations()
@@ -252,4 +252,34 @@ def m007_graph_index(db: sqlite_utils.Database) -> None:
 
 
 TABLES = (*TABLES, "graph_entries", "graph_refs")
+
+
+@migrations()
+def m009_imported_history(db: sqlite_utils.Database) -> None:
+    """History brought in from other tools (flashcards/importing/).
+
+    - `anki_notes`: which card an Anki note's card became (note GUID, card ordinal), for
+      the notes of an Anki user's own deck turned into a notes file: importing the same
+      package again, or its later reviews, finds them. flashcards' own cards need no
+      row: their Anki note GUID is the card's guid.
+    - Review rows of kind "import" hold a schedule another tool wrote (an `<!--SR:…-->`
+      comment, Logseq `card-*::` properties): the summaries behind the stats leave them
+      out, so they are rebuilt with the triggers that do.
+    """
+    from flashcards.store.summaries import rebuild_summaries
+
+    _run_script(
+        db,
+        """
+        CREATE TABLE anki_notes (
+            guid TEXT NOT NULL,
+            ord INTEGER NOT NULL,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            PRIMARY KEY (guid, ord)
+        )
+        """,
+    )
+    rebuild_summaries(db.conn)
+
+
 SCHEMA_VERSION = len(migrations._migrations)

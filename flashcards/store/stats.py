@@ -130,7 +130,8 @@ def cards_studied(store: Store, deck_id: int | None, day: str) -> int:
     params: list[object] = [day] if deck_id is None else [day, deck_id]
     return int(
         store.execute(
-            f"SELECT COUNT(DISTINCT card_id) FROM reviews WHERE day = ?{deck}", params
+            f"SELECT COUNT(DISTINCT card_id) FROM reviews WHERE day = ? AND kind != 'import'{deck}",
+            params,
         ).fetchone()[0]
     )
 

@@ -14,7 +14,8 @@ derived: `rebuild_summaries` recomputes them from the log and
   opened with (every zone's offset is a whole number of quarter hours).
 
 The tables and triggers are schema step m003 (`summary_statements`): change
-what they hold only together with a new step that rebuilds them.
+what they hold only together with a new step that rebuilds them (m009 did, to
+leave out the "import" rows that hold schedules imported from other tools).
 """
 
 from __future__ import annotations
@@ -112,14 +113,23 @@ def _fills() -> dict[str, tuple[str, str]]:
             "day, deck_id, kind, q, new, mature, answers, duration_ms",
             f"SELECT {k['day']}, {k['deck_id']}, {k['kind']}, {k['q']}, {k['new']}, "
             f"{k['mature']}, COUNT(*), SUM({k['duration_ms']}) "
-            "FROM reviews r GROUP BY 1, 2, 3, 4, 5, 6",
+            f"FROM reviews r WHERE {_ANSWERED} GROUP BY 1, 2, 3, 4, 5, 6",
         ),
         "review_slots": (
             "day, deck_id, slot, answers, passed",
             f"SELECT {k['day']}, {k['deck_id']}, {k['slot']}, COUNT(*), SUM({k['passed']}) "
-            "FROM reviews r GROUP BY 1, 2, 3",
+            f"FROM reviews r WHERE {_ANSWERED} GROUP BY 1, 2, 3",
         ),
     }
+
+
+# An "import" row holds a schedule another tool wrote, not an answer: no figure counts it.
+_ANSWERED = "r.kind != 'import'"
+
+
+def _when(event: str) -> str:
+    rows = {"INSERT": ["NEW"], "DELETE": ["OLD"], "UPDATE": ["OLD", "NEW"]}[event]
+    return "WHEN " + " OR ".join(f"{row}.kind != 'import'" for row in rows) + " "
 
 
 def _fill_statements() -> list[str]:
@@ -137,7 +147,7 @@ def summary_statements() -> list[str]:
     }
     triggers = [
         f"CREATE TRIGGER reviews_summary_{event.lower()} AFTER {event} ON reviews "
-        f"BEGIN {'; '.join(statements)}; END"
+        f"{_when(event)}BEGIN {'; '.join(statements)}; END"
         for event, statements in body.items()
     ]
     tables = [s.strip() for s in _SUMMARY_TABLES.split(";") if s.strip()]

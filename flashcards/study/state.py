@@ -32,9 +32,24 @@ def state_tuple(state: sm2.State) -> tuple[int, int, int, str | None, int]:
     )
 
 
+IMPORT = "import"  # a review row holding a schedule imported from another tool
+
+
 def replay_row(reviews: Sequence[Sequence]) -> tuple:
-    """The card_state columns a card's reviews (q, day, kind), in order, lead to."""
-    state = sm2.replay([(q, date.fromisoformat(day), kind == "review") for q, day, kind in reviews])
-    last_day = reviews[-1][1] if reviews else None
-    drill = 1 if reviews and sm2.comes_back(reviews[-1][0]) else 0
+    """The card_state columns a card's reviews lead to: rows (q, day, kind, …), in order.
+
+    An "import" row (a schedule another tool wrote) carries the state it sets in its
+    columns 3–7 (repetitions, ef, interval, due, lapses): the replay starts from the last
+    one. It is no answer of the user's: it never makes the next answer a same-day drill.
+    """
+    start = None
+    answers = reviews
+    for i in range(len(reviews) - 1, -1, -1):
+        if reviews[i][2] == IMPORT:
+            start = state_from_row(reviews[i][3:8])
+            answers = reviews[i + 1 :]
+            break
+    state = sm2.replay([(r[0], date.fromisoformat(r[1]), r[2] == "review") for r in answers], start)
+    last_day = answers[-1][1] if answers else None
+    drill = 1 if answers and sm2.comes_back(answers[-1][0]) else 0
     return (*state_tuple(state), last_day, drill)

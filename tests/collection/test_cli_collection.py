@@ -109,6 +109,7 @@ def test_build_json_is_the_whole_report(cli, deck_dir, db_path):
         "retired",
         "restored",
         "unchanged",
+        "schedules",
         "cards",
         "lines",
         "seconds",

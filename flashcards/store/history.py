@@ -1,0 +1,144 @@
+"""The queries imports need: cards by place or guid, what history they have, links to
+Anki notes. Inside the caller's write transaction; reviews are only ever added."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from flashcards.store.db import chunks, marks
+
+if TYPE_CHECKING:
+    from flashcards.store.db import Store
+
+
+def card_at(store: Store, deck_id: int, source: str, position: int) -> int | None:
+    """The active card of a deck at this place of its notes."""
+    found = store.one(
+        "SELECT id FROM cards WHERE deck_id = ? AND source = ? AND position = ? AND retired = 0",
+        (deck_id, source, position),
+    )
+    return int(found) if found is not None else None
+
+
+def reviewed(store: Store, card_ids: Sequence[int]) -> set[int]:
+    """Which of these cards have any history."""
+    out: set[int] = set()
+    for part in chunks(card_ids):
+        out.update(
+            r[0]
+            for r in store.execute(
+                f"SELECT DISTINCT card_id FROM reviews WHERE card_id IN ({marks(len(part))})",
+                tuple(part),
+            )
+        )
+    return out
+
+
+def cards_by_guid(store: Store) -> dict[str, tuple[int, int]]:
+    """{guid: (card id, deck id)} of every card."""
+    return {g: (i, d) for g, i, d in store.execute("SELECT guid, id, deck_id FROM cards")}
+
+
+def linked_notes(store: Store) -> dict[tuple[str, int], int]:
+    """{(Anki note guid, card ordinal): card id} of notes imported from Anki before."""
+    return {(g, o): c for g, o, c in store.execute("SELECT guid, ord, card_id FROM anki_notes")}
+
+
+def link_notes(store: Store, links: Iterable[tuple[str, int, int]]) -> None:
+    store.executemany(
+        "INSERT OR IGNORE INTO anki_notes(guid, ord, card_id) VALUES (?, ?, ?)", links
+    )
+
+
+def card_reviews(store: Store, card_ids: Sequence[int]) -> dict[int, list[tuple]]:
+    """{card id: [(q, day, kind, reps, ef, interval, due, lapses (after), time_ms), …]}
+    in log order."""
+    out: dict[int, list[tuple]] = {i: [] for i in card_ids}
+    for part in chunks(card_ids):
+        for row in store.execute(
+            "SELECT card_id, q, day, kind, reps_after, ef_after, interval_after, due_after, "
+            f"lapses_after, time_ms FROM reviews WHERE card_id IN ({marks(len(part))}) "
+            "ORDER BY card_id, id",
+            tuple(part),
+        ):
+            out[row[0]].append(row[1:])
+    return out
+
+
+_ADD = (
+    "INSERT INTO reviews(card_id, time_ms, day, q, duration_ms, kind, reps_before, ef_before, "
+    "interval_before, due_before, lapses_before, reps_after, ef_after, interval_after, "
+    "due_after, lapses_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_STATE = (
+    "UPDATE card_state SET repetitions = ?, ef = ?, interval = ?, due = ?, lapses = ?, "
+    "last_day = ?, drill = ? WHERE card_id = ?"
+)
+
+
+def add_reviews(store: Store, rows: Iterable[tuple]) -> None:
+    """Append review rows (card, time_ms, day, q, duration, kind, before ×5, after ×5)."""
+    store.executemany(_ADD, rows)
+
+
+def write_states(store: Store, rows: Iterable[tuple]) -> None:
+    """(repetitions, ef, interval, due, lapses, last_day, drill, card id) rows."""
+    store.executemany(_STATE, rows)
+
+
+def cards_by_place(store: Store, deck: str, source: str) -> dict[tuple[int, str], int]:
+    """{(block line, deletion): card id} of a deck's active cards from one notes file."""
+    return {
+        (line, deletion): card_id
+        for card_id, line, deletion in store.execute(
+            "SELECT c.id, b.line, c.deletion FROM cards c JOIN blocks b ON b.id = c.block_id "
+            "JOIN decks d ON d.id = c.deck_id "
+            "WHERE d.name = ? AND c.source = ? AND c.retired = 0",
+            (deck, source),
+        )
+    }
+
+
+def states_of(store: Store, card_ids: Sequence[int]) -> list[tuple]:
+    """(card id, repetitions, ef, interval, due, lapses) of these cards."""
+    out: list[tuple] = []
+    for part in chunks(card_ids):
+        out.extend(
+            store.execute(
+                "SELECT card_id, repetitions, ef, interval, due, lapses FROM card_state "
+                f"WHERE card_id IN ({marks(len(part))})",
+                tuple(part),
+            )
+        )
+    return out
+
+
+def answer_counts(store: Store, card_ids: Sequence[int]) -> dict[int, int]:
+    """How many answers (reviews and drills) each of these cards has."""
+    out: dict[int, int] = {}
+    for part in chunks(card_ids):
+        out.update(
+            store.execute(
+                "SELECT card_id, COUNT(*) FROM reviews WHERE kind != 'import' "
+                f"AND card_id IN ({marks(len(part))}) GROUP BY card_id",
+                tuple(part),
+            )
+        )
+    return out
+
+
+def answers_of(store: Store, card_ids: Sequence[int]) -> list[tuple]:
+    """(card id, time_ms, q, duration, interval before, was new, ef after, interval after)
+    of every answer of these cards, by card and time; imported schedules are no answers."""
+    out: list[tuple] = []
+    for part in chunks(card_ids):
+        out.extend(
+            store.execute(
+                "SELECT card_id, time_ms, q, duration_ms, interval_before, due_before IS NULL, "
+                f"ef_after, interval_after FROM reviews WHERE kind != 'import' "
+                f"AND card_id IN ({marks(len(part))}) ORDER BY card_id, id",
+                tuple(part),
+            )
+        )
+    return out
