@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from flashcards.collection import DeckSummary
     from flashcards.notes.outline import NoteError
 
-_COUNTS = ("new", "updated", "edited", "moved", "restored", "unchanged")
+_COUNTS = ("new", "updated", "edited", "moved", "restored", "unchanged", "rescheduled")
 
 
 def warn(err: NoteError | str) -> None:

@@ -57,6 +57,7 @@ class TodayAnswer(NamedTuple):
     review_id: int
     suspended: int
     buried_until: str | None
+    back_today: int  # the card's drill flag: its last answer brings it back today
 
 
 class AnswerState(NamedTuple):
@@ -81,6 +82,7 @@ class ReviewOf(NamedTuple):
     q: int
     day: str
     kind: str
+    time_ms: int
 
 
 _AVAILABLE = "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?)"
@@ -151,8 +153,9 @@ def answers_on(store: Store, day: str) -> list[TodayAnswer]:
             TodayAnswer._make,
             store.execute(
                 "SELECT r.card_id, c.deck_id, c.block_hash, r.kind, r.due_before IS NULL, r.q, "
-                "r.id, c.suspended, c.buried_until "
-                "FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? ORDER BY r.id",
+                "r.id, c.suspended, c.buried_until, s.drill "
+                "FROM reviews r JOIN cards c ON c.id = r.card_id "
+                "JOIN card_state s ON s.card_id = r.card_id WHERE r.day = ? ORDER BY r.id",
                 (day,),
             ),
         )
@@ -222,7 +225,8 @@ def reviews_of(store: Store, card_id: int) -> list[ReviewOf]:
         map(
             ReviewOf._make,
             store.execute(
-                "SELECT q, day, kind FROM reviews WHERE card_id = ? ORDER BY id", (card_id,)
+                "SELECT q, day, kind, time_ms FROM reviews WHERE card_id = ? ORDER BY id",
+                (card_id,),
             ),
         )
     )

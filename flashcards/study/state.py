@@ -2,15 +2,20 @@
 
 `card_state` rows hold (repetitions, EF, interval, due, lapses, last day,
 drill); they are derived: a card's state is always the replay of its review
-log, which `doctor` checks and undo relies on.
+log under its deck's scheduler (`scheduling`), which `doctor` checks and undo
+and a change of scheduler rely on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from flashcards import sm2
+from flashcards import scheduling, sm2
+
+if TYPE_CHECKING:
+    from flashcards.fsrs_scheduler import Config, Memory
 
 
 def state_from_row(row: Sequence | None) -> sm2.State:
@@ -32,9 +37,13 @@ def state_tuple(state: sm2.State) -> tuple[int, int, int, str | None, int]:
     )
 
 
-def replay_row(reviews: Sequence[Sequence]) -> tuple:
-    """The card_state columns a card's reviews (q, day, kind), in order, lead to."""
-    state = sm2.replay([(q, date.fromisoformat(day), kind == "review") for q, day, kind in reviews])
+def replay_row(reviews: Sequence[Sequence], cfg: Config | None = None) -> tuple:
+    """The card_state columns a card's reviews (q, day, kind, time_ms), in order, lead to."""
+    return replay_card(reviews, cfg)[0]
+
+
+def replay_card(reviews: Sequence[Sequence], cfg: Config | None) -> tuple[tuple, Memory | None]:
+    """(the card_state columns, FSRS's memory) a card's reviews lead to under a scheduler."""
+    state, memory, back = scheduling.replay(cfg, [tuple(r[:4]) for r in reviews])  # type: ignore[misc]
     last_day = reviews[-1][1] if reviews else None
-    drill = 1 if reviews and sm2.comes_back(reviews[-1][0]) else 0
-    return (*state_tuple(state), last_day, drill)
+    return (*state_tuple(state), last_day, 1 if back else 0), memory

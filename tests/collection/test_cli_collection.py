@@ -110,6 +110,7 @@ def test_build_json_is_the_whole_report(cli, deck_dir, db_path):
         "restored",
         "unchanged",
         "cards",
+        "rescheduled",
         "lines",
         "seconds",
         "warnings",
