@@ -339,10 +339,12 @@ class Collection:
         return self._study.counts(self._deck_ids(deck), now)
 
     def next_states(self, card_id: int, now: datetime | None = None) -> sm2.Outcomes:
-        """The state each answer key would lead to (keys 1–4, or 0–5 for six-grade decks).
+        """The state each answer key would lead to (keys 1–4, or 0–5 for six-grade decks),
+        under the deck's scheduler; `.back_today` holds the keys after which the card comes
+        back later today.
 
-        For a card already answered today (a drill) every key leaves the state as it is,
-        and the outcomes say so (`.drill`).
+        For a card already answered today (a drill) `.drill` is set; under SM-2 every key
+        then leaves the state as it is, under FSRS the answer is a learning step.
         """
         try:
             return self._study.next_states(card_id, now)
