@@ -40,7 +40,9 @@ if TYPE_CHECKING:
     # the study app's start does not need; `build` imports them when it runs
     from flashcards.build import BuildReport
     from flashcards.decks import DeckSpec
+    from flashcards.evaluate import Evaluation
     from flashcards.export import ExportResult
+    from flashcards.optimize import Optimized
 
 __all__ = ["CardView", "Collection", "CollectionError", "Counts", "DeckSummary", "default_path"]
 
@@ -464,3 +466,38 @@ class Collection:
         if repair and problems:
             self.refresh()
         return problems
+
+    # -- FSRS ------------------------------------------------------------------------
+
+    def one_deck(self, deck: str | None) -> str:
+        """The deck named, or the only one; CollectionError says which to name."""
+        if deck is not None:
+            self.deck_id(deck)
+            return deck
+        names = self.deck_names()
+        if len(names) == 1:
+            return names[0]
+        known = ", ".join(names) or "none yet — run `flashcards build`"
+        raise CollectionError(f"name a deck (decks: {known})")
+
+    def optimize(
+        self,
+        deck: str | None = None,
+        dry_run: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Optimized:
+        """Train FSRS parameters on a deck's reviews and store them (see
+        `flashcards.optimize`); NotEnoughReviews says how many more are needed."""
+        from flashcards.optimize import optimize
+
+        found = optimize(self._store, self.one_deck(deck), dry_run, progress)
+        if found.stored:
+            self.refresh()
+        return found
+
+    def evaluate(self, deck: str | None = None) -> Evaluation:
+        """SM-2, FSRS and FSRS trained, scored on the deck's own history (see
+        `flashcards.evaluate`)."""
+        from flashcards.evaluate import evaluate
+
+        return evaluate(self._store, self.one_deck(deck))
