@@ -453,9 +453,20 @@ class Collection:
     ) -> ExportResult:
         """Export the named decks (all when none is named) to `path` in format `fmt`
         (see `flashcards.export`)."""
+        from flashcards.clock import zone_name
         from flashcards.export import run
 
-        return run(self._store, decks, fmt, path, force=force, now=now, progress=progress)
+        return run(
+            self._store,
+            decks,
+            fmt,
+            path,
+            force=force,
+            now=now,
+            progress=progress,
+            timezone=zone_name(self.tz),
+            day_start=self.rollover_hour,
+        )
 
     def doctor(self, repair: bool = False) -> list[str]:
         """Problems found (each says what to do); with repair, derived rows are rebuilt

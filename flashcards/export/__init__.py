@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from flashcards.clock import DEFAULT_ROLLOVER_HOUR
 from flashcards.export.files import (
     ExportError,
     ExportInterrupted,
@@ -147,6 +148,8 @@ def run(
     force: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    timezone: str | None = None,
+    day_start: int = DEFAULT_ROLLOVER_HOUR,
 ) -> ExportResult:
     """The export itself, on the collection's store (`Collection.export` calls it)."""
     started = time.perf_counter()
@@ -171,6 +174,8 @@ def run(
         progress=progress,
         include_retired=include_retired,
         target=Path(path),
+        timezone=timezone,
+        day_start=day_start,
     )
     writer = importlib.import_module(spec.module)
     try:

@@ -112,6 +112,8 @@ class ExportJob:
     progress: Progress | None = None
     include_retired: bool = False
     target: Path | None = None  # the file being made (a writer writes to a temporary one)
+    timezone: str | None = None  # the collection's time zone (None: the computer's)
+    day_start: int = 4  # the hour study days start at
 
     @property
     def deck_ids(self) -> list[int]:
