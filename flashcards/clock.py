@@ -102,3 +102,16 @@ def iso_utc(moment: datetime | None = None) -> str:
     elif moment.tzinfo is None:
         moment = moment.astimezone()
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def zone_name(tz: tzinfo | None) -> str:
+    """An IANA name for a zone when it has one (else its UTC offset now, e.g. UTC+01:00);
+    None stands for the computer's zone."""
+    zone = tz or datetime.now().astimezone().tzinfo
+    name = getattr(zone, "key", None)
+    if name:
+        return str(name)
+    offset = datetime.now(zone).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

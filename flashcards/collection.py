@@ -40,8 +40,10 @@ if TYPE_CHECKING:
     # the study app's start does not need; `build` imports them when it runs
     from flashcards.build import BuildReport
     from flashcards.decks import DeckSpec
+    from flashcards.evaluate import Evaluation
     from flashcards.export import ExportResult
     from flashcards.importing.job import ImportReport
+    from flashcards.optimize import Optimized
 
 __all__ = ["CardView", "Collection", "CollectionError", "Counts", "DeckSummary", "default_path"]
 
@@ -340,10 +342,12 @@ class Collection:
         return self._study.counts(self._deck_ids(deck), now)
 
     def next_states(self, card_id: int, now: datetime | None = None) -> sm2.Outcomes:
-        """The state each answer key would lead to (keys 1–4, or 0–5 for six-grade decks).
+        """The state each answer key would lead to (keys 1–4, or 0–5 for six-grade decks),
+        under the deck's scheduler; `.back_today` holds the keys after which the card comes
+        back later today.
 
-        For a card already answered today (a drill) every key leaves the state as it is,
-        and the outcomes say so (`.drill`).
+        For a card already answered today (a drill) `.drill` is set; under SM-2 every key
+        then leaves the state as it is, under FSRS the answer is a learning step.
         """
         try:
             return self._study.next_states(card_id, now)
@@ -451,6 +455,7 @@ class Collection:
     ) -> ExportResult:
         """Export the named decks (all when none is named) to `path` in format `fmt`
         (see `flashcards.export`); `scheduling`: an apkg carries states and reviews."""
+        from flashcards.clock import zone_name
         from flashcards.export import run
 
         return run(
@@ -462,6 +467,8 @@ class Collection:
             now=now,
             progress=progress,
             scheduling=scheduling,
+            timezone=zone_name(self.tz),
+            day_start=self.rollover_hour,
         )
 
     def import_package(
@@ -492,3 +499,38 @@ class Collection:
         if repair and problems:
             self.refresh()
         return problems
+
+    # -- FSRS ------------------------------------------------------------------------
+
+    def one_deck(self, deck: str | None) -> str:
+        """The deck named, or the only one; CollectionError says which to name."""
+        if deck is not None:
+            self.deck_id(deck)
+            return deck
+        names = self.deck_names()
+        if len(names) == 1:
+            return names[0]
+        known = ", ".join(names) or "none yet — run `flashcards build`"
+        raise CollectionError(f"name a deck (decks: {known})")
+
+    def optimize(
+        self,
+        deck: str | None = None,
+        dry_run: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Optimized:
+        """Train FSRS parameters on a deck's reviews and store them (see
+        `flashcards.optimize`); NotEnoughReviews says how many more are needed."""
+        from flashcards.optimize import optimize
+
+        found = optimize(self._store, self.one_deck(deck), dry_run, progress)
+        if found.stored:
+            self.refresh()
+        return found
+
+    def evaluate(self, deck: str | None = None) -> Evaluation:
+        """SM-2, FSRS and FSRS trained, scored on the deck's own history (see
+        `flashcards.evaluate`)."""
+        from flashcards.evaluate import evaluate
+
+        return evaluate(self._store, self.one_deck(deck))

@@ -8,6 +8,11 @@ deletions: {strong: true, highlight: true, logseq_cloze: true, anki_cloze: true}
 new_per_day: 20
 reviews_per_day: 200
 grades: 4
+scheduler: fsrs          # or sm2 (the default)
+desired_retention: 0.9   # FSRS only
+learning_steps: [1m, 10m]
+relearning_steps: [10m]
+parameters: [...]        # optional: pins FSRS's 21 parameters (else trained, else default)
 ---
 What the deck is about (the body is its description).
 ```
@@ -28,6 +33,13 @@ from flashcards.notes.outline import NoteError, decode
 DEFAULT_NEW_PER_DAY = 20
 DEFAULT_REVIEWS_PER_DAY = 200
 DEFAULT_GRADES = 4
+SCHEDULERS = ("sm2", "fsrs")
+DEFAULT_SCHEDULER = "sm2"
+DEFAULT_RETENTION = 0.9
+RETENTION_RANGE = (0.7, 0.99)  # as Anki allows
+DEFAULT_LEARNING_STEPS: tuple[float, ...] = (1.0, 10.0)  # minutes
+DEFAULT_RELEARNING_STEPS: tuple[float, ...] = (10.0,)
+_STEP_UNITS = {"m": 1.0, "h": 60.0, "d": 1440.0}
 SPEC_MAX_BYTES = 1_000_000  # a deck spec is a short file; anything bigger is not one
 _PACKAGE_DATA = Path(__file__).parent / "data"
 
@@ -48,6 +60,11 @@ class DeckSettings:
     new_per_day: int = DEFAULT_NEW_PER_DAY
     reviews_per_day: int = DEFAULT_REVIEWS_PER_DAY
     grades: int = DEFAULT_GRADES  # 4 buttons, or SM-2's 6 grades
+    scheduler: str = DEFAULT_SCHEDULER  # sm2 | fsrs
+    desired_retention: float = DEFAULT_RETENTION  # FSRS: the recall it schedules for
+    parameters: tuple[float, ...] | None = None  # FSRS: pinned by the spec
+    learning_steps: tuple[float, ...] = DEFAULT_LEARNING_STEPS  # FSRS, minutes
+    relearning_steps: tuple[float, ...] = DEFAULT_RELEARNING_STEPS  # FSRS, minutes
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -55,7 +72,24 @@ class DeckSettings:
             "new_per_day": self.new_per_day,
             "reviews_per_day": self.reviews_per_day,
             "grades": self.grades,
+            "scheduler": self.scheduler,
+            "desired_retention": self.desired_retention,
+            "parameters": list(self.parameters) if self.parameters is not None else None,
+            "learning_steps": list(self.learning_steps),
+            "relearning_steps": list(self.relearning_steps),
         }
+
+    def scheduling(self) -> tuple:
+        """What the deck's card states depend on: when it changes, they are replayed."""
+        if self.scheduler != "fsrs":
+            return (self.scheduler,)
+        return (
+            self.scheduler,
+            self.desired_retention,
+            self.parameters,
+            self.learning_steps,
+            self.relearning_steps,
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, object] | None) -> DeckSettings:
@@ -68,7 +102,16 @@ class DeckSettings:
             new_per_day=int(data.get("new_per_day", DEFAULT_NEW_PER_DAY)),  # type: ignore[call-overload]
             reviews_per_day=int(data.get("reviews_per_day", DEFAULT_REVIEWS_PER_DAY)),  # type: ignore[call-overload]
             grades=int(data.get("grades", DEFAULT_GRADES)),  # type: ignore[call-overload]
+            scheduler=str(data.get("scheduler", DEFAULT_SCHEDULER)),
+            desired_retention=float(data.get("desired_retention", DEFAULT_RETENTION)),  # type: ignore[arg-type]
+            parameters=_floats(data.get("parameters"), None),
+            learning_steps=_floats(data.get("learning_steps"), DEFAULT_LEARNING_STEPS),  # type: ignore[arg-type]
+            relearning_steps=_floats(data.get("relearning_steps"), DEFAULT_RELEARNING_STEPS),  # type: ignore[arg-type]
         )
+
+
+def _floats(value: object, default: tuple[float, ...] | None) -> tuple[float, ...] | None:
+    return tuple(float(v) for v in value) if isinstance(value, list) else default
 
 
 @dataclass
@@ -223,6 +266,7 @@ def load_deck(path: str | Path) -> DeckSpec:
             _line_of(text, "grades"),
             "'grades' must be 4 (Again/Hard/Good/Easy) or 6 (SM-2's 0–5)",
         )
+    scheduling = _scheduling(meta, text, shown)
     max_mb = meta.get("max_file_mb", MAX_FILE_MB)
     if not isinstance(max_mb, int | float) or isinstance(max_mb, bool) or max_mb <= 0:
         raise DeckError(
@@ -236,11 +280,84 @@ def load_deck(path: str | Path) -> DeckSpec:
             new_per_day=count("new_per_day", DEFAULT_NEW_PER_DAY),
             reviews_per_day=count("reviews_per_day", DEFAULT_REVIEWS_PER_DAY),
             grades=grades,
+            **scheduling,
         ),
         description=post.content.strip(),
         path=p,
         max_file_mb=max_mb,
     )
+
+
+def _scheduling(meta: dict, text: str, shown: str) -> dict[str, object]:
+    """The scheduler keys of a spec, checked; DeckError names the line to fix."""
+    out: dict[str, object] = {}
+    name = meta.get("scheduler", DEFAULT_SCHEDULER)
+    if name not in SCHEDULERS:
+        raise DeckError(
+            shown, _line_of(text, "scheduler"), "'scheduler' must be sm2 (the default) or fsrs"
+        )
+    out["scheduler"] = name
+    retention = meta.get("desired_retention", DEFAULT_RETENTION)
+    low, high = RETENTION_RANGE
+    if (
+        not isinstance(retention, int | float)
+        or isinstance(retention, bool)
+        or not low <= retention <= high
+    ):
+        raise DeckError(
+            shown,
+            _line_of(text, "desired_retention"),
+            f"'desired_retention' must be a number from {low} to {high} (e.g. 0.9)",
+        )
+    out["desired_retention"] = float(retention)
+    for key, default in (
+        ("learning_steps", DEFAULT_LEARNING_STEPS),
+        ("relearning_steps", DEFAULT_RELEARNING_STEPS),
+    ):
+        value = meta.get(key, list(default))
+        steps = [_minutes(v) for v in value] if isinstance(value, list) else [None]
+        if any(s is None for s in steps):
+            raise DeckError(
+                shown,
+                _line_of(text, key),
+                f"'{key}' must be a list of durations like [1m, 10m, 1h] (or [] for none)",
+            )
+        out[key] = tuple(steps)
+    parameters = meta.get("parameters")
+    if parameters is not None:
+        problem = _parameters_problem(parameters)
+        if problem:
+            raise DeckError(shown, _line_of(text, "parameters"), problem)
+        out["parameters"] = tuple(float(p) for p in parameters)
+    return out
+
+
+def _minutes(value: object) -> float | None:
+    """A step in minutes: a number of minutes or '30s', '10m', '1h', '1d'; None if not one."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        minutes = float(value)
+    elif isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?[smhd]", value.strip()):
+        v = value.strip()
+        minutes = float(v[:-1]) / 60 if v[-1] == "s" else float(v[:-1]) * _STEP_UNITS[v[-1]]
+    else:
+        return None
+    return minutes if 0 < minutes < 1440 * 365 else None
+
+
+def _parameters_problem(parameters: object) -> str | None:
+    """Why a spec's FSRS parameters cannot be used, or None."""
+    what = "'parameters' must be FSRS's 21 numbers (as `flashcards optimize --json` prints)"
+    if not isinstance(parameters, list) or not all(
+        isinstance(p, int | float) and not isinstance(p, bool) for p in parameters
+    ):
+        return what
+    import fsrs  # only specs that pin parameters pay for it
+
+    try:
+        fsrs.Scheduler(parameters=[float(p) for p in parameters])
+    except ValueError as exc:
+        return f"{what}: {' '.join(str(exc).split())}"
+    return None
 
 
 def bundled_decks_dir() -> Path:

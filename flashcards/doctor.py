@@ -1,7 +1,8 @@
 """`flashcards doctor`: the collection checked against itself, and derived rows rebuilt.
 
 Checked: SQLite's integrity, the schema steps, rows that point nowhere, every
-card's state against a replay of its reviews, and the stats' per-day summaries
+card's state (and FSRS memory) against a replay of its reviews under its deck's
+scheduler, and the stats' per-day summaries
 against the review log. Repair rebuilds only what is derived (card states,
 file records, summaries); it never touches a review.
 """
@@ -9,8 +10,9 @@ file records, summaries); it never touches a review.
 from __future__ import annotations
 
 from flashcards.store import Store, integrity, summaries
+from flashcards.store import fsrs as fsrs_rows
 from flashcards.store import queue as queue_rows
-from flashcards.study.state import replay_row
+from flashcards.study.replay import states_off
 
 
 def check(store: Store, repair: bool = False) -> list[str]:
@@ -30,29 +32,11 @@ def check(store: Store, repair: bool = False) -> list[str]:
     if repair and problems:
         with store.atomic("repairing the collection"):
             integrity.repair_rows(store)
-            for card_id, state in states_off(store).items():
+            for card_id, (state, memory) in states_off(store).items():
                 queue_rows.write_state(store, card_id, state)
+                fsrs_rows.write_memory(
+                    store, card_id, fsrs_rows.Memory(*memory) if memory else None
+                )
             if stale:
                 summaries.rebuild_summaries(store)
     return problems
-
-
-def states_off(store: Store) -> dict[int, tuple]:
-    """Cards whose stored state is not the replay of their reviews: {id: replayed}."""
-    expected: dict[int, tuple] = {}
-    current: list[tuple] = []
-    current_id = None
-    for row in queue_rows.all_reviews(store):
-        if row.card_id != current_id:
-            if current_id is not None:
-                expected[current_id] = replay_row(current)
-            current_id, current = row.card_id, []
-        current.append((row.q, row.day, row.kind, *row.after))
-    if current_id is not None:
-        expected[current_id] = replay_row(current)
-    fresh = replay_row([])
-    return {
-        card_id: expected.get(card_id, fresh)
-        for card_id, state in queue_rows.all_states(store).items()
-        if tuple(state) != expected.get(card_id, fresh)
-    }

@@ -101,6 +101,8 @@ def compute(
     - `ease`: scheduled active cards by easiness factor: a list of
       `{from, to, cards}` buckets 0.1 wide (`from` inclusive, `to`
       exclusive), from the lowest to the highest EF present.
+    - `schedulers`: each deck's scheduler, `{deck name: "sm2" | "fsrs"}` (the decks
+      the figures cover); FSRS cards keep SM-2's starting EF, so `ease` is SM-2's.
     - `hours`: answers of the last 365 study days by local hour of day
       (wall-clock time in the collection's time zone, daylight saving
       included): 24 objects `{hour, answers, passed}`, passed = q >= 3.
@@ -134,8 +136,21 @@ def compute(
         "intervals": _interval_buckets(schedule),
         "ease": _ease_buckets(schedule),
         "hours": _hours(store, deck_id, start, today, tz),
+        "schedulers": _schedulers(store, deck_id),
     }
     return figures
+
+
+def _schedulers(store: Store, deck_id: int | None) -> dict[str, str]:
+    """Each deck's scheduler (sm2 or fsrs), by deck name."""
+    from flashcards.decks import DeckSettings
+    from flashcards.store import decks as deck_rows
+
+    return {
+        row.name: DeckSettings.from_json(row.settings).scheduler
+        for row in deck_rows.all_decks(store)
+        if deck_id is None or row.id == deck_id
+    }
 
 
 def _fold_answers(groups: list[queries.AnswerGroup], start: date) -> dict:

@@ -12,16 +12,18 @@ here deletes a card or a review.
 from __future__ import annotations
 
 import gc
+import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from flashcards import cards as notes_reader
-from flashcards.decks import DeckSpec
+from flashcards.decks import DeckSettings, DeckSpec
 from flashcards.store import Store
 from flashcards.store import cards as card_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import graph as graph_rows
+from flashcards.study.replay import replay_deck
 
 from .noted import apply_schedules
 from .read import Reading, Snapshot, read_notes
@@ -53,6 +55,7 @@ class BuildReport:
     unchanged: int = 0
     schedules: int = 0  # cards given the schedule their notes write (build/noted.py)
     cards: int = 0
+    rescheduled: int = 0  # cards whose states were replayed under a changed scheduler
     lines: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
@@ -144,9 +147,16 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
         report.unchanged = report.cards - (
             report.new + report.updated + report.edited + report.moved + report.restored
         )
+        if snapshot.deck_id is not None and _scheduling(snapshot) != spec.settings.scheduling():
+            # a new scheduler (or new FSRS settings): the deck's whole log, replayed
+            report.rescheduled = replay_deck(store, deck_id)
         deck_rows.mark_built(store, deck_id)
     report.seconds = round(time.perf_counter() - started, 4)
     return report
+
+
+def _scheduling(snapshot: Snapshot) -> tuple:
+    return DeckSettings.from_json(json.loads(snapshot.settings or "{}")).scheduling()
 
 
 def _index(

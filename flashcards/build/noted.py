@@ -59,6 +59,6 @@ def apply_schedules(
     rows = [import_row(card_id, targets[card_id]) for card_id in fresh]
     history.add_reviews(store, rows)
     history.write_states(
-        store, [(*replay_row([(r[3], r[2], r[5], *r[11:16])]), r[0]) for r in rows]
+        store, [(*replay_row([(r[3], r[2], r[5], r[1], *r[11:16])]), r[0]) for r in rows]
     )
     return len(rows)

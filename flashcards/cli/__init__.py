@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import click
 
-from flashcards.cli import collection, export, importing, notes, stats, study
+from flashcards.cli import collection, export, fsrs, importing, notes, stats, study
 from flashcards.cli.output import fail
 
 
@@ -80,3 +80,5 @@ main.add_command(export.export_decks)
 main.add_command(importing.import_package)
 main.add_command(stats.stats)
 main.add_command(study.review)
+main.add_command(fsrs.optimize)
+main.add_command(fsrs.evaluate)

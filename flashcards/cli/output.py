@@ -24,9 +24,10 @@ from flashcards.display import visible as _clean
 if TYPE_CHECKING:
     from flashcards.build import BuildReport
     from flashcards.collection import DeckSummary
+    from flashcards.evaluate import Evaluation
     from flashcards.notes.outline import NoteError
 
-_COUNTS = ("new", "updated", "edited", "moved", "restored", "unchanged")
+_COUNTS = ("new", "updated", "edited", "moved", "restored", "unchanged", "rescheduled")
 
 
 def warn(err: NoteError | str) -> None:
@@ -186,3 +187,31 @@ def print_renderables(parts: Iterable[object]) -> None:
     console = Console()
     for part in parts:
         console.print(part)
+
+
+_SCHEDULER_NAMES = {"sm2": "SM-2", "fsrs": "FSRS (default)", "fsrs_trained": "FSRS (trained)"}
+
+
+def evaluation_table(found: Evaluation) -> None:
+    """`evaluate`'s scores, one row per scheduler, and its recommendation."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=Text(f"{_clean(found.deck)}: {found.reviews} reviews scored"), title_justify="left"
+    )
+    table.add_column("scheduler")
+    for name in ("log loss ↓", "RMSE(bins) ↓", "AUC ↑"):
+        table.add_column(name, justify="right")
+    for key, scores in found.schedulers.items():
+        table.add_row(
+            _SCHEDULER_NAMES.get(key, key),
+            *(
+                "—" if scores[m] is None else f"{scores[m]:.4f}"
+                for m in ("log_loss", "rmse_bins", "auc")
+            ),
+        )
+    console = Console()
+    console.print(table)
+    console.print(Text(found.recommendation()))

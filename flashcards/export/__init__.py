@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from flashcards.clock import DEFAULT_ROLLOVER_HOUR
 from flashcards.export.files import (
     ExportError,
     ExportInterrupted,
@@ -151,6 +152,8 @@ def run(
     now: datetime | None = None,
     progress: Progress | None = None,
     scheduling: bool = True,
+    timezone: str | None = None,
+    day_start: int = DEFAULT_ROLLOVER_HOUR,
 ) -> ExportResult:
     """The export itself, on the collection's store (`Collection.export` calls it)."""
     started = time.perf_counter()
@@ -176,6 +179,8 @@ def run(
         include_retired=include_retired,
         target=Path(path),
         scheduling=scheduling,
+        timezone=timezone,
+        day_start=day_start,
     )
     writer = importlib.import_module(spec.module)
     try:

@@ -113,6 +113,8 @@ class ExportJob:
     include_retired: bool = False
     target: Path | None = None  # the file being made (a writer writes to a temporary one)
     scheduling: bool = True  # apkg: each card's state and review log go along
+    timezone: str | None = None  # the collection's time zone (None: the computer's)
+    day_start: int = 4  # the hour study days start at
 
     @property
     def deck_ids(self) -> list[int]:

@@ -15,7 +15,13 @@ New (0), of any other card Review (2). Same-day repeats (drills, after an answer
 below 4) are Learning (1) on the day a card was new, else Relearning (3) —
 as Anki labels its minute-scale steps.
 
-Every cell is a number; anything else would pass through `spreadsheet_cell`,
+The first line is a comment with the collection's time zone and the hour its
+study days start at, which the FSRS optimizer asks for (`--timezone`,
+`next_day_starts_at`):
+
+    # timezone=Europe/Berlin, day_start=4
+
+Readers skip it as a comment (pandas: `comment="#"`). Every cell is a number; anything else would pass through `spreadsheet_cell`,
 so that no cell reads as a spreadsheet formula.
 """
 
@@ -40,6 +46,7 @@ def write(job: ExportJob, path: Path) -> int:
     new_days: set[str] = set()  # days on which the current card was answered while new
     rating = {q: sm2.rating(q) for q in range(6)}
     with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(f"# timezone={job.timezone or 'local'}, day_start={job.day_start}\n")
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(COLUMNS)
         for row in job.reviews():

@@ -53,7 +53,7 @@ def add_answers(
             known += seen
             if new:
                 rows.extend(new)
-                log = [*logs[card_id], *((r[3], r[2], r[5], *r[11:16], r[1]) for r in new)]
+                log = [*logs[card_id], *((r[3], r[2], r[5], r[1], *r[11:16]) for r in new)]
                 states.append((*replay_row(log), card_id))
         history.add_reviews(store, rows)
         history.write_states(store, states)
@@ -69,8 +69,8 @@ def _card_rows(
     rollover_hour: int,
 ) -> tuple[list[tuple], int]:
     """The review rows one card's new answers add, and how many were there already.
-    `log` rows: (q, day, kind, reps, ef, interval, due, lapses (after), time_ms)."""
-    times = sorted(r[8] for r in log)
+    `log` rows: (q, day, kind, time_ms, reps, ef, interval, due, lapses (after))."""
+    times = sorted(r[3] for r in log)
     replayed = replay_row(log)
     state = state_from_row(replayed)
     reviewed_days = {r[1] for r in log if r[2] == "review"}

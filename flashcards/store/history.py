@@ -52,17 +52,30 @@ def link_notes(store: Store, links: Iterable[tuple[str, int, int]]) -> None:
 
 
 def card_reviews(store: Store, card_ids: Sequence[int]) -> dict[int, list[tuple]]:
-    """{card id: [(q, day, kind, reps, ef, interval, due, lapses (after), time_ms), …]}
-    in log order."""
+    """{card id: [(q, day, kind, time_ms, reps, ef, interval, due, lapses (after)), …]}
+    in log order: the rows `study.state.replay_row` takes."""
     out: dict[int, list[tuple]] = {i: [] for i in card_ids}
     for part in chunks(card_ids):
         for row in store.execute(
-            "SELECT card_id, q, day, kind, reps_after, ef_after, interval_after, due_after, "
-            f"lapses_after, time_ms FROM reviews WHERE card_id IN ({marks(len(part))}) "
+            "SELECT card_id, q, day, kind, time_ms, reps_after, ef_after, interval_after, "
+            f"due_after, lapses_after FROM reviews WHERE card_id IN ({marks(len(part))}) "
             "ORDER BY card_id, id",
             tuple(part),
         ):
             out[row[0]].append(row[1:])
+    return out
+
+
+def decks_of(store: Store, card_ids: Sequence[int]) -> set[int]:
+    """The decks these cards belong to."""
+    out: set[int] = set()
+    for part in chunks(card_ids):
+        out.update(
+            row[0]
+            for row in store.execute(
+                f"SELECT DISTINCT deck_id FROM cards WHERE id IN ({marks(len(part))})", tuple(part)
+            )
+        )
     return out
 
 

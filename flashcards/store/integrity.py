@@ -65,7 +65,7 @@ def problems(store: Store) -> tuple[list[str], bool]:
                 f"{'…' if len(ids) == 5 else ''}); reviews are never deleted — restore a copy "
                 "of the collection if cards were lost"
             )
-        elif table in ("card_state", "sources"):
+        elif table in ("card_state", "sources", "fsrs_state"):
             problems.append(
                 f"{n} {table} rows point at {parent} that do not exist; "
                 "run `flashcards doctor --repair` to remove them"
@@ -104,5 +104,6 @@ def repair_rows(store: Store) -> None:
         "SELECT id FROM cards WHERE id NOT IN (SELECT card_id FROM card_state)"
     )
     store.execute("DELETE FROM card_state WHERE card_id NOT IN (SELECT id FROM cards)")
+    store.execute("DELETE FROM fsrs_state WHERE card_id NOT IN (SELECT id FROM cards)")
     # sources only make builds incremental: the next build re-reads the files
     store.execute("DELETE FROM sources WHERE deck_id NOT IN (SELECT id FROM decks)")

@@ -57,6 +57,7 @@ class TodayAnswer(NamedTuple):
     review_id: int
     suspended: int
     buried_until: str | None
+    back_today: int  # the card's drill flag: its last answer brings it back today
 
 
 class AnswerState(NamedTuple):
@@ -81,6 +82,7 @@ class ReviewOf(NamedTuple):
     q: int
     day: str
     kind: str
+    time_ms: int
     reps_after: int
     ef_after: int
     interval_after: int
@@ -159,8 +161,9 @@ def answers_on(store: Store, day: str) -> list[TodayAnswer]:
             TodayAnswer._make,
             store.execute(
                 "SELECT r.card_id, c.deck_id, c.block_hash, r.kind, r.due_before IS NULL, r.q, "
-                "r.id, c.suspended, c.buried_until "
+                "r.id, c.suspended, c.buried_until, s.drill "
                 "FROM reviews r JOIN cards c ON c.id = r.card_id "
+                "JOIN card_state s ON s.card_id = r.card_id "
                 # an imported schedule is no answer of today's
                 "WHERE r.day = ? AND r.kind != 'import' ORDER BY r.id",
                 (day,),
@@ -232,7 +235,8 @@ def reviews_of(store: Store, card_id: int) -> list[ReviewOf]:
         map(
             ReviewOf._make,
             store.execute(
-                f"SELECT q, day, kind, {_AFTER} FROM reviews WHERE card_id = ? ORDER BY id",
+                f"SELECT q, day, kind, time_ms, {_AFTER} FROM reviews WHERE card_id = ? "
+                "ORDER BY id",
                 (card_id,),
             ),
         )

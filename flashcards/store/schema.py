@@ -148,7 +148,20 @@ def m003_review_summaries(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-TABLES = ("config", "decks", "sources", "blocks", "cards", "card_state", "reviews", "anki_notes")
+TABLES = (
+    "config",
+    "decks",
+    "sources",
+    "blocks",
+    "cards",
+    "card_state",
+    "reviews",
+    "fsrs_state",
+    "fsrs_parameters",
+    "graph_entries",
+    "graph_refs",
+    "anki_notes",
+)
 
 
 @migrations()
@@ -223,6 +236,37 @@ def m004_blocks(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m006_fsrs(db: sqlite_utils.Database) -> None:
+    """FSRS beside SM-2: a card's FSRS memory, and the parameters trained per deck.
+
+    `fsrs_state` holds what FSRS remembers of a card of an FSRS deck (derived, like
+    card_state: the replay of its reviews under the deck's scheduler); cards of SM-2
+    decks have no row. `fsrs_parameters` keeps what `flashcards optimize` trained, with
+    the date and the number of reviews it came from.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE fsrs_state (
+            card_id INTEGER PRIMARY KEY REFERENCES cards(id),
+            stability REAL NOT NULL,
+            difficulty REAL NOT NULL,
+            phase INTEGER NOT NULL,
+            step INTEGER,
+            last_ms INTEGER NOT NULL,
+            due_ms INTEGER NOT NULL
+        );
+        CREATE TABLE fsrs_parameters (
+            deck_id INTEGER PRIMARY KEY REFERENCES decks(id),
+            parameters TEXT NOT NULL,
+            trained_at TEXT NOT NULL,
+            reviews INTEGER NOT NULL
+        )
+        """,
+    )
+
+
+@migrations()
 def m007_graph_index(db: sqlite_utils.Database) -> None:
     """A Logseq graph's index, per notes file (flashcards/store/graph.py says why).
 
@@ -249,9 +293,6 @@ def m007_graph_index(db: sqlite_utils.Database) -> None:
         )
         """,
     )
-
-
-TABLES = (*TABLES, "graph_entries", "graph_refs")
 
 
 @migrations()

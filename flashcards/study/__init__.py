@@ -2,9 +2,10 @@
 
 Every action is one transaction, and the state it depends on is read inside
 it (BEGIN IMMEDIATE first): another process answering the same card commits
-before the read or after the write, never in between. Only a card's first
-answer of a study day moves its schedule (`sm2.outcome`); the later ones are
-logged as drills. Undo takes back this session's actions, last first, and
+before the read or after the write, never in between. Each answer goes through
+the deck's scheduler (`scheduling`: SM-2 or FSRS). A card's first answer of a
+study day is its review; the later ones are logged as drills (under SM-2 they
+leave the schedule as it is; under FSRS they are its learning steps). Undo takes back this session's actions, last first, and
 puts the day's queue back exactly as it was.
 """
 
@@ -13,13 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from flashcards import sm2
+from flashcards import scheduling, sm2
 from flashcards.clock import DEFAULT_ROLLOVER_HOUR, study_day, time_ms
 from flashcards.store import Store
 from flashcards.store import cards as card_rows
+from flashcards.store import fsrs as fsrs_rows
 from flashcards.store import queue as queue_rows
 from flashcards.study.queue import DRILL_GAP, Mark, TodayQueue
-from flashcards.study.state import replay_row, state_from_row, state_tuple
+from flashcards.study.replay import deck_config
+from flashcards.study.state import replay_card, replay_row, state_from_row, state_tuple
 from flashcards.views import Counts
 
 __all__ = ["DRILL_GAP", "Counts", "Study", "replay_row", "state_from_row", "state_tuple"]
@@ -49,6 +52,8 @@ class Study:
         self.last_review_id: int | None = None  # the review row of the last answer
         self._last_now: datetime | None = None
         self._last_day = date.min
+        self._configs: dict[int, object] = {}
+        self._configs_at = -1  # the queue generation they were read in
 
     # -- time ------------------------------------------------------------------
 
@@ -88,15 +93,38 @@ class Study:
     def counts(self, deck_ids: tuple[int, ...], now: datetime | None = None) -> Counts:
         return self.queue.counts(deck_ids, self.day(now))
 
+    def config(self, deck_id: int):  # noqa: ANN201 - fsrs_scheduler.Config | None
+        """The deck's FSRS config, or None under SM-2 (cached like the deck settings)."""
+        if self._configs_at != self.queue.generation:
+            self._configs.clear()
+            self._configs_at = self.queue.generation
+        if deck_id not in self._configs:
+            self._configs[deck_id] = deck_config(self.store, deck_id, self.queue.settings(deck_id))
+        return self._configs[deck_id]
+
+    def _memory(self, card_id: int, cfg: object):  # noqa: ANN202
+        return fsrs_rows.memory_of(self.store, card_id) if cfg is not None else None
+
     # -- answering -------------------------------------------------------------
 
-    def next_states(self, card_id: int, now: datetime | None = None) -> sm2.Outcomes:
-        """The state each answer key would lead to; a drill (answered today) stays put."""
+    def next_states(self, card_id: int, now: datetime | None = None) -> scheduling.Outcomes:
+        """The state each answer key would lead to (`back_today`: the keys that bring the
+        card back later today). Under SM-2 a drill (answered today) stays put."""
         row = queue_rows.answer_state(self.store, card_id)
         if row is None:
             raise KeyError(card_id)
         last = date.fromisoformat(row.last_day) if row.last_day else None
-        return sm2.next_states(state_from_row(row), self.day(now), self.grades(row.deck_id), last)
+        cfg = self.config(row.deck_id)
+        moment = self.now(now)
+        return scheduling.next_states(
+            cfg,
+            state_from_row(row),
+            self._memory(card_id, cfg),
+            time_ms(moment, self.tz),
+            self.day(moment),
+            self.grades(row.deck_id),
+            last,
+        )
 
     def answer(
         self, card_id: int, q: int, now: datetime | None = None, duration_ms: int | None = None
@@ -107,6 +135,7 @@ class Study:
         moment = self.now(now)
         day = self.day(moment)
         iso = day.isoformat()
+        at_ms = time_ms(moment, self.tz)
         cache = self.queue.today(day)  # before writing: a fresh cache must not see this answer
         with self.store.atomic("saving the answer"):
             row = queue_rows.answer_state(self.store, card_id)
@@ -114,26 +143,35 @@ class Study:
                 raise KeyError(card_id)
             before = state_from_row(row)
             last = date.fromisoformat(row.last_day) if row.last_day else None
-            after, drill = sm2.outcome(before, q, day, last)
+            cfg = self.config(row.deck_id)
+            out = scheduling.answer(cfg, before, self._memory(card_id, cfg), q, at_ms, day, last)
             review_id = queue_rows.add_review(
                 self.store,
                 card_id,
-                time_ms(moment, self.tz),
+                at_ms,
                 iso,
                 q,
                 duration_ms,
-                "drill" if drill else "review",
+                "drill" if out.drill else "review",
                 state_tuple(before),
-                state_tuple(after),
-                1 if sm2.comes_back(q) else 0,
+                state_tuple(out.state),
+                1 if out.back_today else 0,
             )
+            if out.memory is not None:
+                fsrs_rows.write_memory(self.store, card_id, out.memory)
         self.last_review_id = review_id
         hidden = bool(row.suspended) or (row.buried_until is not None and row.buried_until > iso)
         mark = self.queue.answered(
-            cache, card_id, (row.deck_id, row.block_hash), not drill, before.is_new, q, hidden
+            cache,
+            card_id,
+            (row.deck_id, row.block_hash),
+            not out.drill,
+            before.is_new,
+            out.back_today,
+            hidden,
         )
         self._undo.append(_Undo("answer", card_id, day, review_id, mark=mark))
-        return after
+        return out.state
 
     def undo(self) -> int | None:
         """Take back the last answer, suspend or bury of this session; returns its card."""
@@ -145,11 +183,11 @@ class Study:
                 assert entry.review_id is not None
                 queue_rows.delete_review(self.store, entry.review_id)
                 # the state is what the remaining reviews say — exactly what it was before
-                queue_rows.write_state(
-                    self.store,
-                    entry.card_id,
-                    replay_row(queue_rows.reviews_of(self.store, entry.card_id)),
-                )
+                card = queue_rows.answer_state(self.store, entry.card_id)
+                cfg = self.config(card.deck_id) if card is not None else None
+                state, memory = replay_card(queue_rows.reviews_of(self.store, entry.card_id), cfg)
+                queue_rows.write_state(self.store, entry.card_id, state)
+                fsrs_rows.write_memory(self.store, entry.card_id, memory)
             else:
                 assert entry.flags is not None
                 card_rows.set_flags(

@@ -5,7 +5,8 @@ then outline order), then new cards in outline order — within each deck's
 `new_per_day` and `reviews_per_day`, counted per study day. Once one card of
 a block is answered, its siblings wait until the next day. A card answered
 below 4 comes back after DRILL_GAP other answers (or at once when nothing else
-is left) until it earns 4.
+is left) until it earns 4; under FSRS, a card comes back while its learning or
+relearning step falls within the day (the card's `drill` flag says which).
 
 How it stays fast on a big collection: candidates are read lazily in queue
 order (whole due days at a time; new cards a page per deck along the outline
@@ -27,7 +28,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from flashcards import sm2
 from flashcards.decks import DeckSettings
 from flashcards.store import Store
 from flashcards.store import decks as deck_rows
@@ -189,10 +189,9 @@ class TodayQueue:
                 cache.done.add(card_id)
                 (cache.new_done if was_new else cache.reviews_done)[deck_id] += 1
             cache.answers += 1
-            if q < sm2.DRILL_UNTIL:
-                last[card_id] = cache.answers
-            else:
-                last.pop(card_id, None)
+            last[card_id] = cache.answers
+            if not row.back_today:
+                del last[card_id]  # the card's last answer did not bring it back today
         # drills pending from earlier today (e.g. before a restart) are ready at once
         cache.drills = [(cid, 0) for cid, _ in sorted(last.items(), key=lambda kv: kv[1])]
         self._day = cache
@@ -405,7 +404,7 @@ class TodayQueue:
         block: Block,
         scheduled: bool,
         was_new: bool,
-        q: int,
+        back_today: bool,
         hidden: bool,
     ) -> Mark:
         """Take an answer into the day (`cache`, read before the answer was written);
@@ -441,7 +440,7 @@ class TodayQueue:
         cache.blocks.add(block)
         cache.answers += 1
         cache.drills = [d for d in cache.drills if d[0] != card_id]
-        if q < sm2.DRILL_UNTIL:
+        if back_today:
             cache.drills.append((card_id, cache.answers + DRILL_GAP))
         return mark
 

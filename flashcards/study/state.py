@@ -2,15 +2,20 @@
 
 `card_state` rows hold (repetitions, EF, interval, due, lapses, last day,
 drill); they are derived: a card's state is always the replay of its review
-log, which `doctor` checks and undo relies on.
+log under its deck's scheduler (`scheduling`), which `doctor` checks and undo
+and a change of scheduler rely on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from flashcards import sm2
+from flashcards import scheduling, sm2
+
+if TYPE_CHECKING:
+    from flashcards.fsrs_scheduler import Config, Memory
 
 
 def state_from_row(row: Sequence | None) -> sm2.State:
@@ -35,21 +40,26 @@ def state_tuple(state: sm2.State) -> tuple[int, int, int, str | None, int]:
 IMPORT = "import"  # a review row holding a schedule imported from another tool
 
 
-def replay_row(reviews: Sequence[Sequence]) -> tuple:
-    """The card_state columns a card's reviews lead to: rows (q, day, kind, …), in order.
+def replay_row(reviews: Sequence[Sequence], cfg: Config | None = None) -> tuple:
+    """The card_state columns a card's reviews (q, day, kind, time_ms, …), in order, lead to."""
+    return replay_card(reviews, cfg)[0]
 
-    An "import" row (a schedule another tool wrote) carries the state it sets in its
-    columns 3–7 (repetitions, ef, interval, due, lapses): the replay starts from the last
-    one. It is no answer of the user's: it never makes the next answer a same-day drill.
+
+def replay_card(reviews: Sequence[Sequence], cfg: Config | None) -> tuple[tuple, Memory | None]:
+    """(the card_state columns, FSRS's memory) a card's reviews lead to under a scheduler.
+
+    Rows are (q, day, kind, time_ms, then the state after: repetitions, ef, interval,
+    due, lapses). An "import" row (a schedule another tool wrote) carries the state it
+    sets: the replay starts from the last one. It is no answer of the user's: it never
+    makes the next answer a same-day drill.
     """
     start = None
     answers = reviews
     for i in range(len(reviews) - 1, -1, -1):
         if reviews[i][2] == IMPORT:
-            start = state_from_row(reviews[i][3:8])
+            start = state_from_row(reviews[i][4:9])
             answers = reviews[i + 1 :]
             break
-    state = sm2.replay([(r[0], date.fromisoformat(r[1]), r[2] == "review") for r in answers], start)
+    state, memory, back = scheduling.replay(cfg, [tuple(r[:4]) for r in answers], start)  # type: ignore[misc]
     last_day = answers[-1][1] if answers else None
-    drill = 1 if answers and sm2.comes_back(answers[-1][0]) else 0
-    return (*state_tuple(state), last_day, drill)
+    return (*state_tuple(state), last_day, 1 if back else 0), memory

@@ -111,6 +111,7 @@ def test_build_json_is_the_whole_report(cli, deck_dir, db_path):
         "unchanged",
         "schedules",
         "cards",
+        "rescheduled",
         "lines",
         "seconds",
         "warnings",

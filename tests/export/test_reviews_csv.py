@@ -18,7 +18,20 @@ NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 
 def read(path):
     with path.open(newline="") as fh:
+        assert fh.readline().startswith("# timezone=")
         return list(csv.DictReader(fh))
+
+
+def test_the_first_line_says_the_time_zone_and_day_start(tmp_path):
+    from helpers import SAMPLE_SPEC
+
+    from flashcards import Collection
+
+    with Collection.open(tmp_path / "c.sqlite", timezone="Europe/Berlin", rollover_hour=5) as col:
+        col.build(SAMPLE_SPEC)
+        export(col, [], "reviews-csv", tmp_path / "revlog.csv", now=NOW)
+    first = (tmp_path / "revlog.csv").read_text().splitlines()[0]
+    assert first == "# timezone=Europe/Berlin, day_start=5"
 
 
 def test_one_row_per_review_with_the_optimizer_columns(sample, tmp_path):

@@ -12,6 +12,7 @@ from flashcards.decks import (
     DEFAULT_NEW_PER_DAY,
     DEFAULT_REVIEWS_PER_DAY,
     DeckError,
+    DeckSettings,
     DeckSpec,
     bundled_decks_dir,
     default_deck_specs,
@@ -94,7 +95,63 @@ def test_defaults(tmp_path: Path) -> None:
         "new_per_day": 20,
         "reviews_per_day": 200,
         "grades": 4,
+        "scheduler": "sm2",
+        "desired_retention": 0.9,
+        "parameters": None,
+        "learning_steps": [1.0, 10.0],
+        "relearning_steps": [10.0],
     }
+
+
+def test_an_fsrs_deck_spec(tmp_path: Path) -> None:
+    deck = load_deck(
+        spec(
+            tmp_path,
+            "notes: [n.md]\nscheduler: fsrs\ndesired_retention: 0.85\n"
+            "learning_steps: [30s, 10m, 1h]\nrelearning_steps: []\n",
+        )
+    )
+    settings = deck.settings
+    assert (settings.scheduler, settings.desired_retention) == ("fsrs", 0.85)
+    assert settings.learning_steps == (0.5, 10.0, 60.0)
+    assert settings.relearning_steps == ()
+    assert settings.parameters is None
+    assert DeckSettings.from_json(settings.to_json()) == settings
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("scheduler: anki", "'scheduler' must be sm2"),
+        ("desired_retention: 1.5", "'desired_retention' must be a number from 0.7 to 0.99"),
+        ("desired_retention: yes", "'desired_retention' must be a number"),
+        ("learning_steps: [10 minutes]", "'learning_steps' must be a list of durations"),
+        ("relearning_steps: 10m", "'relearning_steps' must be a list of durations"),
+        ("parameters: [1, 2, 3]", "'parameters' must be FSRS's 21 numbers"),
+    ],
+)
+def test_bad_scheduler_settings_name_their_line(tmp_path: Path, line: str, says: str) -> None:
+    path = spec(tmp_path, f"notes: [n.md]\nscheduler: fsrs\n{line}\n")
+    if line.startswith("scheduler"):
+        path = spec(tmp_path, f"notes: [n.md]\n{line}\n")
+    with pytest.raises(DeckError) as err:
+        load_deck(path)
+    assert says in err.value.reason
+    key = line.split(":")[0]
+    text = path.read_text()
+    assert err.value.line == text[: text.index(f"{key}:")].count("\n") + 1
+
+
+def test_pinned_parameters_are_checked_against_fsrs_bounds(tmp_path: Path) -> None:
+    import fsrs
+
+    good = list(fsrs.scheduler.DEFAULT_PARAMETERS)
+    deck = load_deck(spec(tmp_path, f"notes: [n.md]\nscheduler: fsrs\nparameters: {good}\n"))
+    assert deck.settings.parameters == tuple(good)
+    bad = [*good[:20], 99.0]  # the decay, far out of bounds
+    with pytest.raises(DeckError) as err:
+        load_deck(spec(tmp_path, f"notes: [n.md]\nscheduler: fsrs\nparameters: {bad}\n"))
+    assert "parameters[20]" in err.value.reason
 
 
 def test_deletions_are_switched_off_per_deck(tmp_path: Path) -> None:

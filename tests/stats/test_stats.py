@@ -526,3 +526,21 @@ def test_store_is_read_only_for_stats(history):
         col.stats(now=HISTORY_NOW)
     assert before.execute("PRAGMA data_version").fetchone()[0] == counter
     before.close()
+
+
+def test_stats_say_each_decks_scheduler_and_fsrs_due_dates_feed_the_forecast(
+    col: Collection, notes
+) -> None:
+    from flashcards.decks import DeckSettings, DeckSpec
+
+    for name, scheduler in (("plain", "sm2"), ("memory", "fsrs")):
+        path = notes.write(f"{name}.md", f"- {name} fact is **{name}1**.\n")
+        col.build(DeckSpec(name=name, notes=[path], settings=DeckSettings(scheduler=scheduler)))
+    now = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
+    (card,) = col.cards("memory")
+    col.answer(card.id, 5, now)  # Easy: FSRS schedules it days out
+    assert col.stats(now=now)["schedulers"] == {"memory": "fsrs", "plain": "sm2"}
+    figures = col.stats("memory", now=now)
+    assert figures["schedulers"] == {"memory": "fsrs"}
+    due = col.card(card.id).due
+    assert figures["forecast"]["due"][(due - col.today(now)).days] == 1
