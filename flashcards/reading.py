@@ -16,13 +16,15 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from flashcards.cards import BlockText, Card, Extraction, disambiguate, extract
-from flashcards.notes.files import Walk, note_files, read_note
+from flashcards.cards import BlockText, Card, Extraction, disambiguate
+from flashcards.notes.by_dialect import read_text
+from flashcards.notes.dialect import ReadOptions, options_for
+from flashcards.notes.files import MAX_FILE_MB, Walk, note_files, read_bounded
 from flashcards.notes.inline import ALL_MARKERS, Deletion
+from flashcards.notes.junk import ALL_RULES, Skipped
 from flashcards.notes.outline import NoteError
 
 _Job = TypeVar("_Job", Path, tuple)  # a path, or a tuple starting with one
@@ -46,9 +48,12 @@ def extract_paths(
     markers: Iterable[str] = ALL_MARKERS,
     workers: int | None = None,
     max_bytes: int | None = None,
+    junk: Iterable[str] = ALL_RULES,
+    dialect: str | None = None,
 ) -> Extraction:
     """Read notes files and folders into cards; unreadable files and folders become
-    warnings. `max_bytes` caps one file's size (default `files.MAX_FILE_MB`).
+    warnings. `max_bytes` caps one file's size (default `files.MAX_FILE_MB`). Each path
+    is read in its dialect (detected, or `dialect`), with the `junk` rules switched on.
 
     `workers` > 1 reads the files in that many processes (this one included) where
     that is safe (see `read_files`), and in this process otherwise; None chooses
@@ -56,22 +61,30 @@ def extract_paths(
     same order.
     """
     walk = Walk()
-    files = list(note_files(paths, walk))
+    jobs: list[tuple[Path, ReadOptions]] = []
     result = Extraction()
+    for path in paths:
+        options = options_for(
+            path,
+            frozenset(markers),
+            frozenset(junk),
+            max_bytes or MAX_FILE_MB * 1_000_000,
+            dialect,
+        )
+        result.warnings.extend(NoteError(*w) for w in options.warnings)
+        jobs.extend((file, options) for file in note_files([path], walk))
+    result.hidden = list(walk.hidden)
     for folder, why in walk.unreadable.items():
         result.warnings.append(
             NoteError(folder, None, f"folder cannot be read ({why}); its notes were skipped")
         )
     with _gc_paused():
-        for read in read_files(
-            files,
-            partial(_read_note_file, markers=frozenset(markers), max_bytes=max_bytes),
-            workers,
-        ):
+        for read in read_files(jobs, _read_note_file, workers):
             if read.error is not None:
                 result.warnings.append(read.error)
                 continue
             result.warnings.extend(read.warnings)
+            result.skipped.extend(read.skipped)
             result.files += 1
             result.lines += read.lines
             result.blocks += read.blocks
@@ -94,16 +107,25 @@ class FileRead:
     mtime_ns: int = 0
     digest: str = ""  # of the bytes read, when the reader looks at them
     warnings: list[NoteError] = field(default_factory=list)  # what reading cut short
+    skipped: list[Skipped] = field(default_factory=list)  # deletions the junk rules skipped
 
 
-def _read_note_file(path: Path, markers: frozenset[str], max_bytes: int | None = None) -> FileRead:
+def _read_note_file(job: tuple[Path, ReadOptions]) -> FileRead:
+    path, options = job
+    shown = str(path)
     try:
-        note = read_note(path, max_bytes=max_bytes)
+        raw, _ = read_bounded(path, options.max_bytes, shown)
+        read = read_text(raw, shown, options)
     except NoteError as err:
-        return FileRead(str(path), error=err)
-    warnings: list[NoteError] = []
-    cards = list(extract(note, markers, warnings))
-    return FileRead(str(path), cards, note.line_count, note.block_count, warnings=warnings)
+        return FileRead(shown, error=err)
+    return FileRead(
+        shown,
+        read.cards,
+        read.lines,
+        read.blocks,
+        warnings=read.warnings,
+        skipped=read.skipped,
+    )
 
 
 def read_files(
@@ -308,6 +330,7 @@ def _read_packed(
                 r.mtime_ns,
                 r.digest,
                 [(w.path, w.line, w.reason) for w in r.warnings],
+                [tuple(k) for k in r.skipped],
             )
         )
     if file is None:
@@ -322,7 +345,9 @@ def _read_packed(
 
 
 def _unpack(packed: tuple) -> FileRead:
-    path, cards, lines, blocks, error, unreadable, size, mtime_ns, digest, warnings = packed
+    path, cards, lines, blocks, error, unreadable, size, mtime_ns, digest, warnings, skipped = (
+        packed
+    )
     return FileRead(
         path,
         None if cards is None else _unpack_cards(cards),
@@ -334,6 +359,7 @@ def _unpack(packed: tuple) -> FileRead:
         mtime_ns,
         digest,
         [NoteError(*w) for w in warnings],
+        [Skipped(*k) for k in skipped],
     )
 
 
@@ -360,6 +386,8 @@ def _pack_cards(cards: list[Card]) -> tuple[list[tuple], list[tuple]]:
                 card.block_hash,
                 card.deletion,
                 card.position,
+                card.deck,
+                card.dialect,
             )
         )
     return blocks, rows
@@ -371,10 +399,7 @@ def _unpack_cards(packed: tuple[list[tuple], list[tuple]]) -> list[Card]:
         BlockText(source, line, body, tuple(Deletion(*d) for d in marks), children, ctx, tags, norm)
         for source, line, body, marks, children, ctx, tags, norm in blocks
     ]
-    return [
-        Card(content_hash, kind, shown[at], hidden, answers, hint, block_hash, deletion, position)
-        for content_hash, kind, at, hidden, answers, hint, block_hash, deletion, position in rows
-    ]
+    return [Card(row[0], row[1], shown[row[2]], *row[3:]) for row in rows]
 
 
 @contextmanager

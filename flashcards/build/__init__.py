@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from flashcards import cards as notes_reader
 from flashcards.decks import DeckSpec
+from flashcards.notes.junk import REASONS
 from flashcards.store import Store
 from flashcards.store import cards as card_rows
 from flashcards.store import decks as deck_rows
@@ -53,6 +53,9 @@ class BuildReport:
     lines: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # junk reason -> deletions skipped
+    hidden: list[str] = field(default_factory=list)  # dot-folders left out of the notes
+    dialects: dict[str, int] = field(default_factory=dict)  # dialect -> files read in it
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -92,6 +95,7 @@ def _snapshot(store: Store, spec: DeckSpec) -> Snapshot:
         row.settings_json,
         deck_rows.sources(store, row.id),
         deck_rows.reader_version(store, row.id),
+        deck_rows.skipped_counts(store, row.id),
     )
 
 
@@ -102,6 +106,12 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
     reading = read_notes(spec, snapshot, progress)
     report.files, report.read, report.lines = len(reading.files), reading.read, reading.lines
     report.warnings = reading.warnings
+    report.hidden = reading.hidden
+    report.dialects = reading.dialects
+    for counts in reading.skipped.values():
+        for rule, n in counts.items():
+            reason = REASONS.get(rule, rule)
+            report.skipped[reason] = report.skipped.get(reason, 0) + n
     with store.atomic(f"building deck {spec.name}"):  # a savepoint when already locked
         if _snapshot(store, spec) != snapshot:
             raise _Stale  # rolled back before anything was written
@@ -115,7 +125,8 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
         )
         gone = sorted(set(snapshot.prior) - reading.kept - set(reading.parsed))
         deck_rows.write_sources(store, deck_id, reading.source_rows, gone)
-        deck_rows.set_reader_version(store, deck_id, str(notes_reader.READER_VERSION))
+        deck_rows.set_reader_version(store, deck_id, reading.reader)
+        deck_rows.set_skipped_counts(store, deck_id, reading.skipped)
         if snapshot.deck_id is None:  # a new deck: nothing to match
             report.new = write_new_deck(store, deck_id, reading.files, reading.parsed)
         elif reading.parsed or gone:

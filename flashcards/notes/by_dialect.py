@@ -1,0 +1,49 @@
+"""One notes file's text into cards, by the rules of the dialect it is read with.
+
+An Obsidian vault that uses the spaced-repetition plugin is read by the plugin's
+rules (`osr`); every other note by flashcards' own (`flashcards.cards`), with the
+junk rules the options switch on. The preview and the build both read through
+here, so they never disagree on a file's cards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flashcards.cards import Card, extract
+from flashcards.notes import osr
+from flashcards.notes.dialect import ReadOptions
+from flashcards.notes.junk import Skipped
+from flashcards.notes.outline import NoteError, note_text, parse_note, split_front_matter
+
+
+@dataclass
+class TextRead:
+    """The cards of one file, what its reading had to say, and what it skipped."""
+
+    cards: list[Card]
+    lines: int
+    blocks: int
+    warnings: list[NoteError] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def read_text(raw: bytes | str, path: str, options: ReadOptions) -> TextRead:
+    """The cards of a note's bytes or text, in order (not yet told apart); NoteError for
+    what its author must fix."""
+    if options.osr is not None:
+        text = note_text(raw, path)
+        metadata, offset, body = split_front_matter(text, path)
+        lines = body.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        cards = osr.extract(lines, offset, path, metadata, options.osr)
+        read = TextRead(cards, offset + len(lines), len(cards))
+    else:
+        note = parse_note(raw, path)
+        read = TextRead([], note.line_count, note.block_count)
+        read.cards = list(extract(note, options.markers, read.warnings, options.junk, read.skipped))
+    dialect = options.dialect
+    for card in read.cards:
+        card.dialect = dialect
+    return read
