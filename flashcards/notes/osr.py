@@ -266,6 +266,7 @@ def extract(
     # tag lines and headings outside fenced code, by line
     tag_lines: list[tuple[int, list[str]]] = []
     headings: list[tuple[int, int, str]] = []  # (line, level, title)
+    every_tag = set(note_tags)
     fence = ""
     for i, line in enumerate(lines):
         stripped = line.lstrip()
@@ -281,14 +282,13 @@ def extract(
             if heading:
                 headings.append((i, len(heading.group(1)), heading.group(2)))
                 continue
-        found = [t for t in _tags_of(line) if _is_flashcard_tag(t, settings)]
+        line_tags = _tags_of(line)
+        every_tag.update(line_tags)
+        found = [t for t in line_tags if _is_flashcard_tag(t, settings)]
         if found:
             tag_lines.append((i, found))
     if not front_decks and not tag_lines:
         return []
-    every_tag = set(note_tags)
-    for _, tags in tag_lines:
-        every_tag.update(tags)
     if settings.tags_to_ignore and any(_is_ignored(t, settings) for t in every_tag):
         return []
     questions = parse(lines, settings)
