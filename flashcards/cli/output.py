@@ -186,7 +186,7 @@ def build_report(reports: Sequence[BuildReport], path: Path, targets: Sequence[s
 def deck_notes_lines(r: BuildReport, target: str) -> list[str]:
     """What a deck's build says about its notes besides the counts."""
     lines = []
-    if r.dialects:
+    if set(r.dialects) - {"markdown"}:  # plain Markdown goes without saying (--json says it)
         read = ", ".join(f"{n} as {d}" for d, n in sorted(r.dialects.items()))
         lines.append(f"  files read: {read}")
     skipped = sum(r.skipped.values())

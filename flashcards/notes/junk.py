@@ -72,6 +72,7 @@ _VERSION = re.compile(
 )
 _DECIMAL = re.compile(r"\d+\.\d+[a-z0-9+-]*", re.I)
 _VERSION_WORD = re.compile(r"\b(?:version|release|released|v\d|upgrade|changelog)", re.I)
+_LEAD = re.compile(r"[\s>*\-+#(\[\d.)]+")  # list markers, quotes, headings before a label
 _TRAILING = re.compile(r"[\s:.\-–—)!?]+$")
 _WORD_CHAR = re.compile(r"\w")
 # Python's special names: `__init__` is code, where `__term__` is emphasis
@@ -119,11 +120,7 @@ def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
     bare = _bare(answer)
     if INSIDE_WORD in rules and _inside_word(d, text):
         return INSIDE_WORD
-    if LABEL in rules and (
-        bare in _LABELS
-        or _NUMBERED.fullmatch(bare)
-        or (bare in _COLON_LABELS and (answer.endswith(":") or text[d.end : d.end + 1] == ":"))
-    ):
+    if LABEL in rules and _is_label(answer, bare, d, text):
         return LABEL
     if VERSION in rules and _is_version(answer, d, text):
         return VERSION
@@ -132,6 +129,20 @@ def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
     if SHORT in rules and len(bare) <= 2 and not _CJK.search(bare):
         return SHORT
     return None
+
+
+def _is_label(answer: str, bare: str, d: Deletion, text: str) -> bool:
+    """A stock label: `**Step 2**` anywhere; `**Note**` opening a line or with a colon
+    (`the **answer** is 42` is a sentence, `**Answer:** 42` a label)."""
+    if _NUMBERED.fullmatch(bare):
+        return True
+    colon = answer.endswith((":", ".")) or text[d.end : d.end + 1] in (":", ".")
+    if bare in _COLON_LABELS:
+        return colon
+    if bare not in _LABELS:
+        return False
+    line_start = text.rfind("\n", 0, d.start) + 1
+    return colon or not _LEAD.sub("", text[line_start : d.start])
 
 
 def _inside_word(d: Deletion, text: str) -> bool:
