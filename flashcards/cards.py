@@ -28,6 +28,7 @@ from flashcards.notes.inline import (
     plain_text,
     scan,
 )
+from flashcards.notes.junk import ALL_RULES, Skipped, junk_rule
 from flashcards.notes.outline import Block, Note, NoteError, parse_tags
 
 __all__ = ["BASIC", "CLOZE", "BlockText", "Card", "disambiguate", "extract"]
@@ -72,6 +73,8 @@ class Card:
     block_hash: str  # cards of one block are siblings
     deletion: str  # which deletion this card hides, e.g. 'learning#0' or 'c1'
     position: int = 0  # outline order within its deck
+    deck: str | None = None  # the sub-deck its notes name (the spaced-repetition plugin's tag)
+    dialect: str = "markdown"  # which dialect read its file (flashcards.notes.dialect)
 
     @property
     def source(self) -> str:
@@ -122,6 +125,8 @@ class Card:
             "front": self.front,
             "back": self.back,
             "tags": list(self.tags),
+            "deck": self.deck,
+            "dialect": self.dialect,
         }
 
 
@@ -132,6 +137,8 @@ class Extraction:
     files: int = 0
     lines: int = 0
     blocks: int = 0
+    skipped: list[Skipped] = field(default_factory=list)  # deletions the junk rules skipped
+    hidden: list[str] = field(default_factory=list)  # dot-folders left out of the walk
 
 
 def _prose_spans(block: Block, text: str) -> list[tuple[int, int]]:
@@ -192,9 +199,13 @@ class _NoteReader:
     its title in context, the context of its children, its subtree as an outline — so
     none of it is worked out twice, however many cards and ancestors share it."""
 
-    def __init__(self, note: Note, markers: frozenset[str]) -> None:
+    def __init__(
+        self, note: Note, markers: frozenset[str], junk: frozenset[str] = frozenset()
+    ) -> None:
         self.note = note
         self.markers = markers
+        self.junk = junk  # the junk rules switched on (flashcards.notes.junk)
+        self.skipped: list[Skipped] = []
         self.found: dict[int, tuple[list[Deletion], str | None]] = {}  # id(block) -> scan
         self.titles: dict[int, str] = {}  # id(block) -> its title in its children's context
         self.contexts: dict[int, list[str]] = {}  # id(block) -> its children's context
@@ -239,6 +250,10 @@ class _NoteReader:
             and deletions[0].end == len(text)
         ):
             return [], False  # `- **Chapter 1**` is a heading, not a card
+        if self.junk:
+            deletions = self.drop_junk(block, text, deletions)
+            if not deletions:
+                return [], False
 
         norm = normalize(block.ident or text)  # a Logseq ref counts by its uuid
         shared = block_hash(norm)
@@ -278,6 +293,18 @@ class _NoteReader:
                 )
             )
         return cards, False
+
+    def drop_junk(self, block: Block, text: str, deletions: list[Deletion]) -> list[Deletion]:
+        """The deletions that make cards; the others are kept in `skipped` with the rule."""
+        kept: list[Deletion] = []
+        for d in deletions:
+            rule = junk_rule(d, text, self.junk)
+            if rule is None:
+                kept.append(d)
+            else:
+                line = block.line + text.count("\n", 0, d.start)
+                self.skipped.append(Skipped(self.note.path, line, d.answer, rule))
+        return kept
 
     def scan(self, block: Block, text: str) -> tuple[list[Deletion], str | None]:
         """The block's deletions, and its plain text when the same parse gives it."""
@@ -425,15 +452,22 @@ class _NoteReader:
 
 
 def extract(
-    note: Note, markers: Iterable[str] = ALL_MARKERS, warnings: list[NoteError] | None = None
+    note: Note,
+    markers: Iterable[str] = ALL_MARKERS,
+    warnings: list[NoteError] | None = None,
+    junk: Iterable[str] = ALL_RULES,
+    skipped: list[Skipped] | None = None,
 ) -> Iterator[Card]:
     """The cards of one note, in outline order. Hashes are not yet told apart.
 
-    What had to be cut short (deep nesting, too many deletions) is added to `warnings`.
+    What had to be cut short (deep nesting, too many deletions) is added to `warnings`;
+    strong and highlight deletions the `junk` rules skip are added to `skipped`.
     """
-    reader = _NoteReader(note, frozenset(markers))
+    reader = _NoteReader(note, frozenset(markers), frozenset(junk))
     if warnings is not None:
         reader.warnings = warnings
+    if skipped is not None:
+        reader.skipped = skipped
     # depth first, in outline order, without recursion; a question card's subtree is its
     # back and makes no cards of its own
     stack: list[tuple[Block, tuple[Block, ...]]] = [(b, ()) for b in reversed(note.blocks)]

@@ -13,6 +13,8 @@ desired_retention: 0.9   # FSRS only
 learning_steps: [1m, 10m]
 relearning_steps: [10m]
 parameters: [...]        # optional: pins FSRS's 21 parameters (else trained, else default)
+dialect: obsidian            # optional: logseq | obsidian | markdown (else detected)
+junk: {short: false}         # optional: switch junk rules off (flashcards.notes.junk)
 ---
 What the deck is about (the body is its description).
 ```
@@ -26,7 +28,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from flashcards.notes.dialect import DIALECTS, ReadOptions, options_for
 from flashcards.notes.files import MAX_FILE_MB, read_bounded
+from flashcards.notes.junk import ALL_RULES
 from flashcards.notes.markers import ALL_MARKERS
 from flashcards.notes.outline import NoteError, decode
 
@@ -122,6 +126,8 @@ class DeckSpec:
     description: str = ""
     path: Path | None = None
     max_file_mb: float = MAX_FILE_MB  # the size cap of one notes file
+    dialect: str | None = None  # the spec's `dialect:`; None: detected per notes path
+    junk: frozenset[str] = frozenset(ALL_RULES)  # the junk rules switched on
 
     @classmethod
     def for_notes(cls, path: str | Path) -> DeckSpec:
@@ -137,6 +143,10 @@ class DeckSpec:
     @property
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1_000_000)
+
+    def read_options(self, notes: str | Path) -> ReadOptions:
+        """How the deck's notes path `notes` is read: its dialect, the vault's settings."""
+        return options_for(notes, self.deletions, self.junk, self.max_bytes, self.dialect)
 
 
 def is_deck_spec(path: str | Path) -> bool:
@@ -272,6 +282,36 @@ def load_deck(path: str | Path) -> DeckSpec:
         raise DeckError(
             shown, _line_of(text, "max_file_mb"), "'max_file_mb' must be a number of megabytes > 0"
         )
+    dialect = meta.get("dialect")
+    if dialect is not None and dialect not in DIALECTS:
+        raise DeckError(
+            shown,
+            _line_of(text, "dialect"),
+            f"unknown dialect {dialect!r}; use one of {', '.join(DIALECTS)} "
+            "(or leave it out to detect it)",
+        )
+    junk = set(ALL_RULES)
+    spec_junk = meta.get("junk")
+    if spec_junk is not None:
+        if isinstance(spec_junk, bool):
+            spec_junk = dict.fromkeys(ALL_RULES, spec_junk)
+        if not isinstance(spec_junk, dict):
+            raise DeckError(
+                shown, _line_of(text, "junk"), "'junk' must map junk rules to true/false"
+            )
+        for key, on in spec_junk.items():
+            if key not in ALL_RULES:
+                raise DeckError(
+                    shown,
+                    _line_of(text, "junk"),
+                    f"unknown junk rule {key!r}; use one of {', '.join(ALL_RULES)}",
+                )
+            if not isinstance(on, bool):
+                raise DeckError(
+                    shown, _line_of(text, "junk"), f"junk rule {key!r} must be true or false"
+                )
+            if not on:
+                junk.discard(key)
     return DeckSpec(
         name=name.strip(),
         notes=note_paths,
@@ -285,6 +325,8 @@ def load_deck(path: str | Path) -> DeckSpec:
         description=post.content.strip(),
         path=p,
         max_file_mb=max_mb,
+        dialect=dialect,
+        junk=frozenset(junk),
     )
 
 

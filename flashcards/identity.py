@@ -34,8 +34,11 @@ def block_hash(norm: str) -> str:
 
 def card_hash(kind: str, norm: str, deletion: str = "") -> str:
     """A card's content hash: its kind, its block's normalised text and, for a cloze
-    card, which deletion it hides ('learning#0', 'c1')."""
-    return digest(CLOZE, norm, deletion) if kind == CLOZE else digest(BASIC, norm)
+    card, which deletion it hides ('learning#0', 'c1'); for a basic card, which side it
+    asks when there are two ('' for the first: a reversed card's second side is another)."""
+    if kind == CLOZE:
+        return digest(CLOZE, norm, deletion)
+    return digest(BASIC, norm, deletion) if deletion else digest(BASIC, norm)
 
 
 def with_copy(value: str, copy: int) -> str:

@@ -20,11 +20,14 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from flashcards.cards import BlockText, Card, Extraction, disambiguate, extract
+from flashcards.cards import BlockText, Card, Extraction, disambiguate
 from flashcards.notes import logseq
-from flashcards.notes.files import Walk, note_files, read_note
+from flashcards.notes.by_dialect import read_text
+from flashcards.notes.dialect import ReadOptions, options_for
+from flashcards.notes.files import MAX_FILE_MB, Walk, note_files, read_bounded
 from flashcards.notes.graph import index_of_graph
 from flashcards.notes.inline import ALL_MARKERS, Deletion
+from flashcards.notes.junk import ALL_RULES, Skipped
 from flashcards.notes.outline import NoteError
 from flashcards.notes.schedules import NotedSchedule
 
@@ -49,9 +52,12 @@ def extract_paths(
     markers: Iterable[str] = ALL_MARKERS,
     workers: int | None = None,
     max_bytes: int | None = None,
+    junk: Iterable[str] = ALL_RULES,
+    dialect: str | None = None,
 ) -> Extraction:
     """Read notes files and folders into cards; unreadable files and folders become
-    warnings. `max_bytes` caps one file's size (default `files.MAX_FILE_MB`).
+    warnings. `max_bytes` caps one file's size (default `files.MAX_FILE_MB`). Each path
+    is read in its dialect (detected, or `dialect`), with the `junk` rules switched on.
 
     `workers` > 1 reads the files in that many processes (this one included) where
     that is safe (see `read_files`), and in this process otherwise; None chooses
@@ -59,27 +65,33 @@ def extract_paths(
     same order.
     """
     walk = Walk()
-    files = list(note_files(paths, walk))
-    # a Logseq graph's references may point anywhere in it: its index first, from all of it
-    roots = {root for root in map(logseq.graph_root, files) if root is not None}
-    graphs = {root: index_of_graph(root, max_bytes) for root in sorted(roots)}
+    jobs: list[tuple[Path, ReadOptions]] = []
     result = Extraction()
+    for path in paths:
+        options = options_for(
+            path,
+            frozenset(markers),
+            frozenset(junk),
+            max_bytes or MAX_FILE_MB * 1_000_000,
+            dialect,
+        )
+        result.warnings.extend(NoteError(*w) for w in options.warnings)
+        jobs.extend((file, options) for file in note_files([path], walk))
+    result.hidden = list(walk.hidden)
+    # a Logseq graph's references may point anywhere in it: its index first, from all of it
+    roots = {root for root in (logseq.graph_root(job[0]) for job in jobs) if root is not None}
+    graphs = {root: index_of_graph(root, max_bytes) for root in sorted(roots)}
     for folder, why in walk.unreadable.items():
         result.warnings.append(
             NoteError(folder, None, f"folder cannot be read ({why}); its notes were skipped")
         )
     with _gc_paused():
-        for read in read_files(
-            files,
-            partial(
-                _read_note_file, markers=frozenset(markers), max_bytes=max_bytes, graphs=graphs
-            ),
-            workers,
-        ):
+        for read in read_files(jobs, partial(_read_note_file, graphs=graphs), workers):
             if read.error is not None:
                 result.warnings.append(read.error)
                 continue
             result.warnings.extend(read.warnings)
+            result.skipped.extend(read.skipped)
             result.files += 1
             result.lines += read.lines
             result.blocks += read.blocks
@@ -102,6 +114,7 @@ class FileRead:
     mtime_ns: int = 0
     digest: str = ""  # of the bytes read, when the reader looks at them
     warnings: list[NoteError] = field(default_factory=list)  # what reading cut short
+    skipped: list[Skipped] = field(default_factory=list)  # deletions the junk rules skipped
     # a Logseq graph's note: what other notes can point to in it, and what it showed of
     # theirs (entry -> its text then, None: missing)
     entries: dict[str, str] | None = None
@@ -110,24 +123,26 @@ class FileRead:
     schedules: list[tuple[int, NotedSchedule]] = field(default_factory=list)
 
 
-def _read_note_file(
-    path: Path,
-    markers: frozenset[str],
-    max_bytes: int | None = None,
-    graphs: dict[str, dict[str, str]] | None = None,
-) -> FileRead:
+def _read_note_file(job: tuple[Path, ReadOptions], graphs: dict[str, dict[str, str]]) -> FileRead:
+    path, options = job
+    shown = str(path)
     try:
-        note = read_note(path, max_bytes=max_bytes)
+        raw, _ = read_bounded(path, options.max_bytes, shown)
+        root = logseq.graph_root(path)
+        read = read_text(raw, shown, options, graphs.get(root) if root else None)
     except NoteError as err:
-        return FileRead(str(path), error=err)
-    root = logseq.graph_root(path)
-    if root is not None:
-        logseq.prepare(note, (graphs or {}).get(root), root)
-    else:
-        logseq.clean(note)
-    warnings: list[NoteError] = []
-    cards = list(extract(note, markers, warnings))
-    return FileRead(str(path), cards, note.line_count, note.block_count, warnings=warnings)
+        return FileRead(shown, error=err)
+    return FileRead(
+        shown,
+        read.cards,
+        read.lines,
+        read.blocks,
+        warnings=read.warnings,
+        skipped=read.skipped,
+        entries=read.entries,
+        seen=read.seen,
+        schedules=read.schedules,
+    )
 
 
 def read_files(
@@ -332,8 +347,10 @@ def _read_packed(
                 r.mtime_ns,
                 r.digest,
                 [(w.path, w.line, w.reason) for w in r.warnings],
+                [tuple(k) for k in r.skipped],
                 r.entries,
                 r.seen,
+                r.schedules,
             )
         )
     if file is None:
@@ -348,7 +365,20 @@ def _read_packed(
 
 
 def _unpack(packed: tuple) -> FileRead:
-    path, cards, lines, blocks, error, unreadable, size, mtime_ns, digest, warnings, *graph = packed
+    (
+        path,
+        cards,
+        lines,
+        blocks,
+        error,
+        unreadable,
+        size,
+        mtime_ns,
+        digest,
+        warnings,
+        skipped,
+        *graph,
+    ) = packed
     return FileRead(
         path,
         None if cards is None else _unpack_cards(cards),
@@ -360,6 +390,7 @@ def _unpack(packed: tuple) -> FileRead:
         mtime_ns,
         digest,
         [NoteError(*w) for w in warnings],
+        [Skipped(*k) for k in skipped],
         *graph,
     )
 
@@ -387,6 +418,8 @@ def _pack_cards(cards: list[Card]) -> tuple[list[tuple], list[tuple]]:
                 card.block_hash,
                 card.deletion,
                 card.position,
+                card.deck,
+                card.dialect,
             )
         )
     return blocks, rows
@@ -398,10 +431,7 @@ def _unpack_cards(packed: tuple[list[tuple], list[tuple]]) -> list[Card]:
         BlockText(source, line, body, tuple(Deletion(*d) for d in marks), children, ctx, tags, norm)
         for source, line, body, marks, children, ctx, tags, norm in blocks
     ]
-    return [
-        Card(content_hash, kind, shown[at], hidden, answers, hint, block_hash, deletion, position)
-        for content_hash, kind, at, hidden, answers, hint, block_hash, deletion, position in rows
-    ]
+    return [Card(row[0], row[1], shown[row[2]], *row[3:]) for row in rows]
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 
 from flashcards import cards as notes_reader
 from flashcards.decks import DeckSettings, DeckSpec
+from flashcards.notes.junk import REASONS
 from flashcards.store import Store
 from flashcards.store import cards as card_rows
 from flashcards.store import decks as deck_rows
@@ -59,6 +60,9 @@ class BuildReport:
     lines: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # junk reason -> deletions skipped
+    hidden: list[str] = field(default_factory=list)  # dot-folders left out of the notes
+    dialects: dict[str, int] = field(default_factory=dict)  # dialect -> files read in it
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -100,6 +104,7 @@ def _snapshot(store: Store, spec: DeckSpec) -> Snapshot:
         deck_rows.reader_version(store, row.id),
         graph_rows.entries(store, row.id),
         graph_rows.refs(store, row.id),
+        deck_rows.skipped_counts(store, row.id),
     )
 
 
@@ -110,6 +115,12 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
     reading = read_notes(spec, snapshot, progress)
     report.files, report.read, report.lines = len(reading.files), reading.read, reading.lines
     report.warnings = reading.warnings
+    report.hidden = reading.hidden
+    report.dialects = reading.dialects
+    for counts in reading.skipped.values():
+        for rule, n in counts.items():
+            reason = REASONS.get(rule, rule)
+            report.skipped[reason] = report.skipped.get(reason, 0) + n
     with store.atomic(f"building deck {spec.name}"):  # a savepoint when already locked
         if _snapshot(store, spec) != snapshot:
             raise _Stale  # rolled back before anything was written
@@ -125,7 +136,8 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
         deck_rows.write_sources(store, deck_id, reading.source_rows, gone)
         if reading.graph or snapshot.graph:
             graph_rows.write(store, deck_id, reading.graph, gone)
-        deck_rows.set_reader_version(store, deck_id, str(notes_reader.READER_VERSION))
+        deck_rows.set_reader_version(store, deck_id, reading.reader)
+        deck_rows.set_skipped_counts(store, deck_id, reading.skipped)
         if snapshot.deck_id is None:  # a new deck: nothing to match
             report.new = write_new_deck(store, deck_id, reading.files, reading.parsed)
         elif reading.parsed or gone:

@@ -3,7 +3,9 @@
 A file whose size and mtime are unchanged is not re-read, and one whose bytes
 hash as before is not re-parsed: its cards stay as the collection has them.
 Every file is read again when the deck's deletion markers changed, or its
-cards were made by another version of the reader. Many files are read in two
+cards were made by another version of the reader or with other read options
+(dialect, the spaced-repetition plugin's settings, junk switches: the stored
+reader key holds them all). Many files are read in two
 processes (`flashcards.reading.read_files`). A file or folder that cannot be
 read keeps its cards; only a file that is gone from the notes loses them.
 In a Logseq graph, files are read with the graph's index (the collection's
@@ -22,13 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashcards import cards as notes_reader
-from flashcards.cards import Card, extract
+from flashcards.cards import Card
 from flashcards.decks import DeckSpec
 from flashcards.notes import logseq
+from flashcards.notes.by_dialect import read_text
+from flashcards.notes.dialect import ReadOptions
 from flashcards.notes.files import Walk, note_files, read_bounded
 from flashcards.notes.graph import to_reread
-from flashcards.notes.outline import NoteError, parse_note
-from flashcards.notes.schedules import NotedSchedule, for_cards, note_schedules
+from flashcards.notes.junk import Skipped
+from flashcards.notes.outline import NoteError
+from flashcards.notes.schedules import NotedSchedule
 from flashcards.reading import FileRead, read_files
 from flashcards.store.decks import SourceRecord
 
@@ -46,17 +51,26 @@ class Snapshot:
     deck_id: int | None
     settings: str | None  # the deck's settings JSON
     prior: dict[str, SourceRecord]  # its files as the last build read them
-    reader: str | None  # the reader version of its cards
+    reader: str | None  # the reader version and read options of its cards (`reader_key`)
     graph: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> its entries
     refs: dict[str, list[str]] = field(default_factory=dict)  # file -> the entries it shows
+    skipped: dict[str, dict[str, int]] = field(default_factory=dict, compare=False)
 
-    def reparse_all(self, settings: dict[str, object]) -> bool:
-        """Whether every file must be read again: the markers or the reader changed."""
+    def reparse_all(self, settings: dict[str, object], reader: str) -> bool:
+        """Whether every file must be read again: the markers, the reader or its
+        options changed."""
         return (
             self.deck_id is None
             or json.loads(self.settings or "{}").get("deletions") != settings["deletions"]
-            or self.reader != str(notes_reader.READER_VERSION)
+            or self.reader != reader
         )
+
+
+def reader_key(options: list[ReadOptions]) -> str:
+    """The reader version and the options of a deck's notes paths: what its cards were
+    made with. A build that would read with another key reads every file again."""
+    keys = sorted({o.key() for o in options})
+    return f"{notes_reader.READER_VERSION}:{json.dumps(keys, ensure_ascii=False)}"
 
 
 @dataclass
@@ -74,13 +88,17 @@ class Reading:
     schedules: list[tuple[str, int, NotedSchedule]] = field(default_factory=list)
     read: int = 0
     lines: int = 0
+    reader: str = ""  # the reader key the cards are made with (`reader_key`)
+    skipped: dict[str, dict[str, int]] = field(default_factory=dict)  # file -> rule -> count
+    skipped_now: list[Skipped] = field(default_factory=list)  # in the files read this time
+    hidden: list[str] = field(default_factory=list)  # dot-folders left out
+    dialects: dict[str, int] = field(default_factory=dict)  # dialect -> files read in it
 
 
 def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Reading:
     """Read what changed in the deck's notes since `snap` (see the module docstring)."""
     racy_after = time.time_ns() - RACY_NS
     settings = spec.settings.to_json()
-    reparse_all = snap.reparse_all(settings)
     prior = snap.prior
     where = spec.path or spec.name
     present = []
@@ -94,8 +112,23 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
                 "(its cards are retired until it is back)"
             )
     walk = Walk()
-    files = [Path(os.path.abspath(p)) for p in note_files(present, walk)]
-    out = Reading(files, warnings=warnings)
+    files: list[Path] = []
+    options_of: dict[str, ReadOptions] = {}
+    used: list[ReadOptions] = []
+    for notes in present:
+        options = spec.read_options(notes)
+        used.append(options)
+        warnings.extend(str(NoteError(*w)) for w in options.warnings)
+        for p in note_files([notes], walk):
+            path = Path(os.path.abspath(p))
+            if str(path) not in options_of:
+                options_of[str(path)] = options
+                files.append(path)
+    reader = reader_key(used)
+    reparse_all = snap.reparse_all(settings, reader)
+    out = Reading(files, warnings=warnings, reader=reader, hidden=list(walk.hidden))
+    # what the junk rules skipped in files not read again is as the last build found it
+    out.skipped = {key: counts for key, counts in snap.skipped.items() if key in options_of}
     # a folder that could not be listed: its files are not gone, just unseen this time
     unseen = [os.path.abspath(d).rstrip(os.sep) + os.sep for d in walk.unreadable]
     for folder, why in sorted(walk.unreadable.items()):
@@ -126,7 +159,7 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
         for source, found in snap.graph.items():
             if source in present_keys:
                 index.update(found)
-    jobs: list[tuple[Path, str | None, frozenset[str], int, dict[str, str]]] = []
+    jobs: list[tuple[Path, str | None, ReadOptions, dict[str, str]]] = []
     for path in files:
         key = str(path)
         old = prior.get(key)
@@ -137,15 +170,7 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
             continue
         if old and not reparse_all and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
             continue
-        jobs.append(
-            (
-                path,
-                old.digest if old and not reparse_all else None,
-                spec.deletions,
-                spec.max_bytes,
-                index,
-            )
-        )
+        jobs.append((path, old.digest if old and not reparse_all else None, options_of[key], index))
     skipped = len(files) - len(jobs)
 
     def reading(done: int) -> None:
@@ -183,7 +208,17 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
             continue
         out.read += 1
         out.lines += result.lines
+        dialect = options_of[key].dialect
+        out.dialects[dialect] = out.dialects.get(dialect, 0) + 1
         warnings.extend(str(w) for w in result.warnings)
+        out.skipped_now.extend(result.skipped)
+        counts: dict[str, int] = {}
+        for k in result.skipped:
+            counts[k.rule] = counts.get(k.rule, 0) + 1
+        if counts:
+            out.skipped[key] = counts
+        else:
+            out.skipped.pop(key, None)
         out.parsed[key] = result.cards
         out.schedules.extend((key, result.cards[i].position, s) for i, s in result.schedules)
         out.source_rows.append((key, record))
@@ -192,12 +227,15 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
             seen[key] = result.seen or {}
     next(reads, None)  # the reader finishes: its last progress, its worker gone
     if snap.graph or out.graph:
-        _follow_references(spec, snap, out, seen)
+        _follow_references(snap, out, seen, options_of)
     return out
 
 
 def _follow_references(
-    spec: DeckSpec, snap: Snapshot, out: Reading, seen: dict[str, dict[str, str | None]]
+    snap: Snapshot,
+    out: Reading,
+    seen: dict[str, dict[str, str | None]],
+    options_of: dict[str, ReadOptions],
 ) -> None:
     """Read again the files that show an entry whose text is not what they showed:
     files read with an entry of another changed file as it was, and unchanged files
@@ -215,7 +253,9 @@ def _follow_references(
         if key in snap.refs:
             seen[key] = {ref: shown_before.get(ref) for ref in snap.refs[key]}
     for key in to_reread(index, seen.items()):
-        result = read_source((Path(key), None, spec.deletions, spec.max_bytes, index))
+        if key not in options_of:
+            continue  # no longer one of the deck's files
+        result = read_source((Path(key), None, options_of[key], index))
         if result.error is not None or result.cards is None:
             continue  # its cards stay as they were; its own warning came with its first read
         if key in out.kept:
@@ -226,46 +266,37 @@ def _follow_references(
         out.graph[key] = (result.entries or {}, sorted(result.seen or ()))
 
 
-def read_source(job: tuple[Path, str | None, frozenset[str], int, dict[str, str]]) -> FileRead:
+def read_source(job: tuple[Path, str | None, ReadOptions, dict[str, str]]) -> FileRead:
     """Read one notes file of a deck: its cards, numbered in outline order — or, when its
     bytes hash to `known` (touched, not changed), no cards. A Logseq graph's file shows
     references from `index` and its own entries. Runs in a forked worker for big builds:
     it returns plain data and touches no collection."""
-    path, known, markers, max_bytes, index = job
+    path, known, options, index = job
     key = str(path)
     try:
-        raw, st = read_bounded(path, max_bytes, key)
+        raw, st = read_bounded(path, options.max_bytes, key)
     except NoteError as err:
         return FileRead(key, error=err, unreadable=err.unreadable)
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     if digest == known:
         return FileRead(key, size=st.st_size, mtime_ns=st.st_mtime_ns, digest=digest)
     try:
-        note = parse_note(raw, key)
+        read = read_text(raw, key, options, index)
     except NoteError as err:
         return FileRead(key, error=err)
-    root = logseq.graph_root(path)
-    entries = seen = None
-    if root is not None:
-        entries, seen = logseq.prepare(note, index, root)
-    else:
-        logseq.clean(note)
-    warnings: list[NoteError] = []
-    cards = list(extract(note, markers, warnings))
-    for position, card in enumerate(cards):
+    for position, card in enumerate(read.cards):
         card.position = position
-    lines = [card.line for card in cards]
-    schedules = for_cards(note_schedules(note, lines, warnings), lines) if cards else []
     return FileRead(
         key,
-        cards,
-        note.line_count,
-        note.block_count,
+        read.cards,
+        read.lines,
+        read.blocks,
         size=st.st_size,
         mtime_ns=st.st_mtime_ns,
         digest=digest,
-        warnings=warnings,
-        entries=entries,
-        seen=seen,
-        schedules=schedules,
+        warnings=read.warnings,
+        skipped=read.skipped,
+        entries=read.entries,
+        seen=read.seen,
+        schedules=read.schedules,
     )

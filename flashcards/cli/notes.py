@@ -21,25 +21,29 @@ from flashcards.cli.output import (
     echo_json_array,
     fail,
     progress_bar,
+    skipped_table,
     warn,
 )
 
 if TYPE_CHECKING:
     from flashcards.cards import Card
+    from flashcards.notes.junk import Skipped
 
 _SHOWN_WARNINGS = 10  # per build; the rest are counted, so the report stays on one screen
 
 
-def preview_cards(paths: tuple[str, ...], strict: bool) -> tuple[list[Card], int]:
-    """Cards from notes paths and deck specs, touching no collection."""
+def preview_cards(paths: tuple[str, ...], strict: bool) -> tuple[list[Card], int, list[Skipped]]:
+    """Cards from notes paths and deck specs, touching no collection; the deletions the
+    junk rules skipped; how many problems were warned about."""
     from flashcards.decks import DeckError, is_deck_spec, load_deck
     from flashcards.reading import extract_paths
 
     cards: list[Card] = []
+    skipped: list[Skipped] = []
     problems = 0
     for path in paths:
         if not Path(path).exists():
-            warn(f"{path}: no such file or folder; check the path")
+            warn(f"{path}: no such file or folder; check the path (the other paths are read)")
             problems += 1
             continue
         if is_deck_spec(path):
@@ -49,14 +53,15 @@ def preview_cards(paths: tuple[str, ...], strict: bool) -> tuple[list[Card], int
                 warn(err)
                 problems += 1
                 continue
-            result = extract_paths(spec.notes, spec.deletions)
+            result = extract_paths(spec.notes, spec.deletions, junk=spec.junk, dialect=spec.dialect)
         else:
             result = extract_paths([path])
         for err in result.warnings:
             warn(err)
         problems += len(result.warnings)
         cards.extend(result.cards)
-    return cards, problems
+        skipped.extend(result.skipped)
+    return cards, problems, skipped
 
 
 @click.command()
@@ -76,11 +81,15 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
     targets = list(paths) or [str(p) for p in default_deck_specs()]
     if not targets:
         fail("no deck specs in ./decks; pass a deck spec or a notes folder to build")
-    for target in targets:
-        if not Path(target).exists():
-            fail(f"{target}: no such file or folder; pass a deck spec, notes file or folder")
+    missing = [t for t in targets if not Path(t).exists()]
+    for target in missing:
+        warn(f"{target}: no such file or folder; pass a deck spec, notes file or folder")
+    targets = [t for t in targets if t not in missing]
+    if not targets:
+        sys.exit(1)
     col = open_collection(ctx)
     reports = []
+    built: list[str] = []  # the target of each report
     warnings = 0
     with col:
         for target in targets:
@@ -98,11 +107,12 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
                 )
             warnings += len(report.warnings)
             reports.append(report)
+            built.append(target)
     if as_json:
         echo_json([r.to_json() for r in reports])
     else:
-        build_report(reports, col.path)
-    if strict and warnings:
+        build_report(reports, col.path, built)
+    if missing or (strict and warnings):
         sys.exit(1)
 
 
@@ -111,9 +121,19 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per card.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any notes file could not be read.")
 @click.option("--retired", is_flag=True, help="Include retired cards (collection only).")
+@click.option(
+    "--skipped",
+    is_flag=True,
+    help="List the deletions the junk rules skipped, with the reason (notes paths only).",
+)
 @click.pass_context
 def cards(
-    ctx: click.Context, targets: tuple[str, ...], as_json: bool, strict: bool, retired: bool
+    ctx: click.Context,
+    targets: tuple[str, ...],
+    as_json: bool,
+    strict: bool,
+    retired: bool,
+    skipped: bool,
 ) -> None:
     """The cards of DECKs in the collection, or a preview of notes PATHs.
 
@@ -125,11 +145,30 @@ def cards(
 
     paths = tuple(t for t in targets if Path(t).exists())
     names = tuple(t for t in targets if not Path(t).exists())
+    missing = 0
     for name in names:
-        if paths or "/" in name or name.lower().endswith(".md"):
+        if paths:  # among notes paths, a missing one is a path, and the rest are read
+            warn(f"{name}: no such file or folder; check the path (the other paths are read)")
+            missing += 1
+        elif "/" in name or name.lower().endswith(".md"):
             fail(f"{name}: no such file or folder; check the path (or name a deck on its own)")
+    if skipped and not paths:
+        fail("--skipped lists what notes paths skip; pass notes files, folders or deck specs")
     if paths:
-        found, problems = preview_cards(paths, strict)
+        found, problems, skips = preview_cards(paths, strict)
+        problems += missing
+        if skipped:
+            skipped_rows = [
+                {"source": k.source, "line": k.line, "answer": k.answer, "reason": k.reason}
+                for k in skips
+            ]
+            if as_json:
+                echo_json_array(iter(skipped_rows))
+            else:
+                skipped_table(skipped_rows)
+            if strict and problems:
+                sys.exit(1)
+            return
         rows = (c.to_json() for c in found)  # made one at a time, as they are printed
     else:
         rows = []

@@ -144,9 +144,12 @@ def decks_table(summaries: Sequence[DeckSummary]) -> None:
     Console().print(table)
 
 
-def build_report(reports: Sequence[BuildReport], path: Path) -> None:
+def build_report(reports: Sequence[BuildReport], path: Path, targets: Sequence[str] = ()) -> None:
     """One line per deck, so many decks fit a screen and none needs 80+ columns (a table
-    with a column per count did not). Counts that are 0 are left out; --json has them all."""
+    with a column per count did not). Counts that are 0 are left out; --json has them all.
+    Under a deck: the dialects its files were read in, the deletions the junk rules
+    skipped (and the command that lists them: `targets[i]` built `reports[i]`), the
+    hidden folders left out."""
     from rich.console import Console
     from rich.text import Text
 
@@ -163,7 +166,7 @@ def build_report(reports: Sequence[BuildReport], path: Path) -> None:
         ),
         soft_wrap=True,  # a long path: let the terminal wrap it, no hard breaks
     )
-    for r in reports:
+    for i, r in enumerate(reports):
         head = Text(_clean(r.deck), style="bold")
         head.append(f": {r.cards} card{'' if r.cards == 1 else 's'}")
         tail = Text(", ".join(f"{getattr(r, n)} {n}" for n in _COUNTS if getattr(r, n)))
@@ -178,6 +181,60 @@ def build_report(reports: Sequence[BuildReport], path: Path) -> None:
         else:  # a long deck name: the counts go under it rather than wrap mid-count
             console.print(head)
             console.print(Text.assemble("  ", tail))
+        target = targets[i] if i < len(targets) else r.deck
+        for line in deck_notes_lines(r, target):
+            console.print(Text(_clean(line)), soft_wrap=True)
+
+
+def deck_notes_lines(r: BuildReport, target: str) -> list[str]:
+    """What a deck's build says about its notes besides the counts."""
+    lines = []
+    if set(r.dialects) - {"markdown"}:  # plain Markdown goes without saying (--json says it)
+        read = ", ".join(f"{n} as {d}" for d, n in sorted(r.dialects.items()))
+        lines.append(f"  files read: {read}")
+    skipped = sum(r.skipped.values())
+    if skipped:
+        reasons = ", ".join(
+            f"{reason} {n}" for reason, n in sorted(r.skipped.items(), key=lambda x: -x[1])
+        )
+        lines.append(
+            f"  {skipped} deletion{'' if skipped == 1 else 's'} made no card ({reasons}); "
+            f"see flashcards cards {_quoted(target)} --skipped"
+        )
+    if r.hidden:
+        names = sorted({Path(h).name for h in r.hidden})
+        shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+        lines.append(
+            f"  skipped {len(r.hidden)} hidden folder{'' if len(r.hidden) == 1 else 's'}: {shown}"
+        )
+    return lines
+
+
+def _quoted(arg: str) -> str:
+    import shlex
+
+    return shlex.quote(arg)
+
+
+def skipped_table(rows: list[dict[str, object]]) -> None:
+    """Skipped deletions as a where / answer / reason table, then the count."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    table = Table(show_lines=False, expand=False, pad_edge=False)
+    for column in ("where", "answer", "reason"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            Text(_clean(f"{_short(str(row['source']))}:{row['line']}")),
+            Text(_clean(str(row["answer"]))),
+            Text(_clean(str(row["reason"]))),
+        )
+    console.print(table)
+    n = len(rows)
+    console.print(Text(f"{n} deletion{'' if n == 1 else 's'} made no card"))
 
 
 def print_renderables(parts: Iterable[object]) -> None:

@@ -87,13 +87,18 @@ def decode(raw: bytes, path: str) -> str:
     return text
 
 
-def parse_note(raw: bytes | str, path: str = "<text>") -> Note:
+def note_text(raw: bytes | str, path: str = "<text>") -> str:
+    """A note's text: decoded (bytes), without a BOM, with LF line ends."""
     if isinstance(raw, bytes):
-        text = decode(raw, path)
-    else:
-        text = raw[1:] if raw.startswith("\ufeff") else raw
-        if "\r" in text:  # as `decode` does: CRLF and lone CR end lines like LF
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return decode(raw, path)
+    text = raw[1:] if raw.startswith("\ufeff") else raw
+    if "\r" in text:  # as `decode` does: CRLF and lone CR end lines like LF
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, object], int, str]:
+    """A note's YAML front matter (safely loaded), how many lines it took, and the rest."""
     metadata: dict[str, object] = {}
     offset = 0
     if text.startswith("---\n") or text == "---":
@@ -127,6 +132,11 @@ def parse_note(raw: bytes | str, path: str = "<text>") -> Note:
         nl = text.find("\n", end.end())
         offset = text.count("\n", 0, end.end()) + 1
         text = "" if nl == -1 else text[nl + 1 :]
+    return metadata, offset, text
+
+
+def parse_note(raw: bytes | str, path: str = "<text>") -> Note:
+    metadata, offset, text = split_front_matter(note_text(raw, path), path)
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()  # the newline ending the last line starts no line of its own

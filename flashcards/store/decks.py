@@ -110,6 +110,22 @@ def set_reader_version(store: Store, deck_id: int, version: str) -> None:
     )
 
 
+def skipped_counts(store: Store, deck_id: int) -> dict[str, dict[str, int]]:
+    """Per notes file of the deck: how many deletions each junk rule skipped when it was
+    last read (a file a build does not read again still counts)."""
+    text = store.get_config(f"skipped.deck.{deck_id}")
+    return json.loads(text) if text else {}
+
+
+def set_skipped_counts(store: Store, deck_id: int, counts: dict[str, dict[str, int]]) -> None:
+    """Record the deck's skipped counts, inside the caller's transaction."""
+    store.execute(
+        "INSERT INTO config(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (f"skipped.deck.{deck_id}", json.dumps(counts, sort_keys=True, ensure_ascii=False)),
+    )
+
+
 class SourceRecord(NamedTuple):
     """A notes file as the last build read it."""
 

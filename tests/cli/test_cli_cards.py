@@ -146,9 +146,9 @@ def test_a_deck_spec_switches_markers_off(tmp_path: Path, cards) -> None:
 
 def test_several_paths_at_once(tmp_path: Path, cards) -> None:
     one = tmp_path / "one.md"
-    one.write_text("- **1** x\n")
+    one.write_text("- **first** x\n")
     rows = json.loads(cards(str(one), str(SAMPLE_DECK), "--json").stdout)
-    assert len(rows) == 1 + sample_card_count() and rows[0]["answers"] == ["1"]
+    assert len(rows) == 1 + sample_card_count() and rows[0]["answers"] == ["first"]
 
 
 def test_the_table(tmp_path: Path, cards) -> None:
@@ -167,9 +167,9 @@ def test_the_table(tmp_path: Path, cards) -> None:
 
 def test_bad_files_warn_once_each_and_the_rest_still_yield(tmp_path: Path, cards) -> None:
     v = vault(tmp_path)
-    (v / "latin1.md").write_bytes(b"- ok\n- caf\xe9 **x**\n")
+    (v / "latin1.md").write_bytes(b"- ok\n- caf\xe9 **xenon**\n")
     (v / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    (v / "yaml.md").write_text("---\ntitle: [broken\n---\n- a **x**\n")
+    (v / "yaml.md").write_text("---\ntitle: [broken\n---\n- a **xenon**\n")
     (v / "dangling.md").symlink_to(tmp_path / "nowhere.md")
     result = cards(str(v), "--json")
     assert result.exit_code == 0
@@ -193,12 +193,12 @@ def test_an_unreadable_file(tmp_path: Path, as_user: list[str], user_dirs) -> No
     notes = tmp_path / "notes"
     notes.mkdir()
     locked = notes / "locked.md"
-    locked.write_text("- **x** y\n")
-    (notes / "open.md").write_text("- **z** y\n")
+    locked.write_text("- **xenon** y\n")
+    (notes / "open.md").write_text("- **zinc** y\n")
     locked.chmod(0)
     result = run_flashcards("cards", str(notes), "--json", "--strict", user=as_user, env=user_dirs)
     assert result.returncode == 1
-    assert [r["answers"] for r in json.loads(result.stdout)] == [["z"]]
+    assert [r["answers"] for r in json.loads(result.stdout)] == [["zinc"]]
     assert result.stderr == f"warning: {locked}: cannot be read (Permission denied)\n"
 
 

@@ -19,7 +19,7 @@ NOW_ISO = "2024-03-01T12:00:00Z"
 
 
 def test_a_block_with_many_deletions_is_stored_once(tmp_path: Path) -> None:
-    words = " ".join(f"**w{i}** and some words around it to make it long" for i in range(150))
+    words = " ".join(f"**word{i}** and some words around it to make it long" for i in range(150))
     children = "".join(
         f"  - child {i} " + "with a long line of text " * 10 + "\n" for i in range(200)
     )

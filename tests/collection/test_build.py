@@ -36,13 +36,13 @@ def two_files(notes: Notes) -> Notes:
 def parses(monkeypatch) -> list[str]:
     """The files each build parses (a spy: the report counts files read, not which)."""
     seen: list[str] = []
-    parse = flashcards.build.read.parse_note
+    parse = flashcards.build.read.read_text
 
-    def spy(raw, path):
+    def spy(raw, path, options, *rest):
         seen.append(Path(path).name)
-        return parse(raw, path)
+        return parse(raw, path, options, *rest)
 
-    monkeypatch.setattr(flashcards.build.read, "parse_note", spy)
+    monkeypatch.setattr(flashcards.build.read, "read_text", spy)
     return seen
 
 
@@ -215,14 +215,15 @@ def test_a_new_reader_version_rereads_every_file_once_and_keeps_ids_and_reviews(
     # an upgrade whose reader shows blocks differently: nothing in the notes changed (a
     # later flashcards is other code, so its version and its extract are patched in)
     monkeypatch.setattr(flashcards.cards, "READER_VERSION", flashcards.cards.READER_VERSION + 1)
-    extract = flashcards.build.read.extract
+    read_text = flashcards.build.read.read_text
 
-    def new_reader(note, markers, warnings=None):
-        for card in extract(note, markers, warnings):
+    def new_reader(raw, path, options, *rest):
+        read = read_text(raw, path, options, *rest)
+        for card in read.cards:
             card.block.children = card.block.children or "- (read by the new reader)"
-            yield card
+        return read
 
-    monkeypatch.setattr(flashcards.build.read, "extract", new_reader)
+    monkeypatch.setattr(flashcards.build.read, "read_text", new_reader)
     parses.clear()
     report = col.build(two_files.root)
     assert sorted(parses) == ["biology.md", "physics.md"]
@@ -289,16 +290,16 @@ def test_a_file_unreadable_during_a_full_reread_is_read_next_time(
 
 def test_a_big_build_reads_in_two_processes_with_the_same_result(tmp_path, notes, monkeypatch):
     for i in range(120):
-        notes.write(f"n{i:03d}.md", f"- Fact **{i}** of {i % 7}.\n- Same **block**.\n")
+        notes.write(f"n{i:03d}.md", f"- Fact **item{i}** of {i % 7}.\n- Same **block**.\n")
     readers = tmp_path / "readers.txt"  # the processes that parsed notes, one line a file
-    parse = flashcards.build.read.parse_note
+    parse = flashcards.build.read.read_text
 
-    def spy(raw, path):
+    def spy(raw, path, options, *rest):
         with readers.open("a") as out:
             out.write(f"{os.getpid()}\n")
-        return parse(raw, path)
+        return parse(raw, path, options, *rest)
 
-    monkeypatch.setattr(flashcards.build.read, "parse_note", spy)
+    monkeypatch.setattr(flashcards.build.read, "read_text", spy)
     runs = {}
     for can_fork in (True, False):
         # forking is allowed with no other thread running; the app's worker thread is not
@@ -319,15 +320,15 @@ def test_a_big_build_reads_in_two_processes_with_the_same_result(tmp_path, notes
 def test_a_build_on_a_worker_thread_reads_in_its_own_process(tmp_path, notes, monkeypatch):
     """The study app builds on a worker thread: forking a process with threads is unsafe."""
     for i in range(80):
-        notes.write(f"n{i:03d}.md", f"- Fact **{i}**.\n")
+        notes.write(f"n{i:03d}.md", f"- Fact **item{i}**.\n")
     readers: list[int] = []
-    parse = flashcards.build.read.parse_note
+    parse = flashcards.build.read.read_text
 
-    def spy(raw, path):
+    def spy(raw, path, options, *rest):
         readers.append(os.getpid())  # a forked reader's calls would not show up here
-        return parse(raw, path)
+        return parse(raw, path, options, *rest)
 
-    monkeypatch.setattr(flashcards.build.read, "parse_note", spy)
+    monkeypatch.setattr(flashcards.build.read, "read_text", spy)
     outcome = {}
 
     def build() -> None:
@@ -419,7 +420,7 @@ def test_a_build_that_fails_part_way_changes_nothing(col, two_files, db_path, mo
 
 def test_progress_is_reported_up_to_the_last_file(col, notes):
     for i in range(40):
-        notes.write(f"n{i:02d}.md", f"- Fact **{i}**.\n")
+        notes.write(f"n{i:02d}.md", f"- Fact **item{i}**.\n")
     calls: list[tuple[int, int]] = []
     col.build(notes.root, progress=lambda done, total: calls.append((done, total)))
     assert calls[0] == (0, 40) and calls[-1] == (40, 40)

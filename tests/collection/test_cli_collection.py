@@ -115,6 +115,9 @@ def test_build_json_is_the_whole_report(cli, deck_dir, db_path):
         "lines",
         "seconds",
         "warnings",
+        "skipped",
+        "hidden",
+        "dialects",
     }
     again = json.loads(cli("--db", str(db_path), "build", "--json").stdout)[0]
     assert (again["read"], again["unchanged"], again["new"]) == (0, 3, 0)
@@ -133,7 +136,7 @@ def test_the_build_report_fits_80_columns(cli, deck_dir, notes):
         "  3 new",
         f"{SAMPLE_NAME}: {sample_card_count()} cards — {sample_card_count()} new",
     ]
-    notes.write("facts.md", FACTS.replace("the powerhouse", "powerhouse") + "- More **x**.\n")
+    notes.write("facts.md", FACTS.replace("the powerhouse", "powerhouse") + "- More **xenon**.\n")
     lines = cli("--db", "c.sqlite", "build").stdout.splitlines()
     assert lines[1:] == [f"{LONG_NAME}: 4 cards", "  1 new, 1 edited, 2 unchanged"]
 
@@ -183,7 +186,7 @@ def test_build_shows_a_progress_bar_on_a_terminal(deck_dir, db_path, tmp_path):
 
 def test_warnings_are_capped_so_the_report_fits_a_screen(cli, notes, db_path):
     for i in range(14):
-        notes.write(f"broken-{i:02d}.md", "---\ntitle: [unclosed\n---\n- **x**\n")
+        notes.write(f"broken-{i:02d}.md", "---\ntitle: [unclosed\n---\n- **xenon**\n")
     notes.write("good.md", FACTS)
     result = cli("--db", str(db_path), "build", str(notes.root))
     assert result.exit_code == 0

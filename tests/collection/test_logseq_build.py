@@ -15,6 +15,7 @@ import pytest
 from helpers import NOW, Notes
 
 import flashcards.build.read
+import flashcards.notes.by_dialect
 
 UID = "6401b0c2-aaaa-4bbb-8ccc-000000000001"
 CELLS = f"- The cell's powerhouse is the mitochondrion\n  id:: {UID}\n"
@@ -34,13 +35,13 @@ def graph(notes: Notes) -> Notes:
 def parses(monkeypatch) -> list[str]:
     """The files each build parses."""
     seen: list[str] = []
-    parse = flashcards.build.read.parse_note
+    parse = flashcards.notes.by_dialect.parse_note
 
     def spy(raw, path):
         seen.append(Path(path).name)
         return parse(raw, path)
 
-    monkeypatch.setattr(flashcards.build.read, "parse_note", spy)
+    monkeypatch.setattr(flashcards.notes.by_dialect, "parse_note", spy)
     return seen
 
 

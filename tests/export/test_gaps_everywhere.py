@@ -22,7 +22,7 @@ from flashcards.tui.widgets.card import GAP_STYLE, back_content, front_content
 
 from .support import NOW, card_by_note_guid, import_apkg, import_tsv, open_collection, visible_text
 
-OWN_BRACKETS = "- The list [...] goes on with **x** here.\n"
+OWN_BRACKETS = "- The list [...] goes on with **xenon** here.\n"
 ACROSS_LINES = "- first **two\n  words** end\n  - child\n"
 
 
@@ -51,12 +51,12 @@ def _styled(content, style):
 def test_the_app_shows_one_gap_and_fills_only_it(built):
     path, _ = built
     cards = _cards(path)
-    own = cards["x"]
+    own = cards["xenon"]
     front = front_content(own)
     assert front.plain == "The list [...] goes on with [...] here."
     assert _styled(front, GAP_STYLE) == ["[...]"]  # the note's own [...] is plain text
     assert front.plain.index("[...]") == len("The list ")  # ...and stays where it was
-    assert back_content(own).plain == "The list [...] goes on with x here."
+    assert back_content(own).plain == "The list [...] goes on with xenon here."
 
     across = cards["two words"]
     assert front_content(across).plain == "first [...] end"
@@ -86,7 +86,7 @@ def test_the_app_in_a_review_shows_the_same(built):
 
     asyncio.run(main())
     assert seen == {
-        "x": "The list [...] goes on with x here.",
+        "xenon": "The list [...] goes on with xenon here.",
         "two words": "first two words end\n\n• child",
     }
 
@@ -99,11 +99,11 @@ def test_json_and_the_preview_carry_the_faces(built, tmp_path):
         export(col, [], "json", out, now=NOW)
     exported = {c["answers"][0]: c for c in json.loads(out.read_text())["cards"]}
     for cards in (preview, exported):
-        assert cards["x"]["front"] == "The list [...] goes on with [...] here."
-        assert cards["x"]["back"] == "The list [...] goes on with **x** here."
+        assert cards["xenon"]["front"] == "The list [...] goes on with [...] here."
+        assert cards["xenon"]["back"] == "The list [...] goes on with **xenon** here."
         assert cards["two words"]["front"] == "first [...] end"
         assert cards["two words"]["back"] == "first **two\nwords** end\n- child"
-    assert exported["x"]["cloze"] == "The list [...] goes on with {{c1::x}} here."
+    assert exported["xenon"]["cloze"] == "The list [...] goes on with {{c1::xenon}} here."
     assert exported["two words"]["cloze"] == "first {{c1::two\nwords}} end"
 
 
@@ -115,9 +115,9 @@ def test_anki_shows_one_gap_and_the_child_as_back_extra(built, tmp_path, anki_co
         export(col, [], "apkg", out, now=NOW)
     anki = anki_collection()
     import_apkg(anki, out)
-    own = card_by_note_guid(anki, cards["x"].guid)
+    own = card_by_note_guid(anki, cards["xenon"].guid)
     assert "The list [...] goes on with [...] here." in visible_text(own.question())
-    assert "The list [...] goes on with x here." in visible_text(own.answer())
+    assert "The list [...] goes on with xenon here." in visible_text(own.answer())
     across = card_by_note_guid(anki, cards["two words"].guid)
     back = visible_text(across.answer())
     assert "two\nwords" in back or "two words" in back
@@ -132,8 +132,8 @@ def test_tsv_has_the_gap_in_the_text_and_the_child_in_back_extra(built, tmp_path
     rows = [r for r in csv.reader(out.open(newline=""), delimiter="\t") if not r[0].startswith("#")]
     text = {r[2]: r for r in rows}
     cards = _cards(path)
-    own, across = text[cards["x"].guid], text[cards["two words"].guid]
-    assert "The list [...] goes on with {{c1::x}} here." in own[3]
+    own, across = text[cards["xenon"].guid], text[cards["two words"].guid]
+    assert "The list [...] goes on with {{c1::xenon}} here." in own[3]
     assert "{{c1::two" in across[3] and "child" not in across[3]
     assert "child" in across[4]
     anki = anki_collection()

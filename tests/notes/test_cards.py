@@ -48,7 +48,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def cards_of(text: str, markers=ALL_MARKERS, path: str = "t.md") -> list[Card]:
-    return disambiguate(list(extract(parse_note(text, path), markers)))
+    """The cards of `text` with the junk rules off: these tests pin what each marker
+    does with any answer (`a`, `it`); tests/notes/test_junk.py pins the junk rules."""
+    return disambiguate(list(extract(parse_note(text, path), markers, junk=())))
 
 
 def answers(text: str, markers=ALL_MARKERS) -> list[list[str]]:
@@ -410,14 +412,14 @@ def test_folders_recurse_over_markdown_files_skipping_vault_internals(tmp_path: 
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
     (tmp_path / ".git").mkdir()
     (tmp_path / "logseq" / "bak").mkdir(parents=True)
-    (tmp_path / "top.md").write_text("- top **1**\n")
-    (tmp_path / "sub" / "deeper" / "d.MD").write_text("- deep **2**\n")
-    (tmp_path / "sub" / "notes.txt").write_text("- not md **3**\n")
-    (tmp_path / ".git" / "x.md").write_text("- hidden **4**\n")
-    (tmp_path / "logseq" / "bak" / "old.md").write_text("- backup **5**\n")
-    (tmp_path / ".hidden.md").write_text("- hidden **6**\n")
+    (tmp_path / "top.md").write_text("- top **alpha**\n")
+    (tmp_path / "sub" / "deeper" / "d.MD").write_text("- deep **beta**\n")
+    (tmp_path / "sub" / "notes.txt").write_text("- not md **gamma**\n")
+    (tmp_path / ".git" / "x.md").write_text("- hidden **delta**\n")
+    (tmp_path / "logseq" / "bak" / "old.md").write_text("- backup **epsilon**\n")
+    (tmp_path / ".hidden.md").write_text("- hidden **zeta**\n")
     result = extract_paths([tmp_path])
-    assert sorted(a for c in result.cards for a in c.answers) == ["1", "2"]
+    assert sorted(a for c in result.cards for a in c.answers) == ["alpha", "beta"]
     assert [p.name for p in note_files([tmp_path])] == ["d.MD", "top.md"]
 
 
@@ -563,7 +565,7 @@ def test_3000_levels_of_nesting_stay_linear_in_size() -> None:
     back are bounded, so what the cards hold grows with the notes, not their square."""
     text = "".join(" " * i + f"- level {i} **a{i}** and some words\n" for i in range(3000))
     warnings: list = []
-    found = disambiguate(list(extract(parse_note(text, "deep.md"), ALL_MARKERS, warnings)))
+    found = disambiguate(list(extract(parse_note(text, "deep.md"), ALL_MARKERS, warnings, junk=())))
     assert len(found) == 3000
     held = sum(len(c.back) + len(c.front) + sum(map(len, c.context)) for c in found)
     assert held < 100 * len(text)
@@ -575,7 +577,7 @@ def test_3000_levels_of_nesting_stay_linear_in_size() -> None:
 def test_too_many_deletions_in_one_block_are_cut_with_a_warning() -> None:
     text = "- " + " ".join(f"**w{i}**" for i in range(MAX_DELETIONS + 50)) + "\n"
     warnings: list = []
-    found = list(extract(parse_note(text, "many.md"), ALL_MARKERS, warnings))
+    found = list(extract(parse_note(text, "many.md"), ALL_MARKERS, warnings, junk=()))
     assert [c.answers for c in found] == [[f"w{i}"] for i in range(MAX_DELETIONS)]
     assert len(warnings) == 1 and warnings[0].line == 1
     assert f"the first {MAX_DELETIONS} make cards" in warnings[0].reason
@@ -765,14 +767,14 @@ def test_big_inputs_are_read_in_two_processes_by_default(tmp_path: Path, monkeyp
     assert reading.default_workers(51) == 2  # this process and one more, at most
     _vault_module().generate(tmp_path / "vault", files=60, seed=5)
     readers = tmp_path / "readers.txt"
-    read_note = reading.read_note
+    read_text = reading.read_text
 
-    def spy(path, **options):
+    def spy(raw, path, options, graph=None):
         with readers.open("a") as out:
             out.write(f"{os.getpid()}\n")
-        return read_note(path, **options)
+        return read_text(raw, path, options, graph)
 
-    monkeypatch.setattr(reading, "read_note", spy)  # a spy: which processes read notes
+    monkeypatch.setattr(reading, "read_text", spy)  # a spy: which processes read notes
     with forking(True):
         parallel = extract_paths([tmp_path / "vault"])
     assert len(set(readers.read_text().split())) == 2
@@ -799,15 +801,15 @@ def test_files_a_dead_reader_had_not_sent_are_read_here(tmp_path: Path, monkeypa
     serial = extract_paths([tmp_path], workers=1)
     last = max(note_files([tmp_path]))  # always in a forked worker's share
     this_process = os.getpid()
-    read_note = reading.read_note
+    read_text = reading.read_text
 
-    def dying(path, **options):
-        if os.getpid() != this_process and path == last:
+    def dying(raw, path, options, *rest):
+        if os.getpid() != this_process and path == str(last):
             os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
-        return read_note(path, **options)
+        return read_text(raw, path, options, *rest)
 
     # the only way to kill a forked reader at a chosen file: the file it reads decides
-    monkeypatch.setattr(reading, "read_note", dying)
+    monkeypatch.setattr(reading, "read_text", dying)
     with forking(True):
         parallel = extract_paths([tmp_path], workers=2)
     assert [asdict(c) for c in parallel.cards] == [asdict(c) for c in serial.cards]

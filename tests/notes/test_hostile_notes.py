@@ -118,7 +118,7 @@ def test_a_yaml_alias_bomb_in_a_deck_spec_is_refused(vault, tmp_path):
 
 
 def test_cards_json_streams_one_card_at_a_time(vault, tmp_path):
-    (vault / "many.md").write_text("".join(f"- fact **n{i}** here\n" for i in range(5000)))
+    (vault / "many.md").write_text("".join(f"- fact **item{i}** here\n" for i in range(5000)))
     result = flashcards("cards", str(vault), "--json", cwd=tmp_path)
     rows = json.loads(result.stdout)
     assert len(rows) == 5001 and rows[0]["answers"] == ["France"]

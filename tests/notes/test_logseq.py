@@ -98,9 +98,9 @@ def test_nested_and_circular_references_are_bounded(tmp_path):
     (tmp_path / "pages").mkdir()
     a, b = "6401b0c2-aaaa-4bbb-8ccc-00000000000a", "6401b0c2-aaaa-4bbb-8ccc-00000000000b"
     (tmp_path / "pages" / "loop.md").write_text(
-        f"- A says (({b}))\n  id:: {a}\n- B says (({a}))\n  id:: {b}\n- top (({a})) **x**\n"
+        f"- A says (({b}))\n  id:: {a}\n- B says (({a}))\n  id:: {b}\n- top (({a})) **xenon**\n"
     )
-    card = by_answer(cards_of_path(tmp_path))["x"]
+    card = by_answer(cards_of_path(tmp_path))["xenon"]
     assert card.front.startswith("top A says B says") and "((" not in card.front
 
 

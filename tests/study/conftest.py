@@ -32,11 +32,14 @@ def at(days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
 
 @pytest.fixture
 def deck(col: Collection, notes: Notes) -> Callable[..., dict[str, int]]:
-    """Build a deck from notes text; returns {answer: card id}."""
+    """Build a deck from notes text; returns {answer: card id}. The junk rules are off:
+    these tests pin scheduling, with short placeholder answers (`a1`, `m7`)."""
 
     def build(name: str = "Deck", text: str = NOTES, **settings: int) -> dict[str, int]:
         path = notes.write(f"{name}.md", text)
-        col.build(DeckSpec(name=name, notes=[path], settings=DeckSettings(**settings)))
+        col.build(
+            DeckSpec(name=name, notes=[path], settings=DeckSettings(**settings), junk=frozenset())
+        )
         return {c.answers[0]: c.id for c in col.cards(name)}
 
     return build

@@ -100,7 +100,14 @@ def test_a_full_deck_does_not_stop_the_others(col, deck) -> None:
 def test_the_day_rolls_over_at_four_local_time(tmp_path: Path, notes, zone, utc_hour) -> None:
     path = notes.write("notes.md", NOTES)
     with Collection.open(tmp_path / "c.sqlite", timezone=zone) as col:
-        col.build(DeckSpec(name="Deck", notes=[path], settings=DeckSettings(new_per_day=1)))
+        col.build(
+            DeckSpec(
+                name="Deck",
+                notes=[path],
+                settings=DeckSettings(new_per_day=1),
+                junk=frozenset(),  # NOTES hides placeholders (`a1`)
+            )
+        )
         four = datetime(2025, 3, 5, utc_hour, 0, tzinfo=UTC)
         assert four.astimezone(col.tz).strftime("%H:%M") == "04:00"
         before = four - timedelta(minutes=1)  # 03:59 local: still yesterday
@@ -332,7 +339,9 @@ def test_answer_returns_the_card_as_stored(col, deck) -> None:
 def test_a_deck_spec_asking_for_six_grades(col, notes, tmp_path: Path) -> None:
     notes.write("six.md", NOTES)
     spec = tmp_path / "six-deck.md"
-    spec.write_text("---\nname: Six\nnotes: [notes/six.md]\ngrades: 6\n---\n", encoding="utf-8")
+    spec.write_text(
+        "---\nname: Six\nnotes: [notes/six.md]\ngrades: 6\njunk: false\n---\n", encoding="utf-8"
+    )
     col.build(spec)
     card = col.next_card("Six", at(0))
     assert card.grades == 6

@@ -19,7 +19,7 @@ from flashcards.decks import DeckSettings, DeckSpec
 from .conftest import NOTES, at, states
 
 EXAMPLES = itertools.count()
-MORE = NOTES + "- Zeta has **z1**, **z2** and **z3**.\n- Eta is **h1**.\n"
+MORE = NOTES + "- Zeta has **zeta1**, **zeta2** and **zeta3**.\n- Eta is **eta1**.\n"
 
 operations = st.lists(
     st.one_of(

@@ -103,7 +103,7 @@ def test_undo_of_an_answer_from_before_the_rollover(tmp_path, notes) -> None:
     from .conftest import NOTES
 
     with Collection.open(tmp_path / "c.sqlite", timezone="Europe/Berlin") as col:
-        col.build(DeckSpec(name="Deck", notes=[notes.write("n.md", NOTES)]))
+        col.build(DeckSpec(name="Deck", notes=[notes.write("n.md", NOTES)], junk=frozenset()))
         late = datetime(2025, 3, 5, 2, 50, tzinfo=UTC)  # 03:50 in Berlin
         after = datetime(2025, 3, 5, 3, 10, tzinfo=UTC)  # 04:10 in Berlin: a new study day
         card = col.next_card(now=late)

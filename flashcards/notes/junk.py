@@ -1,0 +1,165 @@
+"""Junk rules: strong and highlight deletions that make no card a student would want.
+
+Bold and highlight are emphasis as often as they are answers. A deletion is
+skipped when its answer is a stock label (`**Note:**`, `**Ex.**`, `**Step 2**`),
+a version number (`**v1.2**`, `**1.2.3**`, `**2.0**` next to "version" or
+"release"), a lone emphasis word (`**not**`, `**only**`), bold inside a word
+(`foo**bar**`, Python's `__init__`), or one or two characters. `**term:**
+definition` is the commonest good card in study notes and is kept. Explicit
+clozes (`{{c1::…}}`, `{{cloze …}}`) are what an author wrote on purpose: no rule
+looks at them. Every rule can be switched off in a deck spec (`junk:`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from flashcards.notes.markers import HIGHLIGHT, STRONG, Deletion
+
+LABEL = "label"
+VERSION = "version"
+EMPHASIS = "emphasis"
+INSIDE_WORD = "inside_word"
+SHORT = "short"
+ALL_RULES = (LABEL, VERSION, EMPHASIS, INSIDE_WORD, SHORT)
+# What the build report and `cards --skipped` call each rule.
+REASONS = {
+    LABEL: "stock label",
+    VERSION: "version number",
+    EMPHASIS: "emphasis word",
+    INSIDE_WORD: "bold inside a word",
+    SHORT: "1–2 characters",
+}
+
+_LABELS = {
+    "note", "notes", "nb", "n.b", "example", "examples", "ex", "e.g", "eg", "i.e", "tip",
+    "tips", "hint", "hints", "warning", "caution", "danger", "attention", "important", "info",
+    "question", "questions", "answer", "answers", "q", "a", "summary", "tl;dr", "tldr",
+    "definition", "definitions", "def", "remark", "remarks", "todo", "update", "edit",
+    "breaking change", "breaking changes", "deprecated", "key point", "key points",
+    "takeaway", "takeaways", "key takeaway", "key takeaways", "conclusion", "overview",
+    "introduction", "see also", "pros", "cons", "advantages", "disadvantages", "why", "how",
+    "what", "notice", "explanation", "meaning", "translation", "synonyms", "antonyms",
+    "recap", "exercise", "exercises", "solution", "mnemonic", "reminder",
+}  # fmt: skip
+# Words that are labels only as `**Word:**` (elsewhere they may well be the answer).
+_COLON_LABELS = {
+    "problem", "result", "results", "output", "input", "source", "sources", "usage",
+    "syntax", "context", "background", "goal", "goals", "purpose", "status", "reference",
+    "references", "features", "security", "fixed", "added", "changed", "removed", "new",
+    "when", "where", "who", "use", "uses", "use case", "use cases", "idea", "key", "main",
+    "rule", "rules", "steps", "method", "approach", "issue", "cause", "fix", "effect",
+}  # fmt: skip
+_NUMBERED = re.compile(
+    r"(?:step|stage|part|phase|chapter|section|lesson|lecture|week|day|unit|module|"
+    r"example|exercise|question|problem|task|theorem|lemma|corollary|proposition|"
+    r"definition|figure|fig|table|case|option|round|level|rule|tip|note)"
+    r"\s*(?:\d+|[ivxlc]+|[a-z])(?:[.)]\d+)*",
+    re.IGNORECASE,
+)
+_EMPHASIS_WORDS = {
+    "not", "never", "only", "must", "all", "always", "no", "none", "nothing", "nobody",
+    "any", "every", "each", "both", "either", "neither", "nor", "very", "most", "least",
+    "cannot", "can't", "can not", "don't", "do not", "doesn't", "does not", "won't",
+    "will not", "shouldn't", "should not", "mustn't", "must not", "isn't", "is not",
+    "aren't", "are not", "should", "shall", "will", "may", "might", "can", "is", "are",
+    "and", "or", "but", "also", "even", "just", "exactly", "really", "still", "ever",
+    "at all", "at least", "at most", "every time", "don’t", "can’t", "won’t", "isn’t",
+}  # fmt: skip
+_VERSION = re.compile(
+    r"v(?:ersion)?\.?\s*\d+(?:\.\d+)*[a-z0-9.+-]*|\d+\.\d+\.\d+[a-z0-9.+-]*", re.I
+)
+_DECIMAL = re.compile(r"\d+\.\d+[a-z0-9+-]*", re.I)
+_VERSION_WORD = re.compile(r"\b(?:version|release|released|v\d|upgrade|changelog)", re.I)
+_LEAD = re.compile(r"[\s>*\-+#(\[\d.)]+")  # list markers, quotes, headings before a label
+_TRAILING = re.compile(r"[\s:.\-–—)!?]+$")
+_WORD_CHAR = re.compile(r"\w")
+# Python's special names: `__init__` is code, where `__term__` is emphasis
+_DUNDERS = {
+    "init", "new", "del", "name", "main", "file", "doc", "dict", "slots", "class", "module",
+    "all", "str", "repr", "bytes", "format", "hash", "bool", "len", "iter", "next", "call",
+    "getattr", "getattribute", "setattr", "delattr", "getitem", "setitem", "delitem",
+    "contains", "enter", "exit", "aenter", "aexit", "eq", "ne", "lt", "le", "gt", "ge",
+    "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "and", "or", "xor", "neg",
+    "pos", "abs", "int", "float", "index", "get", "set", "set_name", "init_subclass",
+    "post_init", "future", "builtins", "version", "path", "package", "spec", "loader",
+    "qualname", "annotations", "mro", "subclasses", "await", "aiter", "anext", "reversed",
+    "missing", "copy", "deepcopy", "reduce", "getstate", "setstate", "sizeof", "fspath",
+}  # fmt: skip
+_DUNDER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # `__class_getitem__`
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+class Skipped(NamedTuple):
+    """A deletion that made no card: where, what it hid, and which rule said so."""
+
+    source: str
+    line: int
+    answer: str
+    rule: str  # one of ALL_RULES
+
+    @property
+    def reason(self) -> str:
+        return REASONS[self.rule]
+
+
+def _bare(answer: str) -> str:
+    """The answer as a label reads: case folded, a trailing colon, dot or dash dropped."""
+    return _TRAILING.sub("", answer.strip()).lower()
+
+
+def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
+    """The first of `rules` that says deletion `d` of `text` is junk, or None.
+
+    Only strong and highlight deletions are judged; clozes never are.
+    """
+    if d.kind not in (STRONG, HIGHLIGHT) or not rules:
+        return None
+    answer = d.answer.strip()
+    bare = _bare(answer)
+    if INSIDE_WORD in rules and _inside_word(d, text):
+        return INSIDE_WORD
+    if LABEL in rules and _is_label(answer, bare, d, text):
+        return LABEL
+    if VERSION in rules and _is_version(answer, d, text):
+        return VERSION
+    if EMPHASIS in rules and bare in _EMPHASIS_WORDS:
+        return EMPHASIS
+    if SHORT in rules and len(bare) <= 2 and not _CJK.search(bare):
+        return SHORT
+    return None
+
+
+def _is_label(answer: str, bare: str, d: Deletion, text: str) -> bool:
+    """A stock label: `**Step 2**` anywhere; `**Note**` opening a line or with a colon
+    (`the **answer** is 42` is a sentence, `**Answer:** 42` a label)."""
+    if _NUMBERED.fullmatch(bare):
+        return True
+    colon = answer.endswith((":", ".")) or text[d.end : d.end + 1] in (":", ".")
+    if bare in _COLON_LABELS:
+        return colon
+    if bare not in _LABELS:
+        return False
+    line_start = text.rfind("\n", 0, d.start) + 1
+    return colon or not _LEAD.sub("", text[line_start : d.start])
+
+
+def _inside_word(d: Deletion, text: str) -> bool:
+    before = text[d.start - 1] if d.start > 0 else ""
+    after = text[d.end] if d.end < len(text) else ""
+    if (before and _WORD_CHAR.match(before)) or (after and _WORD_CHAR.match(after)):
+        return True
+    # `__init__`, `__name__`: a Python dunder name, not `__term__` emphasis
+    return text.startswith("__", d.start) and (
+        d.inner in _DUNDERS or _DUNDER.fullmatch(d.inner) is not None
+    )
+
+
+def _is_version(answer: str, d: Deletion, text: str) -> bool:
+    if _VERSION.fullmatch(answer):
+        return True
+    if _DECIMAL.fullmatch(answer):
+        near = text[max(0, d.start - 40) : d.end + 40]
+        return _VERSION_WORD.search(near) is not None
+    return False

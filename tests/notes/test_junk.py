@@ -1,0 +1,102 @@
+"""Junk rules (DESIGN.md "Dialects", issue 12 item 5): strong and highlight deletions
+that make no card, each skip kept with its reason, each rule switchable per deck."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flashcards.cards import extract
+from flashcards.decks import DeckError, load_deck
+from flashcards.notes.junk import ALL_RULES, EMPHASIS, INSIDE_WORD, LABEL, SHORT, VERSION
+from flashcards.notes.outline import parse_note
+from flashcards.reading import extract_paths
+
+JUNK = Path(__file__).resolve().parent / "fixtures" / "junk"
+
+
+def read(name: str, junk=ALL_RULES):
+    result = extract_paths([JUNK / name], junk=junk)
+    return [c.answers for c in result.cards], [(k.line, k.answer, k.rule) for k in result.skipped]
+
+
+@pytest.mark.parametrize(
+    ("name", "kept", "skipped"),
+    [
+        (
+            "label.md",
+            [["buffer solution"]],
+            [(1, "Note:", LABEL), (2, "Ex.", LABEL), (3, "Step 2", LABEL),
+             (4, "BREAKING CHANGE", LABEL)],
+        ),
+        (
+            "version.md",
+            [["100.0"]],  # a decimal with no "version" or "release" near it is an answer
+            [(1, "v1.2", VERSION), (2, "3.12.1", VERSION), (3, "2.0", VERSION)],
+        ),
+        ("emphasis.md", [["binary search"]], [(1, "not", EMPHASIS), (2, "only", EMPHASIS)]),
+        ("inside-word.md", [["standalone"]], [(1, "init", INSIDE_WORD), (2, "bar", INSIDE_WORD)]),
+        ("short.md", [["argon"], ["水"]], [(1, "Fe", SHORT), (1, "Au", SHORT)]),
+        ("term-definition.md", [["Osmosis:"], ["Mitochondria"]], []),
+    ],
+)  # fmt: skip
+def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -> None:
+    assert read(name) == (kept, skipped)
+
+
+@pytest.mark.parametrize(
+    ("name", "rule", "answer"),
+    [
+        ("label.md", LABEL, "Note:"),
+        ("version.md", VERSION, "v1.2"),
+        ("emphasis.md", EMPHASIS, "not"),
+        ("inside-word.md", INSIDE_WORD, "init"),
+        ("short.md", SHORT, "Fe"),
+    ],
+)
+def test_each_rule_can_be_switched_off(name: str, rule: str, answer: str) -> None:
+    cards, skipped = read(name, junk=frozenset(ALL_RULES) - {rule})
+    assert [answer] in cards
+    assert all(r != rule for _, _, r in skipped)
+
+
+def test_explicit_clozes_are_never_junk() -> None:
+    note = parse_note("- the {{c1::Ex.}} and {{cloze no}} and **Ex.** here\n", "t.md")
+    skipped: list = []
+    cards = list(extract(note, skipped=skipped))
+    assert [c.answers for c in cards] == [["Ex."], ["no"]]
+    assert [(k.answer, k.reason) for k in skipped] == [("Ex.", "stock label")]
+
+
+def test_a_lone_label_block_is_a_heading_not_a_skip() -> None:
+    skipped: list = []
+    assert list(extract(parse_note("- **Note**\n  - child\n"), skipped=skipped)) == []
+    assert skipped == []
+
+
+def _spec(tmp_path: Path, junk: str) -> Path:
+    (tmp_path / "n.md").write_text("- v **1.2.3** and **Note:**\n")
+    spec = tmp_path / "deck.md"
+    spec.write_text(f"---\nname: d\nnotes: [n.md]\njunk: {junk}\n---\n")
+    return spec
+
+
+def test_a_deck_spec_switches_rules_off(tmp_path: Path) -> None:
+    deck = load_deck(_spec(tmp_path, "{version: false}"))
+    assert deck.junk == frozenset(ALL_RULES) - {VERSION}
+    found = extract_paths(deck.notes, deck.deletions, junk=deck.junk)
+    assert [c.answers for c in found.cards] == [["1.2.3"]]
+    assert [k.rule for k in found.skipped] == [LABEL]
+    assert load_deck(_spec(tmp_path, "false")).junk == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("junk", "message"),
+    [("{versions: false}", "unknown junk rule 'versions'"), ("[version]", "must map")],
+)
+def test_a_bad_junk_setting_says_where(tmp_path: Path, junk: str, message: str) -> None:
+    with pytest.raises(DeckError) as err:
+        load_deck(_spec(tmp_path, junk))
+    assert err.value.line == 4 and message in str(err.value)
+    assert str(err.value).startswith(f"{tmp_path / 'deck.md'}:4: ")
