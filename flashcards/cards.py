@@ -29,6 +29,7 @@ from flashcards.notes.inline import (
     scan,
 )
 from flashcards.notes.outline import Block, Note, NoteError, parse_tags
+from flashcards.notes.render import comment_spans
 
 __all__ = ["BASIC", "CLOZE", "BlockText", "Card", "disambiguate", "extract"]
 
@@ -109,6 +110,17 @@ class Card:
         b = self.block
         return faces.cloze(self.kind, b.body, b.marks, self.hidden)
 
+    @property
+    def front_text(self) -> str:
+        """The front as a reader sees it: rendered, its answers hidden wherever they stand."""
+        b = self.block
+        return faces.front_text(b.body, b.marks, self.hidden, self.answers)
+
+    @property
+    def back_text(self) -> str:
+        b = self.block
+        return faces.back_text(b.body, b.marks, b.children)
+
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.content_hash,
@@ -119,8 +131,8 @@ class Card:
             "context": list(self.context),
             "answers": list(self.answers),
             "hint": self.hint,
-            "front": self.front,
-            "back": self.back,
+            "front": self.front_text,
+            "back": self.back_text,
             "tags": list(self.tags),
         }
 
@@ -219,6 +231,8 @@ class _NoteReader:
 
         found = self.found.pop(id(block), None) or self.scan(block, text)
         deletions, plain = found
+        if "%%" in text:  # a `%% comment %%` is no card text: nothing in it is a deletion
+            deletions = _outside_comments(text, deletions)
         if plain is not None:
             self.titles[id(block)] = _CARD_TAG.sub("", plain).strip()
         if not deletions:
@@ -382,7 +396,7 @@ class _NoteReader:
         # its cloze markers are hidden; strong and highlight are emphasis in a question
         marks = tuple(
             d
-            for d in _deletions(block, front_text, markers)
+            for d in _outside_comments(front_text, _deletions(block, front_text, markers))
             if d.kind in (LOGSEQ_CLOZE, ANKI_CLOZE)
         )
         shown = BlockText(
@@ -428,6 +442,13 @@ def extract(
         if block.children and not question:
             inner = (*ancestors, block)
             stack.extend([(c, inner) for c in reversed(block.children)])
+
+
+def _outside_comments(text: str, deletions: list[Deletion]) -> list[Deletion]:
+    comments = comment_spans(text)
+    if not comments:
+        return deletions
+    return [d for d in deletions if not any(a < d.end and d.start < b for a, b in comments)]
 
 
 def _card_tags(block: Block, text: str) -> list[tuple[int, int]]:
