@@ -170,7 +170,8 @@ def segments(
     out: list[Segment] = []
     if gaps:
         marks_ = _sentinels(body, len(gaps))
-        text = "".join(p if isinstance(p, str) else marks_[gaps.index(p)] for p in parts)
+        spots = iter(marks_)
+        text = "".join(p if isinstance(p, str) else next(spots) for p in parts)
         out = _split(render.spans(text), dict(zip(marks_, gaps, strict=True)))
         if [s for s in out if isinstance(s, Gap)] != gaps:
             # a gap lost in rendering (it cannot be, with the reader's deletions): render
