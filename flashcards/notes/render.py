@@ -62,7 +62,7 @@ _QUOTE = re.compile(r"^(\s*(?:[-*+]\s+)?)>[ \t]?(.*)$")
 _CALLOUT = re.compile(r"^\[!([\w-]+)\][+-]?[ \t]*(.*)$")
 _TABLE_ROW = re.compile(r"^(\s*(?:[-*+]\s+)?)(\|.*\|?)\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$")
-_COMMENT = re.compile(r"%%.*?(?:%%|\Z)", re.DOTALL)
+_COMMENT = re.compile(r"[ \t]*%%.*?(?:%%|\Z)", re.DOTALL)
 
 
 class Span(NamedTuple):
