@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
+from flashcards import faces
 from flashcards.export.job import ExportCard, ExportDeck
 
 # the one definition of `==highlight==` syntax, shared with the card extractor
@@ -320,12 +321,15 @@ def back_extra_html(children: str) -> str:
 
 
 def context_html(card: ExportCard) -> str:
-    return _breadcrumb(tuple(card.context))
+    """The card's breadcrumb: rendered, with the card's own answers hidden in it."""
+    if card.kind == "basic" or not card.hidden:
+        return _breadcrumb(tuple(card.context), ())
+    return _breadcrumb(tuple(card.context), tuple(card.marks[i].answer for i in card.hidden))
 
 
 @lru_cache(maxsize=1024)  # many cards share a context
-def _breadcrumb(context: tuple[str, ...]) -> str:
-    return BREADCRUMB.join(_escape(c) for c in context)
+def _breadcrumb(context: tuple[str, ...], answers: tuple[str, ...]) -> str:
+    return BREADCRUMB.join(_escape(c) for c in faces.crumbs(context, answers))
 
 
 _escape_source = lru_cache(maxsize=1024)(_escape)
