@@ -24,6 +24,7 @@ from flashcards.export.job import ExportCard, ExportDeck
 # the one definition of `==highlight==` syntax, shared with the card extractor
 from flashcards.notes.inline import highlight_plugin
 from flashcards.notes.render import (
+    embed_text,
     image_name,
     math_plugin,
     wikilink_plugin,
@@ -46,7 +47,6 @@ _CALLOUT = re.compile(r"^(\s*(?:[-*+]\s+)?>[ \t]?)\[!([\w-]+)\][+-]?[ \t]*(.*)$"
 _FOOTNOTE_DEF = re.compile(
     r"^\s*(?:[-*+]\s+)?\[\^[^\]\s]+\]:.*(?:\n(?:    |\t).*)*\n?", re.MULTILINE
 )
-_IMAGE_EXT = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|avif|tiff?)$", re.IGNORECASE)
 
 
 def _math_html(self, tokens, idx, options, env) -> str:  # noqa: ANN001 - markdown-it's signature
@@ -60,8 +60,7 @@ def _wikilink_html(self, tokens, idx, options, env) -> str:  # noqa: ANN001
     meta = tokens[idx].meta
     target = meta["target"]
     if meta["embed"]:
-        kind = "image" if _IMAGE_EXT.search(target) else "embed"
-        return _escape(f"[{kind}: {image_name(target)}]")
+        return _escape(embed_text(target))
     return _escape(meta["alias"] or target)
 
 

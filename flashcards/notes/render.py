@@ -399,6 +399,12 @@ def image_name(target: str) -> str:
     return name.rsplit("/", 1)[-1] or name
 
 
+def embed_text(target: str) -> str:
+    """What an `![[embed]]` shows: `[image: name]` for an image, `[embed: name]` otherwise."""
+    kind = "image" if _IMAGE_EXT.search(target.split("|")[0].strip()) else "embed"
+    return f"[{kind}: {image_name(target)}]"
+
+
 def _inline(text: str) -> list[Span]:
     if not text:
         return []
@@ -439,8 +445,7 @@ def _inline(text: str) -> list[Span]:
         elif t == "wikilink":
             target_ = tok.meta["target"]
             if tok.meta["embed"]:
-                kind = "image" if _IMAGE_EXT.search(target_) else "embed"
-                out.append(Span(f"[{kind}: {image_name(target_)}]", (IMAGE,), target_))
+                out.append(Span(embed_text(target_), (IMAGE,), target_))
             else:
                 shown = tok.meta["alias"] or target_
                 out.append(Span(shown, (*styles, REF), target_))
