@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-
-from flashcards.notes.inline import highlight_plugin
+if TYPE_CHECKING:  # markdown-it loads when text with markup is first rendered, not before:
+    # commands that show no card text (`decks`, `--help`) never pay for it
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
 
 STRONG = "strong"
 EM = "em"
@@ -370,6 +370,10 @@ def wikilink_plugin(md: MarkdownIt) -> None:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    from flashcards.notes.inline import highlight_plugin
+
     md = MarkdownIt("commonmark", {"html": False})
     md.enable("strikethrough")
     md.use(highlight_plugin)

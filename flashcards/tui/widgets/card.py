@@ -64,8 +64,9 @@ def _parts(spans: list[Segment], answered: bool, bullets: bool) -> list[tuple[st
     for s in spans:
         if isinstance(s, Gap):
             if answered:
+                # the answer as its marker renders it, on one line like its plain text
                 parts.extend(
-                    (visible(a.text), f"{_style(a.styles)} {ANSWER_STYLE}".strip())
+                    (visible(" ".join(a.text.split("\n"))), f"{_style(a.styles)} {ANSWER_STYLE}")
                     for a in render.spans(s.shown)
                 )
             else:
