@@ -30,6 +30,7 @@ from flashcards.notes.inline import (
 )
 from flashcards.notes.junk import ALL_RULES, Skipped, junk_rule
 from flashcards.notes.outline import Block, Note, NoteError, parse_tags
+from flashcards.notes.render import comment_spans
 
 __all__ = ["BASIC", "CLOZE", "BlockText", "Card", "disambiguate", "extract"]
 
@@ -112,6 +113,17 @@ class Card:
         b = self.block
         return faces.cloze(self.kind, b.body, b.marks, self.hidden)
 
+    @property
+    def front_text(self) -> str:
+        """The front as a reader sees it: rendered, its answers hidden wherever they stand."""
+        b = self.block
+        return faces.front_text(b.body, b.marks, self.hidden, self.answers)
+
+    @property
+    def back_text(self) -> str:
+        b = self.block
+        return faces.back_text(b.body, b.marks, b.children)
+
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.content_hash,
@@ -122,8 +134,8 @@ class Card:
             "context": list(self.context),
             "answers": list(self.answers),
             "hint": self.hint,
-            "front": self.front,
-            "back": self.back,
+            "front": self.front_text,
+            "back": self.back_text,
             "tags": list(self.tags),
             "deck": self.deck,
             "dialect": self.dialect,
@@ -232,6 +244,8 @@ class _NoteReader:
 
         found = self.found.pop(id(block), None) or self.scan(block, text)
         deletions, plain = found
+        if "%%" in text:  # a `%% comment %%` is no card text: nothing in it is a deletion
+            deletions = _outside_comments(text, deletions)
         if plain is not None:
             self.titles[id(block)] = _CARD_TAG.sub("", plain).strip()
         if not deletions:
@@ -417,7 +431,7 @@ class _NoteReader:
         # its cloze markers are hidden; strong and highlight are emphasis in a question
         marks = tuple(
             d
-            for d in _deletions(block, front_text, markers)
+            for d in _outside_comments(front_text, _deletions(block, front_text, markers))
             if d.kind in (LOGSEQ_CLOZE, ANKI_CLOZE)
         )
         if not marks and not block.children:
@@ -479,6 +493,13 @@ def extract(
         if block.children and not question:
             inner = (*ancestors, block)
             stack.extend([(c, inner) for c in reversed(block.children)])
+
+
+def _outside_comments(text: str, deletions: list[Deletion]) -> list[Deletion]:
+    comments = comment_spans(text)
+    if not comments:
+        return deletions
+    return [d for d in deletions if not any(a < d.end and d.start < b for a, b in comments)]
 
 
 def _card_tags(block: Block, text: str) -> list[tuple[int, int]]:

@@ -14,14 +14,32 @@ deletion across a line break, fooled that).
 
 Strong and highlight deletions that a card does not hide stay as written
 (`**term**` is emphasis); cloze markers it does not hide show their answer.
+
+Those are Markdown, for the exporters that render Markdown themselves (apkg,
+tsv). What a reader sees is rendered by `flashcards.notes.render`:
+
+- `segments`: the block rendered as styled spans, this card's gaps and the echoes
+  of its answers (an answer that also stands elsewhere on the front) — what the
+  app styles;
+- `front_text` / `back_text`: the same as plain text (`cards --json`, the JSON
+  export, the CLI); `crumbs`: the context, rendered, with the card's answers
+  hidden in it.
+
+Gaps are rendered in place: each gap is a private-use character while the text
+around it is rendered, so Markdown around or across a gap (a link, emphasis,
+a table cell) renders as it would with the answer there.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
+from flashcards.notes import render
 from flashcards.notes.markers import HIGHLIGHT, STRONG, Deletion
+from flashcards.notes.render import Span
 
 BASIC = "basic"
 _EMPHASIS = (STRONG, HIGHLIGHT)
@@ -112,3 +130,137 @@ def cloze(kind: str, body: str, marks: Sequence[Deletion], hidden: Sequence[int]
         at = d.end
     out.append(body[at:])
     return "".join(out)
+
+
+# -- what a reader sees ------------------------------------------------------------
+
+HIDDEN = "[...]"  # an answer's echo on the front: another place the answer stands
+MIN_ECHO = 3  # shorter answers are not looked for elsewhere (`a`, `of` are everywhere)
+
+
+class Echo(NamedTuple):
+    """Another place on the front where the card's answer stands: hidden on the front."""
+
+    text: str
+
+
+Segment = Span | Gap | Echo
+
+
+def _sentinels(text: str, count: int) -> list[str]:
+    """`count` private-use characters that do not occur in `text`: where the gaps stand
+    while the text around them is rendered."""
+    found: list[str] = []
+    code = 0xE000
+    while len(found) < count:
+        c = chr(code)
+        if c not in text:
+            found.append(c)
+        code += 1
+    return found
+
+
+def segments(
+    body: str, marks: Sequence[Deletion], hidden: Sequence[int], answers: Sequence[str] = ()
+) -> list[Segment]:
+    """The block rendered: styled spans, this card's gaps, and (with `answers`) the other
+    places on the front where one of its answers stands, as `Echo`s."""
+    parts = pieces(body, marks, hidden)
+    gaps = [p for p in parts if isinstance(p, Gap)]
+    out: list[Segment] = []
+    if gaps:
+        marks_ = _sentinels(body, len(gaps))
+        spots = iter(marks_)
+        text = "".join(p if isinstance(p, str) else next(spots) for p in parts)
+        out = _split(render.spans(text), dict(zip(marks_, gaps, strict=True)))
+        if [s for s in out if isinstance(s, Gap)] != gaps:
+            # a gap lost in rendering (it cannot be, with the reader's deletions): render
+            # the text between the gaps on its own, so no gap is ever lost or moved
+            out = []
+            for p in parts:
+                out.extend(render.spans(p) if isinstance(p, str) else (p,))
+    else:
+        out = list(render.spans("".join(parts)))
+    return _echoes(out, answers) if answers else out
+
+
+def _split(spans: Sequence[Span], gaps: dict[str, Gap]) -> list[Segment]:
+    find = re.compile("[" + "".join(gaps) + "]")
+    out: list[Segment] = []
+    for s in spans:
+        at = 0
+        for m in find.finditer(s.text):
+            if m.start() > at:
+                out.append(Span(s.text[at : m.start()], s.styles, s.target))
+            out.append(gaps[m.group()])
+            at = m.end()
+        if at < len(s.text):
+            out.append(Span(s.text[at:], s.styles, s.target) if at else s)
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _answer_pattern(answers: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = sorted(
+        {a.strip() for a in answers if len(a.strip()) >= MIN_ECHO and re.search(r"\w", a)},
+        key=len,
+        reverse=True,
+    )
+    if not words:
+        return None
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
+    )
+
+
+def _echoes(out: list[Segment], answers: Sequence[str]) -> list[Segment]:
+    pattern = _answer_pattern(tuple(answers))
+    if pattern is None:
+        return out
+    shown: list[Segment] = []
+    for s in out:
+        if not isinstance(s, Span) or render.CODE in s.styles and "\n" in s.text:
+            shown.append(s)  # a gap, or fenced code
+            continue
+        at = 0
+        for m in pattern.finditer(s.text):
+            if m.start() > at:
+                shown.append(Span(s.text[at : m.start()], s.styles, s.target))
+            shown.append(Echo(m.group()))
+            at = m.end()
+        if at == 0:
+            shown.append(s)
+        elif at < len(s.text):
+            shown.append(Span(s.text[at:], s.styles, s.target))
+    return shown
+
+
+def front_text(
+    body: str, marks: Sequence[Deletion], hidden: Sequence[int], answers: Sequence[str] = ()
+) -> str:
+    """The question as plain text: rendered, each gap `[...]` (or `[hint]`), the answers'
+    echoes `[...]`."""
+    out: list[str] = []
+    for s in segments(body, marks, hidden, answers):
+        if isinstance(s, Gap):
+            out.append(_placeholder(s))
+        elif isinstance(s, Echo):
+            out.append(HIDDEN)
+        else:
+            out.append(s.text)
+    return "".join(out)
+
+
+def back_text(body: str, marks: Sequence[Deletion], children: str) -> str:
+    """The answer side as plain text: the block resolved, then its children, rendered."""
+    own = render.plain(resolved(body, marks))
+    return f"{own}\n{render.plain(children)}" if children else own
+
+
+def crumbs(context: Sequence[str], answers: Sequence[str] = ()) -> list[str]:
+    """The context as a front shows it: each entry rendered, the card's answers hidden."""
+    pattern = _answer_pattern(tuple(answers)) if answers else None
+    out = [render.plain(c) for c in context]
+    if pattern is not None:
+        out = [pattern.sub(HIDDEN, c) for c in out]
+    return out

@@ -75,6 +75,25 @@ class CardView:
         return faces.cloze(self.kind, self.body, self.marks, self.hidden)
 
     @property
+    def segments(self) -> list[faces.Segment]:
+        """The block rendered: styled spans, this card's gaps, its answers' echoes."""
+        return faces.segments(self.body, self.marks, self.hidden, self.answers)
+
+    @property
+    def crumbs(self) -> list[str]:
+        """The context as the front shows it: rendered, this card's answers hidden."""
+        return faces.crumbs(self.context, self.answers)
+
+    @property
+    def front_text(self) -> str:
+        """The front as a reader sees it: rendered, its answers hidden wherever they stand."""
+        return faces.front_text(self.body, self.marks, self.hidden, self.answers)
+
+    @property
+    def back_text(self) -> str:
+        return faces.back_text(self.body, self.marks, self.children)
+
+    @property
     def state(self) -> sm2.State:
         return sm2.State(
             self.repetitions, round(self.ef * 1000), self.interval, self.due, self.lapses
@@ -101,8 +120,8 @@ class CardView:
             "context": self.context,
             "answers": self.answers,
             "hint": self.hint,
-            "front": self.front,
-            "back": self.back,
+            "front": self.front_text,
+            "back": self.back_text,
             "tags": self.tags,
             "repetitions": self.repetitions,
             "ef": self.ef,

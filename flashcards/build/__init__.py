@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from flashcards import cards as notes_reader
 from flashcards.decks import DeckSettings, DeckSpec
 from flashcards.notes.junk import REASONS
 from flashcards.store import Store

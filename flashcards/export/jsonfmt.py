@@ -41,9 +41,11 @@ class _Faces:
             parsed = self.marks[marks] = tuple(Deletion(*m) for m in json.loads(marks))
         back = self.backs.get((body, marks, children))
         if back is None:
-            back = self.backs[(body, marks, children)] = faces.back(body, parsed, children)
+            back = self.backs[(body, marks, children)] = faces.back_text(body, parsed, children)
         picked = tuple(json.loads(hidden))
-        front = faces.front(body, parsed, picked)
+        # a question card hides its cloze markers but has no answers of its own
+        answers = [] if kind == faces.BASIC else [parsed[i].answer for i in picked]
+        front = faces.front_text(body, parsed, picked, answers)
         cloze = faces.cloze(kind, body, parsed, picked)
         return (
             f'{head[:-1]},"front":{_dumps(front)},"back":{_dumps(back)},'

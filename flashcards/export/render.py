@@ -2,8 +2,13 @@
 
 Note text is Markdown and is data: raw HTML in a note is escaped, never passed
 through, so a `<script>` in someone's notes shows as text in Anki. Highlights
-(`==x==`) become `<mark>`, Logseq `[[links]]` their plain title, and a card's
-Anki cloze markers (`{{c1::answer::hint}}`) pass through for Anki to render.
+(`==x==`) become `<mark>`, Logseq `[[links]]` their plain title (`[[page|alias]]`
+the alias), and a card's Anki cloze markers (`{{c1::answer::hint}}`) pass
+through for Anki to render. Math becomes Anki's own MathJax markers, `\\(…\\)`
+and `\\[…\\]`; pipe tables HTML tables; `> [!note] Title` callouts a block quote
+under a bold `Note: Title`. Images show as `[image: name]` (the package does
+not carry media yet); footnotes and `%% comments %%` are dropped — the same
+reading as `flashcards.notes.render`, whose syntax rules these are.
 """
 
 from __future__ import annotations
@@ -12,45 +17,85 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 
+from flashcards import faces
 from flashcards.export.job import ExportCard, ExportDeck
 
 # the one definition of `==highlight==` syntax, shared with the card extractor
 from flashcards.notes.inline import highlight_plugin
+from flashcards.notes.render import (
+    embed_text,
+    image_name,
+    math_plugin,
+    wikilink_plugin,
+    without_comments,
+)
 
 BREADCRUMB = " › "
 
 # Text without these renders as itself (escaped): most card text, so most card
 # text skips the Markdown parser.
-_MARKUP = re.compile(r"[\\`*_\[\]<>&=\n]")
+_MARKUP = re.compile(r"[\\`*_\[\]<>&=\n$%~|^]")
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
 
 
-def _wikilink(state: StateInline, silent: bool) -> bool:
-    """`[[page]]` (Logseq/Obsidian) reads as `page`."""
-    src, pos = state.src, state.pos
-    if not src.startswith("[[", pos):
-        return False
-    end = src.find("]]", pos + 2)
-    inner = src[pos + 2 : end] if end >= 0 else ""
-    if not inner.strip() or "[" in inner or "\n" in inner:
-        return False
-    if not silent:
-        token = state.push("text", "", 0)
-        token.content = inner
-    state.pos = end + 2
-    return True
+# What the fast paths below do not render: math, comments, strike, tables, quotes, embeds
+_SLOW = re.compile(r"[$%~|^]|!\[|^\s*(?:[-*+]\s+)?>", re.MULTILINE)
+_CALLOUT = re.compile(r"^(\s*(?:[-*+]\s+)?>[ \t]?)\[!([\w-]+)\][+-]?[ \t]*(.*)$", re.MULTILINE)
+_FOOTNOTE_DEF = re.compile(
+    r"^\s*(?:[-*+]\s+)?\[\^[^\]\s]+\]:.*(?:\n(?:    |\t).*)*\n?", re.MULTILINE
+)
+
+
+def _math_html(self, tokens, idx, options, env) -> str:  # noqa: ANN001 - markdown-it's signature
+    """Anki's MathJax markers: `\\(…\\)` inline, `\\[…\\]` for `$$…$$`."""
+    tok = tokens[idx]
+    body = _escape(tok.content)
+    return f"\\[{body}\\]" if tok.meta["display"] else f"\\({body}\\)"
+
+
+def _wikilink_html(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    meta = tokens[idx].meta
+    target = meta["target"]
+    if meta["embed"]:
+        return _escape(embed_text(target))
+    return _escape(meta["alias"] or target)
+
+
+def _image_html(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    src = str(tokens[idx].attrs.get("src", ""))
+    return _escape(f"[image: {image_name(src) or tokens[idx].content}]")
+
+
+def _callout(m: re.Match[str]) -> str:
+    kind = m.group(2).replace("-", " ").capitalize()
+    title = m.group(3).strip()
+    return f"{m.group(1)}**{kind}{': ' + title if title else ''}**"
+
+
+def _prepare(markdown: str) -> str:
+    """What the parser reads: comments and footnote definitions gone, callouts titled."""
+    markdown = without_comments(markdown)
+    if "[^" in markdown:
+        markdown = _FOOTNOTE_DEF.sub("", markdown)
+    if "[!" in markdown:
+        markdown = _CALLOUT.sub(_callout, markdown)
+    return markdown
 
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     # html=False: HTML in notes is shown as text, not interpreted
     md = MarkdownIt("commonmark", {"html": False, "breaks": True})
+    md.enable(["table", "strikethrough"])
     md.use(highlight_plugin)
-    md.inline.ruler.before("link", "wikilink", _wikilink)
+    md.use(math_plugin)
+    md.use(wikilink_plugin)
+    md.add_render_rule("math", _math_html)
+    md.add_render_rule("wikilink", _wikilink_html)
+    md.add_render_rule("image", _image_html)
     return md
 
 
@@ -60,6 +105,8 @@ def to_html(markdown: str) -> str:
         return ""
     if not _MARKUP.search(markdown):
         return _escape(markdown)
+    if _SLOW.search(markdown):
+        markdown = _prepare(markdown)
     if "\n" not in markdown and not markdown.startswith("- "):
         # one line is inline text, as in the outline it came from: no <p> around it
         # (a one-item outline — a question's single child — is still a list)
@@ -106,6 +153,8 @@ def _fast_inline(text: str) -> str | None:
     """One line with only the simple spans, rendered; None when markdown-it must."""
     if text[:1].isspace() or text[-1:].isspace():
         return None  # markdown strips a line's edges
+    if _SLOW.search(text):
+        return None
     # split() gives the text between spans, then each span's four groups, and so on
     parts = _SPAN.split(text)
     if len(parts) == 1:
@@ -271,12 +320,15 @@ def back_extra_html(children: str) -> str:
 
 
 def context_html(card: ExportCard) -> str:
-    return _breadcrumb(tuple(card.context))
+    """The card's breadcrumb: rendered, with the card's own answers hidden in it."""
+    if card.kind == "basic" or not card.hidden:
+        return _breadcrumb(tuple(card.context), ())
+    return _breadcrumb(tuple(card.context), tuple(card.marks[i].answer for i in card.hidden))
 
 
 @lru_cache(maxsize=1024)  # many cards share a context
-def _breadcrumb(context: tuple[str, ...]) -> str:
-    return BREADCRUMB.join(_escape(c) for c in context)
+def _breadcrumb(context: tuple[str, ...], answers: tuple[str, ...]) -> str:
+    return BREADCRUMB.join(_escape(c) for c in faces.crumbs(context, answers))
 
 
 _escape_source = lru_cache(maxsize=1024)(_escape)

@@ -100,9 +100,10 @@ def test_json_and_the_preview_carry_the_faces(built, tmp_path):
     exported = {c["answers"][0]: c for c in json.loads(out.read_text())["cards"]}
     for cards in (preview, exported):
         assert cards["xenon"]["front"] == "The list [...] goes on with [...] here."
-        assert cards["xenon"]["back"] == "The list [...] goes on with **xenon** here."
+        # the faces are rendered: the back shows the answer as a reader sees it
+        assert cards["xenon"]["back"] == "The list [...] goes on with xenon here."
         assert cards["two words"]["front"] == "first [...] end"
-        assert cards["two words"]["back"] == "first **two\nwords** end\n- child"
+        assert cards["two words"]["back"] == "first two\nwords end\n- child"
     assert exported["xenon"]["cloze"] == "The list [...] goes on with {{c1::xenon}} here."
     assert exported["two words"]["cloze"] == "first {{c1::two\nwords}} end"
 

@@ -1,10 +1,11 @@
 """How a card's text is shown: note text turned into styled, literal `Content`.
 
 Text from notes is data. It is never parsed as Rich/Textual markup: a note
-saying `[bold]` or `[@click=app.quit]x[/]` shows exactly that. The only
-styling comes from the Markdown the cards keep (`**strong**`, `__strong__`,
-`==highlight==`, `` `code` ``, `[[page links]]`) and from the gaps of the card itself, and is
-applied as spans on plain text. Fenced code is left exactly as written.
+saying `[bold]` or `[@click=app.quit]x[/]` shows exactly that. The Markdown is
+rendered by `flashcards.notes.render` (links as their text, math as Unicode,
+tables aligned, callouts quoted under their title); its styles (strong,
+italic, strike, highlight, code, links) and the card's own gaps are applied
+here as spans on plain text. Fenced code is left exactly as written.
 """
 
 from __future__ import annotations
@@ -17,110 +18,94 @@ from textual.widget import Widget
 
 from flashcards import faces
 from flashcards.display import visible
-from flashcards.faces import Gap
+from flashcards.faces import Echo, Gap, Segment
+from flashcards.notes import render
 from flashcards.views import CardView
 
 GAP_STYLE = "bold reverse $accent"
 ANSWER_STYLE = "bold underline $text-success"
+ECHO_STYLE = "$text-muted"  # the answer where it also stands on the front: hidden, quietly
 STRONG_STYLE = "bold"
 HIGHLIGHT_STYLE = "bold $text-warning"
 CODE_STYLE = "$text-primary"
 REF_STYLE = "underline"
 
-_ITEM = re.compile(r"^(\s*)[-*+] ")
-_HANG = re.compile(r"^\s*(?:[-*+•] |\d+[.)] )?")
-_FENCE = re.compile(r"^\s*(?:[-*+]\s+)?(```|~~~)")
-_INLINE = r"(?P<code>`[^`\n]+`)|\[\[(?P<ref>[^\]\n]+)\]\]|\*\*(?P<strong>[^*\n]+?)\*\*|__(?P<under>[^_\n]+?)__|==(?P<mark>[^=\n]+?)=="
+# how each style of rendered text (`flashcards.notes.render`) shows in the app
+_STYLES = {
+    render.STRONG: STRONG_STYLE,
+    render.EM: "italic",
+    render.STRIKE: "strike",
+    render.CODE: CODE_STYLE,
+    render.MARK: HIGHLIGHT_STYLE,
+    render.LINK: REF_STYLE,
+    render.REF: REF_STYLE,
+    render.IMAGE: "italic $text-muted",
+    render.MATH: "italic",
+    render.QUOTE: "$text-secondary",
+    render.TITLE: "bold",
+    render.TABLE: "$text-muted",
+}
+
+_ITEM = re.compile(r"(?m)^(\s*)[-*+] ")
+_HANG = re.compile(r"^\s*(?:[-*+•] |\d+[.)] |│ )?")
 
 
-def _sentinels(text: str, count: int) -> list[str]:
-    """`count` private-use characters that do not occur in `text`: where the gaps go while
-    the text around them is styled (so a note's own `[...]` is never taken for one)."""
-    found: list[str] = []
-    code = 0xE000
-    while len(found) < count:
-        c = chr(code)
-        if c not in text:
-            found.append(c)
-        code += 1
-    return found
+def _style(styles: tuple[str, ...]) -> str:
+    return " ".join(_STYLES[s] for s in styles if s in _STYLES)
 
 
-def to_content(
-    text: str, gaps: dict[str, tuple[str, str]] | None = None, bullets: bool = False
-) -> Content:
-    """Plain note text as Content, with `gaps` (sentinel character -> (shown, style))
-    put in their places. With `bullets`, outline items (`- item`) show as `• item`.
+def _parts(spans: list[Segment], answered: bool, bullets: bool) -> list[tuple[str, str] | str]:
+    """Rendered segments as Content parts: styles applied, gaps shown or filled, text literal.
 
     Control characters in the text are shown as visible stand-ins (`flashcards.display`),
     never sent on.
     """
-    text = visible(text)
-    pattern = _INLINE
-    if gaps:
-        pattern = f"(?P<gap>[{''.join(gaps)}])|{_INLINE}"
-    inline = re.compile(pattern)
     parts: list[tuple[str, str] | str] = []
-    in_code = False
-    for n, line in enumerate(text.expandtabs(4).split("\n")):
-        if n:
-            parts.append("\n")
-        if _FENCE.match(line):
-            in_code = not in_code
-            parts.append((line, CODE_STYLE))
-            continue
-        if in_code:
-            # code keeps its layout and its characters, asterisks included
-            parts.append((line, CODE_STYLE))
-            continue
-        at = 0
-        if bullets:
-            item = _ITEM.match(line)
-            if item:
-                parts.append((item.group(1) + "• ", "$text-muted"))
-                at = item.end()
-        for m in inline.finditer(line, at):
-            parts.append(line[at : m.start()])
-            at = m.end()
-            kind = m.lastgroup
-            if kind == "gap":
-                assert gaps is not None
-                parts.append(gaps[m.group(0)])
-            elif kind == "code":
-                parts.append((m.group(0), CODE_STYLE))
-            elif kind == "ref":
-                parts.append((m.group(kind), REF_STYLE))  # a Logseq/Obsidian page link
-            elif kind == "mark":
-                parts.append((m.group(kind), HIGHLIGHT_STYLE))
+    for s in spans:
+        if isinstance(s, Gap):
+            if answered:
+                # the answer as its marker renders it, on one line like its plain text
+                parts.extend(
+                    (visible(" ".join(a.text.split("\n"))), f"{_style(a.styles)} {ANSWER_STYLE}")
+                    for a in render.spans(s.shown)
+                )
             else:
-                parts.append((m.group(kind), STRONG_STYLE))
-        parts.append(line[at:])
+                parts.append((f"[{visible(s.hint or '...')}]", GAP_STYLE))
+        elif isinstance(s, Echo):
+            parts.append((faces.HIDDEN, ECHO_STYLE) if not answered else visible(s.text))
+        else:
+            text = visible(s.text).expandtabs(4)
+            style = _style(s.styles)
+            if bullets and render.CODE not in s.styles and ("- " in text or "* " in text):
+                at = 0
+                for m in _ITEM.finditer(text):
+                    if m.start() > at:
+                        parts.append(
+                            (text[at : m.start()], style) if style else text[at : m.start()]
+                        )
+                    parts.append((m.group(1) + "• ", "$text-muted"))
+                    at = m.end()
+                text = text[at:]
+            if text:
+                parts.append((text, style) if style else text)
+    return parts
+
+
+def to_content(text: str, bullets: bool = False) -> Content:
+    """Note text (Markdown) rendered as Content. With `bullets`, outline items (`- item`)
+    show as `• item`."""
     # Content.assemble takes strings as plain text (never markup) and (text, style) pairs
-    return Content.assemble(*parts)
+    return Content.assemble(*_parts(list(render.spans(text)), False, bullets))
 
 
 def _block_content(card: CardView, answered: bool) -> Content:
     """The card's block with its gaps: as `[...]` (or `[hint]`), or filled in."""
-    pieces = card.pieces
-    gaps = [p for p in pieces if isinstance(p, Gap)]
-    marks = _sentinels(card.body, len(gaps))
-    shown: dict[str, tuple[str, str]] = {}
-    text: list[str] = []
-    for piece in pieces:
-        if isinstance(piece, Gap):
-            mark = marks[len(shown)]
-            if answered:
-                shown[mark] = (visible(piece.answer), ANSWER_STYLE)
-            else:
-                shown[mark] = (f"[{visible(piece.hint or '...')}]", GAP_STYLE)
-            text.append(mark)
-        else:
-            text.append(piece)
-    return to_content("".join(text), shown)
+    return Content.assemble(*_parts(card.segments, answered, False))
 
 
 def front_content(card: CardView) -> Content:
-    """The question: the block with this card's answers as gaps."""
+    """The question: the block with this card's answers as gaps (and hidden wherever
+    else they stand on the front)."""
     return _block_content(card, answered=False)
 
 
@@ -142,7 +127,7 @@ CRUMB_WIDTH = 48  # an ancestor block can be a whole paragraph: show its start
 def breadcrumb(card: CardView) -> Content:
     """Where the card sits in its notes: the ancestor blocks and headings, each kept short."""
     crumbs = [
-        c if len(c) <= CRUMB_WIDTH else c[: CRUMB_WIDTH - 1].rstrip() + "…" for c in card.context
+        c if len(c) <= CRUMB_WIDTH else c[: CRUMB_WIDTH - 1].rstrip() + "…" for c in card.crumbs
     ]
     return Content(visible(" › ".join(crumbs)))
 

@@ -1,0 +1,45 @@
+"""The review screen shows rendered Markdown and never the card's own answer (issue 12)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from helpers import NOW
+
+from flashcards import Collection
+from flashcards.decks import DeckSpec
+from flashcards.tui.app import make_app
+from flashcards.tui.screens.review import ReviewScreen
+from flashcards.tui.widgets.card import back_content, breadcrumb, front_content
+
+NOTES = Path(__file__).parent / "data" / "render"
+
+
+def test_a_review_shows_rendered_text_and_hides_the_answer_in_the_breadcrumb(tmp_path):
+    db = tmp_path / "render.sqlite"
+    with Collection.open(db) as col:
+        col.build(DeckSpec(name="ML", notes=[NOTES]))
+    app = make_app(db, deck="ML", now=NOW)
+    seen: dict[str, object] = {}
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen)
+            card = app.screen.card
+            seen["crumb"] = breadcrumb(card).plain
+            front = front_content(card)
+            seen["front"] = front.plain
+            seen["italic"] = [
+                front.plain[s.start : s.end] for s in front.spans if "italic" in str(s.style)
+            ]
+            await pilot.press("space")
+            await pilot.pause()
+            seen["back"] = back_content(card).plain
+
+    asyncio.run(main())
+    assert seen["crumb"] == "you should use ML for: [...] of patterns"
+    assert seen["front"] == "[...] is explained in the book with α^2 and care"
+    assert "care" in seen["italic"] and "α^2" in seen["italic"]
+    assert seen["back"] == "learning is explained in the book with α^2 and care"
