@@ -101,6 +101,17 @@ def _process_gone(pid: int) -> bool:
     return False
 
 
+def remove_own(folder: Path, name: str) -> None:
+    """Remove this process's temporary files for target `name` in `folder`."""
+    shown = name.encode()[:_SHOWN_NAME_BYTES].decode(errors="ignore")
+    prefix = f".{shown}.{TEMP_TAG}-{os.getpid()}-"
+    with suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(prefix) and entry.is_file(follow_symlinks=False):
+                with suppress(OSError):
+                    os.unlink(entry.path)
+
+
 def sweep_stale(folder: Path) -> list[Path]:
     """Remove the temporary files a killed export left in `folder`: regular files of
     our naming whose process is gone. Anything else is left alone; returns what went."""
@@ -235,6 +246,9 @@ def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
         interrupted = isinstance(exc, ExportInterrupted)
         with suppress(OSError):
             tmp.unlink()
+        # and any scratch file of this export's (a signal may land between a scratch
+        # file's making and its writer knowing its name)
+        remove_own(target.parent, target.name)
         raise
     finally:
         stop.restore(redeliver=not interrupted)

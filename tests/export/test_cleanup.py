@@ -224,6 +224,26 @@ def test_a_signal_in_process_raises_and_removes_the_partial_file(db, tmp_path, m
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)) == before
 
 
+def test_a_signal_while_the_apkg_scratch_file_is_made_leaves_nothing(db, tmp_path, monkeypatch):
+    # the signal lands after the scratch database exists but before apkg.write knows its
+    # name (under load, right after the .part file appears): nothing of ours may stay
+    from flashcards.export import apkg, files
+
+    made = files.temp_file
+
+    def signalled(folder, name, suffix):
+        made(folder, name, suffix)
+        signal.raise_signal(signal.SIGTERM)
+        raise AssertionError("the signal did not stop the export")
+
+    monkeypatch.setattr(apkg, "temp_file", signalled)
+    out = tmp_path / "out"
+    out.mkdir()
+    with open_collection(db) as col, pytest.raises(ExportInterrupted):
+        export(col, [], "apkg", out / "deck.apkg", now=NOW)
+    assert list(out.iterdir()) == []
+
+
 def test_ignored_signals_stay_ignored_and_other_threads_install_nothing(db, tmp_path, monkeypatch):
     seen: list[object] = []
 
