@@ -33,6 +33,8 @@ from flashcards.store import cards as card_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import queue as queue_rows
 from flashcards.study import Study
+from flashcards.study.buttons import ButtonFace
+from flashcards.study.buttons import faces as button_faces
 from flashcards.views import CardView, Counts, DeckSummary
 
 if TYPE_CHECKING:
@@ -348,6 +350,14 @@ class Collection:
             return self._study.next_states(card_id, now)
         except KeyError:
             raise CollectionError(f"no card with id {card_id}") from None
+
+    def buttons(self, card_id: int, now: datetime | None = None) -> list[ButtonFace]:
+        """What each answer button does to the card, as its label says it: whether the
+        card comes back today, the interval it leaves, and where two buttons leave the same
+        interval, the ease change (`flashcards.study.buttons`)."""
+        outcomes = self.next_states(card_id, now)
+        card = self.card(card_id, now)
+        return button_faces(card.state, outcomes, self.today(now), card.grades)
 
     def answer(
         self, card_id: int, q: int, now: datetime | None = None, duration_ms: int | None = None

@@ -82,7 +82,11 @@ def when(day) -> str:  # noqa: ANN001 - a date
 class DecksTable(DataTable):
     """The decks; Enter (shown in the footer) studies the highlighted one."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Study")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Study"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
 
 
 def reflow(text: str) -> str:

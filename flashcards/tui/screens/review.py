@@ -77,8 +77,10 @@ class ReviewScreen(AppScreen):
     """Study one deck (or all decks): front, Space to reveal, 1–4 to answer."""
 
     BINDINGS = [
-        Binding("space,enter", "reveal", "Show answer"),
+        Binding("space,enter", "reveal", "Show answer / Good", key_display="space"),
         *(Binding(str(k), f"answer({k})", show=False) for k in range(6)),
+        Binding("j", "scroll(1)", "Scroll", show=False),
+        Binding("k", "scroll(-1)", "Scroll", show=False),
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),
@@ -237,24 +239,30 @@ class ReviewScreen(AppScreen):
         if self.card is None:
             return False
         if action == "reveal":
-            return not self.revealed
+            return not self.revealed or sm2.good_key(self.card.grades) in self.keys
         if action == "answer":
             return self.revealed and parameters[0] in self.keys
         return True
 
+    def action_scroll(self, lines: int) -> None:
+        """j / k: scroll a long answer a line down or up (the arrows do too)."""
+        self.query_one("#card", VerticalScroll).scroll_relative(y=lines, animate=False)
+
     @guarded("showing the answer")
     def action_reveal(self) -> None:
+        """Space or Enter: show the answer; once it shows, answer Good (as in Anki)."""
         card = self.card
-        if card is None or self.revealed:
+        if card is None:
+            return
+        if self.revealed:
+            self.action_answer(sm2.good_key(card.grades))
             return
         self.revealed = True
         self.revealed_at = self.clock()
-        outcomes = self.col.next_states(card.id, self.now)
-        today = self.col.today(self.now)
-        drill = all(state == card.state for state in outcomes.values())
-        self.keys = set(outcomes)
+        faces = self.col.buttons(card.id, self.now)
+        self.keys = {f.key for f in faces}
         self.query_one("#face", CardFace).update(back_content(card))
-        self.query_one(AnswerBar).show_grades(card.grades, outcomes, today, drill)
+        self.query_one(AnswerBar).show_grades(card.grades, faces)
         self.refresh_bindings()
 
     def on_answer_bar_chosen(self, message: AnswerBar.Chosen) -> None:
