@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
@@ -126,7 +126,8 @@ class HomeScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▦")
-        with Vertical(id="home"):
+        # one column of readable width, centred on a wide terminal
+        with Center(id="home-middle"), Vertical(id="home"):
             yield DecksTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static("", id="empty", markup=False)
             yield Static("", id="today", markup=False)

@@ -20,7 +20,7 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
@@ -41,7 +41,7 @@ from flashcards.tui.messages import (
 from flashcards.tui.screens.base import AppScreen
 from flashcards.tui.session import Session
 from flashcards.tui.widgets.answers import AnswerBar
-from flashcards.tui.widgets.card import CardFace, back_content, breadcrumb, front_content
+from flashcards.tui.widgets.card import CardFace, Crumbs, back_content, front_content
 
 BUSY_TRIES = 25  # retries of an answer while another process writes (about 10 s in all)
 RETRY_SECONDS = 0.25
@@ -118,13 +118,17 @@ class ReviewScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▦")
-        yield Static("", id="crumbs", markup=False)
-        with VerticalScroll(id="card"):
-            yield CardFace(id="face")
-        with Horizontal(id="status"):
-            yield Static("", id="counts", markup=False)
-            yield Static("", id="where", markup=False)
-        yield AnswerBar(id="answers")
+        # one readable column, centred: the breadcrumb and the card, in the middle of it
+        with Center(id="middle"), Vertical(id="column"):
+            with VerticalScroll(id="card"):
+                yield Crumbs(id="crumbs")
+                yield CardFace(id="face")
+            with Horizontal(id="status"):
+                yield Static("", id="counts", markup=False)
+                yield Static("", id="where", markup=False)
+        # the bar may be wider than the text: every label spelled out in full at 160 columns
+        with Center(id="bottom"):
+            yield AnswerBar(id="answers")
         yield Footer()
 
     @guarded("starting the review")
@@ -160,7 +164,7 @@ class ReviewScreen(AppScreen):
         self.keys = set()
         if self.session.started is None:
             self.session.started = self.clock()
-        self.query_one("#crumbs", Static).update(breadcrumb(card))
+        self.query_one(Crumbs).show(card.context)
         self.query_one("#face", CardFace).update(front_content(card))
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.query_one(AnswerBar).display = True
@@ -218,7 +222,7 @@ class ReviewScreen(AppScreen):
 
     def show_empty(self, text: str) -> None:
         self.card = None
-        self.query_one("#crumbs", Static).update("")
+        self.query_one(Crumbs).show([])
         self.query_one("#face", CardFace).update(Content(visible(text)))
         self.query_one(AnswerBar).display = False
         self.query_one("#where", Static).update("")
