@@ -266,15 +266,33 @@ class Collection:
             raise CollectionError(f"no deck named {name!r} (decks: {known})")
         return row.id
 
-    def deck_names(self) -> list[str]:
-        return [d.name for d in deck_rows.all_decks(self._store)]
+    def deck_names(self, retired: bool = False) -> list[str]:
+        return [d.name for d in deck_rows.all_decks(self._store, retired)]
 
     def _deck_ids(self, deck: str | None) -> tuple[int, ...]:
         if deck is None:
             return self._study.all_decks()
         return (self.deck_id(deck),)
 
-    def decks(self, now: datetime | None = None) -> list[DeckSummary]:
+    def rename_deck(self, old: str, new: str) -> None:
+        """Rename a deck, keeping its id, cards and history (one transaction). Its spec's
+        `name:` should say the new name too, or the next build names it back."""
+        with self._store.atomic("renaming the deck"):
+            deck_id = self.deck_id(old)
+            other = deck_rows.by_name(self._store, new)
+            if other is not None and other.id != deck_id:
+                raise CollectionError(f"there is already a deck named {new!r}; choose another")
+            deck_rows.rename(self._store, deck_id, new)
+        self.refresh()
+
+    def retire_deck(self, name: str, retired: bool = True) -> None:
+        """Retire a deck (out of every queue and deck list; history kept) or restore it."""
+        with self._store.atomic("retiring the deck" if retired else "restoring the deck"):
+            deck_rows.set_retired(self._store, self.deck_id(name), retired)
+        self.refresh()
+
+    def decks(self, now: datetime | None = None, retired: bool = False) -> list[DeckSummary]:
+        """The decks in use (with `retired`, the retired ones too) and today's figures."""
         day = self.today(now).isoformat()
         studied: dict[int, set[int]] = {}
         for answer in queue_rows.answers_on(self._store, day):
@@ -291,8 +309,9 @@ class Collection:
                 built_at=row.built_at,
                 studied_today=len(studied.get(row.id, ())),
                 left=self._study.counts((row.id,), now),
+                retired_deck=row.retired_deck,
             )
-            for row in deck_rows.counts(self._store, day)
+            for row in deck_rows.counts(self._store, day, retired)
         ]
 
     def deck_info(self, name: str) -> dict[str, object]:

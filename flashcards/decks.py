@@ -79,13 +79,13 @@ class DeckSpec:
     description: str = ""
     path: Path | None = None
     max_file_mb: float = MAX_FILE_MB  # the size cap of one notes file
+    from_notes: bool = False  # made by for_notes: the notes path itself is the deck
 
     @classmethod
     def for_notes(cls, path: str | Path) -> DeckSpec:
         """A deck made of a notes file or folder, named after it."""
         p = Path(path)
-        name = p.stem if p.is_file() else (p.resolve().name or str(p))
-        return cls(name=name, notes=[p])
+        return cls(name=notes_deck_name(p), notes=[p], from_notes=True)
 
     @property
     def deletions(self) -> frozenset[str]:
@@ -94,6 +94,11 @@ class DeckSpec:
     @property
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1_000_000)
+
+
+def notes_deck_name(path: Path) -> str:
+    """The name of a deck made of a notes file (its stem) or folder (its name)."""
+    return path.stem if path.is_file() else (path.resolve().name or str(path))
 
 
 def is_deck_spec(path: str | Path) -> bool:
