@@ -102,19 +102,20 @@ def _deck_row(store: Store, spec: DeckSpec) -> deck_rows.DeckRow | None:
     named = deck_rows.by_name(store, spec.name)
     if row is None:
         if named is not None and named.identity not in (None, identity):
-            raise DeckError(_taken(spec, named))
+            raise _taken(spec, named)
         return named
     if named is not None and named.id != row.id:
-        raise DeckError(_taken(spec, named))
+        raise _taken(spec, named)
     return row
 
 
-def _taken(spec: DeckSpec, other: deck_rows.DeckRow) -> str:
-    where = f"{spec.path}:1" if spec.path else str(spec.notes[0])
+def _taken(spec: DeckSpec, other: deck_rows.DeckRow) -> DeckError:
     source = other.spec_path or ", ".join(other.notes) or "another build"
-    return (
-        f"{where}: the deck name {spec.name!r} is already used by the deck built from "
-        f"{source}; give this deck another `name:` (or `flashcards decks rename` the other)"
+    return DeckError(
+        str(spec.path or spec.notes[0]),
+        1 if spec.path else None,
+        f"the deck name {spec.name!r} is already used by the deck built from {source}; "
+        "give this deck another `name:` (or `flashcards decks rename` the other)",
     )
 
 
