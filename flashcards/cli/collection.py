@@ -25,8 +25,12 @@ def decks(ctx: click.Context, as_json: bool, show_all: bool) -> None:
         return
     with open_collection(ctx, readonly=True) as col:
         summaries = col.decks(retired=show_all)
+        retired = 0 if summaries or show_all else len(col.decks(retired=True))
     if as_json:
         echo_json([d.to_json() for d in summaries])
+        return
+    if retired:
+        echo(f"No decks in use; {retired} retired (`flashcards decks --all` lists them).")
         return
     if not summaries:
         echo("No decks yet; run `flashcards build`.")

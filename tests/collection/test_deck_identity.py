@@ -78,6 +78,7 @@ def test_decks_rename_retire_restore_with_the_cli(cli, notes, db_path) -> None:
     out = cli("--db", str(db_path), "decks", "retire", "Trivia").stdout
     assert "decks restore Trivia" in out
     assert json.loads(cli("--db", str(db_path), "decks", "--json").stdout) == []
+    assert "No decks in use; 1 retired" in cli("--db", str(db_path), "decks").stdout
     every = json.loads(cli("--db", str(db_path), "decks", "--all", "--json").stdout)
     assert [(d["name"], d["retired_deck"]) for d in every] == [("Trivia", True)]
     assert "(retired)" in cli("--db", str(db_path), "decks", "--all").stdout
