@@ -101,7 +101,9 @@ def _deck_row(store: Store, spec: DeckSpec) -> deck_rows.DeckRow | None:
     row = deck_rows.by_identity(store, identity) if identity else None
     named = deck_rows.by_name(store, spec.name)
     if row is None:
-        if named is not None and named.identity not in (None, identity):
+        # a spec made in code (no identity) names its deck; a spec file may not take the
+        # name of a deck another spec file or notes path makes
+        if named is not None and identity is not None and named.identity not in (None, identity):
             raise _taken(spec, named)
         return named
     if named is not None and named.id != row.id:

@@ -103,6 +103,8 @@ def test_launch_study_one_card_and_quit(tmp_path):
         str(tmp_path),  # no ./decks here: the first run builds the bundled sample deck
         "-e",
         f"FLASHCARDS_DB={db}",
+        "-e",
+        f"PYTHONPATH={child_env()['PYTHONPATH']}",  # this checkout's code, not main's install
         command,
     )
     try:
@@ -113,7 +115,9 @@ def test_launch_study_one_card_and_quit(tmp_path):
         front = pane.wait_for("Show answer")
         assert "[...]" in front and f"New {new_today}" in front
         pane.keys("Space")
-        back = pane.wait_for("3 Good 1d")
+        back = pane.wait_for("3 Good")
+        # the buttons say what they do (one line or two, as the width allows)
+        assert "1 Again" in back and "today" in back and "1d" in back
         assert first_answer in back
         pane.keys("3")
         pane.wait_for(f"New {new_today - 1}")
