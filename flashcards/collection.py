@@ -33,6 +33,8 @@ from flashcards.store import cards as card_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import queue as queue_rows
 from flashcards.study import Study
+from flashcards.study.buttons import ButtonFace
+from flashcards.study.buttons import faces as button_faces
 from flashcards.views import CardView, Counts, DeckSummary
 
 if TYPE_CHECKING:
@@ -267,15 +269,33 @@ class Collection:
             raise CollectionError(f"no deck named {name!r} (decks: {known})")
         return row.id
 
-    def deck_names(self) -> list[str]:
-        return [d.name for d in deck_rows.all_decks(self._store)]
+    def deck_names(self, retired: bool = False) -> list[str]:
+        return [d.name for d in deck_rows.all_decks(self._store, retired)]
 
     def _deck_ids(self, deck: str | None) -> tuple[int, ...]:
         if deck is None:
             return self._study.all_decks()
         return (self.deck_id(deck),)
 
-    def decks(self, now: datetime | None = None) -> list[DeckSummary]:
+    def rename_deck(self, old: str, new: str) -> None:
+        """Rename a deck, keeping its id, cards and history (one transaction). Its spec's
+        `name:` should say the new name too, or the next build names it back."""
+        with self._store.atomic("renaming the deck"):
+            deck_id = self.deck_id(old)
+            other = deck_rows.by_name(self._store, new)
+            if other is not None and other.id != deck_id:
+                raise CollectionError(f"there is already a deck named {new!r}; choose another")
+            deck_rows.rename(self._store, deck_id, new)
+        self.refresh()
+
+    def retire_deck(self, name: str, retired: bool = True) -> None:
+        """Retire a deck (out of every queue and deck list; history kept) or restore it."""
+        with self._store.atomic("retiring the deck" if retired else "restoring the deck"):
+            deck_rows.set_retired(self._store, self.deck_id(name), retired)
+        self.refresh()
+
+    def decks(self, now: datetime | None = None, retired: bool = False) -> list[DeckSummary]:
+        """The decks in use (with `retired`, the retired ones too) and today's figures."""
         day = self.today(now).isoformat()
         studied: dict[int, set[int]] = {}
         for answer in queue_rows.answers_on(self._store, day):
@@ -292,8 +312,9 @@ class Collection:
                 built_at=row.built_at,
                 studied_today=len(studied.get(row.id, ())),
                 left=self._study.counts((row.id,), now),
+                retired_deck=row.retired_deck,
             )
-            for row in deck_rows.counts(self._store, day)
+            for row in deck_rows.counts(self._store, day, retired)
         ]
 
     def deck_info(self, name: str) -> dict[str, object]:
@@ -343,7 +364,7 @@ class Collection:
 
     def next_states(self, card_id: int, now: datetime | None = None) -> sm2.Outcomes:
         """The state each answer key would lead to (keys 1–4, or 0–5 for six-grade decks),
-        under the deck's scheduler; `.back_today` holds the keys after which the card comes
+        under the deck's scheduler; `.today` holds the keys after which the card comes
         back later today.
 
         For a card already answered today (a drill) `.drill` is set; under SM-2 every key
@@ -353,6 +374,14 @@ class Collection:
             return self._study.next_states(card_id, now)
         except KeyError:
             raise CollectionError(f"no card with id {card_id}") from None
+
+    def buttons(self, card_id: int, now: datetime | None = None) -> list[ButtonFace]:
+        """What each answer button does to the card, as its label says it: whether the
+        card comes back today, the interval it leaves, and where two buttons leave the same
+        interval, the ease change (`flashcards.study.buttons`)."""
+        outcomes = self.next_states(card_id, now)
+        card = self.card(card_id, now)
+        return button_faces(card.state, outcomes, self.today(now), card.grades)
 
     def answer(
         self, card_id: int, q: int, now: datetime | None = None, duration_ms: int | None = None

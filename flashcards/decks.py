@@ -128,13 +128,13 @@ class DeckSpec:
     max_file_mb: float = MAX_FILE_MB  # the size cap of one notes file
     dialect: str | None = None  # the spec's `dialect:`; None: detected per notes path
     junk: frozenset[str] = frozenset(ALL_RULES)  # the junk rules switched on
+    from_notes: bool = False  # made by for_notes: the notes path itself is the deck
 
     @classmethod
     def for_notes(cls, path: str | Path) -> DeckSpec:
         """A deck made of a notes file or folder, named after it."""
         p = Path(path)
-        name = p.stem if p.is_file() else (p.resolve().name or str(p))
-        return cls(name=name, notes=[p])
+        return cls(name=notes_deck_name(p), notes=[p], from_notes=True)
 
     @property
     def deletions(self) -> frozenset[str]:
@@ -147,6 +147,11 @@ class DeckSpec:
     def read_options(self, notes: str | Path) -> ReadOptions:
         """How the deck's notes path `notes` is read: its dialect, the vault's settings."""
         return options_for(notes, self.deletions, self.junk, self.max_bytes, self.dialect)
+
+
+def notes_deck_name(path: Path) -> str:
+    """The name of a deck made of a notes file (its stem) or folder (its name)."""
+    return path.stem if path.is_file() else (path.resolve().name or str(path))
 
 
 def is_deck_spec(path: str | Path) -> bool:

@@ -66,13 +66,6 @@ def answer(
     return Outcome(out.state, out.memory, drill, out.back_today)
 
 
-class Outcomes(sm2.Outcomes):
-    """Every button's state (as `sm2.Outcomes`), with `back_today`: the keys whose
-    answer brings the card back later the same day."""
-
-    back_today: frozenset[int] = frozenset()
-
-
 def next_states(
     cfg: Config | None,
     state: sm2.State,
@@ -81,21 +74,17 @@ def next_states(
     day: date,
     grades: int,
     last_day: date | None,
-) -> Outcomes:
+) -> sm2.Outcomes:
     """The outcome of every button. Under SM-2 a drill leaves the state as it is; under
     FSRS every answer moves it (learning steps are same-day answers)."""
     if cfg is None:
-        found = sm2.next_states(state, day, grades, last_day)
-        out = Outcomes(found)
-        out.drill = found.drill
-        out.back_today = frozenset(b.key for b in sm2.buttons(grades) if sm2.comes_back(b.q))
-        return out
+        return sm2.next_states(state, day, grades, last_day)
     from flashcards import fsrs_scheduler
 
     each = fsrs_scheduler.next_states(cfg, state, memory, at_ms, day, grades)
-    out = Outcomes({key: a.state for key, a in each.items()})
+    out = sm2.Outcomes({key: a.state for key, a in each.items()})
     out.drill = sm2.is_drill(last_day, day)
-    out.back_today = frozenset(key for key, a in each.items() if a.back_today)
+    out.today = frozenset(key for key, a in each.items() if a.back_today)
     return out
 
 

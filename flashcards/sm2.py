@@ -119,9 +119,12 @@ def apply(state: State, q: int, today: date) -> State:
 
 class Outcomes(dict[int, State]):
     """The state each button's key leads to; `drill` when none moves the schedule (the
-    card was answered today already: later answers are drills)."""
+    card was answered today already: later answers are drills); `today`, the keys whose
+    answer brings the card back later the same day. A scheduler's `next_states` fills all
+    three, and the buttons are labelled from them alone (`flashcards.study.buttons`)."""
 
     drill: bool = False
+    today: frozenset[int] = frozenset()
 
 
 def is_drill(last_day: date | None, today: date) -> bool:
@@ -141,8 +144,10 @@ def next_states(
 ) -> Outcomes:
     """The outcome of every button, keyed by the button's key."""
     drill = is_drill(last_day, today)
-    out = Outcomes({b.key: state if drill else apply(state, b.q, today) for b in buttons(grades)})
+    shown = buttons(grades)
+    out = Outcomes({b.key: state if drill else apply(state, b.q, today) for b in shown})
     out.drill = drill
+    out.today = frozenset(b.key for b in shown if comes_back(b.q))
     return out
 
 
@@ -156,6 +161,11 @@ def quality_for_key(key: int, grades: int = 4) -> int:
         if b.key == key:
             return b.q
     raise ValueError(f"no answer key {key} for a {grades}-grade deck")
+
+
+def good_key(grades: int = 4) -> int:
+    """The key of Good (quality 4): what Space and Enter answer once the answer shows."""
+    return next(b.key for b in buttons(grades) if b.q == DRILL_UNTIL)
 
 
 def rating(q: int) -> int:

@@ -144,6 +144,7 @@ class DeckSummary:
     built_at: str | None
     studied_today: int = 0
     left: Counts = field(default_factory=Counts)
+    retired_deck: bool = False  # the deck is retired (`decks --all` lists it)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -160,4 +161,5 @@ class DeckSummary:
                 "drill": self.left.drill,
             },
             "built_at": self.built_at,
+            "retired_deck": self.retired_deck,
         }

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from flashcards.decks import DeckSettings, DeckSpec
+from flashcards.decks import DeckError, DeckSettings, DeckSpec
 from flashcards.notes.junk import REASONS
 from flashcards.store import Store
 from flashcards.store import cards as card_rows
@@ -29,7 +29,7 @@ from .noted import apply_schedules
 from .read import Reading, Snapshot, read_notes
 from .write import match_and_write, write_new_deck
 
-__all__ = ["BuildReport", "build_deck"]
+__all__ = ["BuildReport", "build_deck", "deck_identity"]
 
 # Up to this share of a deck's files changed, a build looks only at their cards and at
 # cards of the same content; above it, reading the whole deck's index is as quick.
@@ -62,6 +62,7 @@ class BuildReport:
     skipped: dict[str, int] = field(default_factory=dict)  # junk reason -> deletions skipped
     hidden: list[str] = field(default_factory=list)  # dot-folders left out of the notes
     dialects: dict[str, int] = field(default_factory=dict)  # dialect -> files read in it
+    renamed_from: str | None = None  # the deck's name before this build (its spec's name: changed)
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -92,8 +93,45 @@ def build_deck(store: Store, spec: DeckSpec, progress: Progress | None = None) -
             gc.enable()
 
 
+def deck_identity(spec: DeckSpec) -> str | None:
+    """What a deck is, whatever its `name:` says: its spec file, or for a deck built from
+    a notes path alone (`flashcards build FOLDER`), that file or folder."""
+    if spec.path is not None:
+        return f"spec:{spec.path.resolve()}"
+    if spec.from_notes and len(spec.notes) == 1:
+        return f"notes:{spec.notes[0].resolve()}"
+    return None  # a spec made in code, without a file: its name is all there is
+
+
+def _deck_row(store: Store, spec: DeckSpec) -> deck_rows.DeckRow | None:
+    """The deck this spec builds: found by its identity, else (a deck never keyed) by name.
+    A name another spec's deck already has is refused, saying which."""
+    identity = deck_identity(spec)
+    row = deck_rows.by_identity(store, identity) if identity else None
+    named = deck_rows.by_name(store, spec.name)
+    if row is None:
+        # a spec made in code (no identity) names its deck; a spec file may not take the
+        # name of a deck another spec file or notes path makes
+        if named is not None and identity is not None and named.identity not in (None, identity):
+            raise _taken(spec, named)
+        return named
+    if named is not None and named.id != row.id:
+        raise _taken(spec, named)
+    return row
+
+
+def _taken(spec: DeckSpec, other: deck_rows.DeckRow) -> DeckError:
+    source = other.spec_path or ", ".join(other.notes) or "another build"
+    return DeckError(
+        str(spec.path or spec.notes[0]),
+        1 if spec.path else None,
+        f"the deck name {spec.name!r} is already used by the deck built from {source}; "
+        "give this deck another `name:` (or `flashcards decks rename` the other)",
+    )
+
+
 def _snapshot(store: Store, spec: DeckSpec) -> Snapshot:
-    row = deck_rows.by_name(store, spec.name)
+    row = _deck_row(store, spec)
     if row is None:
         return Snapshot(None, None, {}, None)
     return Snapshot(
@@ -123,14 +161,28 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
     with store.atomic(f"building deck {spec.name}"):  # a savepoint when already locked
         if _snapshot(store, spec) != snapshot:
             raise _Stale  # rolled back before anything was written
+        old = deck_rows.by_id(store, snapshot.deck_id) if snapshot.deck_id else None
+        if old is not None and old.name != spec.name:
+            report.renamed_from = old.name
+            report.warnings.append(
+                f"deck {old.name!r} is now named {spec.name!r}: same deck, its cards keep "
+                "their history"
+            )
         deck_id = deck_rows.upsert(
             store,
+            snapshot.deck_id,
             spec.name,
+            deck_identity(spec),
             str(spec.path.resolve()) if spec.path else None,
             [str(p.resolve()) for p in spec.notes],
             spec.description,
             spec.settings.to_json(),
         )
+        for path, other in deck_rows.owners_of(store, reading.parsed, snapshot.deck_id).items():
+            report.warnings.append(
+                f"{path}: already part of deck {other!r}; its cards are now in "
+                f"{spec.name!r} too (take it out of one deck's notes to keep a single copy)"
+            )
         gone = sorted(set(snapshot.prior) - reading.kept - set(reading.parsed))
         deck_rows.write_sources(store, deck_id, reading.source_rows, gone)
         if reading.graph or snapshot.graph:

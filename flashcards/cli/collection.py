@@ -11,20 +11,80 @@ from flashcards.cli.opening import collection_path, open_collection
 from flashcards.cli.output import decks_table, echo, echo_json, fail
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per deck.")
+@click.option("--all", "show_all", is_flag=True, help="Retired decks too.")
 @click.pass_context
-def decks(ctx: click.Context, as_json: bool) -> None:
-    """The decks in the collection: cards, new, due today, retired."""
+def decks(ctx: click.Context, as_json: bool, show_all: bool) -> None:
+    """The decks in the collection: cards, new, due today, retired.
+
+    `decks rename OLD NEW`, `decks retire NAME` and `decks restore NAME` look
+    after them: a deck keeps its cards and history through all three.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     with open_collection(ctx, readonly=True) as col:
-        summaries = col.decks()
+        summaries = col.decks(retired=show_all)
+        retired = 0 if summaries or show_all else len(col.decks(retired=True))
     if as_json:
         echo_json([d.to_json() for d in summaries])
+        return
+    if retired:
+        echo(f"No decks in use; {retired} retired (`flashcards decks --all` lists them).")
         return
     if not summaries:
         echo("No decks yet; run `flashcards build`.")
         return
     decks_table(summaries)
+
+
+@decks.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.pass_context
+def rename_deck(ctx: click.Context, old: str, new: str) -> None:
+    """Rename deck OLD to NEW: same cards, same history. Change `name:` in its spec too."""
+    from flashcards.collection import CollectionError
+
+    with open_collection(ctx) as col:
+        try:
+            col.rename_deck(old, new)
+            spec = col.deck_info(new)["spec_path"]
+        except CollectionError as err:
+            fail(str(err))
+    echo(f"Renamed deck {old!r} to {new!r}; its cards keep their history.")
+    if spec:
+        echo(f"Set `name: {new}` in {spec}, or the next build names it back.")
+
+
+@decks.command("retire")
+@click.argument("name")
+@click.pass_context
+def retire_deck(ctx: click.Context, name: str) -> None:
+    """Take deck NAME out of every queue and deck list; its history is kept."""
+    from flashcards.collection import CollectionError
+
+    with open_collection(ctx) as col:
+        try:
+            col.retire_deck(name)
+        except CollectionError as err:
+            fail(str(err))
+    echo(f"Retired deck {name!r}: history kept; `flashcards decks restore {name}` brings it back.")
+
+
+@decks.command("restore")
+@click.argument("name")
+@click.pass_context
+def restore_deck(ctx: click.Context, name: str) -> None:
+    """Bring retired deck NAME back into the queues and the deck list."""
+    from flashcards.collection import CollectionError
+
+    with open_collection(ctx) as col:
+        try:
+            col.retire_deck(name, retired=False)
+        except CollectionError as err:
+            fail(str(err))
+    echo(f"Restored deck {name!r}.")
 
 
 @click.command()

@@ -55,7 +55,7 @@ def export_decks(
         guess_format,
     )
 
-    name = fmt or guess_format(output)
+    name = fmt.lower() if fmt else guess_format(output)  # --format APKG is apkg
     if name is None:
         fail(
             f"{output}: cannot tell the format from the name; "

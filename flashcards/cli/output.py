@@ -140,7 +140,8 @@ def decks_table(summaries: Sequence[DeckSummary]) -> None:
     for d in summaries:
         cells = [d.cards, d.new, d.due, d.left.total, d.retired]
         cells += [d.suspended] if suspended else []
-        table.add_row(Text(_clean(d.name)), *(str(c) for c in cells))
+        name = _clean(d.name) + (" (retired)" if d.retired_deck else "")
+        table.add_row(Text(name), *(str(c) for c in cells))
     Console().print(table)
 
 

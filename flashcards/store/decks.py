@@ -12,7 +12,10 @@ from flashcards.clock import iso_utc
 if TYPE_CHECKING:
     from flashcards.store.db import Store
 
-_DECK = "SELECT id, name, spec_path, notes, description, settings, built_at FROM decks"
+_DECK = (
+    "SELECT id, name, spec_path, notes, description, settings, built_at, identity, retired "
+    "FROM decks"
+)
 
 
 @dataclass(frozen=True)
@@ -25,10 +28,12 @@ class DeckRow:
     settings: dict[str, object]
     built_at: str | None
     settings_json: str  # as stored: a build compares it to tell changed markers
+    identity: str | None = None  # 'spec:PATH' or 'notes:PATH' (build.deck_identity)
+    retired: bool = False
 
 
 def _deck(row: tuple) -> DeckRow:
-    deck_id, name, spec_path, notes, description, settings, built_at = row
+    deck_id, name, spec_path, notes, description, settings, built_at, identity, retired = row
     return DeckRow(
         deck_id,
         name,
@@ -38,17 +43,57 @@ def _deck(row: tuple) -> DeckRow:
         json.loads(settings or "{}"),
         built_at,
         settings or "{}",
+        identity,
+        bool(retired),
     )
 
 
-def all_decks(store: Store) -> list[DeckRow]:
-    """Every deck, by name."""
-    return [_deck(r) for r in store.execute(f"{_DECK} ORDER BY name")]
+def all_decks(store: Store, retired: bool = False) -> list[DeckRow]:
+    """Every deck in use (with `retired`, the retired ones too), by name."""
+    where = "" if retired else " WHERE retired = 0"
+    return [_deck(r) for r in store.execute(f"{_DECK}{where} ORDER BY name")]
 
 
 def deck_ids(store: Store) -> tuple[int, ...]:
-    """Every deck's id, in name order."""
-    return tuple(r[0] for r in store.execute("SELECT id FROM decks ORDER BY name"))
+    """Every deck's id in use (not retired), in name order: what 'all decks' studies."""
+    return tuple(
+        r[0] for r in store.execute("SELECT id FROM decks WHERE retired = 0 ORDER BY name")
+    )
+
+
+def by_identity(store: Store, identity: str) -> DeckRow | None:
+    """The deck made from this spec file (or notes path): see `build.deck_identity`."""
+    row = store.execute(f"{_DECK} WHERE identity = ?", (identity,)).fetchone()
+    return _deck(row) if row else None
+
+
+def is_retired(store: Store, deck_id: int) -> bool:
+    return bool(store.one("SELECT retired FROM decks WHERE id = ?", (deck_id,)))
+
+
+def rename(store: Store, deck_id: int, name: str) -> None:
+    """Give a deck a new name inside the caller's transaction: its id, cards and history
+    stay (the caller checks the name is free)."""
+    store.execute("UPDATE decks SET name = ? WHERE id = ?", (name, deck_id))
+
+
+def set_retired(store: Store, deck_id: int, retired: bool) -> None:
+    """Retire a deck (out of every queue and deck list, history kept) or restore it."""
+    store.execute("UPDATE decks SET retired = ? WHERE id = ?", (int(retired), deck_id))
+
+
+def owners_of(store: Store, paths: Iterable[str], deck_id: int | None) -> dict[str, str]:
+    """Of these notes files, those another deck in use already reads: path -> its name."""
+    found: dict[str, str] = {}
+    for path in paths:
+        row = store.execute(
+            "SELECT d.name FROM sources s JOIN decks d ON d.id = s.deck_id "
+            "WHERE s.path = ? AND d.retired = 0 AND d.id IS NOT ? ORDER BY d.name LIMIT 1",
+            (path, deck_id),
+        ).fetchone()
+        if row:
+            found[path] = row[0]
+    return found
 
 
 def by_name(store: Store, name: str) -> DeckRow | None:
@@ -69,24 +114,35 @@ def settings_of(store: Store, deck_id: int) -> dict[str, object]:
 
 def upsert(
     store: Store,
+    deck_id: int | None,
     name: str,
+    identity: str | None,
     spec_path: str | None,
     notes: list[str],
     description: str,
     settings: dict[str, object],
 ) -> int:
-    """Create or update a deck row inside the caller's transaction; returns its id."""
-    deck_id = store.one("SELECT id FROM decks WHERE name = ?", (name,))
-    values = (spec_path, json.dumps(notes), description, json.dumps(settings, sort_keys=True))
+    """Create (deck_id None) or update a deck row inside the caller's transaction, name
+    included (a renamed spec renames its deck); returns its id."""
+    values = (
+        name,
+        identity,
+        spec_path,
+        json.dumps(notes),
+        description,
+        json.dumps(settings, sort_keys=True),
+    )
     if deck_id is not None:
         store.execute(
-            "UPDATE decks SET spec_path = ?, notes = ?, description = ?, settings = ? WHERE id = ?",
+            "UPDATE decks SET name = ?, identity = ?, spec_path = ?, notes = ?, description = ?, "
+            "settings = ? WHERE id = ?",
             (*values, deck_id),
         )
-        return int(deck_id)  # type: ignore[call-overload]
+        return deck_id
     cur = store.execute(
-        "INSERT INTO decks(name, spec_path, notes, description, settings) VALUES (?, ?, ?, ?, ?)",
-        (name, *values),
+        "INSERT INTO decks(name, identity, spec_path, notes, description, settings) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        values,
     )
     return int(cur.lastrowid)  # type: ignore[arg-type]
 
@@ -171,10 +227,12 @@ class DeckCounts:
     due: int
     retired: int
     suspended: int
+    retired_deck: bool = False  # the deck itself is retired (listed with --all only)
 
 
-def counts(store: Store, day: str) -> list[DeckCounts]:
-    """Per deck: cards, new, due today (reviews), retired, suspended."""
+def counts(store: Store, day: str, retired: bool = False) -> list[DeckCounts]:
+    """Per deck in use (with `retired`, retired decks too): cards, new, due today
+    (reviews), retired cards, suspended."""
     rows = store.execute(
         """
         SELECT d.id, d.name, d.built_at,
@@ -183,15 +241,17 @@ def counts(store: Store, day: str) -> list[DeckCounts]:
                SUM(c.retired = 0 AND c.suspended = 0 AND s.due IS NULL),
                SUM(c.retired = 0 AND c.suspended = 0 AND s.due <= :day),
                SUM(c.retired),
-               SUM(c.retired = 0 AND c.suspended = 1)
+               SUM(c.retired = 0 AND c.suspended = 1),
+               d.retired
         FROM decks d
         LEFT JOIN cards c ON c.deck_id = d.id
         LEFT JOIN card_state s ON s.card_id = c.id
+        WHERE d.retired = 0 OR :retired
         GROUP BY d.id ORDER BY d.name
         """,
-        {"day": day},
+        {"day": day, "retired": int(retired)},
     )
     return [
-        DeckCounts(deck_id, name, built, *(int(n or 0) for n in figures))
-        for deck_id, name, built, *figures in rows
+        DeckCounts(deck_id, name, built, *(int(n or 0) for n in figures), bool(retired))
+        for deck_id, name, built, *figures, retired in rows
     ]

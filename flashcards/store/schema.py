@@ -8,7 +8,9 @@ apart even by tools that know nothing of sqlite-utils, and the header's
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 
 def _hide_optional_imports() -> list[str]:
@@ -293,6 +295,37 @@ def m007_graph_index(db: sqlite_utils.Database) -> None:
         )
         """,
     )
+
+
+@migrations()
+def m008_deck_identity(db: sqlite_utils.Database) -> None:
+    """A deck is its spec file (or, built from notes alone, its one notes file or folder),
+    not its `name:`: a renamed deck keeps its id and history. Decks can be retired (out of
+    every queue and list, history kept) and restored. Existing decks get their key from
+    the spec path (or single notes path) they were built from."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE decks ADD COLUMN identity TEXT;
+        ALTER TABLE decks ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+        UPDATE decks SET identity = 'spec:' || spec_path WHERE spec_path IS NOT NULL
+        """,
+    )
+    # a deck built from one notes path and named after it is that path's deck (the path
+    # may be gone: a file deck is named after the file's stem, a folder deck after it)
+    conn = db.conn
+    rows = conn.execute(
+        "SELECT id, name, notes FROM decks WHERE spec_path IS NULL AND "
+        "json_array_length(notes) = 1 ORDER BY id"
+    ).fetchall()
+    keyed: set[str] = set()
+    for deck_id, name, notes in rows:
+        path = Path(json.loads(notes)[0])
+        identity = f"notes:{path}"
+        if name in (path.stem, path.name) and identity not in keyed:
+            keyed.add(identity)
+            conn.execute("UPDATE decks SET identity = ? WHERE id = ?", (identity, deck_id))
+    db.execute("CREATE UNIQUE INDEX decks_identity ON decks(identity) WHERE identity IS NOT NULL")
 
 
 @migrations()

@@ -107,8 +107,8 @@ class Study:
 
     # -- answering -------------------------------------------------------------
 
-    def next_states(self, card_id: int, now: datetime | None = None) -> scheduling.Outcomes:
-        """The state each answer key would lead to (`back_today`: the keys that bring the
+    def next_states(self, card_id: int, now: datetime | None = None) -> sm2.Outcomes:
+        """The state each answer key would lead to (`today`: the keys that bring the
         card back later today). Under SM-2 a drill (answered today) stays put."""
         row = queue_rows.answer_state(self.store, card_id)
         if row is None:

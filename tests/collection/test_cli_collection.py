@@ -118,6 +118,7 @@ def test_build_json_is_the_whole_report(cli, deck_dir, db_path):
         "skipped",
         "hidden",
         "dialects",
+        "renamed_from",
     }
     again = json.loads(cli("--db", str(db_path), "build", "--json").stdout)[0]
     assert (again["read"], again["unchanged"], again["new"]) == (0, 3, 0)

@@ -31,6 +31,13 @@ def test_every_format_writes_its_file(db, tmp_path, fmt, name, export_cli):
     assert f"Exported {what} of 1 deck to {out} ({fmt}," in result.stdout
 
 
+def test_the_format_name_is_case_insensitive(db, tmp_path, export_cli):
+    out = tmp_path / "deck.pkg"
+    result = export_cli(db, "--format", "APKG", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "(apkg," in result.stdout and out.stat().st_size > 0
+
+
 def test_the_format_comes_from_the_extension_when_not_given(db, tmp_path, export_cli):
     out = tmp_path / "deck.json"
     result = export_cli(db, "-o", str(out))

@@ -55,7 +55,7 @@ def test_learning_steps_bring_the_card_back_today_and_the_buttons_say_which(col,
     ids = deck(**FSRS)
     outcomes = col.next_states(ids["a1"], at(0))
     # steps 1m, 10m: Again, Hard and Good stay in learning today; Easy graduates
-    assert outcomes.back_today == {1, 2, 3}
+    assert outcomes.today == {1, 2, 3}
     assert outcomes[4].interval >= 1 and outcomes[3].interval == 0
     col.answer(ids["a1"], 4, at(0))  # Good: the 10-minute step, a drill today
     assert col.counts(now=at(0)).drill == 1
@@ -71,7 +71,7 @@ def test_sm2_deck_has_no_fsrs_memory_and_its_drills_keep_their_rule(col, deck) -
     ids = deck()
     col.answer(ids["a1"], 3, at(0))
     assert memories(col) == {}
-    assert col.next_states(ids["a1"], at(0)).back_today == {0, 1, 2, 3} & {1, 2}
+    assert col.next_states(ids["a1"], at(0)).today == {0, 1, 2, 3} & {1, 2}
 
 
 def _study_days(col, days: int) -> None:  # noqa: ANN001

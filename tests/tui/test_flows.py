@@ -71,11 +71,12 @@ def test_study_a_deck_to_the_end(app_factory, clock, collection_path):
             clock.advance(1.0)  # reading the front does not count
             await pilot.press("space")
             assert card.answers[0] in flat(app)
+            # at 80 columns the labels take two lines: what each does, then when
             assert shown_buttons(app) == [
-                "1 Again · 1d",
-                "2 Hard · 1d",
-                "3 Good · 1d",
-                "4 Easy · 1d",
+                "1 Again\ntoday",
+                "2 Hard −0.14\ntoday→1d",
+                "3 Good ±0\n1d",
+                "4 Easy +0.10\n1d",
             ]
             clock.advance(2.5)
             await pilot.press("3")
@@ -110,8 +111,14 @@ def test_again_brings_the_card_back_as_a_drill(app_factory, collection_path):
         assert app.screen.card.id == first
         assert "Drill 1" in flat(app)
         await pilot.press("space")
-        # a drill does not move the schedule, so the buttons show no interval
-        assert shown_buttons(app) == ["1 Again", "2 Hard", "3 Good", "4 Easy"]
+        # a drill does not move the schedule: the card is due tomorrow whatever the answer,
+        # and only Again or Hard bring it back again today
+        assert shown_buttons(app) == [
+            "1 Again today",
+            "2 Hard today→1d",
+            "3 Good 1d",
+            "4 Easy 1d",
+        ]
         await pilot.press("4")
         assert isinstance(app.screen, SummaryScreen)
         text = flat(app)
@@ -222,7 +229,8 @@ def test_six_grade_deck_has_keys_0_to_5(app_factory, deck_dir, tmp_path):
     async def scenario(pilot):
         await pilot.press("space")
         labels = shown_buttons(app)
-        assert labels[0] == "0 Blackout · 1d" and labels[5] == "5 Perfect · 1d"
+        assert labels[0] == "0 Blackout today" and labels[2] == "2 Almost today"
+        assert labels[3] == "3 Hard today→1d −0.14" and labels[5] == "5 Perfect 1d +0.10"
         assert len(labels) == 6
         await pilot.press("0")
 

@@ -1,4 +1,6 @@
-"""Snapshots of the app's screens at 80×24 (pytest-textual-snapshot).
+"""Snapshots of the app's screens (pytest-textual-snapshot): the decks, a card's front and
+back at 60×18, 80×24 and 160×50 (the card column centred and of readable width, the
+answer bar at the bottom with every interval), the summary and the keys at 80×24.
 
 The pictures live in `__snapshots__/test_snapshots/` and are reviewed like
 code: after a deliberate change to a screen, look at the report and run
@@ -10,7 +12,12 @@ clock) and of the temporary folder (the app shows file names, not paths).
 
 from __future__ import annotations
 
+import pytest
+
 SIZE = (80, 24)
+SIZES = pytest.mark.parametrize(
+    "size", [(60, 18), (80, 24), (160, 50)], ids=lambda s: f"{s[0]}x{s[1]}"
+)
 
 
 async def answer_all(pilot) -> None:
@@ -34,19 +41,22 @@ async def show_help(pilot) -> None:
     await pilot.pause()
 
 
-def test_home(snap_compare, app_factory):
+@SIZES
+def test_home(snap_compare, app_factory, size):
     """The decks table with new / due / total and today's progress."""
-    assert snap_compare(app_factory(), terminal_size=SIZE)
+    assert snap_compare(app_factory(), terminal_size=size)
 
 
-def test_review_front(snap_compare, app_factory):
+@SIZES
+def test_review_front(snap_compare, app_factory, size):
     """Breadcrumb, the front with its gap, counts, and the show-answer bar."""
-    assert snap_compare(app_factory(deck="Physics"), terminal_size=SIZE)
+    assert snap_compare(app_factory(deck="Physics"), terminal_size=size)
 
 
-def test_review_back(snap_compare, app_factory):
-    """The answer filled in, the block's children, and buttons labelled with intervals."""
-    assert snap_compare(app_factory(deck="Physics"), terminal_size=SIZE, run_before=reveal)
+@SIZES
+def test_review_back(snap_compare, app_factory, size):
+    """The answer filled in, the block's children, and buttons saying what each does."""
+    assert snap_compare(app_factory(deck="Physics"), terminal_size=size, run_before=reveal)
 
 
 def test_summary(snap_compare, app_factory):

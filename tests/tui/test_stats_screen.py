@@ -63,9 +63,10 @@ def drive(app, scenario, **kwargs) -> None:
     asyncio.run(main())
 
 
-def test_stats_screen(snap_compare, app_factory, studied):
+@pytest.mark.parametrize("size", [(60, 18), (80, 24), (160, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_stats_screen(snap_compare, app_factory, studied, size):
     """Tiles, the year's heatmap, the forecast bars and retention bars for Physics."""
-    assert snap_compare(app_factory(), terminal_size=SIZE, run_before=open_stats)
+    assert snap_compare(app_factory(), terminal_size=size, run_before=open_stats)
 
 
 def test_figures_come_from_a_worker_thread(app_factory, studied, monkeypatch):

@@ -103,6 +103,8 @@ def test_launch_study_one_card_and_quit(tmp_path):
         str(tmp_path),  # no ./decks here: the first run builds the bundled sample deck
         "-e",
         f"FLASHCARDS_DB={db}",
+        "-e",
+        f"PYTHONPATH={child_env()['PYTHONPATH']}",  # this checkout's code, not main's install
         command,
     )
     try:
@@ -113,14 +115,18 @@ def test_launch_study_one_card_and_quit(tmp_path):
         front = pane.wait_for("Show answer")
         assert "[...]" in front and f"New {new_today}" in front
         pane.keys("Space")
-        back = pane.wait_for("3 Good · 1d")
+        back = pane.wait_for("3 Good")
+        # the buttons say what they do (one line or two, as the width allows)
+        assert "1 Again" in back and "today" in back and "1d" in back
         assert first_answer in back
         pane.keys("3")
         pane.wait_for(f"New {new_today - 1}")
         pane.keys("Escape")
         summary = pane.wait_for("Cards studied")
         assert "100%" in summary
-        pane.keys("q")
+        pane.keys("q")  # back one screen: the decks
+        pane.wait_for("1 done")
+        pane.keys("q")  # q on the decks quits
         wait_until(
             lambda: exit_file.exists() and exit_file.read_text().strip(),
             f"the app quitting (the pane shows:\n{pane.text()})",
@@ -234,7 +240,9 @@ def test_the_app_keeps_working_while_another_shell_builds_the_same_collection(
         built(other)
         pane.keys("Escape")
         pane.wait_for("Cards studied")
-        pane.keys("q")
+        pane.keys("q")  # back one screen: the decks
+        pane.wait_for("done ·")
+        pane.keys("q")  # q on the decks quits
         wait_until(
             lambda: exit_file.exists() and exit_file.read_text().strip(),
             f"the app quitting (the pane shows:\n{pane.text()})",

@@ -4,58 +4,87 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+# The one rule for leaving: Esc and q go back one screen (this page, a message, the
+# review, the summary, the statistics); on the decks screen, the first, q quits and
+# Esc does nothing. Ctrl+C quits from anywhere. README.md says the same.
 HOME_KEYS = [
-    ("↑ ↓", "choose a deck"),
+    ("↑ ↓  j k", "choose a deck"),
     ("Enter", "study the chosen deck"),
     ("a", "study all decks"),
     ("r", "rebuild the decks from your notes"),
     ("t", "statistics"),
-    ("q", "quit"),
+    ("q", "quit (Esc does nothing here)"),
 ]
 REVIEW_KEYS = [
-    ("Space Enter", "show the answer"),
-    ("1 2 3 4", "Again, Hard, Good, Easy (0–5 in six-grade decks)"),
+    ("Space Enter", "show the answer; once it shows, Good"),
+    ("1 2 3 4", "Again, Hard, Good, Easy"),
+    ("0–5", "the six SM-2 grades, in a deck with grades: 6"),
+    ("↑ ↓  j k", "scroll a long card (PgUp PgDn Home End too)"),
     ("u", "undo the last answer, suspend or bury"),
     ("s  b", "suspend the card / bury it until tomorrow"),
     ("e", "edit the note in $VISUAL / $EDITOR, then rebuild"),
-    ("Esc q", "end the session"),
+    ("Esc q", "end the session: the summary, or the decks"),
 ]
+SUMMARY_KEYS = [
+    ("Enter Space", "back to the decks"),
+    ("u", "undo the last answer and study on"),
+    ("Esc q", "back to the decks"),
+]
+STATS_KEYS = [
+    ("↑ ↓  j k", "scroll"),
+    ("Esc q", "back to the decks"),
+]
+EVERYWHERE_KEYS = [
+    ("?", "this page (Esc, q, Enter or ? closes it)"),
+    ("Ctrl+T", "light or dark theme (TEXTUAL_THEME sets the first)"),
+    ("Ctrl+C", "quit from any screen"),
+]
+TABLES = (
+    ("Decks", HOME_KEYS),
+    ("Review", REVIEW_KEYS),
+    ("Summary", SUMMARY_KEYS),
+    ("Statistics", STATS_KEYS),
+    ("Everywhere", EVERYWHERE_KEYS),
+)
 
 
 def keys_text() -> Content:
-    """Both key tables as plain text (no markup), bold keys."""
+    """Every key table as plain text (no markup), bold keys."""
     parts: list[str | tuple[str, str]] = []
-    for title, keys in (("Decks", HOME_KEYS), ("Review", REVIEW_KEYS)):
+    for title, keys in TABLES:
         if parts:
             parts.append("\n")
         parts.append((title + "\n", "bold $text-accent"))
         for key, what in keys:
             parts.append((f"  {key:<13}", "bold"))
             parts.append(f"{what}\n")
-    parts.append("\n")
-    parts.append((f"  {'?':<13}", "bold"))
-    parts.append("this page\n")
-    parts.append((f"  {'Ctrl+T':<13}", "bold"))
-    parts.append("light or dark theme (TEXTUAL_THEME sets the first)")
-    return Content.assemble(*parts)
+    return Content.assemble(*parts).rstrip()
 
 
 class HelpScreen(ModalScreen[None]):
     """Every key of the app; any of Esc, ?, q or Enter closes it."""
 
-    BINDINGS = [Binding("escape,question_mark,q,enter,space", "close", "Close")]
+    BINDINGS = [
+        Binding("escape,question_mark,q,enter,space", "close", "Close"),
+        Binding("j", "scroll(1)", "Scroll", show=False),
+        Binding("k", "scroll(-1)", "Scroll", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box") as box:
             # title and hint sit in the border: the whole page fits 24 rows
             box.border_title = "Keys"
             box.border_subtitle = "Esc close"
-            yield Static(keys_text(), id="help-body", markup=False)
+            with VerticalScroll(id="help-scroll"):
+                yield Static(keys_text(), id="help-body", markup=False)
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#help-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
@@ -82,7 +82,11 @@ def when(day) -> str:  # noqa: ANN001 - a date
 class DecksTable(DataTable):
     """The decks; Enter (shown in the footer) studies the highlighted one."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Study")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Study"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
 
 
 def reflow(text: str) -> str:
@@ -122,7 +126,8 @@ class HomeScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▦")
-        with Vertical(id="home"):
+        # one column of readable width, centred on a wide terminal
+        with Center(id="home-middle"), Vertical(id="home"):
             yield DecksTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static("", id="empty", markup=False)
             yield Static("", id="today", markup=False)

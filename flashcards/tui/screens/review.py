@@ -20,7 +20,7 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
@@ -41,7 +41,7 @@ from flashcards.tui.messages import (
 from flashcards.tui.screens.base import AppScreen
 from flashcards.tui.session import Session
 from flashcards.tui.widgets.answers import AnswerBar
-from flashcards.tui.widgets.card import CardFace, back_content, breadcrumb, front_content
+from flashcards.tui.widgets.card import CardFace, Crumbs, back_content, front_content
 
 BUSY_TRIES = 25  # retries of an answer while another process writes (about 10 s in all)
 RETRY_SECONDS = 0.25
@@ -77,8 +77,10 @@ class ReviewScreen(AppScreen):
     """Study one deck (or all decks): front, Space to reveal, 1–4 to answer."""
 
     BINDINGS = [
-        Binding("space,enter", "reveal", "Show answer"),
+        Binding("space,enter", "reveal", "Show answer / Good", key_display="space"),
         *(Binding(str(k), f"answer({k})", show=False) for k in range(6)),
+        Binding("j", "scroll(1)", "Scroll", show=False),
+        Binding("k", "scroll(-1)", "Scroll", show=False),
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),
@@ -116,13 +118,17 @@ class ReviewScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▦")
-        yield Static("", id="crumbs", markup=False)
-        with VerticalScroll(id="card"):
-            yield CardFace(id="face")
-        with Horizontal(id="status"):
-            yield Static("", id="counts", markup=False)
-            yield Static("", id="where", markup=False)
-        yield AnswerBar(id="answers")
+        # one readable column, centred: the breadcrumb and the card, in the middle of it
+        with Center(id="middle"), Vertical(id="column"):
+            with VerticalScroll(id="card"):
+                yield Crumbs(id="crumbs")
+                yield CardFace(id="face")
+            with Horizontal(id="status"):
+                yield Static("", id="counts", markup=False)
+                yield Static("", id="where", markup=False)
+        # the bar may be wider than the text: every label spelled out in full at 160 columns
+        with Center(id="bottom"):
+            yield AnswerBar(id="answers")
         yield Footer()
 
     @guarded("starting the review")
@@ -158,7 +164,7 @@ class ReviewScreen(AppScreen):
         self.keys = set()
         if self.session.started is None:
             self.session.started = self.clock()
-        self.query_one("#crumbs", Static).update(breadcrumb(card))
+        self.query_one(Crumbs).show(card.crumbs)
         self.query_one("#face", CardFace).update(front_content(card))
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.query_one(AnswerBar).display = True
@@ -216,7 +222,7 @@ class ReviewScreen(AppScreen):
 
     def show_empty(self, text: str) -> None:
         self.card = None
-        self.query_one("#crumbs", Static).update("")
+        self.query_one(Crumbs).show([])
         self.query_one("#face", CardFace).update(Content(visible(text)))
         self.query_one(AnswerBar).display = False
         self.query_one("#where", Static).update("")
@@ -237,24 +243,30 @@ class ReviewScreen(AppScreen):
         if self.card is None:
             return False
         if action == "reveal":
-            return not self.revealed
+            return not self.revealed or sm2.good_key(self.card.grades) in self.keys
         if action == "answer":
             return self.revealed and parameters[0] in self.keys
         return True
 
+    def action_scroll(self, lines: int) -> None:
+        """j / k: scroll a long answer a line down or up (the arrows do too)."""
+        self.query_one("#card", VerticalScroll).scroll_relative(y=lines, animate=False)
+
     @guarded("showing the answer")
     def action_reveal(self) -> None:
+        """Space or Enter: show the answer; once it shows, answer Good (as in Anki)."""
         card = self.card
-        if card is None or self.revealed:
+        if card is None:
+            return
+        if self.revealed:
+            self.action_answer(sm2.good_key(card.grades))
             return
         self.revealed = True
         self.revealed_at = self.clock()
-        outcomes = self.col.next_states(card.id, self.now)
-        today = self.col.today(self.now)
-        drill = all(state == card.state for state in outcomes.values())
-        self.keys = set(outcomes)
+        faces = self.col.buttons(card.id, self.now)
+        self.keys = {f.key for f in faces}
         self.query_one("#face", CardFace).update(back_content(card))
-        self.query_one(AnswerBar).show_grades(card.grades, outcomes, today, drill)
+        self.query_one(AnswerBar).show_grades(card.grades, faces)
         self.refresh_bindings()
 
     def on_answer_bar_chosen(self, message: AnswerBar.Chosen) -> None:

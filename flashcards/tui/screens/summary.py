@@ -119,10 +119,10 @@ class SummaryScreen(AppScreen):
     """Shown when the queue runs out or the session is ended with Esc."""
 
     BINDINGS = [
-        Binding("enter,escape,space", "home", "Decks"),
+        Binding("enter,space", "home", "Decks"),
+        Binding("escape,q", "home", "Back", key_display="esc"),
         Binding("u", "undo", "Undo last"),
         Binding("question_mark", "help", "Keys", key_display="?"),
-        Binding("q", "quit", "Quit"),
     ]
 
     def __init__(
@@ -160,6 +160,3 @@ class SummaryScreen(AppScreen):
 
     def action_help(self) -> None:
         self.request(HelpRequested())
-
-    def action_quit(self) -> None:
-        self.app.exit(return_code=0)

@@ -1,20 +1,23 @@
 """The answer bar: one button per grade, labelled with where it sends the card.
 
+The labels come from `flashcards.study.buttons`; the bar only picks the widest
+form that fits the width it has (`Good · 15d · ease ±0`, `Good · 15d ±0`, or
+two lines at 60 columns), so the intervals always show.
+
 Buttons never take focus, so Space, Enter and the number keys always reach
 the review screen's bindings; a mouse click works the same as the key.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button
 
-from flashcards import sm2
+from flashcards.study.buttons import ButtonFace
 
 
 class AnswerButton(Button, can_focus=False):
@@ -24,12 +27,6 @@ class AnswerButton(Button, can_focus=False):
         # Content(...) keeps the label literal: never parsed as markup
         super().__init__(Content(label), compact=True, **kwargs)  # type: ignore[arg-type]
         self.answer_key = key
-
-
-def button_label(button: sm2.Button, state: sm2.State, today: date) -> str:
-    """'3 Good · 6d': the key, the grade and the interval it leads to."""
-    days = (state.due - today).days if state.due else state.interval
-    return f"{button.key} {button.label} · {sm2.describe_interval(max(days, 0))}"
 
 
 FOUR_VARIANTS = {1: "error", 2: "warning", 3: "primary", 4: "success"}
@@ -45,6 +42,9 @@ class AnswerBar(Horizontal):
     /* six grades do not fit one 80-column row: two rows of three */
     AnswerBar.six { layout: grid; grid-size: 3; grid-gutter: 0 1; height: 2; }
     AnswerBar.six AnswerButton { margin: 0; }
+    AnswerBar.tall { height: 2; }
+    AnswerBar.tall AnswerButton { height: 2; }
+    AnswerBar.six.tall { height: 4; }
     """
 
     class Chosen(Message):
@@ -53,6 +53,10 @@ class AnswerBar(Horizontal):
         def __init__(self, key: int | None) -> None:
             super().__init__()
             self.key = key
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.faces: list[ButtonFace] = []  # the labels shown after the reveal
 
     def compose(self) -> ComposeResult:
         # all buttons exist from the start and are shown or hidden: no remounting per card
@@ -64,26 +68,48 @@ class AnswerBar(Horizontal):
 
     def show_front(self) -> None:
         """Only the 'show answer' button."""
-        self.remove_class("six")
+        self.faces = []
+        self.remove_class("six", "tall")
         for button in self.query(AnswerButton):
             button.display = button.answer_key is None
 
-    def show_grades(
-        self, grades: int, outcomes: dict[int, sm2.State], today: date, drill: bool = False
-    ) -> None:
-        """One button per answer key, with the interval each answer would give."""
+    def show_grades(self, grades: int, faces: list[ButtonFace]) -> None:
+        """One button per answer key, saying where each answer sends the card."""
+        self.faces = faces
         self.set_class(grades == 6, "six")
-        shown = {b.key: b for b in sm2.buttons(grades)}
+        shown = {f.key: f for f in faces}
         variants = FOUR_VARIANTS if grades == 4 else SIX_VARIANTS
         for button in self.query(AnswerButton):
-            b = shown.get(button.answer_key) if button.answer_key is not None else None
-            button.display = b is not None
-            if b is None:
-                continue
-            # a same-day drill does not move the schedule: no interval to show
-            label = f"{b.key} {b.label}" if drill else button_label(b, outcomes[b.key], today)
-            button.label = Content(label)
-            button.variant = variants[b.key]
+            face = shown.get(button.answer_key) if button.answer_key is not None else None
+            button.display = face is not None
+            if face is not None:
+                button.variant = variants[face.key]
+        self.fit_labels()
+
+    def fit_labels(self) -> None:
+        """The widest form of the labels that fits every button, on one line or two."""
+        faces = self.faces
+        if not faces:
+            self.remove_class("tall")
+            return
+        columns = 3 if self.has_class("six") else len(faces)
+        width = self.size.width or self.app.size.width - 4
+        room = width // columns - 1  # each button keeps a column of margin
+        fits = None
+        for form in (ButtonFace.full, ButtonFace.compact):
+            if all(len(form(f)) <= room - 2 for f in faces):  # line-pad: 1 each side
+                fits = form
+                break
+        self.set_class(fits is None, "tall")
+        labels = {f.key: (fits or ButtonFace.two_lines)(f) for f in faces}
+        for button in self.query(AnswerButton):
+            if button.answer_key in labels:
+                button.label = Content(labels[button.answer_key])
+                # two lines use the button's whole width (CSS cannot say line-pad: 0)
+                button.styles.line_pad = 1 if fits else 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_labels()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

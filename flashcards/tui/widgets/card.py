@@ -121,15 +121,50 @@ def back_content(card: CardView) -> Content:
     return Content.assemble(answered, "\n\n", to_content(card.children, bullets=True))
 
 
-CRUMB_WIDTH = 48  # an ancestor block can be a whole paragraph: show its start
+CRUMB_MIN = 12  # however many crumbs, each keeps at least this much of its start
 
 
-def breadcrumb(card: CardView) -> Content:
-    """Where the card sits in its notes: the ancestor blocks and headings, each kept short."""
-    crumbs = [
-        c if len(c) <= CRUMB_WIDTH else c[: CRUMB_WIDTH - 1].rstrip() + "…" for c in card.crumbs
-    ]
-    return Content(visible(" › ".join(crumbs)))
+def breadcrumb(context: list[str], room: int) -> Content:
+    """Where the card sits in its notes, in `room` characters: the ancestor blocks and
+    headings, outermost first (rendered, the card's answers masked: `CardView.crumbs`). All of it when it fits; otherwise the longest crumbs are
+    shortened (an ancestor can be a whole paragraph) until it does, down to CRUMB_MIN."""
+    crumbs = [visible(c) for c in context]
+    sep = " › "
+    room = max(room - len(sep) * (len(crumbs) - 1), 0)
+    cap = max((len(c) for c in crumbs), default=0)
+    while cap > CRUMB_MIN and sum(min(len(c), cap) for c in crumbs) > room:
+        cap -= 1
+    cut = [c if len(c) <= cap else c[: cap - 1].rstrip() + "…" for c in crumbs]
+    return Content(sep.join(cut))
+
+
+class Crumbs(Widget):
+    """The breadcrumb, cut to the width it has (two lines at most), redrawn on resize."""
+
+    DEFAULT_CSS = """
+    Crumbs { width: 1fr; height: auto; max-height: 2; }
+    """
+
+    LINES = 2
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.context: list[str] = []
+
+    def show(self, context: list[str]) -> None:
+        self.context = list(context)
+        self.refresh(layout=True)
+
+    def _content(self, width: int) -> Content:
+        return breadcrumb(self.context, max(width, 1) * self.LINES - self.LINES)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not self.context:
+            return 0
+        return min(self.LINES, len(self._content(width).wrap(max(width, 1))))
+
+    def render(self) -> Content:
+        return self._content(self.content_region.width)
 
 
 def hanging(content: Content, width: int) -> list[Content]:
