@@ -83,6 +83,21 @@ class ReviewOf(NamedTuple):
     kind: str
 
 
+# The order a card's reviews replay in, the same on every device that holds them: by
+# time, then by device (this device's own reviews carry no device: the collection's id
+# stands in), then as they were written. Answers append, so locally it is the order of
+# the rows; reviews merged from other devices' journals (`flashcards.sync`) fall into it.
+def replay_order(table: str = "") -> str:
+    """The ORDER BY terms of that order (after the card), for `reviews` named `table`."""
+    r = f"{table}." if table else ""
+    return (
+        f"{r}time_ms, COALESCE({r}device, (SELECT value FROM config WHERE key = 'device_id')), "
+        f"{r}id"
+    )
+
+
+REPLAY_ORDER = replay_order()
+
 _AVAILABLE = "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?)"
 
 
@@ -222,7 +237,8 @@ def reviews_of(store: Store, card_id: int) -> list[ReviewOf]:
         map(
             ReviewOf._make,
             store.execute(
-                "SELECT q, day, kind FROM reviews WHERE card_id = ? ORDER BY id", (card_id,)
+                f"SELECT q, day, kind FROM reviews WHERE card_id = ? ORDER BY {REPLAY_ORDER}",
+                (card_id,),
             ),
         )
     )
@@ -258,12 +274,13 @@ def all_reviews(store: Store, deck_id: int | None = None) -> Iterator[ReplayRow]
     if deck_id is None:
         rows = store.execute(
             "SELECT card_id, q, day, kind, time_ms, duration_ms, id FROM reviews "
-            "ORDER BY card_id, id"
+            f"ORDER BY card_id, {REPLAY_ORDER}"
         )
     else:
         rows = store.execute(
             "SELECT r.card_id, r.q, r.day, r.kind, r.time_ms, r.duration_ms, r.id FROM reviews r "
-            "JOIN cards c ON c.id = r.card_id WHERE c.deck_id = ? ORDER BY r.card_id, r.id",
+            "JOIN cards c ON c.id = r.card_id WHERE c.deck_id = ? "
+            f"ORDER BY r.card_id, {replay_order('r')}",
             (deck_id,),
         )
     return map(ReplayRow._make, rows)
