@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import click
 
-from flashcards.cli import collection, export, notes, stats, study
+from flashcards.cli import collection, export, notes, stats, study, sync
 from flashcards.cli.output import fail
 
 
@@ -79,3 +79,4 @@ main.add_command(collection.restore)
 main.add_command(export.export_decks)
 main.add_command(stats.stats)
 main.add_command(study.review)
+main.add_command(sync.sync)

@@ -248,6 +248,7 @@ def m013_sync(db: sqlite_utils.Database) -> None:
         CREATE TABLE sync_peers (
             device TEXT PRIMARY KEY,
             offset INTEGER NOT NULL,
+            lines INTEGER NOT NULL,
             size INTEGER NOT NULL
         );
         CREATE TABLE sync_pending (

@@ -38,3 +38,16 @@ def replay_row(reviews: Sequence[Sequence]) -> tuple:
     last_day = reviews[-1][1] if reviews else None
     drill = 1 if reviews and sm2.comes_back(reviews[-1][0]) else 0
     return (*state_tuple(state), last_day, drill)
+
+
+def replay_steps(reviews: Sequence[Sequence]) -> list[tuple[tuple, tuple]]:
+    """(before, after) state tuples of each review (q, day, kind), in order — what a review
+    row stores beside it; the same steps as `replay_row`, one by one."""
+    steps = []
+    state = sm2.State()
+    for q, day, kind in reviews:
+        before = state_tuple(state)
+        if kind == "review":
+            state = sm2.apply(state, q, date.fromisoformat(day))
+        steps.append((before, state_tuple(state)))
+    return steps
