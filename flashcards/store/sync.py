@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from flashcards.store import summaries
 from flashcards.store.db import chunks, marks
 from flashcards.store.queue import replay_order
 
@@ -164,9 +165,16 @@ _INSERT = (
 )
 
 
-def insert_reviews(store: Store, rows: Iterable[Sequence]) -> None:
-    """Other devices' reviews: (card, time, day, q, duration, kind, *before, *after, device)."""
-    store.executemany(_INSERT, rows)
+def insert_reviews(store: Store, rows: Sequence[Sequence]) -> None:
+    """Other devices' reviews: (card, time, day, q, duration, kind, *before, *after, device).
+    Many at once fold into the stats' summaries in bulk (`summaries.bulk_insert`)."""
+    if len(rows) < _BULK:
+        store.executemany(_INSERT, rows)
+    else:
+        summaries.bulk_insert(store, lambda: store.executemany(_INSERT, rows))
+
+
+_BULK = 1000
 
 
 def delete_reviews(store: Store, review_ids: Sequence[int]) -> None:
