@@ -171,3 +171,24 @@ def test_undo_on_one_device_is_replayed_by_the_others(tmp_path, notes):
         assert history(device) == history(a)
         assert device.doctor() == []
     assert a.review_count() == 2
+
+
+def test_a_large_merge_keeps_the_stats_summaries_equal_to_the_log(tmp_path, notes):
+    """Over a thousand reviews at once take the bulk path into the summaries."""
+    from flashcards.sync.journal import Entry, encode, header
+
+    a, b, _ = _devices(tmp_path, notes)
+    card = a.cards()[0]
+    folder = tmp_path / "sync"
+    folder.mkdir()
+    device = "00000000000000ff"
+    lines = [header(device)]
+    for i in range(1200):
+        t = 1_741_608_000_000 + i * 86_400_000 // 4
+        day = when(i // 4, 0).date().isoformat()
+        lines.append(
+            encode(Entry(device, "x", "notes", card.content_hash, t, day, 4, 1000, "review"))
+        )
+    (folder / f"{device}.jsonl").write_bytes(b"".join(lines))
+    assert b.sync(folder).added == 1200
+    assert b.doctor() == []  # card states and per-day summaries both match the log
