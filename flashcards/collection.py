@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from flashcards.export import ExportResult
     from flashcards.importing.job import ImportReport
     from flashcards.optimize import Optimized
+    from flashcards.sync import SyncReport
 
 __all__ = ["CardView", "Collection", "CollectionError", "Counts", "DeckSummary", "default_path"]
 
@@ -257,6 +258,9 @@ class Collection:
                 )
             spec = DeckSpec.for_notes(path)
         report = build_deck(self._store, spec, progress)
+        from flashcards.sync import apply_pending
+
+        apply_pending(self._store)  # synced reviews waiting for cards this build made
         self.refresh()
         return report
 
@@ -518,6 +522,27 @@ class Collection:
         )
         self.refresh()
         return report
+
+    def sync(self, folder: str | Path) -> SyncReport:
+        """Write this device's new reviews to its journal in `folder` and merge every other
+        device's (see `flashcards.sync`); CollectionError when the folder or a journal
+        cannot be used (then nothing was changed)."""
+        from flashcards.sync import SyncError, sync
+
+        try:
+            report = sync(self._store, folder)
+        except SyncError as err:
+            raise CollectionError(str(err)) from None
+        if report.changed:
+            self.refresh()
+        return report
+
+    @property
+    def device_id(self) -> str:
+        """This collection's name in sync journals, made once."""
+        from flashcards.store.sync import device_id
+
+        return device_id(self._store)
 
     def doctor(self, repair: bool = False) -> list[str]:
         """Problems found (each says what to do); with repair, derived rows are rebuilt

@@ -112,6 +112,9 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
         echo_json([r.to_json() for r in reports])
     else:
         build_report(reports, col.path, built)
+    from flashcards.cli.sync import sync_if_configured
+
+    sync_if_configured(ctx, silent=as_json)
     if missing or (strict and warnings):
         sys.exit(1)
 

@@ -25,7 +25,11 @@ def run_app(ctx: click.Context, deck: str | None, study: bool = False) -> NoRetu
         )
     from flashcards.tui.app import run_app as run_tui
 
-    sys.exit(run_tui(collection_path(ctx), deck=deck, study=study))
+    status = run_tui(collection_path(ctx), deck=deck, study=study)
+    from flashcards.cli.sync import sync_if_configured
+
+    sync_if_configured(ctx)  # the session's reviews go to this device's journal
+    sys.exit(status)
 
 
 @click.command()

@@ -21,6 +21,7 @@ from flashcards.importing.apply import add_answers
 from flashcards.importing.foreign import Outline, media_dir_for, safe_media_name, write_outline
 from flashcards.importing.package import Package, open_package
 from flashcards.store import Store, history
+from flashcards.study.replay import replay_fsrs_decks
 
 
 @dataclass
@@ -88,22 +89,12 @@ def run_import(
                 report.reviews, report.known = add_answers(
                     store, answers(package), target, tz, rollover_hour
                 )
-                _replay_fsrs_decks(store, set(target.values()))
+                replay_fsrs_decks(store, set(target.values()))
         except BaseException:
             for item in reversed(written):
                 shutil.rmtree(item) if item.is_dir() else item.unlink(missing_ok=True)
             raise
     return report
-
-
-def _replay_fsrs_decks(store: Store, card_ids: set[int]) -> None:
-    """`add_answers` replays with SM-2; the decks that schedule with FSRS get their
-    cards' states (and FSRS memory) replayed under it, in the same transaction."""
-    from flashcards.study.replay import deck_config, replay_deck
-
-    for deck_id in history.decks_of(store, sorted(card_ids)):
-        if deck_config(store, deck_id) is not None:
-            replay_deck(store, deck_id)
 
 
 def _write_notes(

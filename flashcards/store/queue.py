@@ -93,6 +93,21 @@ class ReviewOf(NamedTuple):
 _AFTER = "reps_after, ef_after, interval_after, due_after, lapses_after"
 
 
+# The order a card's reviews replay in, the same on every device that holds them: by
+# time, then by device (this device's own reviews carry no device: the collection's id
+# stands in), then as they were written. Answers append, so locally it is the order of
+# the rows; reviews merged from other devices' journals (`flashcards.sync`) fall into it.
+def replay_order(table: str = "") -> str:
+    """The ORDER BY terms of that order (after the card), for `reviews` named `table`."""
+    r = f"{table}." if table else ""
+    return (
+        f"{r}time_ms, COALESCE({r}device, (SELECT value FROM config WHERE key = 'device_id')), "
+        f"{r}id"
+    )
+
+
+REPLAY_ORDER = replay_order()
+
 _AVAILABLE = "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?)"
 
 
@@ -236,7 +251,7 @@ def reviews_of(store: Store, card_id: int) -> list[ReviewOf]:
             ReviewOf._make,
             store.execute(
                 f"SELECT q, day, kind, time_ms, {_AFTER} FROM reviews WHERE card_id = ? "
-                "ORDER BY id",
+                f"ORDER BY {REPLAY_ORDER}",
                 (card_id,),
             ),
         )
@@ -274,14 +289,15 @@ def all_reviews(store: Store, deck_id: int | None = None) -> Iterator[ReplayRow]
     if deck_id is None:
         rows = store.execute(
             f"SELECT card_id, q, day, kind, time_ms, duration_ms, id, {_AFTER} FROM reviews "
-            "ORDER BY card_id, id"
+            f"ORDER BY card_id, {REPLAY_ORDER}"
         )
     else:
         rows = store.execute(
             "SELECT r.card_id, r.q, r.day, r.kind, r.time_ms, r.duration_ms, r.id, "
             "r.reps_after, r.ef_after, r.interval_after, r.due_after, r.lapses_after "
             "FROM reviews r "
-            "JOIN cards c ON c.id = r.card_id WHERE c.deck_id = ? ORDER BY r.card_id, r.id",
+            "JOIN cards c ON c.id = r.card_id WHERE c.deck_id = ? "
+            f"ORDER BY r.card_id, {replay_order('r')}",
             (deck_id,),
         )
     return (ReplayRow(*row[:7], row[7:]) for row in rows)

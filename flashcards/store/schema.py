@@ -356,4 +356,81 @@ def m009_imported_history(db: sqlite_utils.Database) -> None:
     rebuild_summaries(db.conn)
 
 
+@migrations()
+def m013_sync(db: sqlite_utils.Database) -> None:
+    """Histories merged through per-device journals (`flashcards/sync/`).
+
+    A review names its device: NULL for this device's own, the other device's id for
+    one imported from its journal (unique per device, card and moment, so a journal
+    read twice adds nothing). The collection's own device id is made here, once.
+    `sync_written` is the last own review written to this device's journal; undo
+    deleting such a review leaves a note in `sync_outbox` (the journal says so next
+    sync) and lowers the mark, since SQLite may give the next answer the freed id.
+    Reviews of cards this collection has not built yet wait in `sync_pending`; the
+    reviews other devices took back are remembered in `sync_undone`, and how far each
+    other device's journal was read in `sync_peers`.
+    """
+    import secrets
+
+    _run_script(
+        db,
+        """
+        ALTER TABLE reviews ADD COLUMN device TEXT;
+        CREATE UNIQUE INDEX reviews_origin ON reviews(device, card_id, time_ms)
+            WHERE device IS NOT NULL;
+        CREATE INDEX reviews_replay ON reviews(card_id, time_ms);
+        CREATE TABLE sync_peers (
+            device TEXT PRIMARY KEY,
+            offset INTEGER NOT NULL,
+            lines INTEGER NOT NULL,
+            size INTEGER NOT NULL
+        );
+        CREATE TABLE sync_pending (
+            device TEXT NOT NULL,
+            guid TEXT NOT NULL,
+            deck TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            time_ms INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            q INTEGER NOT NULL,
+            duration_ms INTEGER,
+            kind TEXT NOT NULL,
+            PRIMARY KEY (device, guid, time_ms)
+        );
+        CREATE TABLE sync_undone (
+            device TEXT NOT NULL,
+            guid TEXT NOT NULL,
+            time_ms INTEGER NOT NULL,
+            PRIMARY KEY (device, guid, time_ms)
+        );
+        CREATE TABLE sync_outbox (
+            card_id INTEGER NOT NULL,
+            time_ms INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            q INTEGER NOT NULL,
+            duration_ms INTEGER
+        );
+        INSERT INTO config(key, value) VALUES ('sync_written', '0')
+            ON CONFLICT(key) DO NOTHING
+        """,
+    )
+    # on its own: the trigger's body has semicolons of its own
+    db.execute(
+        """
+        CREATE TRIGGER reviews_sync_undo AFTER DELETE ON reviews
+            WHEN old.device IS NULL
+            AND old.id <= (SELECT CAST(value AS INTEGER) FROM config WHERE key = 'sync_written')
+        BEGIN
+            INSERT INTO sync_outbox VALUES
+                (old.card_id, old.time_ms, old.day, old.q, old.duration_ms);
+            UPDATE config SET value = CAST(old.id - 1 AS TEXT) WHERE key = 'sync_written';
+        END
+        """,
+    )
+    db.execute(
+        "INSERT INTO config(key, value) VALUES ('device_id', ?) ON CONFLICT(key) DO NOTHING",
+        (secrets.token_hex(8),),
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -8,7 +8,7 @@ training new parameters, is this replay, and no review is touched.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ from flashcards.decks import DeckSettings
 from flashcards.store import Store
 from flashcards.store import decks as deck_rows
 from flashcards.store import fsrs as fsrs_rows
+from flashcards.store import history as history_rows
 from flashcards.store import queue as queue_rows
 from flashcards.study.state import replay_card
 
@@ -76,6 +77,15 @@ def replay_deck(store: Store, deck_id: int) -> int:
     )
     store.executemany("INSERT INTO fsrs_state VALUES (?, ?, ?, ?, ?, ?, ?)", memories)
     return len(states)
+
+
+def replay_fsrs_decks(store: Store, card_ids: Iterable[int]) -> None:
+    """Replay under FSRS the decks of these cards that schedule with it, inside the
+    caller's transaction: code that adds reviews and replays states with SM-2 (imports,
+    sync merges) leaves FSRS decks' states and memory to this."""
+    for deck_id in history_rows.decks_of(store, sorted(set(card_ids))):
+        if deck_config(store, deck_id) is not None:
+            replay_deck(store, deck_id)
 
 
 def states_off(store: Store) -> dict[int, tuple[tuple, tuple | None]]:

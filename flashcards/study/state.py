@@ -56,10 +56,23 @@ def replay_card(reviews: Sequence[Sequence], cfg: Config | None) -> tuple[tuple,
     start = None
     answers = reviews
     for i in range(len(reviews) - 1, -1, -1):
-        if reviews[i][2] == IMPORT:
+        if reviews[i][2] == IMPORT and len(reviews[i]) >= 9:
             start = state_from_row(reviews[i][4:9])
             answers = reviews[i + 1 :]
             break
     state, memory, back = scheduling.replay(cfg, [tuple(r[:4]) for r in answers], start)  # type: ignore[misc]
     last_day = answers[-1][1] if answers else None
     return (*state_tuple(state), last_day, 1 if back else 0), memory
+
+
+def replay_steps(reviews: Sequence[Sequence]) -> list[tuple[tuple, tuple]]:
+    """(before, after) SM-2 state tuples of each review (q, day, kind, …), in order — what
+    a review row stores beside it; the same steps as SM-2's `replay_row`, one by one."""
+    steps = []
+    state = sm2.State()
+    for q, day, kind, *_ in reviews:
+        before = state_tuple(state)
+        if kind == "review":
+            state = sm2.apply(state, q, date.fromisoformat(day))
+        steps.append((before, state_tuple(state)))
+    return steps

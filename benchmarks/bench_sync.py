@@ -1,0 +1,127 @@
+"""Benchmark of `flashcards sync`: three other devices' journals into a big collection.
+
+    python benchmarks/bench_sync.py                   # 100,000 cards, 3 journals x 100,000
+    python benchmarks/bench_sync.py --cards 20000 --reviews 20000
+
+Prints min/median/max of --repeat runs (each into a fresh copy of the collection) of:
+- merging 3 journals of --reviews reviews each into a --cards-card collection
+  (target ≤ 5 s), beside the floor of reading and JSON-parsing the same lines alone;
+- a sync with no news (target ≤ 50 ms);
+and the load average. Figures are printed, never asserted: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic_collection import make_collection  # noqa: E402
+
+from flashcards.store import Store  # noqa: E402
+from flashcards.sync import sync  # noqa: E402
+from flashcards.sync.journal import Entry, encode, header  # noqa: E402
+
+DAY0 = 1_717_243_200_000  # 2024-06-01T12:00Z
+
+
+def write_journals(db: Path, folder: Path, devices: int, reviews: int, seed: int) -> None:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    cards = conn.execute(
+        "SELECT c.guid, d.name, c.content_hash FROM cards c JOIN decks d ON d.id = c.deck_id"
+    ).fetchall()
+    conn.close()
+    rng = random.Random(seed)
+    for n in range(devices):
+        device = f"{n:016x}"
+        with open(folder / f"{device}.jsonl", "wb") as f:
+            f.write(header(device))
+            for i in range(reviews):
+                guid, deck, content_hash = cards[i % len(cards)]
+                day = i // len(cards) * 3 + n
+                t = DAY0 + day * 86_400_000 + i
+                f.write(
+                    encode(
+                        Entry(
+                            device,
+                            "remote" + guid,
+                            deck,
+                            content_hash,
+                            t,
+                            time.strftime("%Y-%m-%d", time.gmtime(t / 1000)),
+                            rng.choice((1, 3, 4, 4, 5)),
+                            rng.randrange(500, 9000),
+                            "review",
+                        )
+                    )
+                )
+
+
+def floor(folder: Path) -> float:
+    start = time.perf_counter()
+    for path in folder.glob("*.jsonl"):
+        with open(path, "rb") as f:
+            for line in f:
+                json.loads(line)
+    return time.perf_counter() - start
+
+
+def spread(values: list[float]) -> str:
+    return f"min {min(values):.3f}  median {statistics.median(values):.3f}  max {max(values):.3f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cards", type=int, default=100_000)
+    parser.add_argument("--reviews", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        template = root / "template.sqlite"
+        make_collection(template, cards=args.cards, reviews=0)
+        folder = root / "sync"
+        folder.mkdir()
+        write_journals(template, folder, 3, args.reviews, seed=1)
+        merges, nones, floors = [], [], []
+        for run in range(args.repeat):
+            db = root / f"run{run}.sqlite"
+            shutil.copyfile(template, db)
+            store = Store(db)
+            try:
+                start = time.perf_counter()
+                report = sync(store, folder)
+                merges.append(time.perf_counter() - start)
+                assert report.added == 3 * args.reviews, report
+                start = time.perf_counter()
+                again = sync(store, folder)
+                nones.append(time.perf_counter() - start)
+                assert again.added == again.written == 0
+            finally:
+                store.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            (folder / f"{report.device}.jsonl").unlink(missing_ok=True)
+            floors.append(floor(folder))
+    print(f"collection: {args.cards:,} cards; 3 journals of {args.reviews:,} reviews each")
+    print(f"sync merging them  : {spread(merges)}   (target ≤ 5 s)")
+    print(
+        f"  floor: read+parse: {spread(floors)}   merge/floor {statistics.median(merges) / statistics.median(floors):.1f}x"
+    )
+    print(f"sync with no news  : {spread(nones)}   (target ≤ 0.050 s)")
+    print("load average       : " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+if __name__ == "__main__":
+    main()

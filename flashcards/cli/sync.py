@@ -1,0 +1,75 @@
+"""`flashcards sync [DIR]`, and the sync the settings ask for after a session or build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from flashcards.cli.opening import open_collection
+from flashcards.cli.output import echo, fail, warn
+
+if TYPE_CHECKING:
+    from flashcards.collection import Collection
+
+
+def configured_folder() -> Path | None:
+    """The `sync` folder of the settings file (a broken file stops the command)."""
+    from flashcards.config import ConfigError, load_config
+
+    try:
+        return load_config().sync
+    except ConfigError as err:
+        fail(str(err))
+
+
+def run_sync(col: Collection, folder: Path, quiet: bool = False, silent: bool = False) -> None:
+    """Sync and say what happened (`quiet`: only when something did; `silent`: never, for
+    JSON output); a folder or journal that cannot be used stops here."""
+    from flashcards.collection import CollectionError
+
+    try:
+        report = col.sync(folder)
+    except CollectionError as err:
+        fail(str(err))
+    for w in report.warnings:
+        warn(w)
+    if silent or (quiet and not (report.written or report.changed)):
+        return
+    waiting = f", {report.pending} waiting for cards not built here" if report.pending else ""
+    echo(
+        f"synced with {folder}: {report.written} written to {report.device}.jsonl, "
+        f"{report.added} merged from {report.journals} journals, {report.undone} undone"
+        f"{waiting}"
+    )
+
+
+def sync_if_configured(ctx: click.Context, silent: bool = False) -> None:
+    """After a session or a build: sync when the settings name a folder."""
+    folder = configured_folder()
+    if folder is None:
+        return
+    with open_collection(ctx) as col:
+        run_sync(col, folder, quiet=True, silent=silent)
+
+
+@click.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def sync(ctx: click.Context, folder: Path | None) -> None:
+    """Share review history through FOLDER (default: `sync` in config.toml).
+
+    This device appends its new reviews to FOLDER/<device-id>.jsonl and merges every
+    other device's journal there. Sync FOLDER itself with git, Syncthing, Dropbox...;
+    never the collection file.
+    """
+    from flashcards.config import config_path
+
+    folder = folder or configured_folder()
+    if folder is None:
+        fail(
+            f'name the folder to sync through: `flashcards sync DIR`, or sync = "DIR" in {config_path()}'
+        )
+    with open_collection(ctx) as col:
+        run_sync(col, folder)

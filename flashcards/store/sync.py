@@ -1,0 +1,223 @@
+"""The SQL of syncing through journals (`flashcards.sync`): this device's id and what
+it has written, the other devices' reviews merged in, and those that wait.
+
+Every function runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from flashcards.store import summaries
+from flashcards.store.db import chunks, marks
+from flashcards.store.queue import replay_order
+
+if TYPE_CHECKING:
+    from flashcards.store.db import Store
+
+
+class OwnReview(NamedTuple):
+    """One of this device's reviews, as its journal line needs it."""
+
+    id: int
+    guid: str
+    deck: str
+    content_hash: str
+    time_ms: int
+    day: str
+    q: int
+    duration_ms: int | None
+    kind: str
+
+
+class MergeRow(NamedTuple):
+    """A review of a card whose history is being merged, in replay order."""
+
+    card_id: int
+    id: int
+    device: str | None
+    time_ms: int
+    day: str
+    q: int
+    kind: str
+
+
+class Pending(NamedTuple):
+    device: str
+    guid: str
+    deck: str
+    content_hash: str
+    time_ms: int
+    day: str
+    q: int
+    duration_ms: int | None
+    kind: str
+
+
+def device_id(store: Store) -> str:
+    return str(store.get_config("device_id"))
+
+
+def written_mark(store: Store) -> int:
+    return int(store.get_config("sync_written", "0") or 0)
+
+
+def set_written_mark(store: Store, review_id: int) -> None:
+    store.execute("UPDATE config SET value = ? WHERE key = 'sync_written'", (str(review_id),))
+
+
+_OWN = (
+    "SELECT r.id, c.guid, d.name, c.content_hash, r.time_ms, r.day, r.q, r.duration_ms, r.kind "
+    "FROM reviews r JOIN cards c ON c.id = r.card_id JOIN decks d ON d.id = c.deck_id "
+)
+
+
+def has_news(store: Store) -> bool:
+    """Whether this device has reviews (or undos) its journal does not hold yet."""
+    mark = written_mark(store)
+    return (
+        store.one("SELECT 1 FROM reviews WHERE id > ? AND device IS NULL LIMIT 1", (mark,))
+        is not None
+        or store.one("SELECT 1 FROM sync_outbox LIMIT 1") is not None
+    )
+
+
+def own_reviews_after(store: Store, mark: int) -> list[OwnReview]:
+    return list(
+        map(
+            OwnReview._make,
+            store.execute(_OWN + "WHERE r.id > ? AND r.device IS NULL ORDER BY r.id", (mark,)),
+        )
+    )
+
+
+def last_review_id(store: Store) -> int:
+    return int(store.one("SELECT COALESCE(MAX(id), 0) FROM reviews") or 0)  # type: ignore[arg-type]
+
+
+def outbox(store: Store) -> list[OwnReview]:
+    """This device's journaled reviews undone since (their undo lines to write)."""
+    return list(
+        map(
+            OwnReview._make,
+            store.execute(
+                "SELECT o.rowid, c.guid, d.name, c.content_hash, o.time_ms, o.day, o.q, "
+                "o.duration_ms, 'undo' FROM sync_outbox o JOIN cards c ON c.id = o.card_id "
+                "JOIN decks d ON d.id = c.deck_id ORDER BY o.rowid"
+            ),
+        )
+    )
+
+
+def clear_outbox(store: Store) -> None:
+    store.execute("DELETE FROM sync_outbox")
+
+
+def peers(store: Store) -> dict[str, tuple[int, int, int]]:
+    """{device: (offset, lines, size)} of each other device's journal, as last read."""
+    return {
+        row[0]: (row[1], row[2], row[3])
+        for row in store.execute("SELECT device, offset, lines, size FROM sync_peers")
+    }
+
+
+def set_peer(store: Store, device: str, offset: int, lines: int, size: int) -> None:
+    store.execute(
+        "INSERT INTO sync_peers(device, offset, lines, size) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(device) DO UPDATE SET offset = excluded.offset, lines = excluded.lines, "
+        "size = excluded.size",
+        (device, offset, lines, size),
+    )
+
+
+def card_keys(store: Store) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """Every card by guid, and by (deck name, content hash)."""
+    by_guid: dict[str, int] = {}
+    by_hash: dict[tuple[str, str], int] = {}
+    for card_id, guid, deck, content_hash in store.execute(
+        "SELECT c.id, c.guid, d.name, c.content_hash FROM cards c JOIN decks d ON d.id = c.deck_id"
+    ):
+        by_guid[guid] = card_id
+        by_hash[(deck, content_hash)] = card_id
+    return by_guid, by_hash
+
+
+def reviews_of_cards(store: Store, card_ids: Iterable[int]) -> list[MergeRow]:
+    """Every review of these cards, by card, in replay order."""
+    store.execute("CREATE TEMP TABLE IF NOT EXISTS sync_cards (card_id INTEGER PRIMARY KEY)")
+    store.execute("DELETE FROM sync_cards")
+    store.executemany("INSERT INTO sync_cards VALUES (?)", ((c,) for c in card_ids))
+    rows = store.execute(
+        "SELECT r.card_id, r.id, r.device, r.time_ms, r.day, r.q, r.kind FROM sync_cards s "
+        "JOIN reviews r ON r.card_id = s.card_id "
+        f"ORDER BY r.card_id, {replay_order('r')}"
+    ).fetchall()
+    store.execute("DELETE FROM sync_cards")
+    return list(map(MergeRow._make, rows))
+
+
+_INSERT = (
+    "INSERT INTO reviews(card_id, time_ms, day, q, duration_ms, kind, reps_before, ef_before, "
+    "interval_before, due_before, lapses_before, reps_after, ef_after, interval_after, "
+    "due_after, lapses_after, device) VALUES "
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def insert_reviews(store: Store, rows: Sequence[Sequence]) -> None:
+    """Other devices' reviews: (card, time, day, q, duration, kind, *before, *after, device).
+    Many at once fold into the stats' summaries in bulk (`summaries.bulk_insert`)."""
+    if len(rows) < _BULK:
+        store.executemany(_INSERT, rows)
+    else:
+        summaries.bulk_insert(store, lambda: store.executemany(_INSERT, rows))
+
+
+_BULK = 1000
+
+
+def delete_reviews(store: Store, review_ids: Sequence[int]) -> None:
+    """Other devices' reviews their device took back (its undo, replayed here)."""
+    for part in chunks(review_ids):
+        store.execute(f"DELETE FROM reviews WHERE id IN ({marks(len(part))})", tuple(part))
+
+
+def undone(store: Store, devices: Sequence[str]) -> set[tuple[str, str, int]]:
+    """(device, guid, time) of the reviews these devices took back."""
+    found: set[tuple[str, str, int]] = set()
+    for part in chunks(devices):
+        found.update(
+            store.execute(
+                f"SELECT device, guid, time_ms FROM sync_undone WHERE device IN "
+                f"({marks(len(part))})",
+                tuple(part),
+            )
+        )
+    return found
+
+
+def add_undone(store: Store, keys: Iterable[tuple[str, str, int]]) -> None:
+    store.executemany("INSERT OR IGNORE INTO sync_undone VALUES (?, ?, ?)", keys)
+
+
+def has_pending(store: Store) -> bool:
+    return store.one("SELECT 1 FROM sync_pending LIMIT 1") is not None
+
+
+def pending(store: Store) -> list[Pending]:
+    return list(map(Pending._make, store.execute("SELECT * FROM sync_pending")))
+
+
+def add_pending(store: Store, rows: Iterable[Sequence]) -> None:
+    store.executemany("INSERT OR IGNORE INTO sync_pending VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def drop_pending(store: Store, keys: Iterable[tuple[str, str, int]]) -> None:
+    store.executemany(
+        "DELETE FROM sync_pending WHERE device = ? AND guid = ? AND time_ms = ?", keys
+    )
+
+
+def pending_count(store: Store) -> int:
+    return int(store.one("SELECT COUNT(*) FROM sync_pending") or 0)  # type: ignore[arg-type]

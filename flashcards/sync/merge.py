@@ -1,0 +1,142 @@
+"""Other devices' reviews merged into the collection, and the merged cards replayed.
+
+A union: a review is named by (device, card, time), so one already here adds
+nothing, and an undo line takes back the review it names (and keeps it from coming
+back when a journal is read again). A review of a card this collection has not
+built yet waits in the collection and is merged once the card appears. The cards
+whose history changed get their state from a replay of all their reviews in the
+order every device shares (`flashcards.store.queue.replay_order`), so every device
+that holds the same reviews holds the same states. Runs inside the caller's
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from flashcards.store import Store
+from flashcards.store import queue as queue_rows
+from flashcards.store import sync as sync_rows
+from flashcards.study.replay import replay_fsrs_decks
+from flashcards.study.state import replay_row, replay_steps
+from flashcards.sync.journal import UNDO, Entry
+
+
+@dataclass
+class Merged:
+    added: int = 0
+    undone: int = 0
+    pending: int = 0  # waiting for their cards after this merge
+
+
+def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[int] = ()) -> Merged:
+    """Merge these entries (and those waiting from before) and replay the cards they
+    touch, with `also_replay` (this device's cards just journaled)."""
+    waiting = [Entry(*row) for row in sync_rows.pending(store)]
+    result = Merged()
+    replay = set(also_replay)
+    if not entries and not waiting and not replay:
+        return result
+    by_guid, by_hash = sync_rows.card_keys(store)
+    devices = sorted({e.device for e in entries} | {e.device for e in waiting})
+    taken_back = sync_rows.undone(store, devices)
+    new_undone: set[tuple[str, str, int]] = set()
+    for entry in entries:
+        if entry.kind == UNDO:
+            new_undone.add((entry.device, entry.guid, entry.time))
+    taken_back |= new_undone
+    resolved: dict[int, dict[tuple[str, int], Entry]] = defaultdict(dict)
+    undos: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    still_waiting: list[Entry] = []
+    for entry in (*waiting, *entries):
+        card_id = by_guid.get(entry.guid) or by_hash.get((entry.deck, entry.hash))
+        if card_id is None:
+            if entry.kind != UNDO and (entry.device, entry.guid, entry.time) not in taken_back:
+                still_waiting.append(entry)
+            continue
+        key = (entry.device, entry.time)
+        if entry.kind == UNDO:
+            undos[card_id].add(key)
+            resolved[card_id].pop(key, None)
+        elif (entry.device, entry.guid, entry.time) not in taken_back:
+            resolved[card_id].setdefault(key, entry)
+    replay.update(resolved, undos)
+    inserts, deletes, states = _replay(store, replay, resolved, undos)
+    sync_rows.delete_reviews(store, deletes)
+    sync_rows.insert_reviews(store, inserts)
+    for card_id, state in states:
+        queue_rows.write_state(store, card_id, state)
+    replay_fsrs_decks(store, (card_id for card_id, _ in states))
+    sync_rows.add_undone(store, new_undone)
+    sync_rows.drop_pending(store, ((e.device, e.guid, e.time) for e in waiting))
+    sync_rows.drop_pending(store, new_undone)
+    sync_rows.add_pending(store, still_waiting)
+    result.added, result.undone = len(inserts), len(deletes)
+    result.pending = sync_rows.pending_count(store)
+    return result
+
+
+def _replay(
+    store: Store,
+    card_ids: set[int],
+    resolved: dict[int, dict[tuple[str, int], Entry]],
+    undos: dict[int, set[tuple[str, int]]],
+) -> tuple[list[tuple], list[int], list[tuple[int, tuple]]]:
+    """The review rows to add and to delete, and the cards' replayed states."""
+    me = sync_rows.device_id(store)
+    history: dict[int, list[sync_rows.MergeRow]] = defaultdict(list)
+    for row in sync_rows.reviews_of_cards(store, sorted(card_ids)):
+        history[row.card_id].append(row)
+    inserts: list[tuple] = []
+    deletes: list[int] = []
+    states: list[tuple[int, tuple]] = []
+    for card_id in sorted(card_ids):
+        taken = undos.get(card_id, set())
+        new = resolved.get(card_id, {})
+        kept: list[tuple] = []  # (order key, (q, day, kind), entry or None)
+        for row in history[card_id]:
+            key = (row.device, row.time_ms)
+            if row.device is not None and key in taken:
+                deletes.append(row.id)
+                continue
+            new.pop(key, None)  # already here
+            kept.append(
+                (
+                    (row.time_ms, row.device or me, 0, row.id),
+                    (row.q, row.day, row.kind, row.time_ms),
+                    None,
+                )
+            )
+        # new rows get ids above every row here, in the order they are inserted
+        for seq, entry in enumerate(sorted(new.values(), key=lambda e: (e.time, e.device))):
+            kept.append(
+                (
+                    (entry.time, entry.device, 1, seq),
+                    (entry.q, entry.day, entry.kind, entry.time),
+                    entry,
+                )
+            )
+        kept.sort(key=lambda item: item[0])
+        reviews = [item[1] for item in kept]
+        adds = []
+        for (_, _, entry), (before, after) in zip(kept, replay_steps(reviews), strict=True):
+            if entry is not None:
+                adds.append(
+                    (
+                        card_id,
+                        entry.time,
+                        entry.day,
+                        entry.q,
+                        entry.duration,
+                        entry.kind,
+                        *before,
+                        *after,
+                        entry.device,
+                    )
+                )
+        # inserted in their order of replay: ids then agree with it (ties by id)
+        inserts.extend(adds)
+        states.append((card_id, replay_row(reviews)))
+    return inserts, deletes, states
