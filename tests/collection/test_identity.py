@@ -349,15 +349,23 @@ def test_new_copies_of_a_block_in_quick_builds_get_their_own_guid(col, notes):
     assert len({c.guid for c in cards}) == len(cards) == 4
 
 
-def test_new_read_options_reread_once_and_keep_every_card(col, notes, studied, tmp_path):
+def test_new_read_options_reread_once_and_keep_every_card(col, notes, tmp_path):
     """A junk switch (as a dialect or the plugin's settings would) changes the reader key:
     the next build reads every file again, once, and every surviving card keeps its id,
-    state and reviews; a deletion a rule now skips retires its card with its history."""
+    state and reviews; a deletion a rule now skips retires its card with its history.
+    (A deck's spec is its identity: the deck is built from one spec throughout.)"""
+    notes.write("a.md", A)
+    notes.write("b.md", B)
+    spec = tmp_path / "deck.md"
+    spec.write_text(f"---\nname: notes\nnotes: [{notes.root}]\n---\n")
+    assert counts(col.build(spec)) == {"new": 5}
+    for q, card in zip([5, 4, 3, 5, 4], col.cards(), strict=True):
+        col.answer(card.id, q, now=NOW)
+    studied = snapshot(col)
     notes.write("b.md", B + "- **Note:** the **heart** pumps blood.\n")
-    report = col.build(notes.root)
+    report = col.build(spec)
     assert counts(report) == {"new": 1, "unchanged": 5} and report.skipped == {"stock label": 1}
     assert_kept(col, studied)
-    spec = tmp_path / "deck.md"
     spec.write_text(f"---\nname: notes\nnotes: [{notes.root}]\njunk: {{label: false}}\n---\n")
     report = col.build(spec)
     assert report.read == 2 and counts(report) == {"new": 1, "unchanged": 6}

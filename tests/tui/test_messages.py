@@ -223,7 +223,10 @@ def test_keys_typed_ahead_of_the_summary_answer_nothing_more(app_factory, collec
         typed = events.Key("3", "3")
         typed._set_forwarded()
         app.post_message(typed)
-        await pilot.pause()
+        for _ in range(200):  # event-loop turns, not time: a loaded machine needs more
+            await pilot.pause()
+            if isinstance(app.screen, SummaryScreen):
+                break
         assert isinstance(app.screen, SummaryScreen)
         assert len(review.session.answers) == 4
 
