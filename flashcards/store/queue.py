@@ -145,14 +145,16 @@ def new_page(
 
 
 def answers_on(store: Store, day: str) -> list[TodayAnswer]:
-    """A study day's answers, in order."""
+    """A study day's answers, in order (practice reviews left out)."""
     return list(
         map(
             TodayAnswer._make,
             store.execute(
                 "SELECT r.card_id, c.deck_id, c.block_hash, r.kind, r.due_before IS NULL, r.q, "
                 "r.id, c.suspended, c.buried_until "
-                "FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? ORDER BY r.id",
+                "FROM reviews r JOIN cards c ON c.id = r.card_id "
+                # practice (cram, study ahead) is not part of the day's queue
+                "WHERE r.day = ? AND r.kind IN ('review', 'drill') ORDER BY r.id",
                 (day,),
             ),
         )
