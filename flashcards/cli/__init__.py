@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import click
 
-from flashcards.cli import collection, export, notes, stats, study
+from flashcards.cli import collection, export, flags, notes, stats, study
 from flashcards.cli.output import fail
 
 
@@ -79,3 +79,6 @@ main.add_command(collection.restore)
 main.add_command(export.export_decks)
 main.add_command(stats.stats)
 main.add_command(study.review)
+main.add_command(flags.suspend)
+main.add_command(flags.unsuspend)
+main.add_command(flags.unbury)

@@ -8,11 +8,13 @@ The notes reader (and markdown-it with it) is imported inside the commands, so
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from flashcards.browse import STATES
 from flashcards.cli.opening import open_collection
 from flashcards.cli.output import (
     build_report,
@@ -26,7 +28,9 @@ from flashcards.cli.output import (
 
 if TYPE_CHECKING:
     from flashcards.cards import Card
+    from flashcards.collection import Collection
 
+_PAGE = 1000  # cards a search reads at a time
 _SHOWN_WARNINGS = 10  # per build; the rest are counted, so the report stays on one screen
 
 
@@ -111,23 +115,45 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per card.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any notes file could not be read.")
 @click.option("--retired", is_flag=True, help="Include retired cards (collection only).")
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice(STATES, case_sensitive=False),
+    help="Only cards in this state (repeat for any of several; collection only).",
+)
+@click.option(
+    "--search",
+    default="",
+    metavar="TEXT",
+    help="Only cards whose text, answers, deck, tags or file contain every word of TEXT "
+    "(is:STATE, deck:NAME and tag:NAME narrow it; collection only).",
+)
 @click.pass_context
 def cards(
-    ctx: click.Context, targets: tuple[str, ...], as_json: bool, strict: bool, retired: bool
+    ctx: click.Context,
+    targets: tuple[str, ...],
+    as_json: bool,
+    strict: bool,
+    retired: bool,
+    states: tuple[str, ...],
+    search: str,
 ) -> None:
     """The cards of DECKs in the collection, or a preview of notes PATHs.
 
-    A target that is an existing file or folder is previewed straight from
-    the notes without touching the collection; otherwise it names a deck.
+    \b
+    A target is a PATH when it is written as one (it has a `/`, ends in .md or
+    .markdown, or is `.`), or when it is an existing file or folder that names no
+    deck of the collection; it is previewed from the notes without touching the
+    collection. Any other target is a DECK name. A bare word that is both a deck
+    and a file here is refused: write ./NAME for the notes.
     With no target: every deck in the collection.
     """
     from flashcards.collection import CollectionError
 
-    paths = tuple(t for t in targets if Path(t).exists())
-    names = tuple(t for t in targets if not Path(t).exists())
-    for name in names:
-        if paths or "/" in name or name.lower().endswith(".md"):
-            fail(f"{name}: no such file or folder; check the path (or name a deck on its own)")
+    paths, names = _split_targets(ctx, targets)
+    if paths and (states or search):
+        fail("--state and --search read the collection: name decks, not notes paths")
     if paths:
         found, problems = preview_cards(paths, strict)
         rows = (c.to_json() for c in found)  # made one at a time, as they are printed
@@ -136,12 +162,15 @@ def cards(
         problems = 0
         with open_collection(ctx, readonly=True) as col:
             try:
-                for name in names or (None,):
-                    rows.extend(
-                        c.to_json()
-                        for c in col.cards(name, include_retired=retired)
-                        if retired or c.status != "retired"
-                    )
+                if states or search:
+                    rows = list(_found_rows(col, names, states, search, retired))
+                else:
+                    for name in names or (None,):
+                        rows.extend(
+                            c.to_json()
+                            for c in col.cards(name, include_retired=retired)
+                            if retired or c.status != "retired"
+                        )
             except CollectionError as err:
                 fail(str(err))
     if as_json:
@@ -150,3 +179,67 @@ def cards(
         card_table(list(rows))
     if strict and problems:
         sys.exit(1)
+
+
+def _looks_like_path(target: str) -> bool:
+    return (
+        "/" in target
+        or target in (".", "..")
+        or target.lower().endswith((".md", ".markdown"))
+        or (sys.platform == "win32" and "\\" in target)
+    )
+
+
+def _split_targets(
+    ctx: click.Context, targets: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(notes paths, deck names), as `cards --help` says; a wrong one fails here."""
+    from flashcards.cli.opening import collection_path
+
+    paths: list[str] = []
+    names: list[str] = []
+    decks: set[str] | None = None
+    for target in targets:
+        if _looks_like_path(target):
+            if not Path(target).exists():
+                fail(
+                    f"{target}: no such file or folder; check the path (or name a deck on its own)"
+                )
+            paths.append(target)
+            continue
+        if not Path(target).exists():
+            names.append(target)
+            continue
+        if decks is None:
+            decks = set()
+            if collection_path(ctx).is_file():
+                with open_collection(ctx, readonly=True) as col:
+                    decks = set(col.deck_names())
+        if target in decks:
+            fail(
+                f"{target}: both a deck of the collection and a file or folder here; "
+                f"write ./{target} to preview the notes, or run from another folder for the deck"
+            )
+        paths.append(target)
+    return tuple(paths), tuple(names)
+
+
+def _found_rows(
+    col: Collection, names: tuple[str, ...], states: tuple[str, ...], search: str, retired: bool
+) -> Iterator[dict[str, object]]:
+    """The cards a search matches, a page at a time, as `cards --json` prints them (with
+    the states each is in)."""
+    for name in names:
+        col.deck_id(name)  # an unknown deck is an error naming it
+    if retired and not states:
+        states = tuple(STATES)  # every card, retired ones too
+    offset = 0
+    while True:
+        page = col.find(search, decks=names, states=states, limit=_PAGE, offset=offset)
+        for found in page.cards:
+            row = col.card(found.id).to_json()
+            row["states"] = list(found.states)
+            yield row
+        if len(page.cards) < _PAGE:
+            return
+        offset += _PAGE

@@ -48,6 +48,10 @@ _COLUMNS = (
 )
 
 
+# the source file's name (after its last /): the folders above it would match every card
+_FILE_NAME = "replace(c.source, rtrim(c.source, replace(c.source, '/', '')), '')"
+
+
 def _like(word: str) -> str:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -74,7 +78,7 @@ def _where(search: Search, today: str) -> tuple[str, dict[str, object]]:
         params[f"w{i}"] = _like(word)
         fields = " OR ".join(
             f"{column} LIKE :w{i} ESCAPE '\\'"
-            for column in ("b.norm", "c.answers", "d.name", "b.tags", "c.source")
+            for column in ("b.norm", "c.answers", "d.name", "b.tags", _FILE_NAME)
         )
         state = word.lower()
         if state in STATES:

@@ -113,13 +113,11 @@ def extra_new(store: Store, day: str) -> dict[int, int]:
 
 
 def set_extra_new(store: Store, day: str, counts: dict[int, int]) -> None:
-    """Today's extra new cards per deck (0 removes one); other days' entries go."""
-    store.execute("DELETE FROM config WHERE key >= 'extra_new:' AND key < ?", (f"extra_new:{day}",))
-    for deck_id, n in counts.items():
-        if n > 0:
-            store.execute(
-                "INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)",
-                (_extra_key(day, deck_id), str(n)),
-            )
-        else:
-            store.execute("DELETE FROM config WHERE key = ?", (_extra_key(day, deck_id),))
+    """Today's extra new cards per deck, replacing today's (and past days') entries."""
+    store.execute(
+        "DELETE FROM config WHERE key >= 'extra_new:' AND key < ?", (f"extra_new:{day}:\uffff",)
+    )
+    store.executemany(
+        "INSERT INTO config(key, value) VALUES (?, ?)",
+        [(_extra_key(day, deck_id), str(n)) for deck_id, n in counts.items() if n > 0],
+    )
