@@ -142,11 +142,11 @@ def cards(
     """The cards of DECKs in the collection, or a preview of notes PATHs.
 
     \b
-    A target is a PATH when it is written as one (it has a `/`, ends in .md or
-    .markdown, or is `.`), or when it is an existing file or folder that names no
-    deck of the collection; it is previewed from the notes without touching the
-    collection. Any other target is a DECK name. A bare word that is both a deck
-    and a file here is refused: write ./NAME for the notes.
+    A target that names a deck of the collection is that DECK. Any other target
+    is a notes PATH (a file, a folder or a deck spec, which must exist), previewed
+    from the notes without touching the collection; so is a target written as a
+    path (with a `/`, ending in .md, or `.`): write ./NAME for a folder that has
+    a deck's name.
     With no target: every deck in the collection.
     """
     from flashcards.collection import CollectionError
@@ -208,7 +208,7 @@ def _split_targets(
             paths.append(target)
             continue
         if not Path(target).exists():
-            names.append(target)
+            names.append(target)  # a deck, or an error naming it
             continue
         if decks is None:
             decks = set()
@@ -216,11 +216,10 @@ def _split_targets(
                 with open_collection(ctx, readonly=True) as col:
                     decks = set(col.deck_names())
         if target in decks:
-            fail(
-                f"{target}: both a deck of the collection and a file or folder here; "
-                f"write ./{target} to preview the notes, or run from another folder for the deck"
-            )
-        paths.append(target)
+            warn(f"{target}: the deck of that name (write ./{target} for the notes here)")
+            names.append(target)
+        else:
+            paths.append(target)
     return tuple(paths), tuple(names)
 
 
