@@ -116,6 +116,11 @@ class CustomSession:
         self._waiting = [w for w in self._waiting if w[0] != card_id]
         self.cards.appendleft(card_id)
 
+    def drop(self, card_id: int) -> None:
+        """The card leaves the session unanswered (suspended, buried, gone)."""
+        self.cards = deque(c for c in self.cards if c != card_id)
+        self._waiting = [w for w in self._waiting if w[0] != card_id]
+
     @property
     def left(self) -> int:
         return len(self.cards) + len(self._waiting)

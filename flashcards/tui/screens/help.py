@@ -15,6 +15,8 @@ HOME_KEYS = [
     ("a", "study all decks"),
     ("r", "rebuild the decks from your notes"),
     ("t", "statistics"),
+    ("/ B", "browse every card"),
+    ("c", "custom study: ahead, failed again, more new, cram"),
     ("q", "quit"),
 ]
 REVIEW_KEYS = [
@@ -23,14 +25,24 @@ REVIEW_KEYS = [
     ("u", "undo the last answer, suspend or bury"),
     ("s  b", "suspend the card / bury it until tomorrow"),
     ("e", "edit the note in $VISUAL / $EDITOR, then rebuild"),
+    ("/ B", "browse every card"),
+    ("c", "custom study (when nothing is due)"),
     ("Esc q", "end the session"),
+]
+BROWSE_KEYS = [
+    ("type", "search: words, is:STATE, deck:NAME, tag:NAME"),
+    ("↓ Enter", "from the search to the cards; / back"),
+    ("o  r", "next sort column / reverse (or click a header)"),
+    ("s  b", "suspend or unsuspend / bury or unbury"),
+    ("e  u", "edit the note / undo this screen's last change"),
+    ("Esc q", "clear the search, then back"),
 ]
 
 
 def keys_text() -> Content:
     """Both key tables as plain text (no markup), bold keys."""
     parts: list[str | tuple[str, str]] = []
-    for title, keys in (("Decks", HOME_KEYS), ("Review", REVIEW_KEYS)):
+    for title, keys in (("Decks", HOME_KEYS), ("Review", REVIEW_KEYS), ("Browse", BROWSE_KEYS)):
         if parts:
             parts.append("\n")
         parts.append((title + "\n", "bold $text-accent"))

@@ -1,0 +1,338 @@
+"""The card browser (`/` or `B`): search every card as you type, sort, see a card's
+history, suspend / unsuspend, bury / unbury, and edit its note.
+
+The search runs a short while after the last key (DEBOUNCE), on one page of
+rows from SQL (`Collection.find`: a LIMIT, indexed orders), so typing never waits
+for a big collection. Every change is one transaction, and `u` takes back this
+screen's own changes, last first. Text from notes is shown as data, never markup.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from flashcards import sm2
+from flashcards.browse import SORT_LABELS, SORTS, FoundCard, PastReview
+from flashcards.collection import Collection, CollectionError
+from flashcards.display import visible
+from flashcards.tui.building import rebuild_targets
+from flashcards.tui.editing import EditRebuilt, NoteEditing
+from flashcards.tui.failures import guarded
+from flashcards.tui.messages import HelpRequested
+
+DEBOUNCE = 0.15  # seconds after the last key before the search runs
+# column key -> (header, the sort it picks)
+COLUMNS = {
+    "card": ("Card", "card"),
+    "state": ("State", None),
+    "due": ("Due", "due"),
+    "interval": ("Ivl", "interval"),
+    "ease": ("Ease", "ease"),
+    "lapses": ("Lapses", "lapses"),
+    "last": ("Last", "last"),
+    "deck": ("Deck", None),
+}
+FIXED_WIDTH = 62  # what the columns but the card's text take, with their gaps
+
+
+def _day(day) -> str:  # noqa: ANN001 - a date or None
+    return day.isoformat() if day else "—"
+
+
+def history_lines(past: list[PastReview]) -> list[str]:
+    """A card's reviews, newest first, one line each."""
+    lines = []
+    for r in reversed(past):
+        moment = datetime.fromtimestamp(r.time_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M")
+        button = sm2.FOUR_LABELS[sm2.rating(r.q)]
+        took = f"  {r.duration_ms / 1000:.0f}s" if r.duration_ms else ""
+        change = (
+            f"ivl {r.interval_before}d → {r.interval_after}d, ease {r.ease_after:.2f}"
+            if r.kind == "review"
+            else "schedule unchanged"
+        )
+        lines.append(f"{moment}  {r.kind:<6}  {button} (q{r.q})  {change}{took}")
+    return lines
+
+
+class BrowseScreen(NoteEditing):
+    """Search, table, detail pane."""
+
+    DEFAULT_CSS = """
+    #browse-search { margin: 0 1; }
+    #browse-count { padding: 0 2; color: $text-muted; height: 1; }
+    #browse-table { height: 1fr; }
+    #browse-detail {
+        height: 40%; min-height: 4; border-top: solid $primary; padding: 0 2;
+        scrollbar-size-vertical: 1;
+    }
+    """
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", key_display="/"),
+        Binding("o", "next_sort", "Sort"),
+        Binding("r", "reverse", "Reverse"),
+        Binding("s", "suspend", "Suspend/unsuspend"),
+        Binding("b", "bury", "Bury/unbury"),
+        Binding("e", "edit", "Edit"),
+        Binding("u", "undo", "Undo"),
+        Binding("question_mark", "help", "Keys", key_display="?"),
+        Binding("escape,q", "back", "Back", key_display="esc"),
+    ]
+
+    def __init__(
+        self, col: Collection, collection_path: Path, *, now: datetime | None = None
+    ) -> None:
+        super().__init__()
+        self.col = col
+        self.collection_path = Path(collection_path)
+        self.now = now
+        self.sort = "card"
+        self.descending = False
+        self.found: list[FoundCard] = []
+        self.changes = 0  # this screen's changes, which `u` may take back
+        self.busy = False  # an edit's rebuild is running
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="▦")
+        yield Input(
+            placeholder="Search: words, is:suspended, deck:NAME, tag:NAME", id="browse-search"
+        )
+        yield Static("", id="browse-count", markup=False)
+        yield DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="browse-detail"):
+            yield Static("", id="browse-detail-text", markup=False)
+        yield Footer()
+
+    @guarded("reading your cards")
+    def on_mount(self) -> None:
+        self.sub_title = "browse"
+        self.query_one("#browse-search", Input).focus()
+        self.search()
+
+    # -- searching ---------------------------------------------------------------
+
+    @on(Input.Changed, "#browse-search")
+    def typed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, self.search)
+
+    @on(Input.Submitted, "#browse-search")
+    def submitted(self, event: Input.Submitted) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.search()
+        self.query_one("#browse-table", DataTable).focus()
+
+    def on_key(self, event) -> None:  # noqa: ANN001 - a Key event
+        # ↓ from the search field goes to the table, as Tab does
+        if event.key == "down" and isinstance(self.focused, Input):
+            event.stop()
+            self.query_one("#browse-table", DataTable).focus()
+
+    @guarded("searching your cards")
+    def search(self, keep: int | None = None) -> None:
+        """Run the search typed; `keep` keeps the cursor on that card."""
+        self._timer = None
+        text = self.query_one("#browse-search", Input).value
+        count = self.query_one("#browse-count", Static)
+        try:
+            found = self.col.find(text, sort=self.sort, descending=self.descending, now=self.now)
+        except CollectionError as err:
+            count.update(Content(visible(f"{err}")))
+            return
+        self.found = found.cards
+        order = f"{SORT_LABELS[self.sort]} {'↓' if self.descending else '↑'}"
+        shown = (
+            f"{found.total_text} cards"
+            if len(found.cards) == found.total
+            else f"the first {len(found.cards)} of {found.total_text} cards"
+        )
+        count.update(Content(visible(f"{shown} · sorted by {order} · o sort, r reverse")))
+        self.fill(keep)
+
+    def fill(self, keep: int | None = None) -> None:
+        table = self.query_one("#browse-table", DataTable)
+        table.clear(columns=True)
+        width = max(16, self.size.width - FIXED_WIDTH)
+        for key, (label, sort) in COLUMNS.items():
+            mark = (" ↓" if self.descending else " ↑") if sort == self.sort else ""
+            table.add_column(label + mark, key=key, width=width if key == "card" else None)
+        for card in self.found:
+            text = card.text if len(card.text) <= width else card.text[: width - 1] + "…"
+            table.add_row(
+                Text(visible(text)),
+                Text(card.status),
+                Text(_day(card.due)),
+                Text(f"{card.interval}d", justify="right"),
+                Text(f"{card.ease:.2f}", justify="right"),
+                Text(str(card.lapses), justify="right"),
+                Text(_day(card.last_review)),
+                Text(visible(card.deck)),
+                key=str(card.id),
+            )
+        if keep is not None:
+            for i, card in enumerate(self.found):
+                if card.id == keep:
+                    table.move_cursor(row=i)
+                    break
+        self.show_detail()
+
+    def selected(self) -> FoundCard | None:
+        table = self.query_one("#browse-table", DataTable)
+        if not self.found or table.cursor_row >= len(self.found):
+            return None
+        return self.found[table.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#browse-table")
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    @on(DataTable.HeaderSelected, "#browse-table")
+    def header(self, event: DataTable.HeaderSelected) -> None:
+        sort = COLUMNS.get(str(event.column_key.value), ("", None))[1]
+        if sort is None:
+            return
+        if sort == self.sort:
+            self.descending = not self.descending
+        else:
+            self.sort, self.descending = sort, False
+        self.search()
+
+    @guarded("reading the card")
+    def show_detail(self) -> None:
+        detail = self.query_one("#browse-detail-text", Static)
+        card = self.selected()
+        if card is None:
+            detail.update(Content("No card matches." if not self.found else ""))
+            return
+        past = self.col.history(card.id)
+        parts: list[str | tuple[str, str]] = [
+            (visible(card.text) + "\n", "bold"),
+            ("answer  ", "$text-muted"),
+            visible(", ".join(card.answers) or "(basic)") + "\n",
+            ("where   ", "$text-muted"),
+            visible(f"{card.deck} · {Path(card.source).name}:{card.line}") + "\n",
+        ]
+        if card.tags:
+            parts += [("tags    ", "$text-muted"), visible(" ".join(card.tags)) + "\n"]
+        parts += [
+            ("state   ", "$text-muted"),
+            f"{', '.join(card.states) or 'review'} · due {_day(card.due)} · "
+            f"interval {card.interval}d · ease {card.ease:.2f} · "
+            f"{card.repetitions} in a row · {card.lapses} lapses\n",
+            (f"\nHistory ({len(past)} review{'s' if len(past) != 1 else ''})\n", "bold"),
+        ]
+        parts.append("\n".join(history_lines(past)) if past else "never reviewed")
+        detail.update(Content.assemble(*parts))
+
+    # -- keys --------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not super().check_action(action, parameters):
+            return False
+        if action in ("suspend", "bury", "edit", "undo") and self.busy:
+            return False
+        if action == "undo":
+            return self.changes > 0
+        return True
+
+    def action_focus_search(self) -> None:
+        self.query_one("#browse-search", Input).focus()
+
+    def action_next_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.descending = False
+        self.search()
+
+    def action_reverse(self) -> None:
+        self.descending = not self.descending
+        self.search()
+
+    @guarded("changing the card")
+    def action_suspend(self) -> None:
+        card = self.selected()
+        if card is None:
+            return
+        change = "unsuspend" if "suspended" in card.states else "suspend"
+        self.col.change_cards([card.id], change, self.now)
+        self.changed(card.id, f"{change.capitalize()}ed.")
+
+    @guarded("changing the card")
+    def action_bury(self) -> None:
+        card = self.selected()
+        if card is None:
+            return
+        if "buried" in card.states:
+            self.col.unbury(card.id, self.now)
+            self.changed(card.id, "Unburied: it can come up again today.")
+        else:
+            self.col.bury(card.id, self.now)
+            self.changed(card.id, "Buried until tomorrow.")
+
+    def changed(self, card_id: int, said: str) -> None:
+        self.changes += 1
+        self.notify(f"{said} u undoes.", timeout=2)
+        self.research(card_id)
+
+    def research(self, card_id: int | None) -> None:
+        """Search again (the card's state moved), keeping the cursor on the card."""
+        self.search(card_id)
+        self.refresh_bindings()
+
+    @guarded("undoing the change")
+    def action_undo(self) -> None:
+        if self.changes <= 0:
+            return
+        card = self.col.undo(self.now)
+        self.changes -= 1
+        self.notify("Undone.", timeout=2)
+        self.research(card.id if card else None)
+
+    def action_edit(self) -> None:
+        found = self.selected()
+        if found is None:
+            return
+        try:
+            card = self.col.card(found.id, self.now)
+        except CollectionError:
+            return
+        if not self.open_editor(card):
+            return
+        self.busy = True
+        self.refresh_bindings()
+        self.notify("Rebuilding the deck…", timeout=1.5)
+        self.rebuild_worker(card.id, rebuild_targets(self.col, [card.deck]))
+
+    @guarded("rebuilding the deck")
+    def on_edit_rebuilt(self, message: EditRebuilt) -> None:
+        self.busy = False
+        self.col.refresh()  # the worker's connection changed the cards
+        if message.outcome.errors:
+            self.tell(
+                "The deck could not be rebuilt",
+                "\n\n".join(message.outcome.errors) + "\n\nFix the notes and press e again.",
+            )
+        else:
+            self.notify(visible(message.outcome.summary()), timeout=3, markup=False)
+        self.research(message.card_id)
+
+    def action_help(self) -> None:
+        self.request(HelpRequested())
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input) and self.focused.value:
+            self.focused.value = ""  # Esc in a search clears it first
+            return
+        self.dismiss()
