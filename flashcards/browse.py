@@ -103,7 +103,7 @@ class FoundCard:
     deck: str
     source: str
     line: int
-    text: str  # the block's text, as one line
+    text: str  # the card's front (its gap shown as such), as one line
     answers: tuple[str, ...]
     tags: tuple[str, ...]
     states: tuple[str, ...]  # in STATES order

@@ -14,6 +14,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flashcards.browse import COUNT_CAP, STATES, FoundCard, PastReview, Search
+from flashcards.faces import front
+from flashcards.notes.markers import Deletion
 from flashcards.sm2 import LEECH_LAPSES
 
 if TYPE_CHECKING:
@@ -43,8 +45,9 @@ _FROM = (
     "JOIN blocks b ON b.id = c.block_id"
 )
 _COLUMNS = (
-    "c.id, d.name, c.source, b.line, b.norm, c.answers, b.tags, s.due, s.interval, s.ef, "
-    "s.lapses, s.repetitions, s.last_day, c.retired, c.suspended, c.buried_until, s.drill"
+    "c.id, d.name, c.source, b.line, b.body, b.marks, c.hidden, c.answers, b.tags, s.due, "
+    "s.interval, s.ef, s.lapses, s.repetitions, s.last_day, c.retired, c.suspended, "
+    "c.buried_until, s.drill"
 )
 
 
@@ -127,7 +130,9 @@ def _found(row: tuple, today: str, reviews: int) -> FoundCard:
         deck,
         source,
         line,
-        norm,
+        body,
+        marks,
+        hidden,
         answers,
         tags,
         due,
@@ -150,7 +155,9 @@ def _found(row: tuple, today: str, reviews: int) -> FoundCard:
         deck=deck,
         source=source,
         line=line,
-        text=" ".join(norm.split()),
+        text=" ".join(
+            front(body, [Deletion(*m) for m in json.loads(marks)], json.loads(hidden)).split()
+        ),
         answers=tuple(json.loads(answers)),
         tags=tuple(json.loads(tags)),
         states=tuple(states),

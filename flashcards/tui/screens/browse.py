@@ -31,18 +31,32 @@ from flashcards.tui.failures import guarded
 from flashcards.tui.messages import HelpRequested
 
 DEBOUNCE = 0.15  # seconds after the last key before the search runs
-# column key -> (header, the sort it picks)
+# column key -> (header, the sort it picks, width; None: the card's text takes the rest)
 COLUMNS = {
-    "card": ("Card", "card"),
-    "state": ("State", None),
-    "due": ("Due", "due"),
-    "interval": ("Ivl", "interval"),
-    "ease": ("Ease", "ease"),
-    "lapses": ("Lapses", "lapses"),
-    "last": ("Last", "last"),
-    "deck": ("Deck", None),
+    "card": ("Card", "card", None),
+    "state": ("State", None, 9),
+    "due": ("Due", "due", 10),
+    "interval": ("Ivl", "interval", 5),
+    "ease": ("Ease", "ease", 4),
+    "lapses": ("Lapses", "lapses", 6),
+    "last": ("Last", "last", 10),
+    "deck": ("Deck", None, 12),
 }
-FIXED_WIDTH = 62  # what the columns but the card's text take, with their gaps
+# the columns shown from a width on: narrow terminals keep the card's text readable
+SHOWN_FROM = {"ease": 70, "lapses": 70, "last": 100, "deck": 120}
+CELL_PADDING = 2  # a DataTable cell's padding, both sides
+SCROLLBAR = 2
+
+
+def shown_columns(width: int) -> tuple[list[str], int]:
+    """The columns a table `width` wide shows, and the width left for the card's text."""
+    keys = [k for k in COLUMNS if width >= SHOWN_FROM.get(k, 0)]
+    fixed = sum(COLUMNS[k][2] or 0 for k in keys) + CELL_PADDING * len(keys) + SCROLLBAR
+    return keys, max(16, width - fixed)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _day(day) -> str:  # noqa: ANN001 - a date or None
@@ -71,9 +85,9 @@ class BrowseScreen(NoteEditing):
     DEFAULT_CSS = """
     #browse-search { margin: 0 1; }
     #browse-count { padding: 0 2; color: $text-muted; height: 1; }
-    #browse-table { height: 1fr; }
+    #browse-table { height: auto; max-height: 50%; }
     #browse-detail {
-        height: 40%; min-height: 4; border-top: solid $primary; padding: 0 2;
+        height: 1fr; min-height: 4; border-top: solid $primary; padding: 0 2;
         scrollbar-size-vertical: 1;
     }
     """
@@ -81,8 +95,8 @@ class BrowseScreen(NoteEditing):
         Binding("slash", "focus_search", "Search", key_display="/"),
         Binding("o", "next_sort", "Sort"),
         Binding("r", "reverse", "Reverse"),
-        Binding("s", "suspend", "Suspend/unsuspend"),
-        Binding("b", "bury", "Bury/unbury"),
+        Binding("s", "suspend", "Suspend"),
+        Binding("b", "bury", "Bury"),
         Binding("e", "edit", "Edit"),
         Binding("u", "undo", "Undo"),
         Binding("question_mark", "help", "Keys", key_display="?"),
@@ -159,27 +173,31 @@ class BrowseScreen(NoteEditing):
             if len(found.cards) == found.total
             else f"the first {len(found.cards)} of {found.total_text} cards"
         )
-        count.update(Content(visible(f"{shown} · sorted by {order} · o sort, r reverse")))
+        count.update(Content(visible(f"{shown} · sorted by {order}")))
         self.fill(keep)
 
     def fill(self, keep: int | None = None) -> None:
         table = self.query_one("#browse-table", DataTable)
         table.clear(columns=True)
-        width = max(16, self.size.width - FIXED_WIDTH)
-        for key, (label, sort) in COLUMNS.items():
+        keys, width = shown_columns(self.size.width)
+        for key in keys:
+            label, sort, size = COLUMNS[key]
             mark = (" ↓" if self.descending else " ↑") if sort == self.sort else ""
-            table.add_column(label + mark, key=key, width=width if key == "card" else None)
+            table.add_column(label + mark, key=key, width=size or width)
         for card in self.found:
-            text = card.text if len(card.text) <= width else card.text[: width - 1] + "…"
+            cells = {
+                "card": _cut(card.text, width),
+                "state": card.status,
+                "due": _day(card.due),
+                "interval": f"{card.interval}d",
+                "ease": f"{card.ease:.2f}",
+                "lapses": str(card.lapses),
+                "last": _day(card.last_review),
+                "deck": _cut(card.deck, 12),
+            }
+            right = ("interval", "ease", "lapses")
             table.add_row(
-                Text(visible(text)),
-                Text(card.status),
-                Text(_day(card.due)),
-                Text(f"{card.interval}d", justify="right"),
-                Text(f"{card.ease:.2f}", justify="right"),
-                Text(str(card.lapses), justify="right"),
-                Text(_day(card.last_review)),
-                Text(visible(card.deck)),
+                *(Text(visible(cells[k]), justify="right" if k in right else "left") for k in keys),
                 key=str(card.id),
             )
         if keep is not None:
@@ -188,6 +206,10 @@ class BrowseScreen(NoteEditing):
                     table.move_cursor(row=i)
                     break
         self.show_detail()
+
+    def on_resize(self) -> None:
+        if self.found:
+            self.fill(self.selected().id if self.selected() else None)
 
     def selected(self) -> FoundCard | None:
         table = self.query_one("#browse-table", DataTable)
@@ -201,7 +223,7 @@ class BrowseScreen(NoteEditing):
 
     @on(DataTable.HeaderSelected, "#browse-table")
     def header(self, event: DataTable.HeaderSelected) -> None:
-        sort = COLUMNS.get(str(event.column_key.value), ("", None))[1]
+        sort = COLUMNS.get(str(event.column_key.value), ("", None, None))[1]
         if sort is None:
             return
         if sort == self.sort:
@@ -220,20 +242,18 @@ class BrowseScreen(NoteEditing):
         past = self.col.history(card.id)
         parts: list[str | tuple[str, str]] = [
             (visible(card.text) + "\n", "bold"),
-            ("answer  ", "$text-muted"),
-            visible(", ".join(card.answers) or "(basic)") + "\n",
-            ("where   ", "$text-muted"),
+            ("answer ", "$text-muted"),
+            visible(", ".join(card.answers) or "(basic)"),
+            (" · ", "$text-muted"),
             visible(f"{card.deck} · {Path(card.source).name}:{card.line}") + "\n",
-        ]
-        if card.tags:
-            parts += [("tags    ", "$text-muted"), visible(" ".join(card.tags)) + "\n"]
-        parts += [
-            ("state   ", "$text-muted"),
+            ("state  ", "$text-muted"),
             f"{', '.join(card.states) or 'review'} · due {_day(card.due)} · "
             f"interval {card.interval}d · ease {card.ease:.2f} · "
             f"{card.repetitions} in a row · {card.lapses} lapses\n",
-            (f"\nHistory ({len(past)} review{'s' if len(past) != 1 else ''})\n", "bold"),
         ]
+        if card.tags:
+            parts += [("tags   ", "$text-muted"), visible(" ".join(card.tags)) + "\n"]
+        parts.append((f"History ({len(past)} review{'s' if len(past) != 1 else ''})\n", "bold"))
         parts.append("\n".join(history_lines(past)) if past else "never reviewed")
         detail.update(Content.assemble(*parts))
 

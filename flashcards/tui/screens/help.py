@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -63,10 +63,10 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q,enter,space", "close", "Close")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-box") as box:
-            # title and hint sit in the border: the whole page fits 24 rows
+        with VerticalScroll(id="help-box") as box:
+            # title and hint sit in the border; on a short terminal ↑↓ scroll the rest
             box.border_title = "Keys"
-            box.border_subtitle = "Esc close"
+            box.border_subtitle = "↑↓ scroll · Esc close"
             yield Static(keys_text(), id="help-body", markup=False)
 
     def action_close(self) -> None:

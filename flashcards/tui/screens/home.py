@@ -101,7 +101,7 @@ class HomeScreen(AppScreen):
         Binding("r", "rebuild", "Rebuild"),
         Binding("t", "stats", "Stats"),
         Binding("slash,B", "browse", "Browse", key_display="/"),
-        Binding("c", "custom", "Custom study"),
+        Binding("c", "custom", "Custom"),
         Binding("question_mark", "help", "Keys", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
