@@ -169,7 +169,7 @@ class BrowseScreen(NoteEditing):
         self.found = found.cards
         order = f"{SORT_LABELS[self.sort]} {'↓' if self.descending else '↑'}"
         shown = (
-            f"{found.total_text} cards"
+            f"{found.total_text} card{'' if found.total == 1 else 's'}"
             if len(found.cards) == found.total
             else f"the first {len(found.cards)} of {found.total_text} cards"
         )

@@ -148,11 +148,9 @@ class CustomReviewScreen(ReviewScreen):
         self.custom = custom
         self.practice = custom.study.log_kind is not None
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.sub_title = visible(self.custom.study.describe())
-
     def load_next(self) -> None:
+        # (no on_mount here: Textual runs the review's own, which loads the first card)
+        self.sub_title = visible(self.custom.study.describe())
         card_id = self.custom.next_card_id()
         if card_id is None:
             n = len(self.session.answers)
@@ -173,7 +171,12 @@ class CustomReviewScreen(ReviewScreen):
 
     def show_status(self) -> None:
         super().show_status()
-        how = "practice: the schedule stays" if self.practice else "answers reschedule"
+        if self.custom.study.kind == "failed":
+            how = "answered today: drills, the schedule stays"
+        elif self.practice:
+            how = "practice: the schedule stays"
+        else:
+            how = "answers reschedule"
         self.query_one("#counts", Static).update(Content(f"Left {self.custom.left}  ·  {how}"))
 
     def save_answer(self, pending: PendingAnswer) -> None:

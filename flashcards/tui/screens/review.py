@@ -65,7 +65,7 @@ class ReviewScreen(NoteEditing):
         Binding("b", "bury", "Bury"),
         Binding("e", "edit", "Edit"),
         Binding("slash,B", "browse", "Browse", key_display="/"),
-        Binding("c", "custom", "Custom study", show=False),
+        Binding("c", "custom", "Custom study"),  # shown when nothing is due
         Binding("question_mark", "help", "Keys", key_display="?"),
         Binding("escape,q", "end", "End", key_display="esc"),
     ]
