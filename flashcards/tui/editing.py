@@ -18,12 +18,13 @@ from textual import work
 from textual.app import SuspendNotSupported
 from textual.message import Message
 
-from flashcards.tui.building import BuildOutcome, build_decks
+from flashcards.display import visible
+from flashcards.tui.building import BuildOutcome, build_decks, rebuild_targets
 from flashcards.tui.messages import MessageRequested
 from flashcards.tui.screens.base import AppScreen
 
 if TYPE_CHECKING:
-    from flashcards.collection import CardView
+    from flashcards.collection import CardView, Collection
 
 
 class EditRebuilt(Message):
@@ -42,9 +43,34 @@ def editor_command(path: Path, line: int) -> list[str]:
 
 
 class NoteEditing(AppScreen):
-    """A screen that edits notes: it runs the editor and rebuilds (its `collection_path`)."""
+    """A screen that edits notes: it runs the editor and rebuilds (its `col`,
+    `collection_path` and `busy`, which keeps keys off while the rebuild runs)."""
 
+    col: Collection
     collection_path: Path
+    busy: bool
+
+    def edit(self, card: CardView) -> None:
+        """`e`: the editor on the card's note, then its deck rebuilt in the background."""
+        if not self.open_editor(card):
+            return
+        self.busy = True
+        self.refresh_bindings()
+        self.notify("Rebuilding the deck…", timeout=1.5)
+        self.rebuild_worker(card.id, rebuild_targets(self.col, [card.deck]))
+
+    def rebuilt(self, message: EditRebuilt) -> None:
+        """The rebuild's end: keys back, the collection read again, errors said."""
+        self.busy = False
+        self.col.refresh()  # the worker's connection changed the cards
+        outcome = message.outcome
+        if outcome.errors:
+            self.tell(
+                "The deck could not be rebuilt",
+                "\n\n".join(outcome.errors) + "\n\nFix the notes and press e again.",
+            )
+        else:
+            self.notify(visible(outcome.summary()), timeout=3, markup=False)
 
     def tell(self, title: str, body: str) -> None:
         """A message the user must read, over this screen."""

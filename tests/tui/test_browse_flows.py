@@ -248,3 +248,28 @@ def test_custom_study_each_kind(app_factory, collection_path):
     assert kinds.count("drill") >= 1
     with Collection.open(collection_path, readonly=True) as col:
         assert col.doctor() == []
+
+
+def test_edit_from_the_browser_rebuilds_and_keeps_the_card(
+    app_factory, collection_path, deck_dir, tmp_path, monkeypatch
+):
+    from .test_flows import fake_editor, settle
+
+    notes = deck_dir / "notes" / "physics.md"
+    edited = "sed -i 's/The SI unit of force/The SI unit of force, in physics,/' \"$2\""
+    monkeypatch.setenv("VISUAL", str(fake_editor(tmp_path, edited)))
+    app = app_factory()
+
+    async def scenario(pilot):
+        await pilot.press("slash")
+        await type_text(pilot, "newton")
+        (card,) = app.screen.found
+        await pilot.press("down")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        (after,) = app.screen.found
+        assert after.id == card.id and "in physics" in after.text  # rebuilt, same card
+
+    drive(app, scenario, SIZE)
+    assert (tmp_path / "editor-args").read_text().split() == ["+12", str(notes)]

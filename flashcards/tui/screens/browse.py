@@ -25,7 +25,6 @@ from flashcards import sm2
 from flashcards.browse import SORT_LABELS, SORTS, FoundCard, PastReview
 from flashcards.collection import Collection, CollectionError
 from flashcards.display import visible
-from flashcards.tui.building import rebuild_targets
 from flashcards.tui.editing import EditRebuilt, NoteEditing
 from flashcards.tui.failures import guarded
 from flashcards.tui.messages import HelpRequested
@@ -328,24 +327,11 @@ class BrowseScreen(NoteEditing):
             card = self.col.card(found.id, self.now)
         except CollectionError:
             return
-        if not self.open_editor(card):
-            return
-        self.busy = True
-        self.refresh_bindings()
-        self.notify("Rebuilding the deck…", timeout=1.5)
-        self.rebuild_worker(card.id, rebuild_targets(self.col, [card.deck]))
+        self.edit(card)
 
     @guarded("rebuilding the deck")
     def on_edit_rebuilt(self, message: EditRebuilt) -> None:
-        self.busy = False
-        self.col.refresh()  # the worker's connection changed the cards
-        if message.outcome.errors:
-            self.tell(
-                "The deck could not be rebuilt",
-                "\n\n".join(message.outcome.errors) + "\n\nFix the notes and press e again.",
-            )
-        else:
-            self.notify(visible(message.outcome.summary()), timeout=3, markup=False)
+        self.rebuilt(message)
         self.research(message.card_id)
 
     def action_help(self) -> None:

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from flashcards.collection import Collection, CollectionError
+from flashcards.collection import CardView, Collection, CollectionError
 from flashcards.display import visible
 from flashcards.study.custom import KIND_LABELS, KINDS, CustomSession, CustomStudy, CustomStudyError
 from flashcards.tui.messages import HomeRequested
@@ -185,19 +185,13 @@ class CustomReviewScreen(ReviewScreen):
         )
 
     def action_undo(self) -> None:
-        if not self.col.can_undo or not self.session.answers:
+        if not self.session.answers:  # what came before this study is not its to undo
             self.notify("Nothing to undo in this custom study.")
             return
-        last = self.col.undo(self.now)
-        if last is None:
-            return
-        self.custom.unanswer(last.id)
-        for i in range(len(self.session.answers) - 1, -1, -1):
-            if self.session.answers[i][0] == last.id:
-                del self.session.answers[i]
-                break
-        self.notify("Undone.", timeout=2)
-        self.show_card(last)
+        super().action_undo()
+
+    def took_back(self, card: CardView) -> None:
+        self.custom.unanswer(card.id)
 
     def action_custom(self) -> None:
         self.notify("Finish this custom study first (Esc ends it).")

@@ -24,7 +24,6 @@ from flashcards import sm2
 from flashcards.collection import CardView, Collection, CollectionError
 from flashcards.display import visible
 from flashcards.store import CollectionBusy
-from flashcards.tui.building import rebuild_targets
 from flashcards.tui.editing import EditRebuilt, NoteEditing
 from flashcards.tui.failures import RECOVERABLE, guarded
 from flashcards.tui.messages import (
@@ -314,6 +313,7 @@ class ReviewScreen(NoteEditing):
         last = self.col.undo(self.now)
         if last is None:
             return
+        self.took_back(last)
         # the last answer of this session is taken back (suspend/bury leave no answer)
         for i in range(len(self.session.answers) - 1, -1, -1):
             if self.session.answers[i][0] == last.id:
@@ -321,6 +321,9 @@ class ReviewScreen(NoteEditing):
                 break
         self.notify("Undone.", timeout=2)
         self.show_card(last)
+
+    def took_back(self, card: CardView) -> None:
+        """Undo took back the last action on `card` (a custom study puts it first again)."""
 
     @guarded("suspending the card")
     def action_suspend(self) -> None:
@@ -400,26 +403,12 @@ class ReviewScreen(NoteEditing):
     # -- editing -----------------------------------------------------------------
 
     def action_edit(self) -> None:
-        card = self.card
-        if card is None or not self.open_editor(card):
-            return
-        self.busy = True
-        self.refresh_bindings()
-        self.notify("Rebuilding the deck…", timeout=1.5)
-        self.rebuild_worker(card.id, rebuild_targets(self.col, [card.deck]))
+        if self.card is not None:
+            self.edit(self.card)
 
     @guarded("rebuilding the deck")
     def on_edit_rebuilt(self, message: EditRebuilt) -> None:
-        self.busy = False
-        self.col.refresh()  # the worker's connection changed the cards
-        outcome = message.outcome
-        if outcome.errors:
-            self.tell(
-                "The deck could not be rebuilt",
-                "\n\n".join(outcome.errors) + "\n\nFix the notes and press e again.",
-            )
-        else:
-            self.notify(visible(outcome.summary()), timeout=3, markup=False)
+        self.rebuilt(message)
         try:
             card = self.col.card(message.card_id, self.now)
         except CollectionError:
