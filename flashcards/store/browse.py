@@ -32,14 +32,17 @@ _STATE_SQL = {
     "leech": f"s.lapses >= {LEECH_LAPSES}",
     "retired": "c.retired = 1",
 }
+# each order ends on the state row's id, so the state columns' indexes (which hold it)
+# give the order without a sort; `due` and `last` put the cards without one last
 _ORDER = {
     "card": "d.name {dir}, c.source {dir}, c.position {dir}, c.id {dir}",
-    "due": "s.due {dir} NULLS LAST, c.id",
-    "interval": "s.interval {dir}, c.id",
-    "ease": "s.ef {dir}, c.id",
-    "lapses": "s.lapses {dir}, c.id",
-    "last": "s.last_day {dir} NULLS LAST, c.id",
+    "due": "s.due {dir}, s.card_id {dir}",
+    "interval": "s.interval {dir}, s.card_id {dir}",
+    "ease": "s.ef {dir}, s.card_id {dir}",
+    "lapses": "s.lapses {dir}, s.card_id {dir}",
+    "last": "s.last_day {dir}, s.card_id {dir}",
 }
+_MAYBE_NULL = {"due": "s.due", "last": "s.last_day"}
 _FROM = (
     "FROM cards c JOIN card_state s ON s.card_id = c.id JOIN decks d ON d.id = c.deck_id "
     "JOIN blocks b ON b.id = c.block_id"
@@ -81,8 +84,10 @@ def _where(search: Search, today: str) -> tuple[str, dict[str, object]]:
         params[f"w{i}"] = _like(word)
         fields = " OR ".join(
             f"{column} LIKE :w{i} ESCAPE '\\'"
-            for column in ("b.norm", "c.answers", "d.name", "b.tags", _FILE_NAME)
+            for column in ("b.norm", "c.answers", "d.name", "b.tags")
         )
+        # the file's name is cut from its path only where the path has the word at all
+        fields += f" OR (c.source LIKE :w{i} ESCAPE '\\' AND {_FILE_NAME} LIKE :w{i} ESCAPE '\\')"
         state = word.lower()
         if state in STATES:
             fields += f" OR {_STATE_SQL[state]}"
@@ -93,23 +98,54 @@ def _where(search: Search, today: str) -> tuple[str, dict[str, object]]:
 def search(store: Store, query: Search, today: str, limit: int, offset: int = 0) -> list[FoundCard]:
     """The page of cards `query` matches, in its order."""
     where, params = _where(query, today)
-    order = _ORDER[query.sort].format(dir="DESC" if query.descending else "ASC")
-    rows = store.execute(
+    direction = "DESC" if query.descending else "ASC"
+    column = _MAYBE_NULL.get(query.sort)
+    if column is None:
+        rows = _page(store, where, params, _ORDER[query.sort].format(dir=direction), limit, offset)
+    else:
+        # the dated cards in order, then the undated ones (new, never reviewed) by id:
+        # two index walks, where one ORDER BY with NULLS LAST would sort every card
+        join = " AND " if where else " WHERE "
+        order = _ORDER[query.sort].format(dir=direction)
+        rows = _page(store, f"{where}{join}{column} IS NOT NULL", params, order, limit, offset)
+        if len(rows) < limit:
+            skip = 0
+            if not rows and offset:
+                skip = offset - _count(store, f"{where}{join}{column} IS NOT NULL", params, None)
+            rows += _page(
+                store,
+                f"{where}{join}{column} IS NULL",
+                params,
+                "s.card_id",
+                limit - len(rows),
+                max(0, skip),
+            )
+    counts = _review_counts(store, [r[0] for r in rows])
+    return [_found(row, today, counts.get(row[0], 0)) for row in rows]
+
+
+def _page(
+    store: Store, where: str, params: dict[str, object], order: str, limit: int, offset: int
+) -> list[tuple]:
+    return store.execute(
         f"SELECT {_COLUMNS} {_FROM}{where} ORDER BY {order} LIMIT :limit OFFSET :offset",
         {**params, "limit": limit, "offset": offset},
     ).fetchall()
-    counts = _review_counts(store, [r[0] for r in rows])
-    return [_found(row, today, counts.get(row[0], 0)) for row in rows]
+
+
+def _count(store: Store, where: str, params: dict[str, object], cap: int | None) -> int:
+    limit = f" LIMIT {cap}" if cap is not None else ""
+    return int(
+        store.execute(f"SELECT COUNT(*) FROM (SELECT 1 {_FROM}{where}{limit})", params).fetchone()[
+            0
+        ]
+    )
 
 
 def count(store: Store, query: Search, today: str) -> int:
     """How many cards `query` matches, counted up to COUNT_CAP."""
     where, params = _where(query, today)
-    return int(
-        store.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 {_FROM}{where} LIMIT {COUNT_CAP})", params
-        ).fetchone()[0]
-    )
+    return _count(store, where, params, COUNT_CAP)
 
 
 def _review_counts(store: Store, ids: list[int]) -> dict[int, int]:
