@@ -22,11 +22,27 @@ def table_ids(app) -> list[int]:
     return [c.id for c in app.screen.found]
 
 
+async def searched(pilot) -> None:
+    """Wait until the browser shows the answer to the last search asked for (the search
+    runs on a thread of its own)."""
+    await pilot.pause(0.2)  # the search starts a moment after the last key
+    for _ in range(200):
+        if not getattr(pilot.app.screen, "searching", False):
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
 async def type_text(pilot, text: str) -> None:
     for ch in text:
         await pilot.press("space" if ch == " " else ch)
-    await pilot.pause(0.3)  # the search runs after the last key
-    await pilot.pause()
+    await searched(pilot)
+
+
+async def press(pilot, *keys: str) -> None:
+    """Keys that change cards or the order: the browser searches again."""
+    await pilot.press(*keys)
+    await searched(pilot)
 
 
 def test_browse_search_sort_suspend_unsuspend_history(app_factory, collection_path):
@@ -34,7 +50,7 @@ def test_browse_search_sort_suspend_unsuspend_history(app_factory, collection_pa
 
     async def scenario(pilot):
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press("slash")
+        await press(pilot, "slash")
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen)
         assert len(app.screen.found) == 4 and "4 cards" in flat(app)
@@ -42,35 +58,35 @@ def test_browse_search_sort_suspend_unsuspend_history(app_factory, collection_pa
         assert [c.answers for c in app.screen.found] == [("newton",)]
         assert "never reviewed" in flat(app)  # the detail pane's history
         await pilot.press("down")  # from the search to the table
-        await pilot.press("s")
+        await press(pilot, "s")
         await pilot.pause()
         assert app.screen.found[0].states == ("new", "suspended")
         assert "suspended" in flat(app)
         # the search field: clear it (Esc), then search for the state
         await pilot.press("slash")
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await type_text(pilot, "is:suspended")
         (suspended,) = app.screen.found
         with Collection.open(collection_path, readonly=True) as col:
             assert col.card(suspended.id, NOW).status == "suspended"  # written already
         await pilot.press("enter")  # to the table
-        await pilot.press("s")  # unsuspend: it leaves the search
+        await press(pilot, "s")  # unsuspend: it leaves the search
         await pilot.pause()
         assert app.screen.found == [] and "No card matches" in flat(app)
-        await pilot.press("u")  # undo: suspended again
+        await press(pilot, "u")  # undo: suspended again
         await pilot.pause()
         assert [c.id for c in app.screen.found] == [suspended.id]
-        await pilot.press("s")
+        await press(pilot, "s")
         await pilot.pause()
         assert app.screen.found == []
         # sorting: o cycles the columns, r reverses
         await pilot.press("slash")
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.press("down")
-        await pilot.press("o")  # by due
+        await press(pilot, "o")  # by due
         await pilot.pause()
         assert app.screen.sort == "due" and "sorted by due date ↑" in flat(app)
-        await pilot.press("r")
+        await press(pilot, "r")
         await pilot.pause()
         assert app.screen.descending and "Due ↓" in flat(app)
         await pilot.press("escape")
@@ -93,8 +109,7 @@ def test_browse_from_review_shows_history_and_suspending_the_shown_card(
         await pilot.press("1")  # Again: a review, then it comes back as a drill
         await pilot.pause()
         shown = app.screen.card
-        await pilot.press("B")
-        await pilot.pause()
+        await press(pilot, "B")
         assert isinstance(app.screen, BrowseScreen)
         await type_text(pilot, first.answers[0].split()[0])
         await pilot.press("down")
@@ -102,16 +117,15 @@ def test_browse_from_review_shows_history_and_suspending_the_shown_card(
         assert "History (1 review)" in flat(app) and "review Again (q1)" in flat(app)
         # suspend the card the review shows: back in the review, it has moved on
         await pilot.press("slash")
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.press("escape")  # clear, then leave
         await pilot.pause()
-        await pilot.press("B")
-        await pilot.pause()
+        await press(pilot, "B")
         table = app.screen
         await type_text(pilot, shown.answers[0].split()[0])
         await pilot.press("down")
         assert table.selected().id == shown.id
-        await pilot.press("s")
+        await press(pilot, "s")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
@@ -261,12 +275,13 @@ def test_edit_from_the_browser_rebuilds_and_keeps_the_card(
     app = app_factory()
 
     async def scenario(pilot):
-        await pilot.press("slash")
+        await press(pilot, "slash")
         await type_text(pilot, "newton")
         (card,) = app.screen.found
         await pilot.press("down")
         await pilot.press("e")
         await settle(pilot)
+        await searched(pilot)
         assert isinstance(app.screen, BrowseScreen)
         (after,) = app.screen.found
         assert after.id == card.id and "in physics" in after.text  # rebuilt, same card

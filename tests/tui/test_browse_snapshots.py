@@ -13,6 +13,8 @@ from helpers import NOW
 
 from flashcards.collection import Collection
 
+from .test_browse_flows import searched
+
 
 @pytest.fixture
 def browsed(collection_path):
@@ -27,7 +29,7 @@ def browsed(collection_path):
 
 async def open_browser(pilot) -> None:
     await pilot.press("slash")
-    await pilot.pause()
+    await searched(pilot)  # the first search, on the browser's own thread
     await pilot.press("down")  # to the table: the first card's history below
     await pilot.pause()
 

@@ -1,33 +1,37 @@
 """The card browser (`/` or `B`): search every card as you type, sort, see a card's
 history, suspend / unsuspend, bury / unbury, and edit its note.
 
-The search runs a short while after the last key (DEBOUNCE), on one page of
-rows from SQL (`Collection.find`: a LIMIT, indexed orders), so typing never waits
-for a big collection. Every change is one transaction, and `u` takes back this
+The search runs a short while after the last key (DEBOUNCE), on a thread of its
+own with its own connection, for one page of rows from SQL (`Collection.find`: a
+LIMIT, indexed orders): typing never waits for a big collection. Every change is one transaction, and `u` takes back this
 screen's own changes, last first. Text from notes is shown as data, never markup.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import SimpleQueue
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from flashcards import sm2
-from flashcards.browse import SORT_LABELS, SORTS, FoundCard, PastReview
+from flashcards.browse import SORT_LABELS, SORTS, Found, FoundCard, PastReview
 from flashcards.collection import Collection, CollectionError
 from flashcards.display import visible
+from flashcards.store import StoreError
 from flashcards.tui.editing import EditRebuilt, NoteEditing
 from flashcards.tui.failures import guarded
-from flashcards.tui.messages import HelpRequested
+from flashcards.tui.messages import FailureReported, HelpRequested
 
 DEBOUNCE = 0.15  # seconds after the last key before the search runs
 # column key -> (header, the sort it picks, width; None: the card's text takes the rest)
@@ -78,6 +82,16 @@ def history_lines(past: list[PastReview]) -> list[str]:
     return lines
 
 
+class Searched(Message):
+    """The searcher's answer to search number `asked`: the cards, or what was wrong."""
+
+    def __init__(self, asked: int, found: Found | str, keep: int | None) -> None:
+        super().__init__()
+        self.asked = asked
+        self.found = found
+        self.keep = keep
+
+
 class BrowseScreen(NoteEditing):
     """Search, table, detail pane."""
 
@@ -115,6 +129,9 @@ class BrowseScreen(NoteEditing):
         self.changes = 0  # this screen's changes, which `u` may take back
         self.busy = False  # an edit's rebuild is running
         self._timer: Timer | None = None
+        self._requests: SimpleQueue = SimpleQueue()  # to the searcher thread
+        self._asked = 0  # searches asked for
+        self._shown_search = 0  # the last one shown
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▦")
@@ -131,6 +148,8 @@ class BrowseScreen(NoteEditing):
     def on_mount(self) -> None:
         self.sub_title = "browse"
         self.query_one("#browse-search", Input).focus()
+        self.query_one("#browse-count", Static).update(Content("Searching…"))
+        self.searcher()
         self.search()
 
     # -- searching ---------------------------------------------------------------
@@ -154,17 +173,55 @@ class BrowseScreen(NoteEditing):
             event.stop()
             self.query_one("#browse-table", DataTable).focus()
 
-    @guarded("searching your cards")
     def search(self, keep: int | None = None) -> None:
-        """Run the search typed; `keep` keeps the cursor on that card."""
+        """Ask the searcher for the search typed; `keep` keeps the cursor on that card."""
         self._timer = None
+        self._asked += 1
         text = self.query_one("#browse-search", Input).value
-        count = self.query_one("#browse-count", Static)
+        self._requests.put((self._asked, text, self.sort, self.descending, keep))
+
+    @work(thread=True, exclusive=True, group="search")
+    def searcher(self) -> None:
+        """Searches on a thread of their own, with their own connection (opened once: the
+        UI never waits for SQL); only the latest request waiting is run."""
+        col: Collection | None = None
         try:
-            found = self.col.find(text, sort=self.sort, descending=self.descending, now=self.now)
-        except CollectionError as err:
-            count.update(Content(visible(f"{err}")))
+            while True:
+                request = self._requests.get()
+                while request is not None and not self._requests.empty():
+                    request = self._requests.get_nowait()  # typed on: only the last counts
+                if request is None:
+                    return
+                asked, text, sort, descending, keep = request
+                try:
+                    if col is None:
+                        col = Collection.open(self.collection_path, readonly=True, backup=False)
+                    found: Found | str = col.find(
+                        text, sort=sort, descending=descending, now=self.now
+                    )
+                except CollectionError as err:
+                    found = f"{err}"
+                except (StoreError, sqlite3.Error, OSError) as err:
+                    self.post_message(FailureReported(err, "searching your cards"))
+                    found = Found()
+                self.post_message(Searched(asked, found, keep))
+        finally:
+            if col is not None:
+                col.close()
+
+    def on_unmount(self) -> None:
+        self._requests.put(None)  # the searcher ends and closes its connection
+
+    @guarded("showing the cards found")
+    def on_searched(self, message: Searched) -> None:
+        if message.asked != self._asked:
+            return  # a newer search is on its way
+        self._shown_search = message.asked
+        count = self.query_one("#browse-count", Static)
+        if isinstance(message.found, str):
+            count.update(Content(visible(message.found)))
             return
+        found = message.found
         self.found = found.cards
         order = f"{SORT_LABELS[self.sort]} {'↓' if self.descending else '↑'}"
         shown = (
@@ -173,7 +230,12 @@ class BrowseScreen(NoteEditing):
             else f"the first {len(found.cards)} of {found.total_text} cards"
         )
         count.update(Content(visible(f"{shown} · sorted by {order}")))
-        self.fill(keep)
+        self.fill(message.keep)
+
+    @property
+    def searching(self) -> bool:
+        """A search was asked for and its answer has not been shown yet."""
+        return self._shown_search != self._asked
 
     def fill(self, keep: int | None = None) -> None:
         table = self.query_one("#browse-table", DataTable)
