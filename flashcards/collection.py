@@ -27,6 +27,7 @@ import platformdirs
 
 from flashcards import sm2
 from flashcards.clock import DEFAULT_ROLLOVER_HOUR, DateOutOfRange
+from flashcards.collection_browse import BrowseMethods
 from flashcards.decks import DeckSettings
 from flashcards.store import SCHEMA_VERSION, Store
 from flashcards.store import cards as card_rows
@@ -114,8 +115,9 @@ def _settings(text: str) -> dict:
     return found
 
 
-class Collection:
-    """One collection file: decks, cards, reviews and today's queue."""
+class Collection(BrowseMethods):
+    """One collection file: decks, cards, reviews and today's queue (and, from
+    `flashcards.collection_browse`, the card browser and custom study)."""
 
     def __init__(
         self, store: Store, tz: tzinfo | None = None, rollover_hour: int | None = None

@@ -8,11 +8,13 @@ The notes reader (and markdown-it with it) is imported inside the commands, so
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from flashcards.browse import STATES
 from flashcards.cli.opening import open_collection
 from flashcards.cli.output import (
     build_report,
@@ -27,8 +29,10 @@ from flashcards.cli.output import (
 
 if TYPE_CHECKING:
     from flashcards.cards import Card
+    from flashcards.collection import Collection
     from flashcards.notes.junk import Skipped
 
+_PAGE = 1000  # cards a search reads at a time
 _SHOWN_WARNINGS = 10  # per build; the rest are counted, so the report stays on one screen
 
 
@@ -129,6 +133,20 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
     is_flag=True,
     help="List the deletions the junk rules skipped, with the reason (notes paths only).",
 )
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice(STATES, case_sensitive=False),
+    help="Only cards in this state (repeat for any of several; collection only).",
+)
+@click.option(
+    "--search",
+    default="",
+    metavar="TEXT",
+    help="Only cards whose text, answers, deck, tags or file contain every word of TEXT "
+    "(is:STATE, deck:NAME and tag:NAME narrow it; collection only).",
+)
 @click.pass_context
 def cards(
     ctx: click.Context,
@@ -137,26 +155,30 @@ def cards(
     strict: bool,
     retired: bool,
     skipped: bool,
+    states: tuple[str, ...],
+    search: str,
 ) -> None:
     """The cards of DECKs in the collection, or a preview of notes PATHs.
 
-    A target that is an existing file or folder is previewed straight from
-    the notes without touching the collection; otherwise it names a deck.
+    \b
+    A target that names a deck of the collection is that DECK. Any other target
+    is a notes PATH (a file, a folder or a deck spec, which must exist), previewed
+    from the notes without touching the collection; so is a target written as a
+    path (with a `/`, ending in .md, or `.`): write ./NAME for a folder that has
+    a deck's name.
     With no target: every deck in the collection.
     """
     from flashcards.collection import CollectionError
 
-    paths = tuple(t for t in targets if Path(t).exists())
-    names = tuple(t for t in targets if not Path(t).exists())
-    missing = 0
-    for name in names:
-        if paths:  # among notes paths, a missing one is a path, and the rest are read
-            warn(f"{name}: no such file or folder; check the path (the other paths are read)")
-            missing += 1
-        elif "/" in name or name.lower().endswith(".md"):
-            fail(f"{name}: no such file or folder; check the path (or name a deck on its own)")
+    paths, names, missing = _split_targets(ctx, targets)
+    if paths and (states or search):
+        fail("--state and --search read the collection: name decks, not notes paths")
     if skipped and not paths:
         fail("--skipped lists what notes paths skip; pass notes files, folders or deck specs")
+    if paths and names:  # beside notes paths, a target that is no path is a missing one
+        for name in names:
+            warn(f"{name}: no such file or folder; check the path (the other paths are read)")
+        missing += len(names)
     if paths:
         found, problems, skips = preview_cards(paths, strict)
         problems += missing
@@ -178,12 +200,15 @@ def cards(
         problems = 0
         with open_collection(ctx, readonly=True) as col:
             try:
-                for name in names or (None,):
-                    rows.extend(
-                        c.to_json()
-                        for c in col.cards(name, include_retired=retired)
-                        if retired or c.status != "retired"
-                    )
+                if states or search:
+                    rows = list(_found_rows(col, names, states, search, retired))
+                else:
+                    for name in names or (None,):
+                        rows.extend(
+                            c.to_json()
+                            for c in col.cards(name, include_retired=retired)
+                            if retired or c.status != "retired"
+                        )
             except CollectionError as err:
                 fail(str(err))
     if as_json:
@@ -192,3 +217,68 @@ def cards(
         card_table(list(rows))
     if strict and problems:
         sys.exit(1)
+
+
+def _looks_like_path(target: str) -> bool:
+    return (
+        "/" in target
+        or target in (".", "..")
+        or target.lower().endswith((".md", ".markdown"))
+        or (sys.platform == "win32" and "\\" in target)
+    )
+
+
+def _split_targets(
+    ctx: click.Context, targets: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    """(notes paths, deck names, missing paths), as `cards --help` says. A missing path
+    among other notes paths is warned about (the rest are read); on its own it fails."""
+    from flashcards.cli.opening import collection_path
+
+    paths: list[str] = []
+    names: list[str] = []
+    gone: list[str] = []
+    decks: set[str] | None = None
+    for target in targets:
+        if _looks_like_path(target):
+            (paths if Path(target).exists() else gone).append(target)
+            continue
+        if not Path(target).exists():
+            names.append(target)  # a deck, or an error naming it
+            continue
+        if decks is None:
+            decks = set()
+            if collection_path(ctx).is_file():
+                with open_collection(ctx, readonly=True) as col:
+                    decks = set(col.deck_names())
+        if target in decks:
+            warn(f"{target}: the deck of that name (write ./{target} for the notes here)")
+            names.append(target)
+        else:
+            paths.append(target)
+    for target in gone:
+        if not paths:
+            fail(f"{target}: no such file or folder; check the path (or name a deck on its own)")
+        warn(f"{target}: no such file or folder; check the path (the other paths are read)")
+    return tuple(paths), tuple(names), len(gone)
+
+
+def _found_rows(
+    col: Collection, names: tuple[str, ...], states: tuple[str, ...], search: str, retired: bool
+) -> Iterator[dict[str, object]]:
+    """The cards a search matches, a page at a time, as `cards --json` prints them (with
+    the states each is in)."""
+    for name in names:
+        col.deck_id(name)  # an unknown deck is an error naming it
+    if retired and not states:
+        states = tuple(STATES)  # every card, retired ones too
+    offset = 0
+    while True:
+        page = col.find(search, decks=names, states=states, limit=_PAGE, offset=offset)
+        for found in page.cards:
+            row = col.card(found.id).to_json()
+            row["states"] = list(found.states)
+            yield row
+        if len(page.cards) < _PAGE:
+            return
+        offset += _PAGE

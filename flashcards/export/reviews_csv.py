@@ -1,6 +1,7 @@
 """Export the review log as the CSV the FSRS optimizer reads.
 
-One row per answer (retired cards' answers too), by card then time:
+One row per answer (retired cards' answers too), by card then time — but for
+custom study's practice (cram, study ahead), which tests no recall:
 
 | column          | meaning                                                      |
 |-----------------|--------------------------------------------------------------|
@@ -33,15 +34,17 @@ from pathlib import Path
 from flashcards import sm2
 from flashcards.export.files import spreadsheet_cell
 from flashcards.export.job import ExportJob
+from flashcards.store.custom import PRACTICE_KINDS
 
 COLUMNS = ("card_id", "review_time", "review_rating", "review_duration", "review_state")
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 
 
 def write(job: ExportJob, path: Path) -> int:
-    """Write the rows to `path`; returns the number of reviews."""
+    """Write the rows to `path`; returns the number of reviews written."""
     total = job.review_count()
     done = 0
+    seen = 0  # reviews read, practice ones too: the progress
     current = None
     new_days: set[str] = set()  # days on which the current card was answered while new
     rating = {q: sm2.rating(q) for q in range(6)}
@@ -50,9 +53,12 @@ def write(job: ExportJob, path: Path) -> int:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(COLUMNS)
         for row in job.reviews():
+            seen += 1
             if row.card_id != current:
                 current = row.card_id
                 new_days = set()
+            if row.kind in PRACTICE_KINDS:
+                continue  # cram, study ahead: no recall test for a scheduler to learn from
             if row.kind == "drill":
                 state = LEARNING if row.day in new_days else RELEARNING
             elif row.was_new:
@@ -63,7 +69,7 @@ def write(job: ExportJob, path: Path) -> int:
             cells = (row.card_id, row.time_ms, rating[row.q], row.duration_ms or 0, state)
             out.writerow([spreadsheet_cell(c) for c in cells])
             done += 1
-            if done % 10000 == 0:
-                job.tick(done, total)
+            if seen % 10000 == 0:
+                job.tick(seen, total)
     job.tick(total, total)
-    return total
+    return done

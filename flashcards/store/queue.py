@@ -170,7 +170,7 @@ def new_page(
 
 
 def answers_on(store: Store, day: str) -> list[TodayAnswer]:
-    """A study day's answers, in order."""
+    """A study day's answers, in order (practice reviews left out)."""
     return list(
         map(
             TodayAnswer._make,
@@ -179,8 +179,8 @@ def answers_on(store: Store, day: str) -> list[TodayAnswer]:
                 "r.id, c.suspended, c.buried_until, s.drill "
                 "FROM reviews r JOIN cards c ON c.id = r.card_id "
                 "JOIN card_state s ON s.card_id = r.card_id "
-                # an imported schedule is no answer of today's
-                "WHERE r.day = ? AND r.kind != 'import' ORDER BY r.id",
+                # practice (cram, study ahead) and imported schedules are not the day's answers
+                "WHERE r.day = ? AND r.kind IN ('review', 'drill') ORDER BY r.id",
                 (day,),
             ),
         )

@@ -238,6 +238,24 @@ def m004_blocks(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m005_browse_index(db: sqlite_utils.Database) -> None:
+    # The card browser pages through every card sorted by one state column (the due date
+    # has its index since m001) and filters by flags: each reads an index and stops at
+    # its LIMIT instead of sorting 100,000 rows. Flags are rare: partial indexes.
+    _run_script(
+        db,
+        """
+        CREATE INDEX card_state_interval ON card_state(interval);
+        CREATE INDEX card_state_ef ON card_state(ef);
+        CREATE INDEX card_state_lapses ON card_state(lapses);
+        CREATE INDEX card_state_last ON card_state(last_day);
+        CREATE INDEX cards_suspended ON cards(id) WHERE suspended = 1;
+        CREATE INDEX cards_buried ON cards(buried_until) WHERE buried_until IS NOT NULL
+        """,
+    )
+
+
+@migrations()
 def m006_fsrs(db: sqlite_utils.Database) -> None:
     """FSRS beside SM-2: a card's FSRS memory, and the parameters trained per deck.
 

@@ -18,6 +18,7 @@ from flashcards import scheduling, sm2
 from flashcards.clock import DEFAULT_ROLLOVER_HOUR, study_day, time_ms
 from flashcards.store import Store
 from flashcards.store import cards as card_rows
+from flashcards.store import custom as custom_rows
 from flashcards.store import fsrs as fsrs_rows
 from flashcards.store import queue as queue_rows
 from flashcards.study.queue import DRILL_GAP, Mark, TodayQueue
@@ -30,12 +31,14 @@ __all__ = ["DRILL_GAP", "Counts", "Study", "replay_row", "state_from_row", "stat
 
 @dataclass
 class _Undo:
-    action: str  # 'answer', 'suspend', 'bury'
+    action: str  # 'answer', 'suspend', 'bury', 'flags', 'practice', 'extra_new'
     card_id: int
     day: date
     review_id: int | None = None
     mark: Mark | None = None  # what the answer changed in the day's queue
     flags: card_rows.Flags | None = None  # before a suspend or bury
+    many: list[tuple[int, card_rows.Flags]] | None = None  # before a change of many cards
+    extra: dict[int, int] | None = None  # today's extra new cards before they changed
 
 
 class Study:
@@ -179,7 +182,22 @@ class Study:
             return None
         entry = self._undo[-1]
         with self.store.atomic("undoing the last answer"):
-            if entry.action == "answer":
+            if entry.action == "practice":
+                assert entry.review_id is not None
+                queue_rows.delete_review(self.store, entry.review_id)  # it moved no state
+            elif entry.action == "flags":
+                assert entry.many is not None
+                for card_id, flags in entry.many:
+                    card_rows.set_flags(
+                        self.store,
+                        card_id,
+                        suspended=flags.suspended,
+                        buried_until=flags.buried_until,
+                    )
+            elif entry.action == "extra_new":
+                assert entry.extra is not None
+                custom_rows.set_extra_new(self.store, entry.day.isoformat(), entry.extra)
+            elif entry.action == "answer":
                 assert entry.review_id is not None
                 queue_rows.delete_review(self.store, entry.review_id)
                 # the state is what the remaining reviews say — exactly what it was before
@@ -197,12 +215,20 @@ class Study:
                     buried_until=entry.flags.buried_until,
                 )
         self._undo.pop()
-        if entry.mark is not None:
+        if entry.action == "practice":
+            pass  # practice is no part of the day's queue
+        elif entry.action == "extra_new":
+            self.queue.invalidate()
+        elif entry.many is not None:
+            self.queue.seq += 1
+            for card_id, flags in entry.many:
+                self.queue.hide(card_id, *flags)
+        elif entry.mark is not None:
             self.queue.unanswered(entry.card_id, entry.mark)
         else:
             assert entry.flags is not None
             self.queue.hide(entry.card_id, *entry.flags)
-        return entry.card_id
+        return None if entry.action == "extra_new" else entry.card_id
 
     @property
     def can_undo(self) -> bool:
@@ -231,3 +257,80 @@ class Study:
         self._undo.append(_Undo("bury", card_id, day, flags=flags))
         self.queue.seq += 1
         self.queue.hide(card_id, flags.suspended, until)
+
+    def change_flags(
+        self,
+        card_ids: list[int],
+        *,
+        suspended: bool | None = None,
+        unbury: bool = False,
+        now: datetime | None = None,
+    ) -> list[int]:
+        """Suspend, unsuspend or unbury cards, all in one transaction (one undo takes it
+        back); the ids that name no card, in which case nothing changed."""
+        day = self.day(now)
+        before: list[tuple[int, card_rows.Flags]] = []
+        missing: list[int] = []
+        with self.store.atomic("changing the cards"):
+            for card_id in card_ids:
+                flags = card_rows.flags(self.store, card_id)
+                if flags is None:
+                    missing.append(card_id)
+                else:
+                    before.append((card_id, flags))
+            if missing:
+                return missing  # nothing written: the transaction ends empty
+            for card_id, _ in before:
+                card_rows.set_flags(
+                    self.store,
+                    card_id,
+                    suspended=None if suspended is None else int(suspended),
+                    buried_until=None if unbury else ...,
+                )
+        if before:
+            self._undo.append(_Undo("flags", before[0][0], day, many=before))
+            self.queue.seq += 1
+            for card_id, flags in before:
+                self.queue.hide(
+                    card_id,
+                    flags.suspended if suspended is None else int(suspended),
+                    None if unbury else flags.buried_until,
+                )
+        return []
+
+    def practice(
+        self,
+        card_id: int,
+        q: int,
+        kind: str,
+        now: datetime | None = None,
+        duration_ms: int | None = None,
+    ) -> None:
+        """Log a practice answer (cram, study ahead): kept, undoable, schedule untouched."""
+        if not isinstance(q, int) or not 0 <= q <= 5:
+            raise ValueError(f"SM-2 quality must be an integer 0–5, got {q!r}")
+        moment = self.now(now)
+        day = self.day(moment)
+        with self.store.atomic("saving the answer"):
+            review_id = custom_rows.add_practice(
+                self.store, card_id, time_ms(moment, self.tz), day.isoformat(), q, duration_ms, kind
+            )
+            if review_id is None:
+                raise KeyError(card_id)
+        self.last_review_id = review_id
+        self._undo.append(_Undo("practice", card_id, day, review_id))
+
+    def add_new_today(
+        self, deck_ids: tuple[int, ...], extra: int, now: datetime | None = None
+    ) -> None:
+        """Allow `extra` more new cards today in each of these decks (undo takes it back)."""
+        day = self.day(now)
+        iso = day.isoformat()
+        with self.store.atomic("adding new cards for today"):
+            before = custom_rows.extra_new(self.store, iso)
+            after = dict(before)
+            for deck_id in deck_ids:
+                after[deck_id] = after.get(deck_id, 0) + extra
+            custom_rows.set_extra_new(self.store, iso, after)
+        self._undo.append(_Undo("extra_new", deck_ids[0] if deck_ids else 0, day, extra=before))
+        self.queue.invalidate()

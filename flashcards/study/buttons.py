@@ -28,6 +28,7 @@ class ButtonFace:
     failed: bool  # a failing grade: 'today' says it all (the card is relearned)
     days: int  # the interval the answer leaves
     ease: str | None  # e.g. '−0.14', where another button leaves the same interval
+    practice: bool = False  # cramming or studying ahead: the answer moves no schedule
 
     @property
     def when(self) -> str:
@@ -45,16 +46,22 @@ class ButtonFace:
 
     def full(self) -> str:
         """'2 Hard · today, then 1d' or '3 Good · 15d · ease ±0'."""
+        if self.practice:
+            return f"{self.key} {self.name}"
         ease = f" · ease {self.ease}" if self.ease else ""
         return f"{self.key} {self.name} · {self.when}{ease}"
 
     def compact(self) -> str:
         """'2 Hard today→1d −0.14': one line, for a narrower bar."""
+        if self.practice:
+            return f"{self.key} {self.name}"
         ease = f" {self.ease}" if self.ease else ""
         return f"{self.key} {self.name} {self.when_short}{ease}"
 
     def two_lines(self) -> str:
         """'2 Hard −0.14' over 'today→1d': for the narrowest bar (60 columns)."""
+        if self.practice:
+            return f"{self.key} {self.name}\n"
         ease = f" {self.ease}" if self.ease else ""
         return f"{self.key} {self.name}{ease}\n{self.when_short}"
 

@@ -30,6 +30,7 @@ from datetime import date
 
 from flashcards.decks import DeckSettings
 from flashcards.store import Store
+from flashcards.store import custom as custom_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import queue as queue_rows
 from flashcards.views import Counts
@@ -134,6 +135,7 @@ class TodayQueue:
         self._queues: dict[tuple[int, ...], _Queue] = {}
         self._settings: dict[int, DeckSettings] = {}
         self._all_decks: tuple[int, ...] | None = None
+        self._extra_new: dict[int, int] = {}  # today's extra new cards per deck
         self.seq = 0  # actions so far (answers, suspends, buries): undo drops newer queues
         self.generation = 0  # goes up whenever what was read is forgotten
 
@@ -164,7 +166,8 @@ class TodayQueue:
         return found
 
     def _new_limit(self, deck_id: int) -> int:
-        return self.settings(deck_id).new_per_day
+        # custom study's "more new cards today" adds to the deck's own limit
+        return self.settings(deck_id).new_per_day + self._extra_new.get(deck_id, 0)
 
     def _review_limit(self, deck_id: int) -> int:
         return self.settings(deck_id).reviews_per_day
@@ -175,6 +178,7 @@ class TodayQueue:
             return self._day
         self._queues.clear()
         cache = Day(day)
+        self._extra_new = custom_rows.extra_new(self.store, day.isoformat())
         last: dict[int, int] = {}
         iso = day.isoformat()
         for row in queue_rows.answers_on(self.store, iso):

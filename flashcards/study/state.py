@@ -4,6 +4,9 @@
 drill); they are derived: a card's state is always the replay of its review
 log under its deck's scheduler (`scheduling`), which `doctor` checks and undo
 and a change of scheduler rely on.
+Practice reviews (cram, study ahead: `store.custom.PRACTICE_KINDS`) are in the
+log but not in the replay: they move no schedule and make no later answer of the
+day a drill.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flashcards import scheduling, sm2
+from flashcards.store.custom import PRACTICE_KINDS
 
 if TYPE_CHECKING:
     from flashcards.fsrs_scheduler import Config, Memory
@@ -53,6 +57,7 @@ def replay_card(reviews: Sequence[Sequence], cfg: Config | None) -> tuple[tuple,
     sets: the replay starts from the last one. It is no answer of the user's: it never
     makes the next answer a same-day drill.
     """
+    reviews = [r for r in reviews if r[2] not in PRACTICE_KINDS]
     start = None
     answers = reviews
     for i in range(len(reviews) - 1, -1, -1):

@@ -33,8 +33,10 @@ from flashcards.collection import Collection, CollectionError
 from flashcards.display import visible
 from flashcards.store import StoreError
 from flashcards.tui.messages import (
+    BrowseRequested,
     BuildFinished,
     BuildFirstRequested,
+    CustomStudyRequested,
     FailureReported,
     HelpRequested,
     HomeRequested,
@@ -49,6 +51,7 @@ BUSY_TIMEOUT_MS = 400  # how long an answer waits for another writer before the 
 
 if TYPE_CHECKING:
     from flashcards.decks import DeckSpec
+    from flashcards.study.custom import CustomStudy
     from flashcards.tui.screens.review import ReviewScreen
     from flashcards.tui.session import Session
 
@@ -224,6 +227,51 @@ class FlashcardsApp(App[None]):
 
         # tests fix the moment (self.now); the stats must see the same one
         self.push_screen(StatsScreen(self.collection_path, message.deck, now=self.now))
+
+    def on_browse_requested(self, message: BrowseRequested) -> None:
+        from flashcards.tui.screens.browse import BrowseScreen
+
+        self.push_screen(BrowseScreen(self.opened, self.collection_path, now=self.now))
+
+    def on_custom_study_requested(self, message: CustomStudyRequested) -> None:
+        from flashcards.tui.screens.custom import CustomStudyScreen
+
+        def chosen(study: CustomStudy | None) -> None:
+            if study is not None:
+                self.start_custom_study(study)
+
+        self.push_screen(CustomStudyScreen(message.deck), chosen)
+
+    def start_custom_study(self, study: CustomStudy) -> None:
+        """The custom study chosen: more new cards go to the ordinary review; the other
+        kinds to a review of their own cards."""
+        from flashcards.tui.screens.custom import CustomReviewScreen
+
+        try:
+            session = self.opened.custom_study(study, self.now)
+        except (CollectionError, StoreError) as err:
+            self.show_message("No custom study", f"{err}")
+            return
+        if study.kind == "new":
+            self.notify(visible(f"{study.describe()}; u on the review undoes it."), markup=False)
+            self.start_review(study.deck)
+            return
+        if not session.cards:
+            self.show_message(
+                "Nothing to study",
+                visible(f"No cards for {study.describe()}.") + "\n\nPick another kind, or "
+                "another deck on the decks screen.",
+            )
+            return
+        self.push_screen(
+            CustomReviewScreen(
+                self.opened,
+                session,
+                collection_path=self.collection_path,
+                now=self.now,
+                clock=self.clock,
+            )
+        )
 
     def on_help_requested(self, message: HelpRequested) -> None:
         from flashcards.tui.screens.help import HelpScreen

@@ -74,6 +74,18 @@ class StatsRequested(Message):
         self.deck = deck
 
 
+class BrowseRequested(Message):
+    """The card browser (search every card, change flags, see a card's history)."""
+
+
+class CustomStudyRequested(Message):
+    """Choose a custom study of `deck` (None: all decks): ahead, failed, new, cram."""
+
+    def __init__(self, deck: str | None) -> None:
+        super().__init__()
+        self.deck = deck
+
+
 class HelpRequested(Message):
     """The keys page."""
 

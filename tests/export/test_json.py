@@ -108,3 +108,18 @@ def test_retired_cards_are_kept_with_their_history(cells, notes_dir, tmp_path):
     cards = {c["id"]: c for c in json.loads(out.read_text())["cards"]}
     assert cards[boil.id]["status"] == "retired"
     assert len(cards[boil.id]["reviews"]) == 1
+
+
+def test_practice_reviews_keep_their_kind(sample, tmp_path, validator):
+    from datetime import timedelta
+
+    from .test_reviews_csv import cram_twice
+
+    later = NOW + timedelta(days=30)
+    cram_twice(sample, later)
+    out = tmp_path / "sample.json"
+    export(sample, [], "json", out, now=later)
+    document = json.loads(out.read_text())
+    kinds = [r["kind"] for c in document["cards"] for r in c["reviews"]]
+    assert kinds.count("cram") == 2 and len(kinds) == 11
+    assert list(validator.iter_errors(document)) == []  # the schema knows the kind

@@ -132,3 +132,22 @@ def test_a_cell_that_is_not_a_number_never_starts_as_a_formula(tmp_path):
         ['\'=HYPERLINK("http://x")', "-5", "3", "'@SUM(1)", "0"],
         ["7", "'-1+cmd|' /C calc'!A0", "3", "0", "0"],
     ]
+
+
+def cram_twice(col, moment):
+    from flashcards.study.custom import CustomStudy
+
+    session = col.custom_study(CustomStudy("cram"), moment)
+    for _ in range(2):
+        col.answer_custom(session, session.next_card_id(), 5, moment)
+
+
+def test_practice_reviews_are_left_out(sample, tmp_path):
+    """Cramming and studying ahead test no recall: the optimizer must not learn from them."""
+    from datetime import timedelta
+
+    later = NOW + timedelta(days=30)
+    cram_twice(sample, later)
+    out = tmp_path / "revlog.csv"
+    result = export(sample, [], "reviews-csv", out, now=later)
+    assert result.items == len(read(out)) == 9  # the sample's nine answers, not eleven

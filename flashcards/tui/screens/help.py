@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -18,6 +18,8 @@ HOME_KEYS = [
     ("a", "study all decks"),
     ("r", "rebuild the decks from your notes"),
     ("t", "statistics"),
+    ("/ B", "browse every card"),
+    ("c", "custom study: ahead, failed again, more new, cram"),
     ("q", "quit (Esc does nothing here)"),
 ]
 REVIEW_KEYS = [
@@ -28,6 +30,8 @@ REVIEW_KEYS = [
     ("u", "undo the last answer, suspend or bury"),
     ("s  b", "suspend the card / bury it until tomorrow"),
     ("e", "edit the note in $VISUAL / $EDITOR, then rebuild"),
+    ("/ B", "browse every card"),
+    ("c", "custom study (when nothing is due)"),
     ("Esc q", "end the session: the summary, or the decks"),
 ]
 SUMMARY_KEYS = [
@@ -44,9 +48,18 @@ EVERYWHERE_KEYS = [
     ("Ctrl+T", "light or dark theme (TEXTUAL_THEME sets the first)"),
     ("Ctrl+C", "quit from any screen"),
 ]
+BROWSE_KEYS = [
+    ("type", "search: words, is:STATE, deck:NAME, tag:NAME"),
+    ("↓ Enter", "from the search to the cards; / back"),
+    ("o  r", "next sort column / reverse (or click a header)"),
+    ("s  b", "suspend or unsuspend / bury or unbury"),
+    ("e  u", "edit the note / undo this screen's last change"),
+    ("Esc q", "clear the search, then back"),
+]
 TABLES = (
     ("Decks", HOME_KEYS),
     ("Review", REVIEW_KEYS),
+    ("Browse", BROWSE_KEYS),
     ("Summary", SUMMARY_KEYS),
     ("Statistics", STATS_KEYS),
     ("Everywhere", EVERYWHERE_KEYS),
@@ -76,8 +89,8 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-box") as box:
-            # title and hint sit in the border: the whole page fits 24 rows
+        with VerticalScroll(id="help-box") as box:
+            # title and hint sit in the border; on a short terminal ↑↓ scroll the rest
             box.border_title = "Keys"
             box.border_subtitle = "Esc close"
             with VerticalScroll(id="help-scroll"):

@@ -34,7 +34,9 @@ from flashcards.tui.building import (
 )
 from flashcards.tui.failures import guarded
 from flashcards.tui.messages import (
+    BrowseRequested,
     BuildFinished,
+    CustomStudyRequested,
     HelpRequested,
     MessageRequested,
     StatsRequested,
@@ -102,6 +104,8 @@ class HomeScreen(AppScreen):
         Binding("a", "study_all", "All decks"),
         Binding("r", "rebuild", "Rebuild"),
         Binding("t", "stats", "Stats"),
+        Binding("slash,B", "browse", "Browse", key_display="/"),
+        Binding("c", "custom", "Custom"),
         Binding("question_mark", "help", "Keys", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -362,6 +366,15 @@ class HomeScreen(AppScreen):
 
     def action_help(self) -> None:
         self.request(HelpRequested())
+
+    def action_browse(self) -> None:
+        self.request(BrowseRequested())
+
+    def action_custom(self) -> None:
+        if not self.summaries:
+            self.notify("No deck to study yet; press r to build your decks.", severity="warning")
+            return
+        self.request(CustomStudyRequested(self.selected_deck()))
 
     def action_quit(self) -> None:
         self.app.exit(return_code=0)

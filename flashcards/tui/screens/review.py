@@ -9,36 +9,31 @@ the keys page and messages to read are asked of the app (flashcards.tui.messages
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from textual import work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from flashcards import sm2
 from flashcards.collection import CardView, Collection, CollectionError
 from flashcards.display import visible
 from flashcards.store import CollectionBusy
-from flashcards.tui.building import BuildOutcome, build_decks, rebuild_targets
+from flashcards.tui.editing import EditRebuilt, NoteEditing
 from flashcards.tui.failures import RECOVERABLE, guarded
 from flashcards.tui.messages import (
+    BrowseRequested,
     BuildFirstRequested,
+    CustomStudyRequested,
     HelpRequested,
     HomeRequested,
-    MessageRequested,
     SummaryRequested,
 )
-from flashcards.tui.screens.base import AppScreen
 from flashcards.tui.session import Session
 from flashcards.tui.widgets.answers import AnswerBar
 from flashcards.tui.widgets.card import CardFace, Crumbs, back_content, front_content
@@ -58,22 +53,7 @@ class PendingAnswer:
     tries: int = 0
 
 
-class EditRebuilt(Message):
-    """The deck of an edited card was rebuilt (on a worker thread)."""
-
-    def __init__(self, card_id: int, outcome: BuildOutcome) -> None:
-        super().__init__()
-        self.card_id = card_id
-        self.outcome = outcome
-
-
-def editor_command(path: Path, line: int) -> list[str]:
-    """$VISUAL, else $EDITOR, else vi — opened at `line` of `path` (`+LINE path`)."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    return [*shlex.split(editor), f"+{line}", str(path)]
-
-
-class ReviewScreen(AppScreen):
+class ReviewScreen(NoteEditing):
     """Study one deck (or all decks): front, Space to reveal, 1–4 to answer."""
 
     BINDINGS = [
@@ -85,6 +65,8 @@ class ReviewScreen(AppScreen):
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),
         Binding("e", "edit", "Edit"),
+        Binding("slash,B", "browse", "Browse", key_display="/"),
+        Binding("c", "custom", "Custom study"),  # shown when nothing is due
         Binding("question_mark", "help", "Keys", key_display="?"),
         Binding("escape,q", "end", "End", key_display="esc"),
     ]
@@ -115,6 +97,7 @@ class ReviewScreen(AppScreen):
         self.undo_first = undo_first  # back from the summary with `u`: take the last one back
         self.busy = False  # an edit's rebuild is running
         self.pending: PendingAnswer | None = None  # an answer given and not saved yet
+        self.practice = False  # answers move no schedule (custom study's cram, ahead)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▦")
@@ -218,7 +201,11 @@ class ReviewScreen(AppScreen):
             )
         if nxt is None and not waiting_new:
             lines.append("Every card is suspended or retired.")
-        self.show_empty("\n\n".join(lines) + "\n\nPress Esc to go back to your decks.")
+        lines.append(
+            "Press c for custom study (study ahead, today's failed cards, more new cards, "
+            "cram), / to browse your cards, Esc to go back to your decks."
+        )
+        self.show_empty("\n\n".join(lines))
 
     def show_empty(self, text: str) -> None:
         self.card = None
@@ -234,8 +221,10 @@ class ReviewScreen(AppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not super().check_action(action, parameters):
             return False  # the summary or the decks are on their way: no key acts here
-        if action in ("end", "help"):
-            return True
+        if action in ("end", "help", "browse"):
+            return self.pending is None or action != "browse"
+        if action == "custom":
+            return self.card is None and not self.busy  # offered when nothing is due
         if self.busy or self.pending is not None:
             return False
         if action == "undo":
@@ -264,6 +253,8 @@ class ReviewScreen(AppScreen):
         self.revealed = True
         self.revealed_at = self.clock()
         faces = self.col.buttons(card.id, self.now)
+        if self.practice:  # cramming or studying ahead: no interval to tell
+            faces = [replace(f, practice=True) for f in faces]
         self.keys = {f.key for f in faces}
         self.query_one("#face", CardFace).update(back_content(card))
         self.query_one(AnswerBar).show_grades(card.grades, faces)
@@ -303,9 +294,7 @@ class ReviewScreen(AppScreen):
         if pending is None:
             return
         try:
-            self.col.answer(
-                pending.card_id, pending.q, pending.moment, duration_ms=pending.duration_ms
-            )
+            self.save_answer(pending)
         except CollectionBusy as err:
             pending.tries += 1
             if pending.tries < BUSY_TRIES:
@@ -326,6 +315,10 @@ class ReviewScreen(AppScreen):
         self.session.answers.append((pending.card_id, pending.q))
         self.load_next()
 
+    def save_answer(self, pending: PendingAnswer) -> None:
+        """Give the collection the answer (custom study logs it its own way)."""
+        self.col.answer(pending.card_id, pending.q, pending.moment, duration_ms=pending.duration_ms)
+
     @guarded("undoing the last answer")
     def action_undo(self) -> None:
         if not self.col.can_undo:
@@ -334,6 +327,7 @@ class ReviewScreen(AppScreen):
         last = self.col.undo(self.now)
         if last is None:
             return
+        self.took_back(last)
         # the last answer of this session is taken back (suspend/bury leave no answer)
         for i in range(len(self.session.answers) - 1, -1, -1):
             if self.session.answers[i][0] == last.id:
@@ -341,6 +335,9 @@ class ReviewScreen(AppScreen):
                 break
         self.notify("Undone.", timeout=2)
         self.show_card(last)
+
+    def took_back(self, card: CardView) -> None:
+        """Undo took back the last action on `card` (a custom study puts it first again)."""
 
     @guarded("suspending the card")
     def action_suspend(self) -> None:
@@ -361,9 +358,31 @@ class ReviewScreen(AppScreen):
     def action_help(self) -> None:
         self.request(HelpRequested())
 
-    def tell(self, title: str, body: str) -> None:
-        """A message the user must read, over this screen."""
-        self.request(MessageRequested(title, body))
+    def action_browse(self) -> None:
+        self.request(BrowseRequested())
+
+    def action_custom(self) -> None:
+        self.request(CustomStudyRequested(self.deck))
+
+    @guarded("reading the card")
+    def on_screen_resume(self) -> None:
+        """Back from the browser (or a message): the card shown may be suspended or
+        buried now, and unsuspended cards may be due."""
+        if not self.is_mounted or self.leaving or self.pending is not None or self.busy:
+            return
+        card = self.card
+        if card is None:
+            if self.session.answers or self.col.next_card(self.deck, self.now) is not None:
+                self.load_next()
+            return
+        try:
+            status = self.col.card(card.id, self.now).status
+        except CollectionError:
+            status = "gone"
+        if status != "active":
+            self.load_next()
+        else:
+            self.show_status()
 
     def answer_failed(self, error: BaseException) -> None:
         """Say why the answer was not saved; `r` tries again, Esc gives it up (said so)."""
@@ -398,81 +417,12 @@ class ReviewScreen(AppScreen):
     # -- editing -----------------------------------------------------------------
 
     def action_edit(self) -> None:
-        card = self.card
-        if card is None:
-            return
-        source = Path(card.source)
-        if not source.is_file():
-            self.tell(
-                "The notes file is gone",
-                f"{card.source}:{card.line} no longer exists (moved, renamed or deleted).\n\n"
-                "Press Esc, then r on the decks screen to rebuild: cards of a vanished file "
-                "retire and keep their history, and come back if the file does.",
-            )
-            return
-        argv = editor_command(source, card.line)
-        try:
-            code = self.run_editor(argv)
-        except FileNotFoundError:
-            self.tell(
-                "The editor was not found",
-                f"{argv[0]!r} is not installed or not on PATH.\n\n"
-                "Set $VISUAL or $EDITOR to your editor (e.g. `export EDITOR=nano`) "
-                "and press e again.",
-            )
-            return
-        except SuspendNotSupported:
-            self.tell(
-                "Cannot open an editor here",
-                f"This terminal cannot hand over to an editor. Edit {card.source}:{card.line} "
-                "yourself, then press r on the decks screen to rebuild.",
-            )
-            return
-        except OSError as err:
-            self.tell(
-                "The editor could not be started",
-                f"{shlex.join(argv)}: {err.strerror or err}.\n\nCheck $VISUAL / $EDITOR.",
-            )
-            return
-        if code != 0:
-            self.tell(
-                "The editor failed",
-                f"{shlex.join(argv)} exited with status {code}; the deck was not rebuilt.\n\n"
-                "Fix the editor command in $VISUAL / $EDITOR, or save and quit normally, "
-                "then press e again.",
-            )
-            return
-        self.busy = True
-        self.refresh_bindings()
-        self.notify("Rebuilding the deck…", timeout=1.5)
-        targets = rebuild_targets(self.col, [card.deck])
-        self.rebuild_worker(card.id, targets)
-
-    def run_editor(self, argv: list[str]) -> int:
-        """Hand the terminal to the editor and wait for it; its exit status."""
-        if self.app.is_headless:
-            # tests: no terminal to hand over; the (scripted) editor just runs
-            return subprocess.run(argv, stdin=subprocess.DEVNULL, check=False).returncode
-        with self.app.suspend():
-            return subprocess.run(argv, check=False).returncode
-
-    @work(thread=True, exclusive=True, group="build")
-    def rebuild_worker(self, card_id: int, targets: list) -> None:
-        outcome = build_decks(self.collection_path, targets, lambda *_: None)
-        self.post_message(EditRebuilt(card_id, outcome))
+        if self.card is not None:
+            self.edit(self.card)
 
     @guarded("rebuilding the deck")
     def on_edit_rebuilt(self, message: EditRebuilt) -> None:
-        self.busy = False
-        self.col.refresh()  # the worker's connection changed the cards
-        outcome = message.outcome
-        if outcome.errors:
-            self.tell(
-                "The deck could not be rebuilt",
-                "\n\n".join(outcome.errors) + "\n\nFix the notes and press e again.",
-            )
-        else:
-            self.notify(visible(outcome.summary()), timeout=3, markup=False)
+        self.rebuilt(message)
         try:
             card = self.col.card(message.card_id, self.now)
         except CollectionError:
