@@ -276,10 +276,15 @@ class Collection:
         return (self.deck_id(deck),)
 
     def decks(self, now: datetime | None = None) -> list[DeckSummary]:
+        """Every deck with its counts and what is left of it today (one queue over all
+        decks counts every deck's; see `TodayQueue.deck_counts`)."""
         day = self.today(now).isoformat()
         studied: dict[int, set[int]] = {}
         for answer in queue_rows.answers_on(self._store, day):
             studied.setdefault(answer.deck_id, set()).add(answer.card_id)
+        rows = deck_rows.counts(self._store, day)
+        ids = tuple(row.id for row in rows)
+        left = self._study.deck_counts(ids, now) if ids else {}
         return [
             DeckSummary(
                 id=row.id,
@@ -291,9 +296,9 @@ class Collection:
                 suspended=row.suspended,
                 built_at=row.built_at,
                 studied_today=len(studied.get(row.id, ())),
-                left=self._study.counts((row.id,), now),
+                left=left[row.id],
             )
-            for row in deck_rows.counts(self._store, day)
+            for row in rows
         ]
 
     def deck_info(self, name: str) -> dict[str, object]:

@@ -174,24 +174,45 @@ class DeckCounts:
 
 
 def counts(store: Store, day: str) -> list[DeckCounts]:
-    """Per deck: cards, new, due today (reviews), retired, suspended."""
-    rows = store.execute(
-        """
-        SELECT d.id, d.name, d.built_at,
-               COUNT(c.id),
-               SUM(c.retired = 0),
-               SUM(c.retired = 0 AND c.suspended = 0 AND s.due IS NULL),
-               SUM(c.retired = 0 AND c.suspended = 0 AND s.due <= :day),
-               SUM(c.retired),
-               SUM(c.retired = 0 AND c.suspended = 1)
-        FROM decks d
-        LEFT JOIN cards c ON c.deck_id = d.id
-        LEFT JOIN card_state s ON s.card_id = c.id
-        GROUP BY d.id ORDER BY d.name
-        """,
-        {"day": day},
-    )
-    return [
-        DeckCounts(deck_id, name, built, *(int(n or 0) for n in figures))
-        for deck_id, name, built, *figures in rows
-    ]
+    """Per deck: cards, new, due today (reviews), retired, suspended.
+
+    Read from narrow indexes only (schema step m012): the totals from `cards_status`,
+    the new and due cards from `card_state_due` with each one's deck and flags from
+    `cards_flags` — never the wide `cards` rows, nor the cards that are neither. The
+    CROSS JOINs keep that order whatever the planner guesses (a collection built
+    from notes has no ANALYZE statistics).
+    """
+    totals = {
+        deck_id: (int(total), int(retired or 0), int(suspended or 0))
+        for deck_id, total, retired, suspended in store.execute(
+            "SELECT deck_id, COUNT(*), SUM(retired), SUM(retired = 0 AND suspended) "
+            "FROM cards INDEXED BY cards_status GROUP BY deck_id"
+        )
+    }
+    waiting: dict[tuple[int, bool], int] = {}
+    for new, where in ((True, "s.due IS NULL"), (False, "s.due <= ?")):
+        rows = store.execute(
+            "SELECT c.deck_id, COUNT(*) FROM card_state s INDEXED BY card_state_due "
+            "CROSS JOIN cards c INDEXED BY cards_flags ON c.id = s.card_id "
+            f"WHERE {where} AND c.retired = 0 AND c.suspended = 0 GROUP BY c.deck_id",
+            () if new else (day,),
+        )
+        for deck_id, n in rows:
+            waiting[deck_id, new] = int(n)
+    out = []
+    for deck_id, name, built in store.execute("SELECT id, name, built_at FROM decks ORDER BY name"):
+        total, retired, suspended = totals.get(deck_id, (0, 0, 0))
+        out.append(
+            DeckCounts(
+                deck_id,
+                name,
+                built,
+                total,
+                total - retired,
+                waiting.get((deck_id, True), 0),
+                waiting.get((deck_id, False), 0),
+                retired,
+                suspended,
+            )
+        )
+    return out
