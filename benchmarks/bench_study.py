@@ -7,11 +7,16 @@ a replay of its reviews, a realistic share due today), then measures
 
 - building today's queue (the first `next_card` of a fresh session, all decks
   and one deck) — target ≤ 100 ms;
-- `answer` + `next_card` over 2,000 answers — targets p50 ≤ 2 ms, p99 ≤ 10 ms;
-- `counts` and `undo`, for the record.
+- `answer` + `next_card` over 2,000 answers, --rounds times (default 3) — targets
+  p50 ≤ 0.4 ms, p99 ≤ 1.2 ms (issue 10 item 18) — and `undo`, for the record;
+- its peer, in the same run and interleaved round by round: the `anki` library's
+  answer path on an Anki collection of the same shape (benchmarks/anki_peer.py:
+  `build_answer` + `answer_card` + `get_queued_cards()`), with its own fsync per
+  answer (Anki opens its file with synchronous=FULL, as flashcards does); then
+  min/median/max of each over the rounds, the ratio of the medians and the load.
 
     python benchmarks/bench_study.py                  # generate in a temp folder, measure
-    python benchmarks/bench_study.py --db big.sqlite  # keep (and reuse) the generated file
+    python benchmarks/bench_study.py --db big.sqlite  # keep (and reuse) the generated files
     python benchmarks/bench_study.py --profile        # also print where the time goes
 
 Figures are printed, never asserted: the machine is shared and timings are noisy.
@@ -22,8 +27,10 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -31,11 +38,14 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from flashcards import sm2
-from flashcards.collection import Collection
-from flashcards.store import Store
-from flashcards.store import decks as deck_rows
-from flashcards.study.state import state_tuple
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # this checkout first
+
+from flashcards import sm2  # noqa: E402
+from flashcards.collection import Collection  # noqa: E402
+from flashcards.store import Store  # noqa: E402
+from flashcards.store import decks as deck_rows  # noqa: E402
+from flashcards.study.state import state_tuple  # noqa: E402
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # the benchmark's "now": 12:00 UTC
 FAIL_Q = (1, 2)
@@ -341,14 +351,85 @@ def measure_answers(col: Collection, answers: int, seed: int) -> dict[str, objec
     }
 
 
+def _spread(values: list[float]) -> str:
+    return (
+        f"min {_ms(min(values))}, median {_ms(statistics.median(values))}, max {_ms(max(values))}"
+    )
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _anki_peer(path: Path, args: argparse.Namespace) -> Path | None:
+    """The Anki collection of the same shape (kept beside --db), or None without `anki`."""
+    try:
+        from anki_peer import make_anki_study
+    except ImportError:  # pragma: no cover - anki is a test dependency
+        return None
+    if not path.exists():
+        started = time.perf_counter()
+        make_anki_study(path, args.cards, args.reviews, args.seed, DUE_SHARE).close()
+        print(
+            f"generated the Anki peer ({args.cards:,} cards) in {time.perf_counter() - started:.1f} s"
+        )
+    return path
+
+
+def _run_flashcards(db: Path, args: argparse.Namespace, round_: int, profile: bool) -> dict:
+    # the answers change the file: measure on a copy so a kept file stays pristine
+    work = db.with_name(db.stem + "-run.sqlite")
+    _copy(db, work)
+    try:
+        with Collection.open(work, timezone="UTC") as col:
+            if round_ == 0:
+                counts = col.counts(now=NOW)
+                print(
+                    f"today's queue: {counts.review:,} reviews, {counts.new:,} new (limits applied)"
+                )
+                for label, seconds in measure_queue(col).items():
+                    print(f"today's queue, {label}: {_ms(seconds)}  (target ≤ 100 ms)")
+            profiler = cProfile.Profile() if profile else None
+            if profiler:
+                profiler.enable()
+            result = measure_answers(col, args.answers, args.seed + round_)
+            if profiler:
+                profiler.disable()
+                stats = pstats.Stats(profiler, stream=sys.stdout)
+                stats.sort_stats("cumulative").print_stats(25)
+                stats.sort_stats("tottime").print_stats(20)
+            return result
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(work) + suffix).unlink(missing_ok=True)
+
+
+def _run_anki(peer: Path, args: argparse.Namespace, round_: int) -> list[float]:
+    from anki.collection import Collection as AnkiCollection
+    from anki_peer import measure_anki_answers
+
+    work = peer.with_name(peer.stem + "-run.anki2")
+    _copy(peer, work)
+    col = AnkiCollection(str(work))
+    try:
+        return measure_anki_answers(col, args.answers, args.seed + round_, _q)
+    finally:
+        col.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(work) + suffix).unlink(missing_ok=True)
+        shutil.rmtree(work.with_suffix(".media"), ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cards", type=int, default=100_000)
     parser.add_argument("--reviews", type=int, default=1_000_000)
     parser.add_argument("--decks", type=int, default=4)
     parser.add_argument("--answers", type=int, default=2_000)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each (≥ 3)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--db", type=Path, help="collection file to generate into (and reuse)")
+    parser.add_argument("--no-anki", action="store_true", help="skip the Anki peer")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the answers")
     parser.add_argument(
         "--check", action="store_true", help="run doctor on the generated file (slow)"
@@ -374,42 +455,45 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             problems = col.doctor()
             print(f"doctor: {problems or 'clean'} ({time.perf_counter() - started:.1f} s)")
-
-    # the answers below change the file: measure on a copy so a kept file stays pristine
-    work = args.db.with_name(args.db.stem + "-run.sqlite")
-    _copy(args.db, work)
+    peer = None if args.no_anki else _anki_peer(args.db.with_suffix(".anki2"), args)
     try:
-        with Collection.open(work, timezone="UTC") as col:
-            counts = col.counts(now=NOW)
-            print(f"today's queue: {counts.review:,} reviews, {counts.new:,} new (limits applied)")
-            for label, seconds in measure_queue(col).items():
-                print(f"today's queue, {label}: {_ms(seconds)}  (target ≤ 100 ms)")
-            profiler = cProfile.Profile() if args.profile else None
-            if profiler:
-                profiler.enable()
-            result = measure_answers(col, args.answers, args.seed)
-            if profiler:
-                profiler.disable()
+        ours: list[dict] = []
+        theirs: list[list[float]] = []
+        loads = []
+        for round_ in range(args.rounds):  # interleaved, so both see the same load
+            result = _run_flashcards(args.db, args, round_, args.profile and round_ == 0)
+            ours.append(result)
             print(
-                f"answer + next card over {result['answers']:,} answers: "
-                f"p50 {_ms(result['p50'])} (target ≤ 2 ms), p99 {_ms(result['p99'])} "
-                f"(target ≤ 10 ms), max {_ms(result['max'])}"
+                f"round {round_ + 1}: flashcards answer + next card over {result['answers']:,} "
+                f"answers: p50 {_ms(result['p50'])}, p99 {_ms(result['p99'])}, "
+                f"max {_ms(result['max'])}; answer p50 {_ms(result['answer'][0])}, next card "
+                f"p50 {_ms(result['next'][0])}; undo + next p50 {_ms(result['undo_p50'])}"
             )
-            print(
-                f"  of which answer p50 {_ms(result['answer'][0])}, p99 {_ms(result['answer'][1])}; "
-                f"next card p50 {_ms(result['next'][0])}, p99 {_ms(result['next'][1])}; "
-                f"{result['drills']} answers below 4 (drills); slowest answers: "
-                f"{sorted(result['slowest'])}"
-            )
-            print(f"counts after an answer: p50 {_ms(result['counts_p50'])}")
-            print(f"undo + next card: p50 {_ms(result['undo_p50'])}, p99 {_ms(result['undo_p99'])}")
-            if profiler:
-                stats = pstats.Stats(profiler, stream=sys.stdout)
-                stats.sort_stats("cumulative").print_stats(25)
-                stats.sort_stats("tottime").print_stats(20)
+            if peer is not None:
+                times = _run_anki(peer, args, round_)
+                theirs.append(times)
+                print(
+                    f"round {round_ + 1}: Anki answer_card + get_queued_cards over "
+                    f"{len(times):,} answers: p50 {_ms(_pct(times, 50))}, "
+                    f"p99 {_ms(_pct(times, 99))}"
+                )
+            loads.append(os.getloadavg()[0])
+        print(
+            f"\nanswer + next card, {args.rounds} rounds of {args.answers:,} answers, "
+            "synchronous=FULL (both):"
+        )
+        for label, key, target in (("p50", "p50", 0.4), ("p99", "p99", 1.2)):
+            mine = [r[key] for r in ours]
+            print(f"  flashcards {label}: {_spread(mine)}  (target ≤ {target} ms)")
+            if theirs:
+                peers = [_pct(t, 50 if key == "p50" else 99) for t in theirs]
+                ratio = statistics.median(mine) / statistics.median(peers)
+                print(f"  Anki       {label}: {_spread(peers)}  ratio flashcards/Anki {ratio:.2f}")
+        print(
+            f"  load average during the rounds (1 min): {', '.join(f'{x:.2f}' for x in loads)}; "
+            f"now {_load()} on {os.cpu_count()} cores"
+        )
     finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(work) + suffix).unlink(missing_ok=True)
         if tmp is not None:
             tmp.cleanup()
     return 0

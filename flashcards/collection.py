@@ -301,11 +301,15 @@ class Collection(BrowseMethods):
         self.refresh()
 
     def decks(self, now: datetime | None = None, retired: bool = False) -> list[DeckSummary]:
-        """The decks in use (with `retired`, the retired ones too) and today's figures."""
+        """The decks in use (with `retired`, the retired ones too) and today's figures (one
+        queue over all decks counts every deck's; see `TodayQueue.deck_counts`)."""
         day = self.today(now).isoformat()
         studied: dict[int, set[int]] = {}
         for answer in queue_rows.answers_on(self._store, day):
             studied.setdefault(answer.deck_id, set()).add(answer.card_id)
+        rows = deck_rows.counts(self._store, day, retired)
+        ids = tuple(row.id for row in rows)
+        left = self._study.deck_counts(ids, now) if ids else {}
         return [
             DeckSummary(
                 id=row.id,
@@ -317,10 +321,10 @@ class Collection(BrowseMethods):
                 suspended=row.suspended,
                 built_at=row.built_at,
                 studied_today=len(studied.get(row.id, ())),
-                left=self._study.counts((row.id,), now),
+                left=left[row.id],
                 retired_deck=row.retired_deck,
             )
-            for row in deck_rows.counts(self._store, day, retired)
+            for row in rows
         ]
 
     def deck_info(self, name: str) -> dict[str, object]:

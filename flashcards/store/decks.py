@@ -232,26 +232,49 @@ class DeckCounts:
 
 def counts(store: Store, day: str, retired: bool = False) -> list[DeckCounts]:
     """Per deck in use (with `retired`, retired decks too): cards, new, due today
-    (reviews), retired cards, suspended."""
-    rows = store.execute(
-        """
-        SELECT d.id, d.name, d.built_at,
-               COUNT(c.id),
-               SUM(c.retired = 0),
-               SUM(c.retired = 0 AND c.suspended = 0 AND s.due IS NULL),
-               SUM(c.retired = 0 AND c.suspended = 0 AND s.due <= :day),
-               SUM(c.retired),
-               SUM(c.retired = 0 AND c.suspended = 1),
-               d.retired
-        FROM decks d
-        LEFT JOIN cards c ON c.deck_id = d.id
-        LEFT JOIN card_state s ON s.card_id = c.id
-        WHERE d.retired = 0 OR :retired
-        GROUP BY d.id ORDER BY d.name
-        """,
-        {"day": day, "retired": int(retired)},
-    )
-    return [
-        DeckCounts(deck_id, name, built, *(int(n or 0) for n in figures), bool(retired))
-        for deck_id, name, built, *figures, retired in rows
-    ]
+    (reviews), retired cards, suspended.
+
+    Read from narrow indexes only (schema step m012): the totals from `cards_status`,
+    the new and due cards from `card_state_due` with each one's deck and flags from
+    `cards_flags` — never the wide `cards` rows, nor the cards that are neither. The
+    CROSS JOINs keep that order whatever the planner guesses (a collection built
+    from notes has no ANALYZE statistics).
+    """
+    totals = {
+        deck_id: (int(total), int(retired or 0), int(suspended or 0))
+        for deck_id, total, retired, suspended in store.execute(
+            "SELECT deck_id, COUNT(*), SUM(retired), SUM(retired = 0 AND suspended) "
+            "FROM cards INDEXED BY cards_status GROUP BY deck_id"
+        )
+    }
+    waiting: dict[tuple[int, bool], int] = {}
+    for new, where in ((True, "s.due IS NULL"), (False, "s.due <= ?")):
+        rows = store.execute(
+            "SELECT c.deck_id, COUNT(*) FROM card_state s INDEXED BY card_state_due "
+            "CROSS JOIN cards c INDEXED BY cards_flags ON c.id = s.card_id "
+            f"WHERE {where} AND c.retired = 0 AND c.suspended = 0 GROUP BY c.deck_id",
+            () if new else (day,),
+        )
+        for deck_id, n in rows:
+            waiting[deck_id, new] = int(n)
+    out = []
+    for deck_id, name, built, retired_deck in store.execute(
+        "SELECT id, name, built_at, retired FROM decks WHERE retired = 0 OR ? ORDER BY name",
+        (int(retired),),
+    ):
+        total, retired_count, suspended = totals.get(deck_id, (0, 0, 0))
+        out.append(
+            DeckCounts(
+                deck_id,
+                name,
+                built,
+                total,
+                total - retired_count,
+                waiting.get((deck_id, True), 0),
+                waiting.get((deck_id, False), 0),
+                retired_count,
+                suspended,
+                bool(retired_deck),
+            )
+        )
+    return out

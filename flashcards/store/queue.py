@@ -108,14 +108,16 @@ def replay_order(table: str = "") -> str:
 
 REPLAY_ORDER = replay_order()
 
-_AVAILABLE = "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?)"
+_AVAILABLE = (
+    "+c.retired = 0 AND +c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?)"
+)
 
 
 def due_count(store: Store, day: str, deck_ids: Sequence[int]) -> int:
     """Active cards due on or before `day` (not suspended, not buried past it)."""
     return int(
         store.one(  # type: ignore[arg-type]
-            "SELECT COUNT(*) FROM card_state s JOIN cards c ON c.id = s.card_id "
+            "SELECT COUNT(*) FROM card_state s CROSS JOIN cards c ON c.id = s.card_id "
             f"WHERE s.due <= ? AND c.deck_id IN ({marks(len(deck_ids))}) AND {_AVAILABLE}",
             (day, *deck_ids, day),
         )
@@ -139,7 +141,7 @@ def due_page(
     upto = str(last) if last is not None else day
     found = store.execute(
         "SELECT s.due, c.source, c.position, c.id, c.deck_id, c.block_hash "
-        "FROM card_state s JOIN cards c ON c.id = s.card_id "
+        "FROM card_state s CROSS JOIN cards c ON c.id = s.card_id "
         f"WHERE s.due > ? AND s.due <= ? AND c.deck_id IN ({marks(len(deck_ids))}) "
         f"AND {_AVAILABLE} ORDER BY s.due, c.source, c.position, c.id",
         (after, upto, *deck_ids, day),
@@ -265,7 +267,7 @@ def write_state(store: Store, card_id: int, state: StateRow | tuple) -> None:
 def next_due_day(store: Store, deck_ids: Sequence[int]) -> str | None:
     """The earliest due day of any active, unsuspended card of these decks."""
     day = store.one(
-        "SELECT MIN(s.due) FROM card_state s JOIN cards c ON c.id = s.card_id "
+        "SELECT MIN(s.due) FROM card_state s CROSS JOIN cards c ON c.id = s.card_id "
         f"WHERE c.deck_id IN ({marks(len(deck_ids))}) AND c.retired = 0 AND c.suspended = 0 "
         "AND s.due IS NOT NULL",
         tuple(deck_ids),

@@ -375,6 +375,19 @@ def m009_imported_history(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m012_deck_list_indexes(db: sqlite_utils.Database) -> None:
+    """Narrow indexes for the deck list (flashcards/store/decks.py `counts`).
+
+    `cards_status` (deck, retired, suspended): a deck's card totals are counted from it
+    alone, never from the wide `cards` rows. `cards_flags` (id, deck, retired,
+    suspended): the deck and flags of each new or due card, found through
+    `card_state_due`, in one narrow look-up.
+    """
+    db.execute("CREATE INDEX cards_status ON cards(deck_id, retired, suspended)")
+    db.execute("CREATE INDEX cards_flags ON cards(id, deck_id, retired, suspended)")
+
+
+@migrations()
 def m013_sync(db: sqlite_utils.Database) -> None:
     """Histories merged through per-device journals (`flashcards/sync/`).
 

@@ -96,6 +96,11 @@ class Study:
     def counts(self, deck_ids: tuple[int, ...], now: datetime | None = None) -> Counts:
         return self.queue.counts(deck_ids, self.day(now))
 
+    def deck_counts(
+        self, deck_ids: tuple[int, ...], now: datetime | None = None
+    ) -> dict[int, Counts]:
+        return self.queue.deck_counts(deck_ids, self.day(now))
+
     def config(self, deck_id: int):  # noqa: ANN201 - fsrs_scheduler.Config | None
         """The deck's FSRS config, or None under SM-2 (cached like the deck settings)."""
         if self._configs_at != self.queue.generation:

@@ -305,6 +305,34 @@ class TodayQueue:
         """New, review and drill cards left today (siblings count once: they wait)."""
         cache = self.today(day)
         queue = self._queue(cache, deck_ids)
+        tally = self._tally(cache, queue)
+        return Counts(
+            new=sum(tally.new.values()),
+            review=sum(tally.review.values()),
+            drill=len(self._drills(cache, queue)),
+        )
+
+    def deck_counts(self, deck_ids: tuple[int, ...], day: date) -> dict[int, Counts]:
+        """Each deck's `counts`, read through the one queue of all of them.
+
+        The same figures as each deck's own queue: a block belongs to one deck, so the
+        other decks' lanes claim none of its blocks, and within a deck the reviews are
+        counted before the new cards either way. The deck list reads every deck's queue
+        once this way (and it is the queue that studying all decks goes on with).
+        """
+        cache = self.today(day)
+        queue = self._queue(cache, deck_ids)
+        tally = self._tally(cache, queue)
+        drills = Counter(cache.info[card_id][0] for card_id, _ in self._drills(cache, queue))
+        return {
+            deck_id: Counts(
+                new=tally.new[deck_id], review=tally.review[deck_id], drill=drills[deck_id]
+            )
+            for deck_id in deck_ids
+        }
+
+    def _tally(self, cache: Day, queue: _Queue) -> _Tally:
+        """The queue's counts per deck: counted once, then kept in step with answers."""
         tally = queue.tally
         if tally is None:
             claims: dict[Block, tuple[bool, int]] = {}  # one card per block today
@@ -334,11 +362,7 @@ class TodayQueue:
                 claims=claims,
             )
             queue.tally = tally
-        return Counts(
-            new=sum(tally.new.values()),
-            review=sum(tally.review.values()),
-            drill=len(self._drills(cache, queue)),
-        )
+        return tally
 
     def _count(
         self,

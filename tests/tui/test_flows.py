@@ -594,3 +594,29 @@ def test_counts_stay_whole_on_a_narrow_terminal_when_studying_all_decks(deck_dir
         assert "Physics for engineers" in status and status.rstrip().endswith("…")
 
     drive(app, scenario)
+
+
+def test_home_reads_the_deck_list_once_on_start(app_factory, monkeypatch):
+    # each read counts every deck's cards and queue: the first paint pays for one only
+    reads: list[int] = []
+    decks = Collection.decks
+
+    def counted(self, *args, **kwargs):
+        reads.append(1)
+        return decks(self, *args, **kwargs)
+
+    monkeypatch.setattr(Collection, "decks", counted)
+    app = app_factory()
+
+    async def scenario(pilot):
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Physics 4 0 4 0 done · 4 left" in flat(app)
+        assert len(reads) == 1
+        await pilot.press("enter", "space", "3", "escape", "escape")
+        assert isinstance(app.screen, HomeScreen)  # back from a review: read again
+        assert "Physics 3 0 4 1 done · 3 left" in flat(app)
+        assert len(reads) == 2
+        await pilot.press("q")
+
+    drive(app, scenario)

@@ -127,6 +127,7 @@ class HomeScreen(AppScreen):
         self.building = False
         self.summaries: list[DeckSummary] = []
         self._last_progress = 0.0
+        self._fresh = False  # True from on_mount's read of the deck list to the first resume
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▦")
@@ -150,13 +151,20 @@ class HomeScreen(AppScreen):
             table.add_column(Text(label, justify="right"), key=label.lower())
         table.add_column(Text("Today", justify="right"), key="today")
         self.query_one("#building").display = False
-        if not self.col.decks(self.now):
+        # the deck list is read once here (a large collection pays for each read); the
+        # resume that follows the first mount shows what this read
+        self._fresh = True
+        self.summaries = self.col.decks(self.now)
+        if not self.summaries:
             self.start_build(first_run=True)
         else:
-            self.refresh_decks()
+            self.show_decks()
 
     def on_screen_resume(self) -> None:
         # back from a review: counts have moved
+        if self._fresh:
+            self._fresh = False
+            return
         if self.is_mounted and not self.building:
             self.refresh_decks()
 
@@ -164,7 +172,12 @@ class HomeScreen(AppScreen):
 
     @guarded("reading your decks")
     def refresh_decks(self) -> None:
+        """Read the deck list again and show it."""
         self.summaries = self.col.decks(self.now)
+        self.show_decks()
+
+    def show_decks(self) -> None:
+        """Fill the table (or the 'no decks yet' text) from `summaries`."""
         table = self.query_one("#decks", DataTable)
         selected = self.selected_key()
         table.clear()

@@ -1,0 +1,93 @@
+"""The deck list: every deck's figures, read from narrow indexes, and the same as
+each deck's own queue says; the queue's own queries keep their plans beside the
+deck list's indexes."""
+
+from __future__ import annotations
+
+from flashcards import Collection
+from flashcards.store import Store
+from flashcards.store import decks as deck_rows
+from flashcards.study.queue import TodayQueue
+
+from .conftest import at
+
+
+def _plans(path, run) -> list[tuple[str, str]]:
+    """(statement, its query plan) of every SELECT that `run(store)` makes."""
+    store = Store(path)
+    try:
+        seen: list[str] = []
+        store.db.conn.set_trace_callback(seen.append)
+        run(store)
+        store.db.conn.set_trace_callback(None)
+        return [
+            (sql, " | ".join(r[-1] for r in store.execute(f"EXPLAIN QUERY PLAN {sql}")))
+            for sql in seen
+            if sql.lstrip().upper().startswith("SELECT")
+        ]
+    finally:
+        store.close()
+
+
+def test_every_deck_in_the_list_counts_as_its_own_queue(col, deck) -> None:
+    first = deck("A first", new_per_day=3)
+    second = deck("B second", new_per_day=2, reviews_per_day=2)
+    third = deck("C third", new_per_day=4)
+    for now in (at(0), at(1)):
+        for name in ("A first", "B second", "C third"):
+            while (card := col.next_card(name, now)) is not None:
+                col.answer(card.id, 4, now)
+    now = at(9)
+    col.answer(first["a1"], 2, now)  # a drill, due back today
+    col.answer(first["b1"], 4, now)  # its sibling b2 waits
+    col.suspend(second["a1"], now)
+    col.bury(third["c1"], now)
+    listed = {d.name: d for d in col.decks(now)}
+    with Collection.open(col.path, timezone="UTC") as fresh:
+        for name in ("A first", "B second", "C third"):
+            assert listed[name].left == fresh.counts(name, now), name
+            cards = fresh.cards(name, now=now)
+            assert listed[name].cards == len(cards)
+            assert listed[name].new == sum(c.due is None and c.status == "active" for c in cards)
+            assert listed[name].due == sum(
+                c.due is not None and c.due <= now.date() and c.status != "suspended" for c in cards
+            )
+    assert listed["A first"].left.drill == 1
+    assert listed["B second"].suspended == 1
+    assert listed["A first"].studied_today == 2
+
+
+def test_the_deck_list_reads_narrow_indexes_only(col, deck) -> None:
+    deck("A first")
+    deck("B second")
+    plans = _plans(col.path, lambda store: deck_rows.counts(store, "2025-03-04"))
+    assert plans
+    for sql, plan in plans:
+        for step in plan.split(" | "):
+            # the wide cards rows are never read: each step on cards uses an index alone
+            if " c " in f" {step} " or "cards" in step.split(" USING")[0]:
+                assert "COVERING INDEX" in step, (sql, plan)
+            # only the new and due cards' states are read, never every card's
+            if step.startswith(("SEARCH s", "SCAN s")):
+                assert "COVERING INDEX card_state_due" in step, (sql, plan)
+
+
+def test_the_queue_keeps_its_plans_beside_the_deck_list_indexes(col, deck) -> None:
+    deck("A first")
+    deck("B second")
+    with Collection.open(col.path, timezone="UTC") as other:
+        while (card := other.next_card(None, at(0))) is not None:
+            other.answer(card.id, 4, at(0))
+
+    def study(store: Store) -> None:
+        queue = TodayQueue(store)
+        queue.counts(queue.all_decks(), at(1).date())
+
+    plans = _plans(col.path, study)
+    due = [plan for sql, plan in plans if "ORDER BY s.due" in sql]
+    new = [plan for sql, plan in plans if "+s.due IS NULL" in sql]
+    assert due and new
+    # due reviews: a range of card_state_due, each card then by its id
+    assert all(p.startswith("SEARCH s USING COVERING INDEX card_state_due") for p in due), due
+    # new cards: walked in outline order, so the page's LIMIT stops the walk early
+    assert all(p.startswith("SEARCH c USING INDEX cards_order") for p in new), new
