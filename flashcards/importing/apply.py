@@ -32,14 +32,16 @@ class StudyDays:
 
     def __init__(self, tz: tzinfo | None, rollover_hour: int) -> None:
         self._tz, self._rollover = tz, rollover_hour
-        self._days: dict[int, str] = {}
+        self._days: dict[int, tuple[str, date]] = {}
 
-    def __call__(self, time_ms: int) -> str:
+    def __call__(self, time_ms: int) -> tuple[str, date]:
+        """(the day as ISO text, the day)."""
         slot = time_ms // SLOT_MS
         found = self._days.get(slot)
         if found is None:
             at = datetime.fromtimestamp(slot * SLOT_MS / 1000, UTC)
-            found = self._days[slot] = study_day(at, self._tz, self._rollover).isoformat()
+            day = study_day(at, self._tz, self._rollover)
+            found = self._days[slot] = (day.isoformat(), day)
         return found
 
 
@@ -59,7 +61,7 @@ def add_answers(
     days = StudyDays(tz, rollover_hour)
     added = known = 0
     ids = sorted(by_card)
-    with appending_in_bulk(store):
+    with appending_in_bulk(store) as fold:
         for start in range(0, len(ids), BATCH):
             part = ids[start : start + BATCH]
             logs = history.card_reviews(store, part)
@@ -72,6 +74,7 @@ def add_answers(
                     rows.extend(new)
                     states.append((*state, card_id))
             history.add_reviews(store, rows)
+            fold(rows)
             history.write_states(store, states)
             added += len(rows)
     return added, known
@@ -90,20 +93,21 @@ def _card_rows(
     reviewed_days = {r[1] for r in log if r[2] == "review"}
     rows: list[tuple] = []
     seen = 0
-    last_day, back = replayed[5], replayed[6]
+    last_day, back, last_q = replayed[5], replayed[6], None
+    buttons, apply = sm2.FOUR_BUTTONS, sm2.apply
     for answer in sorted(answers):
         if times:
             i = bisect.bisect_left(times, answer.time_ms - SAME_ANSWER_MS)
             if i < len(times) and times[i] <= answer.time_ms + SAME_ANSWER_MS:
                 seen += 1
                 continue
-        q = sm2.FOUR_BUTTONS[answer.button]
-        iso = days(answer.time_ms)
+        q = buttons[answer.button]
+        iso, day = days(answer.time_ms)
         drill = iso in reviewed_days
         if drill:
             after = before
         else:
-            state = sm2.apply(state, q, date.fromisoformat(iso))
+            state = apply(state, q, day)
             after = state_tuple(state)
             reviewed_days.add(iso)
         rows.append(
@@ -119,5 +123,7 @@ def _card_rows(
             )
         )
         before = after
-        last_day, back = iso, 1 if sm2.comes_back(q) else 0
+        last_day, last_q = iso, q
+    if last_q is not None:
+        back = 1 if sm2.comes_back(last_q) else 0
     return rows, seen, (*before, last_day, back)

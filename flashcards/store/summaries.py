@@ -21,7 +21,7 @@ leave out the "import" rows that hold schedules imported from other tools).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
@@ -30,6 +30,8 @@ class _Executes(Protocol):
     """What these functions need of the store: its `execute` (a Store, a connection)."""
 
     def execute(self, sql: str, params: Sequence[object] = ...) -> sqlite3.Cursor: ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> object: ...
 
 
 MATURE_DAYS = 21  # young/mature line of review_days.mature (Anki's)
@@ -163,37 +165,84 @@ def summary_statements() -> list[str]:
 _TRIGGERS = ("reviews_summary_insert", "reviews_summary_delete", "reviews_summary_update")
 
 
-_FOLD = {
-    "review_days": "answers = answers + excluded.answers, "
-    "duration_ms = duration_ms + excluded.duration_ms",
-    "review_slots": "answers = answers + excluded.answers, passed = passed + excluded.passed",
-}
+class _Fold:
+    """The summary rows a batch of appended review rows adds, counted in Python: the same
+    keys as `_keys` (doctor's `summary_problems` holds the two to agreement)."""
+
+    def __init__(self, store: _Executes) -> None:
+        self._store = store
+        self.days: dict[tuple, list[int]] = {}
+        self.slots: dict[tuple, list[int]] = {}
+
+    def __call__(self, rows: Sequence[tuple]) -> None:
+        """Rows as `history.add_reviews` takes them (card, time_ms, day, q, duration, kind,
+        before ×5, after ×5)."""
+        deck_of: dict[int, int] = {}
+        ids = sorted({r[0] for r in rows})
+        for start in range(0, len(ids), 900):
+            part = ids[start : start + 900]
+            deck_of.update(
+                self._store.execute(
+                    f"SELECT id, deck_id FROM cards WHERE id IN ({','.join('?' * len(part))})",
+                    part,
+                )
+            )
+        days, slots = self.days, self.slots
+        for card, time_ms, day, q, duration, kind, _, _, interval, due, *_ in rows:
+            if kind == "import":
+                continue
+            deck = deck_of.get(card, 0)
+            new = 1 if due is None else 0
+            key = (day, deck, kind, q, new, 1 if not new and interval >= MATURE_DAYS else 0)
+            found = days.get(key)
+            if found is None:
+                days[key] = [1, duration or 0]
+            else:
+                found[0] += 1
+                found[1] += duration or 0
+            passed = 1 if q >= PASS_Q else 0
+            key = (day, deck, time_ms // SLOT_MS)
+            found = slots.get(key)
+            if found is None:
+                slots[key] = [1, passed]
+            else:
+                found[0] += 1
+                found[1] += passed
+
+    def write(self) -> None:
+        self._store.executemany(
+            "INSERT INTO review_days(day, deck_id, kind, q, new, mature, answers, duration_ms) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "answers = answers + excluded.answers, duration_ms = duration_ms + excluded.duration_ms",
+            [(*k, *v) for k, v in self.days.items()],
+        )
+        self._store.executemany(
+            "INSERT INTO review_slots(day, deck_id, slot, answers, passed) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT DO UPDATE SET answers = answers + excluded.answers, "
+            "passed = passed + excluded.passed",
+            [(*k, *v) for k, v in self.slots.items()],
+        )
 
 
 @contextmanager
-def appending_in_bulk(store: _Executes) -> Iterator[None]:
-    """Reviews appended inside the block are folded into the summaries once, at its end,
-    by one grouped query per table instead of row by row by the insert trigger (an
-    import of half a million answers). The trigger is dropped meanwhile and made again,
-    inside the caller's write transaction, which must roll back if the block fails."""
+def appending_in_bulk(store: _Executes) -> Iterator[Callable[[Sequence[tuple]], None]]:
+    """For appending half a million reviews (an import): yields `fold`, to be called with
+    every batch of rows appended inside the block; their summaries are written once, at
+    its end, instead of row by row by the insert trigger, which is dropped meanwhile and
+    made again, inside the caller's write transaction (it must roll back if the block
+    fails)."""
     name = "reviews_summary_insert"
     present = store.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
     ).fetchone()
     if present is None:  # a damaged collection: doctor reports it, nothing to keep up
-        yield
+        yield lambda rows: None
         return
-    last = store.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0]
+    fold = _Fold(store)
     store.execute(f"DROP TRIGGER {name}")
     try:
-        yield
-        for table, (columns, select) in _fills().items():
-            head, groups = select.split(" GROUP BY ")
-            store.execute(
-                f"INSERT INTO {table}({columns}) {head} AND r.id > ? GROUP BY {groups} "
-                f"ON CONFLICT DO UPDATE SET {_FOLD[table]}",
-                (last,),
-            )
+        yield fold
+        fold.write()
     finally:
         store.execute(_triggers()[name])
 
