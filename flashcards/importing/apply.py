@@ -2,9 +2,13 @@
 
 Buttons 1-4 become SM-2 qualities 1/3/4/5 (the four-button mapping of `sm2`); a
 card's first answer of a study day is a review, its later ones that day drills;
-the states are replayed by SM-2 from the card's own log. An answer already in the
-log (the same card within a second, as flashcards' own export sends its reviews
-out) is recognised and not added again, so importing a file twice adds nothing.
+the states are replayed by SM-2 from the card's own log: the replay of the log so
+far, then one SM-2 step per new answer (appended after it), the replay of the
+whole log. Half a million answers: study days are worked out per quarter hour, rows
+go in by executemany in batches, and the review summaries are counted per batch
+(`summaries.appending_in_bulk`) instead of by the per-row trigger. An answer already
+in the log (the same card within a second, as flashcards' own export sends its
+reviews out) is recognised and not added again, so importing a file twice adds nothing.
 Runs inside the import's transaction.
 """
 
