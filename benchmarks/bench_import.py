@@ -70,22 +70,25 @@ def make_package(db: Path, out: Path, per_card: int, seed: int = 5) -> int:
         "INSERT INTO cards VALUES (?, ?, 1, 0, 0, 0, 2, 2, 0, 1, 2500, 0, 0, 0, 0, 0, 0, '')",
         ((i, i) for i in range(1, len(guids) + 1)),
     )
-    rows = (
-        (
-            START_MS + cid * 1000 + n * DAY_MS * rng.randint(1, 3),
-            cid,
-            0,
-            rng.choice((1, 3, 3, 4)),
-            1,
-            1,
-            2500,
-            rng.randint(2000, 20000),
-            1 if n else 0,
-        )
-        for cid in range(1, len(guids) + 1)
-        for n in range(per_card)
-    )
-    conn.executemany("INSERT OR IGNORE INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def card_rows(cid: int):
+        day = 0
+        for n in range(per_card):
+            day += rng.randint(1, 3)  # days apart, in order; cid * 1000 ms < a day: ids unique
+            yield (
+                START_MS + cid * 1000 + day * DAY_MS,
+                cid,
+                0,
+                rng.choice((1, 3, 3, 4)),
+                1,
+                1,
+                2500,
+                rng.randint(2000, 20000),
+                1 if n else 0,
+            )
+
+    rows = (row for cid in range(1, len(guids) + 1) for row in card_rows(cid))
+    conn.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     conn.commit()
     answers = conn.execute("SELECT COUNT(*) FROM revlog").fetchone()[0]
     conn.close()

@@ -12,6 +12,8 @@
   when newer" takes the changed notes only.
 - Suspended cards arrive suspended; new cards keep the outline order. Each card's
   state and review log go along (`apkg_scheduling`), unless the job says not.
+- Images the notes link to go in as the package's media (`export.media`), the
+  field showing `<img src="name">`; math goes out as Anki's `\\(…\\)` (`render`).
 - The deck description is escaped like note text: Anki shows it as HTML.
 - genanki's collection is built in a scratch database next to the package, named
   as the export's temporary files are and removed on any error.
@@ -23,6 +25,7 @@ import errno
 import hashlib
 import html
 import itertools
+import json
 import os
 import sqlite3
 import warnings
@@ -36,6 +39,7 @@ import genanki
 from flashcards.export.apkg_scheduling import write_scheduling
 from flashcards.export.files import temp_file
 from flashcards.export.job import ExportCard, ExportDeck, ExportJob
+from flashcards.export.media import Media, as_text
 from flashcards.export.render import (
     anki_tags,
     back_extra_html,
@@ -115,8 +119,11 @@ BASIC_MODEL = genanki.Model(
 )
 
 
-def note_for(deck: ExportDeck, card: ExportCard, position: int) -> genanki.Note:
-    """One Anki note for one card (so note and card counts equal ours)."""
+def note_for(
+    deck: ExportDeck, card: ExportCard, position: int, media: Media | None = None
+) -> genanki.Note:
+    """One Anki note for one card (so note and card counts equal ours); its images go
+    into `media` (shown as text without one)."""
     context = context_html(card)
     source = source_html(deck, card)
     if card.kind == "basic":
@@ -125,6 +132,7 @@ def note_for(deck: ExportDeck, card: ExportCard, position: int) -> genanki.Note:
     else:
         model = CLOZE_MODEL
         fields = [cloze_html(card.cloze), context, back_extra_html(card.children), source]
+    fields = [media.field(f, deck, card) if media else as_text(f) for f in fields]
     note = genanki.Note(
         model=model, fields=fields, tags=anki_tags(card.tags), guid=note_guid(card), due=position
     )
@@ -147,13 +155,20 @@ def write(job: ExportJob, path: Path) -> int:
     # folder may be small, or another disk), named as our temporary files are
     db_name = temp_file(path.parent, (job.target or path).name, ".anki2")
     try:
+        media = Media()
         try:
-            _write_collection(job, db_name)
+            _write_collection(job, db_name, media)
         except sqlite3.Error as exc:
             raise scratch_failure(exc, db_name) from exc
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             out.write(db_name, "collection.anki2")
-            out.writestr("media", "{}")
+            names: dict[str, str] = {}
+            for name in media.files:
+                data = media.read(name)
+                if data is not None:  # gone or grown past the cap since: Anki shows none
+                    out.writestr(str(len(names)), data)
+                    names[str(len(names))] = name
+            out.writestr("media", json.dumps(names))
     finally:
         for scratch in (db_name, db_name.with_name(db_name.name + "-journal")):
             with suppress(OSError):
@@ -167,7 +182,7 @@ def deck_description(description: str) -> str:
     return html.escape(description).replace("\r\n", "\n").replace("\n", "<br>")
 
 
-def _write_collection(job: ExportJob, db_name: Path) -> None:
+def _write_collection(job: ExportJob, db_name: Path, media: Media) -> None:
     """The Anki collection of the package: genanki's schema, the decks, one note a card."""
     timestamp = job.now.timestamp()
     total = job.card_count
@@ -191,7 +206,7 @@ def _write_collection(job: ExportJob, db_name: Path) -> None:
                 anki_deck.add_model(BASIC_MODEL)
                 anki_deck.write_to_db(cursor, timestamp, ids)  # the deck and note types
                 for position, card in enumerate(deck.cards):
-                    note = note_for(deck, card, position)
+                    note = note_for(deck, card, position, media)
                     # a note is as new as its card's content: Anki's "update if
                     # newer" then takes changed notes only, and keeps a note the
                     # user edited in Anki since

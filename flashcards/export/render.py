@@ -6,8 +6,9 @@ through, so a `<script>` in someone's notes shows as text in Anki. Highlights
 the alias), and a card's Anki cloze markers (`{{c1::answer::hint}}`) pass
 through for Anki to render. Math becomes Anki's own MathJax markers, `\\(…\\)`
 and `\\[…\\]`; pipe tables HTML tables; `> [!note] Title` callouts a block quote
-under a bold `Note: Title`. Images show as `[image: name]` (the package does
-not carry media yet); footnotes and `%% comments %%` are dropped — the same
+under a bold `Note: Title`. An image (`![](path)`, `![[img.png]]`) is a placeholder
+naming its target (`image_placeholder`): the apkg writer puts the file in the package
+and an `<img>` there, other writers `[image: name]` (`export.media`); footnotes and `%% comments %%` are dropped — the same
 reading as `flashcards.notes.render`, whose syntax rules these are.
 """
 
@@ -25,7 +26,6 @@ from flashcards.export.job import ExportCard, ExportDeck
 from flashcards.notes.inline import highlight_plugin
 from flashcards.notes.render import (
     embed_text,
-    image_name,
     math_plugin,
     wikilink_plugin,
     without_comments,
@@ -56,17 +56,27 @@ def _math_html(self, tokens, idx, options, env) -> str:  # noqa: ANN001 - markdo
     return f"\\[{body}\\]" if tok.meta["display"] else f"\\({body}\\)"
 
 
+IMAGE_OPEN, IMAGE_CLOSE = "\ue002", "\ue003"
+
+
+def image_placeholder(target: str, alt: str = "") -> str:
+    """Where an image goes in a rendered field: its target (and, when it has no name,
+    its alt text), escaped, between two private-use characters."""
+    return f"{IMAGE_OPEN}{_escape(target)}\ue004{_escape(alt)}{IMAGE_CLOSE}"
+
+
 def _wikilink_html(self, tokens, idx, options, env) -> str:  # noqa: ANN001
     meta = tokens[idx].meta
     target = meta["target"]
     if meta["embed"]:
-        return _escape(embed_text(target))
+        text = embed_text(target)
+        return image_placeholder(target) if text.startswith("[image: ") else _escape(text)
     return _escape(meta["alias"] or target)
 
 
 def _image_html(self, tokens, idx, options, env) -> str:  # noqa: ANN001
     src = str(tokens[idx].attrs.get("src", ""))
-    return _escape(f"[image: {image_name(src) or tokens[idx].content}]")
+    return image_placeholder(src, tokens[idx].content)
 
 
 def _callout(m: re.Match[str]) -> str:

@@ -32,6 +32,7 @@ from pathlib import Path
 from flashcards.export.apkg import note_guid
 from flashcards.export.files import spreadsheet_cell
 from flashcards.export.job import ExportJob
+from flashcards.export.media import as_text
 from flashcards.export.render import (
     anki_tag_text,
     back_extra_html,
@@ -95,6 +96,7 @@ def write(job: ExportJob, path: Path) -> int:
                     notetype = CLOZE_NOTETYPE
                     first = context + cloze_html(card.cloze)
                     second = back_extra_html(card.children) + source
+                first, second = as_text(first), as_text(second)  # a TSV carries no media
                 # no cell may read as a formula (the note type names are safe constants)
                 first = spreadsheet_cell(first, html=True)
                 second = spreadsheet_cell(second, html=True)

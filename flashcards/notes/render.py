@@ -403,9 +403,14 @@ def image_name(target: str) -> str:
     return name.rsplit("/", 1)[-1] or name
 
 
+def is_image(target: str) -> bool:
+    """Whether a link target names an image file (by its extension)."""
+    return bool(_IMAGE_EXT.search(target.split("|")[0].strip()))
+
+
 def embed_text(target: str) -> str:
     """What an `![[embed]]` shows: `[image: name]` for an image, `[embed: name]` otherwise."""
-    kind = "image" if _IMAGE_EXT.search(target.split("|")[0].strip()) else "embed"
+    kind = "image" if is_image(target) else "embed"
     return f"[{kind}: {image_name(target)}]"
 
 

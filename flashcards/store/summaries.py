@@ -13,6 +13,9 @@ derived: `rebuild_summaries` recomputes them from the log and
   day is worked out at read time, in whatever time zone the collection is
   opened with (every zone's offset is a whole number of quarter hours).
 
+An import appends its answers under `appending_in_bulk`: the insert trigger is off
+for the block and the batch's summaries are counted in Python and upserted once.
+
 The tables and triggers are schema step m003 (`summary_statements`): change
 what they hold only together with a new step that rebuilds them (m009 did, to
 leave out the "import" rows that hold schedules imported from other tools).
@@ -21,7 +24,8 @@ leave out the "import" rows that hold schedules imported from other tools).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Protocol
 
 
@@ -29,6 +33,8 @@ class _Executes(Protocol):
     """What these functions need of the store: its `execute` (a Store, a connection)."""
 
     def execute(self, sql: str, params: Sequence[object] = ...) -> sqlite3.Cursor: ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> object: ...
 
 
 MATURE_DAYS = 21  # young/mature line of review_days.mature (Anki's)
@@ -138,23 +144,110 @@ def _fill_statements() -> list[str]:
     ]
 
 
-def summary_statements() -> list[str]:
-    """The schema step that adds the summary tables and their triggers, filled from the log."""
+def _triggers() -> dict[str, str]:
+    """{trigger name: its CREATE statement}."""
     body = {
         "INSERT": _add("NEW"),
         "DELETE": _remove("OLD"),
         "UPDATE": _remove("OLD") + _add("NEW"),  # the log is append-only; this is for safety
     }
-    triggers = [
-        f"CREATE TRIGGER reviews_summary_{event.lower()} AFTER {event} ON reviews "
-        f"{_when(event)}BEGIN {'; '.join(statements)}; END"
+    return {
+        f"reviews_summary_{event.lower()}": f"CREATE TRIGGER reviews_summary_{event.lower()} "
+        f"AFTER {event} ON reviews {_when(event)}BEGIN {'; '.join(statements)}; END"
         for event, statements in body.items()
-    ]
+    }
+
+
+def summary_statements() -> list[str]:
+    """The schema step that adds the summary tables and their triggers, filled from the log."""
+    triggers = list(_triggers().values())
     tables = [s.strip() for s in _SUMMARY_TABLES.split(";") if s.strip()]
     return [*tables, *_fill_statements(), *triggers]
 
 
 _TRIGGERS = ("reviews_summary_insert", "reviews_summary_delete", "reviews_summary_update")
+
+
+class _Fold:
+    """The summary rows a batch of appended review rows adds, counted in Python: the same
+    keys as `_keys` (doctor's `summary_problems` holds the two to agreement)."""
+
+    def __init__(self, store: _Executes) -> None:
+        self._store = store
+        self.days: dict[tuple, list[int]] = {}
+        self.slots: dict[tuple, list[int]] = {}
+
+    def __call__(self, rows: Sequence[tuple]) -> None:
+        """Rows as `history.add_reviews` takes them (card, time_ms, day, q, duration, kind,
+        before ×5, after ×5)."""
+        deck_of: dict[int, int] = {}
+        ids = sorted({r[0] for r in rows})
+        for start in range(0, len(ids), 900):
+            part = ids[start : start + 900]
+            deck_of.update(
+                self._store.execute(
+                    f"SELECT id, deck_id FROM cards WHERE id IN ({','.join('?' * len(part))})",
+                    part,
+                )
+            )
+        days, slots = self.days, self.slots
+        for card, time_ms, day, q, duration, kind, _, _, interval, due, *_ in rows:
+            if kind == "import":
+                continue
+            deck = deck_of.get(card, 0)
+            new = 1 if due is None else 0
+            key = (day, deck, kind, q, new, 1 if not new and interval >= MATURE_DAYS else 0)
+            found = days.get(key)
+            if found is None:
+                days[key] = [1, duration or 0]
+            else:
+                found[0] += 1
+                found[1] += duration or 0
+            passed = 1 if q >= PASS_Q else 0
+            key = (day, deck, time_ms // SLOT_MS)
+            found = slots.get(key)
+            if found is None:
+                slots[key] = [1, passed]
+            else:
+                found[0] += 1
+                found[1] += passed
+
+    def write(self) -> None:
+        self._store.executemany(
+            "INSERT INTO review_days(day, deck_id, kind, q, new, mature, answers, duration_ms) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "answers = answers + excluded.answers, duration_ms = duration_ms + excluded.duration_ms",
+            [(*k, *v) for k, v in self.days.items()],
+        )
+        self._store.executemany(
+            "INSERT INTO review_slots(day, deck_id, slot, answers, passed) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT DO UPDATE SET answers = answers + excluded.answers, "
+            "passed = passed + excluded.passed",
+            [(*k, *v) for k, v in self.slots.items()],
+        )
+
+
+@contextmanager
+def appending_in_bulk(store: _Executes) -> Iterator[Callable[[Sequence[tuple]], None]]:
+    """For appending half a million reviews (an import): yields `fold`, to be called with
+    every batch of rows appended inside the block; their summaries are written once, at
+    its end, instead of row by row by the insert trigger, which is dropped meanwhile and
+    made again, inside the caller's write transaction (it must roll back if the block
+    fails)."""
+    name = "reviews_summary_insert"
+    present = store.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+    ).fetchone()
+    if present is None:  # a damaged collection: doctor reports it, nothing to keep up
+        yield lambda rows: None
+        return
+    fold = _Fold(store)
+    store.execute(f"DROP TRIGGER {name}")
+    try:
+        yield fold
+        fold.write()
+    finally:
+        store.execute(_triggers()[name])
 
 
 def rebuild_summaries(store: _Executes) -> None:

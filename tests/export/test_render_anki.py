@@ -1,7 +1,8 @@
 """Rendered Markdown in the Anki package, judged by the real `anki` library (issue 12).
 
 Math reaches Anki as its own MathJax markers, `\\(…\\)` and `\\[…\\]`; an image is a
-placeholder (the package carries no media yet); the breadcrumb hides the card's answer.
+placeholder when its file is not there (test_apkg_media: when it is); the breadcrumb
+hides the card's answer.
 """
 
 from __future__ import annotations
