@@ -21,14 +21,13 @@ from flashcards.notes.inline import (
     ALL_MARKERS,
     ANKI_CLOZE,
     LOGSEQ_CLOZE,
-    STRONG,
     Deletion,
     code_spans,
     find_deletions,
     plain_text,
     scan,
 )
-from flashcards.notes.junk import ALL_RULES, Skipped, junk_rule
+from flashcards.notes.junk import ALL_RULES, Skipped, is_title, junk_rule
 from flashcards.notes.outline import Block, Note, NoteError, parse_tags
 from flashcards.notes.render import comment_spans
 
@@ -257,13 +256,8 @@ class _NoteReader:
                 "the rest are kept as text",
             )
             deletions = deletions[:MAX_DELETIONS]
-        if (
-            len(deletions) == 1
-            and deletions[0].kind == STRONG
-            and deletions[0].start == 0
-            and deletions[0].end == len(text)
-        ):
-            return [], False  # `- **Chapter 1**` is a heading, not a card
+        if len(deletions) == 1 and is_title(text, deletions[0]):
+            return [], False  # `- **Chapter 1**`, `- [ ] **AVL trees** (videos)`: a heading
         if self.junk:
             deletions = self.drop_junk(block, text, deletions)
             if not deletions:
