@@ -60,6 +60,9 @@ class BlockText:
     context: list[str]  # ancestors and headings above it, outermost first
     tags: list[str]
     norm: str  # its text normalised: what edits are matched by
+    # the block hashes of the outline blocks above it, outermost first: its cards are
+    # related to theirs (a study day buries them once one is answered)
+    ancestors: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -221,6 +224,7 @@ class _NoteReader:
         self.titles: dict[int, str] = {}  # id(block) -> its title in its children's context
         self.contexts: dict[int, list[str]] = {}  # id(block) -> its children's context
         self.outlines: dict[int, str] = {}  # id(block) -> its children as a back shows them
+        self.hashes: dict[int, str] = {}  # id(block) -> its block hash, as an ancestor
         self.warnings: list[NoteError] = []  # what was cut short, with the line
         self.deep_warned = False
 
@@ -274,6 +278,7 @@ class _NoteReader:
             self.context(block, ancestors),
             _tags(self.note, block),
             norm,
+            self.lineage(ancestors),
         )
         groups: dict[str, list[int]] = {}
         seen_answers: dict[str, int] = {}
@@ -320,6 +325,17 @@ class _NoteReader:
             # one parse gives the deletions and the block's title in its children's context
             return scan(text, self.markers, plain=True)
         return _deletions(block, text, self.markers), None
+
+    def lineage(self, ancestors: tuple[Block, ...]) -> tuple[str, ...]:
+        """The block hashes of `ancestors` (as their own cards would have them)."""
+        out = []
+        for a in ancestors:
+            found = self.hashes.get(id(a))
+            if found is None:
+                text = "\n".join(a.lines).strip("\n")
+                found = self.hashes[id(a)] = block_hash(normalize(a.ident or text))
+            out.append(found)
+        return tuple(out)
 
     def context(self, block: Block, ancestors: tuple[Block, ...]) -> list[str]:
         """Headings above the outline, then the ancestors' titles, outermost first.
@@ -444,6 +460,7 @@ class _NoteReader:
             self.context(block, ancestors),
             _tags(self.note, block),
             norm,
+            self.lineage(ancestors),
         )
         return [
             Card(
