@@ -21,14 +21,13 @@ from flashcards.notes.inline import (
     ALL_MARKERS,
     ANKI_CLOZE,
     LOGSEQ_CLOZE,
-    STRONG,
     Deletion,
     code_spans,
     find_deletions,
     plain_text,
     scan,
 )
-from flashcards.notes.junk import ALL_RULES, Skipped, junk_rule
+from flashcards.notes.junk import ALL_RULES, Skipped, is_title, junk_rule
 from flashcards.notes.outline import Block, Note, NoteError, parse_tags
 from flashcards.notes.render import comment_spans
 
@@ -38,7 +37,7 @@ __all__ = ["BASIC", "CLOZE", "BlockText", "Card", "disambiguate", "extract"]
 # the same notes different cards (text, fronts, backs, context, answers, hashes): a
 # build then reads every file of a deck again, once, instead of trusting the cards an
 # older reader made of files that did not change.
-READER_VERSION = 3
+READER_VERSION = 4  # 4: bold titles with a checkbox or link, note labels, sentences, lineage
 
 # Bounds on what one block gives (a hostile or generated note must not exhaust memory)
 MAX_CONTEXT = 32  # breadcrumb entries
@@ -61,6 +60,9 @@ class BlockText:
     context: list[str]  # ancestors and headings above it, outermost first
     tags: list[str]
     norm: str  # its text normalised: what edits are matched by
+    # the block hashes of the outline blocks above it, outermost first: its cards are
+    # related to theirs (a study day buries them once one is answered)
+    ancestors: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -222,6 +224,7 @@ class _NoteReader:
         self.titles: dict[int, str] = {}  # id(block) -> its title in its children's context
         self.contexts: dict[int, list[str]] = {}  # id(block) -> its children's context
         self.outlines: dict[int, str] = {}  # id(block) -> its children as a back shows them
+        self.hashes: dict[int, str] = {}  # id(block) -> its block hash, as an ancestor
         self.warnings: list[NoteError] = []  # what was cut short, with the line
         self.deep_warned = False
 
@@ -257,13 +260,8 @@ class _NoteReader:
                 "the rest are kept as text",
             )
             deletions = deletions[:MAX_DELETIONS]
-        if (
-            len(deletions) == 1
-            and deletions[0].kind == STRONG
-            and deletions[0].start == 0
-            and deletions[0].end == len(text)
-        ):
-            return [], False  # `- **Chapter 1**` is a heading, not a card
+        if len(deletions) == 1 and is_title(text, deletions[0]):
+            return [], False  # `- **Chapter 1**`, `- [ ] **AVL trees** (videos)`: a heading
         if self.junk:
             deletions = self.drop_junk(block, text, deletions)
             if not deletions:
@@ -280,6 +278,7 @@ class _NoteReader:
             self.context(block, ancestors),
             _tags(self.note, block),
             norm,
+            self.lineage(ancestors),
         )
         groups: dict[str, list[int]] = {}
         seen_answers: dict[str, int] = {}
@@ -326,6 +325,17 @@ class _NoteReader:
             # one parse gives the deletions and the block's title in its children's context
             return scan(text, self.markers, plain=True)
         return _deletions(block, text, self.markers), None
+
+    def lineage(self, ancestors: tuple[Block, ...]) -> tuple[str, ...]:
+        """The block hashes of `ancestors` (as their own cards would have them)."""
+        out = []
+        for a in ancestors:
+            found = self.hashes.get(id(a))
+            if found is None:
+                text = "\n".join(a.lines).strip("\n")
+                found = self.hashes[id(a)] = block_hash(normalize(a.ident or text))
+            out.append(found)
+        return tuple(out)
 
     def context(self, block: Block, ancestors: tuple[Block, ...]) -> list[str]:
         """Headings above the outline, then the ancestors' titles, outermost first.
@@ -450,6 +460,7 @@ class _NoteReader:
             self.context(block, ancestors),
             _tags(self.note, block),
             norm,
+            self.lineage(ancestors),
         )
         return [
             Card(

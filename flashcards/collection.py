@@ -100,6 +100,7 @@ def _view(row: card_rows.CardRow, today: str) -> CardView:
         grades=grades,
         created_at=row.created_at,
         buried_until=row.buried_until,
+        dialect=row.dialect,
     )
 
 

@@ -406,7 +406,19 @@ def _pack_cards(cards: list[Card]) -> tuple[list[tuple], list[tuple]]:
         if at is None:
             at = index[id(b)] = len(blocks)
             marks = [tuple(d) for d in b.marks]
-            blocks.append((b.source, b.line, b.body, marks, b.children, b.context, b.tags, b.norm))
+            blocks.append(
+                (
+                    b.source,
+                    b.line,
+                    b.body,
+                    marks,
+                    b.children,
+                    b.context,
+                    b.tags,
+                    b.norm,
+                    b.ancestors,
+                )
+            )
         rows.append(
             (
                 card.content_hash,
@@ -428,8 +440,10 @@ def _pack_cards(cards: list[Card]) -> tuple[list[tuple], list[tuple]]:
 def _unpack_cards(packed: tuple[list[tuple], list[tuple]]) -> list[Card]:
     blocks, rows = packed
     shown = [
-        BlockText(source, line, body, tuple(Deletion(*d) for d in marks), children, ctx, tags, norm)
-        for source, line, body, marks, children, ctx, tags, norm in blocks
+        BlockText(
+            source, line, body, tuple(Deletion(*d) for d in marks), children, ctx, tags, *rest
+        )
+        for source, line, body, marks, children, ctx, tags, *rest in blocks
     ]
     return [Card(row[0], row[1], shown[row[2]], *row[3:]) for row in rows]
 

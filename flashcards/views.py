@@ -56,6 +56,7 @@ class CardView:
     grades: int = DEFAULT_GRADES
     created_at: str = ""
     buried_until: str | None = None
+    dialect: str | None = None  # which dialect read its notes (None: not read since m011)
 
     @property
     def pieces(self) -> list[faces.Piece]:
@@ -123,6 +124,7 @@ class CardView:
             "front": self.front_text,
             "back": self.back_text,
             "tags": self.tags,
+            "dialect": self.dialect,
             "repetitions": self.repetitions,
             "ef": self.ef,
             "interval": self.interval,

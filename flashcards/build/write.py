@@ -158,6 +158,8 @@ class Writer:
                 card.hint,
                 self.stamp,
                 self.stamp,
+                lineage(card),
+                card.dialect,
             )
         )
         if self.stream and len(self.cards) >= 4096:
@@ -253,6 +255,8 @@ def match_and_write(
             "hidden": j(card.hidden),
             "answers": j(card.answers),
             "hint": card.hint,
+            "ancestors": lineage(card),
+            "dialect": card.dialect,
         }
         if id(s) not in pairs:
             if key.retired:
@@ -291,6 +295,11 @@ def match_and_write(
     out.flush()  # new cards last: the hashes they take are free now
     rows.drop_unused_blocks(store, deck_id, touched)
     return counts
+
+
+def lineage(card: Card) -> str:
+    """A card's ancestors as the `ancestors` column stores them: block hashes, spaced."""
+    return " ".join(card.block.ancestors)
 
 
 def _faces(old: Stored) -> tuple:

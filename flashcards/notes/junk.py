@@ -4,7 +4,7 @@ Bold and highlight are emphasis as often as they are answers. A deletion is
 skipped when its answer is a stock label (`**Note:**`, `**Ex.**`, `**Step 2**`),
 a version number (`**v1.2**`, `**1.2.3**`, `**2.0**` next to "version" or
 "release"), a lone emphasis word (`**not**`, `**only**`), bold inside a word
-(`foo**bar**`, Python's `__init__`), or one or two characters. `**term:**
+(`foo**bar**`, Python's `__init__`), one or two characters, or a whole sentence. `**term:**
 definition` is the commonest good card in study notes and is kept. Explicit
 clozes (`{{c1::…}}`, `{{cloze …}}`) are what an author wrote on purpose: no rule
 looks at them. Every rule can be switched off in a deck spec (`junk:`).
@@ -22,7 +22,8 @@ VERSION = "version"
 EMPHASIS = "emphasis"
 INSIDE_WORD = "inside_word"
 SHORT = "short"
-ALL_RULES = (LABEL, VERSION, EMPHASIS, INSIDE_WORD, SHORT)
+SENTENCE = "sentence"
+ALL_RULES = (LABEL, VERSION, EMPHASIS, INSIDE_WORD, SHORT, SENTENCE)
 # What the build report and `cards --skipped` call each rule.
 REASONS = {
     LABEL: "stock label",
@@ -30,7 +31,12 @@ REASONS = {
     EMPHASIS: "emphasis word",
     INSIDE_WORD: "bold inside a word",
     SHORT: "1–2 characters",
+    SENTENCE: "a whole sentence",
 }
+# A sentence in bold is emphasis, not a term to recall word for word: eight words, or
+# five opening a line and ending as a sentence ends (`**I do not recommend my cards.**`)
+_SENTENCE_END = re.compile(r"[.!?。！？]$")
+_SENTENCE_WORDS, _PHRASE_WORDS = 5, 8
 
 _LABELS = {
     "note", "notes", "nb", "n.b", "example", "examples", "ex", "e.g", "eg", "i.e", "tip",
@@ -42,7 +48,20 @@ _LABELS = {
     "introduction", "see also", "pros", "cons", "advantages", "disadvantages", "why", "how",
     "what", "notice", "explanation", "meaning", "translation", "synonyms", "antonyms",
     "recap", "exercise", "exercises", "solution", "mnemonic", "reminder",
+    # the same labels in the languages study notes are often written in
+    "nota", "notas", "let op", "opmerking", "hinweis", "wichtig", "achtung", "beispiel",
+    "remarque", "exemple", "importante", "ejemplo", "esempio", "uwaga",
+    "примечание", "примітка", "внимание", "важно", "увага", "пример", "приклад",
+    "注意", "注", "重要", "例", "提示", "참고", "주의",
 }  # fmt: skip
+# `**Please Note:**`, `**Side note:**`, `**Note on flashcards:**`: a note's label however
+# it is phrased (with a colon; `**note on X**` alone may be a title worth asking)
+_NOTE_PHRASE = re.compile(
+    r"(?:(?:please|side|important|quick|small|final|general|one|a|an|another|short)\s+)*"
+    r"(?:note|nota|notiz|remarque|hinweis)s?"
+    r"(?:\s+(?:on|about|to|for|regarding|of|en|op|sur|zu|sobre|de)\b.{0,60})?",
+    re.IGNORECASE,
+)
 # Words that are labels only as `**Word:**` (elsewhere they may well be the answer).
 _COLON_LABELS = {
     "problem", "result", "results", "output", "input", "source", "sources", "usage",
@@ -91,6 +110,26 @@ _DUNDER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # `__class_getitem__`
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+# What may stand around a title's bold: a task checkbox before it; after it a colon or dash,
+# then links and parentheticals (`- [ ] **AVL trees** (videos)`, `**X**: [Primer](url)`)
+_TITLE_BEFORE = re.compile(r"\[[ xX]\][ \t]+")
+_TITLE_AFTER = re.compile(
+    r"[ \t]*[:\-–—]?(?:[ \t]*(?:\[[^\]\n]*\]\([^)\n]*\)|<[^>\n]*>|\([^()\n]*\)))*[ \t]*:?[ \t]*"
+)
+
+
+def is_title(text: str, d: Deletion) -> bool:
+    """Whether the block is a title, not a card: one strong deletion that is all of it
+    but a task checkbox before and links or parentheticals after (`- **Chapter 1**`,
+    `- [ ] **AVL trees** (videos)`, `- **START HERE**: [The Primer](url)`)."""
+    if d.kind != STRONG:
+        return False
+    before = text[: d.start]
+    if before and not _TITLE_BEFORE.fullmatch(before):
+        return False
+    return _TITLE_AFTER.fullmatch(text, d.end) is not None
+
+
 class Skipped(NamedTuple):
     """A deletion that made no card: where, what it hid, and which rule said so."""
 
@@ -128,7 +167,26 @@ def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
         return EMPHASIS
     if SHORT in rules and len(bare) <= 2 and not _CJK.search(bare):
         return SHORT
+    if SENTENCE in rules and _is_sentence(answer, d, text):
+        return SENTENCE
     return None
+
+
+def _opens_line(d: Deletion, text: str) -> bool:
+    """Whether only list markers, a quote or a heading's `#` stand before `d` on its line."""
+    line_start = text.rfind("\n", 0, d.start) + 1
+    return not _LEAD.sub("", text[line_start : d.start])
+
+
+def _is_sentence(answer: str, d: Deletion, text: str) -> bool:
+    words = len(answer.split())
+    if words >= _PHRASE_WORDS:
+        return True
+    return (
+        words >= _SENTENCE_WORDS
+        and _SENTENCE_END.search(answer) is not None
+        and _opens_line(d, text)  # `first, **focus on the business metrics!**` is an answer
+    )
 
 
 def _is_label(answer: str, bare: str, d: Deletion, text: str) -> bool:
@@ -137,12 +195,13 @@ def _is_label(answer: str, bare: str, d: Deletion, text: str) -> bool:
     if _NUMBERED.fullmatch(bare):
         return True
     colon = answer.endswith((":", ".")) or text[d.end : d.end + 1] in (":", ".")
+    if colon and _NOTE_PHRASE.fullmatch(bare):
+        return True
     if bare in _COLON_LABELS:
         return colon
     if bare not in _LABELS:
         return False
-    line_start = text.rfind("\n", 0, d.start) + 1
-    return colon or not _LEAD.sub("", text[line_start : d.start])
+    return colon or _opens_line(d, text)
 
 
 def _inside_word(d: Deletion, text: str) -> bool:

@@ -94,6 +94,8 @@ class Stored:
     context: str  # JSON
     tags: str  # JSON
     norm: str
+    ancestors: str | None  # block hashes, space-separated (NULL: not read since m011)
+    dialect: str | None
 
 
 def stored(store: Store, ids: Iterable[int]) -> dict[int, Stored]:
@@ -104,7 +106,8 @@ def stored(store: Store, ids: Iterable[int]) -> dict[int, Stored]:
         for row in store.execute(
             "SELECT c.id, c.content_hash, c.base_hash, c.kind, c.answers, c.hint, c.deletion, c.source, c.position, "
             "c.block_hash, c.hidden, c.block_id, b.line, b.body, b.marks, b.children, "
-            "b.context, b.tags, b.norm FROM cards c JOIN blocks b ON b.id = c.block_id "
+            "b.context, b.tags, b.norm, c.ancestors, c.dialect "
+            "FROM cards c JOIN blocks b ON b.id = c.block_id "
             f"WHERE c.id IN ({marks(len(chunk))})",
             chunk,
         ):
@@ -140,6 +143,8 @@ CARD_COLUMNS = (
     "hint",
     "created_at",
     "updated_at",
+    "ancestors",
+    "dialect",
 )
 
 
@@ -270,13 +275,14 @@ class CardRow:
     due: str | None
     lapses: int
     last_day: str | None
+    dialect: str | None
 
 
 _VIEW = (
     "SELECT c.id, c.guid, d.name, d.settings, c.content_hash, c.kind, c.deletion, c.source, "
     "c.position, c.hidden, c.answers, c.hint, c.retired, c.suspended, c.buried_until, "
     "c.created_at, c.updated_at, b.line, b.body, b.marks, b.children, b.context, b.tags, "
-    "b.norm, s.repetitions, s.ef, s.interval, s.due, s.lapses, s.last_day "
+    "b.norm, s.repetitions, s.ef, s.interval, s.due, s.lapses, s.last_day, c.dialect "
     "FROM cards c JOIN decks d ON d.id = c.deck_id JOIN blocks b ON b.id = c.block_id "
     "JOIN card_state s ON s.card_id = c.id"
 )

@@ -36,6 +36,7 @@ class DueCard(NamedTuple):
     id: int
     deck_id: int
     block_hash: str
+    ancestors: str | None  # block hashes above its block, spaced (NULL: not known)
 
 
 class NewCard(NamedTuple):
@@ -43,6 +44,7 @@ class NewCard(NamedTuple):
     position: int
     id: int
     block_hash: str
+    ancestors: str | None
 
 
 class TodayAnswer(NamedTuple):
@@ -58,6 +60,7 @@ class TodayAnswer(NamedTuple):
     suspended: int
     buried_until: str | None
     back_today: int  # the card's drill flag: its last answer brings it back today
+    ancestors: str | None
 
 
 class AnswerState(NamedTuple):
@@ -74,6 +77,7 @@ class AnswerState(NamedTuple):
     block_hash: str
     suspended: int
     buried_until: str | None
+    ancestors: str | None
 
 
 class ReviewOf(NamedTuple):
@@ -140,7 +144,7 @@ def due_page(
     )
     upto = str(last) if last is not None else day
     found = store.execute(
-        "SELECT s.due, c.source, c.position, c.id, c.deck_id, c.block_hash "
+        "SELECT s.due, c.source, c.position, c.id, c.deck_id, c.block_hash, c.ancestors "
         "FROM card_state s CROSS JOIN cards c ON c.id = s.card_id "
         f"WHERE s.due > ? AND s.due <= ? AND c.deck_id IN ({marks(len(deck_ids))}) "
         f"AND {_AVAILABLE} ORDER BY s.due, c.source, c.position, c.id",
@@ -158,7 +162,7 @@ def new_page(
         map(
             NewCard._make,
             store.execute(
-                "SELECT c.source, c.position, c.id, c.block_hash "
+                "SELECT c.source, c.position, c.id, c.block_hash, c.ancestors "
                 "FROM cards c JOIN card_state s ON s.card_id = c.id "
                 "WHERE c.deck_id = ? AND (c.source, c.position, c.id) > (?, ?, ?) "
                 # `+` keeps the planner on cards_order: most cards are not new, but walking
@@ -178,7 +182,7 @@ def answers_on(store: Store, day: str) -> list[TodayAnswer]:
             TodayAnswer._make,
             store.execute(
                 "SELECT r.card_id, c.deck_id, c.block_hash, r.kind, r.due_before IS NULL, r.q, "
-                "r.id, c.suspended, c.buried_until, s.drill "
+                "r.id, c.suspended, c.buried_until, s.drill, c.ancestors "
                 "FROM reviews r JOIN cards c ON c.id = r.card_id "
                 "JOIN card_state s ON s.card_id = r.card_id "
                 # practice (cram, study ahead) and imported schedules are not the day's answers
@@ -191,7 +195,7 @@ def answers_on(store: Store, day: str) -> list[TodayAnswer]:
 
 _ANSWER_STATE = (
     "SELECT s.repetitions, s.ef, s.interval, s.due, s.lapses, s.last_day, s.drill, c.deck_id, "
-    "c.block_hash, c.suspended, c.buried_until "
+    "c.block_hash, c.suspended, c.buried_until, c.ancestors "
     "FROM card_state s JOIN cards c ON c.id = s.card_id WHERE s.card_id = ?"
 )
 

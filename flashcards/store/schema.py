@@ -375,6 +375,28 @@ def m009_imported_history(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m011_card_lineage(db: sqlite_utils.Database) -> None:
+    """What a card's notes say beyond its block: its lineage and its dialect.
+
+    - `ancestors`: the block hashes of the outline blocks above the card's block,
+      outermost first, separated by spaces. A study day buries the cards of an
+      answered block's ancestors and descendants (issue 12: a parent's back gives its
+      children's answers away).
+    - `dialect`: which dialect read the card's file (markdown, obsidian, logseq).
+
+    Existing cards have NULL in both (no ancestors known: only siblings are buried)
+    until a build reads their notes again.
+    """
+    _run_script(
+        db,
+        """
+        ALTER TABLE cards ADD COLUMN ancestors TEXT;
+        ALTER TABLE cards ADD COLUMN dialect TEXT
+        """,
+    )
+
+
+@migrations()
 def m012_deck_list_indexes(db: sqlite_utils.Database) -> None:
     """Narrow indexes for the deck list (flashcards/store/decks.py `counts`).
 

@@ -21,6 +21,7 @@ from flashcards.store import cards as card_rows
 from flashcards.store import custom as custom_rows
 from flashcards.store import fsrs as fsrs_rows
 from flashcards.store import queue as queue_rows
+from flashcards.study.day import lineage
 from flashcards.study.queue import DRILL_GAP, Mark, TodayQueue
 from flashcards.study.replay import deck_config
 from flashcards.study.state import replay_card, replay_row, state_from_row, state_tuple
@@ -177,6 +178,7 @@ class Study:
             before.is_new,
             out.back_today,
             hidden,
+            lineage(row.deck_id, row.ancestors),
         )
         self._undo.append(_Undo("answer", card_id, day, review_id, mark=mark))
         return out.state

@@ -3,7 +3,9 @@
 Order: same-day drills that are ready, then due reviews (most overdue first,
 then outline order), then new cards in outline order — within each deck's
 `new_per_day` and `reviews_per_day`, counted per study day. Once one card of
-a block is answered, its siblings wait until the next day. A card answered
+a block is answered, its siblings wait until the next day, and so do the cards
+of its ancestors' blocks and its descendants' blocks (a parent's back shows its
+children's answers; a child's front repeats its parent's). A card answered
 below 4 comes back after DRILL_GAP other answers (or at once when nothing else
 is left) until it earns 4; under FSRS, a card comes back while its learning or
 relearning step falls within the day (the card's `drill` flag says which).
@@ -23,7 +25,6 @@ the card states), so a restarted process picks up where a killed one stopped.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,32 +34,17 @@ from flashcards.store import Store
 from flashcards.store import custom as custom_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import queue as queue_rows
+from flashcards.study.day import Block, Day, lineage, waits
 from flashcards.views import Counts
 
-# A block is (deck id, block hash): identical text is told apart within a deck only,
-# and a block in one deck is no sibling of one in another.
-Block = tuple[int, str]
-# A queue entry: (sort key, card id, block). Keys compare within one kind of lane.
-_Entry = tuple[tuple, int, Block]
+# A queue entry: (sort key, card id, block, the blocks above it in the outline).
+# Keys compare within one kind of lane.
+_Entry = tuple[tuple, int, Block, tuple[Block, ...]]
+
 
 DRILL_GAP = 3  # a failed card comes back after this many other answers
 DUE_PAGE = 500  # due candidates read at a time (whole due days, so often more)
 NEW_PAGE = 100  # new candidates read at a time, per deck
-
-
-@dataclass
-class Day:
-    """What today's reviews say: which cards and blocks are done, limits used, drills."""
-
-    day: date
-    done: set[int] = field(default_factory=set)  # cards with today's scheduled answer
-    blocks: set[Block] = field(default_factory=set)  # blocks answered today: siblings wait
-    new_done: Counter[int] = field(default_factory=Counter)  # per deck
-    reviews_done: Counter[int] = field(default_factory=Counter)  # per deck
-    drills: list[tuple[int, int]] = field(default_factory=list)  # (card, ready at answer n)
-    answers: int = 0
-    hidden: set[int] = field(default_factory=set)  # suspended or buried since the queue was built
-    info: dict[int, Block] = field(default_factory=dict)  # answered card -> (deck, block)
 
 
 @dataclass
@@ -109,6 +95,7 @@ class _Tally:
     review: dict[int, int]
     new: dict[int, int]
     claims: dict[Block, tuple[bool, int]]  # block -> (counted as new, deck)
+    ups: dict[Block, tuple[Block, ...]] = field(default_factory=dict)  # claimed: their lineage
 
 
 @dataclass
@@ -118,6 +105,7 @@ class Mark:
     day: date
     seq: int  # the action count before this answer
     block: Block
+    up: tuple[Block, ...] = ()  # the blocks above it
     drills: list[tuple[int, int]] = field(default_factory=list)
     answers: int = 0
     cursors: list[tuple[_Lane, int]] = field(default_factory=list)  # where each lane stood
@@ -188,7 +176,9 @@ class TodayQueue:
                 cache.hidden.add(card_id)  # its drill, if any, waits
             block = (deck_id, block_hash)
             cache.info[card_id] = block
-            cache.blocks.add(block)
+            if block not in cache.blocks:
+                cache.blocks.add(block)
+                cache.near.update(lineage(deck_id, row.ancestors))
             if kind == "review":
                 cache.done.add(card_id)
                 (cache.new_done if was_new else cache.reviews_done)[deck_id] += 1
@@ -224,7 +214,15 @@ class TodayQueue:
             rows, after = queue_rows.due_page(self.store, iso, deck_ids, after, DUE_PAGE)
             # key: (due, source, position, id) — the order of the query
             return [
-                (r.deck_id, ((r.due, r.source, r.position, r.id), r.id, (r.deck_id, r.block_hash)))
+                (
+                    r.deck_id,
+                    (
+                        (r.due, r.source, r.position, r.id),
+                        r.id,
+                        (r.deck_id, r.block_hash),
+                        lineage(r.deck_id, r.ancestors),
+                    ),
+                )
                 for r in rows
             ]
 
@@ -242,7 +240,15 @@ class TodayQueue:
             last = rows[-1] if len(rows) == size else None
             after = (last.source, last.position, last.id) if last else None
             return [
-                (deck_id, ((r.source, r.position, r.id), r.id, (deck_id, r.block_hash)))
+                (
+                    deck_id,
+                    (
+                        (r.source, r.position, r.id),
+                        r.id,
+                        (deck_id, r.block_hash),
+                        lineage(deck_id, r.ancestors),
+                    ),
+                )
                 for r in rows
             ] or None
 
@@ -252,13 +258,17 @@ class TodayQueue:
 
     def _head(self, cache: Day, feed: _Feed, lane: _Lane) -> _Entry | None:
         """The lane's first valid entry, reading more candidates when it runs dry."""
-        done, blocks, hidden = cache.done, cache.blocks, cache.hidden
+        done, hidden = cache.done, cache.hidden
         while True:
             entries = lane.entries
             i, n = lane.at, len(entries)
             while i < n:
                 entry = entries[i]
-                if entry[1] not in done and entry[2] not in blocks and entry[1] not in hidden:
+                if (
+                    entry[1] not in done
+                    and entry[1] not in hidden
+                    and not waits(cache, entry[2], entry[3])
+                ):
                     lane.at = i
                     return entry
                 i += 1
@@ -336,6 +346,7 @@ class TodayQueue:
         tally = queue.tally
         if tally is None:
             claims: dict[Block, tuple[bool, int]] = {}  # one card per block today
+            ups: dict[Block, tuple[Block, ...]] = {}
             tally = _Tally(
                 review={
                     deck_id: self._count(
@@ -345,6 +356,7 @@ class TodayQueue:
                         self._review_limit(deck_id) - cache.reviews_done[deck_id],
                         claims,
                         (False, deck_id),
+                        ups,
                     )
                     for deck_id, lane in queue.due.lanes.items()
                 },
@@ -356,10 +368,12 @@ class TodayQueue:
                         self._new_limit(deck_id) - cache.new_done[deck_id],
                         claims,
                         (True, deck_id),
+                        ups,
                     )
                     for deck_id, feed in queue.new.items()
                 },
                 claims=claims,
+                ups=ups,
             )
             queue.tally = tally
         return tally
@@ -372,26 +386,28 @@ class TodayQueue:
         room: int,
         claims: dict[Block, tuple[bool, int]],
         claim: tuple[bool, int],
+        ups: dict[Block, tuple[Block, ...]],
     ) -> int:
         """Valid cards of a lane up to `room`, one per block not counted yet."""
         found = 0
         i = lane.at
-        done, blocks, hidden = cache.done, cache.blocks, cache.hidden
+        done, hidden = cache.done, cache.hidden
         while found < room:
             if i >= len(lane.entries):
                 if feed.complete:
                     break
                 feed.more()
                 continue
-            _key, card_id, block = lane.entries[i]
+            _key, card_id, block, up = lane.entries[i]
             i += 1
-            if card_id in done or block in blocks or card_id in hidden or block in claims:
+            if card_id in done or card_id in hidden or block in claims or waits(cache, block, up):
                 continue
             claims[block] = claim
+            ups[block] = up
             found += 1
         return found
 
-    def _recount(self, deck_id: int, block: Block, new: bool) -> None:
+    def _recount(self, deck_id: int, block: Block, up: tuple[Block, ...], new: bool) -> None:
         """Keep the queues' counts in step with the day's first answer of a card.
 
         (A drill changes none: its block was answered before, so no lane counts it.)
@@ -402,7 +418,12 @@ class TodayQueue:
                 continue
             if tally.claims.get(block) == (new, deck_id):
                 del tally.claims[block]
+                tally.ups.pop(block, None)
                 (tally.new if new else tally.review)[deck_id] -= 1
+                if any(b in tally.claims for b in up) or any(
+                    block in above for above in tally.ups.values()
+                ):
+                    queue.tally = None  # it counted a related block, which now waits
             else:
                 queue.tally = None  # a card it did not count: count again when asked
 
@@ -434,6 +455,7 @@ class TodayQueue:
         was_new: bool,
         back_today: bool,
         hidden: bool,
+        up: tuple[Block, ...] = (),
     ) -> Mark:
         """Take an answer into the day (`cache`, read before the answer was written);
         returns what `unanswered` needs to take it back exactly."""
@@ -442,6 +464,7 @@ class TodayQueue:
             cache.day,
             self.seq,
             block,
+            up,
             drills=list(cache.drills),
             answers=cache.answers,
             cursors=[
@@ -462,10 +485,12 @@ class TodayQueue:
             (cache.new_done if was_new else cache.reviews_done)[deck_id] += 1
         mark.added_block = block not in cache.blocks
         if scheduled:
-            self._recount(deck_id, block, was_new)
+            self._recount(deck_id, block, up, was_new)
         elif mark.added_block:
             self.forget_counts()  # answered today by another process: count again
-        cache.blocks.add(block)
+        if mark.added_block:
+            cache.blocks.add(block)
+            cache.near.update(up)
         cache.answers += 1
         cache.drills = [d for d in cache.drills if d[0] != card_id]
         if back_today:
@@ -486,6 +511,11 @@ class TodayQueue:
             cache.done.discard(card_id)
         if mark.added_block:
             cache.blocks.discard(block)
+            near = cache.near
+            near.subtract(mark.up)
+            for above in mark.up:
+                if near[above] <= 0:
+                    near.pop(above, None)  # a key left at 0 would still read as waiting
         if mark.counted == "new":
             cache.new_done[deck_id] -= 1
         elif mark.counted == "review":

@@ -9,7 +9,15 @@ import pytest
 
 from flashcards.cards import extract
 from flashcards.decks import DeckError, load_deck
-from flashcards.notes.junk import ALL_RULES, EMPHASIS, INSIDE_WORD, LABEL, SHORT, VERSION
+from flashcards.notes.junk import (
+    ALL_RULES,
+    EMPHASIS,
+    INSIDE_WORD,
+    LABEL,
+    SENTENCE,
+    SHORT,
+    VERSION,
+)
 from flashcards.notes.outline import parse_note
 from flashcards.reading import extract_paths
 
@@ -39,6 +47,18 @@ def read(name: str, junk=ALL_RULES):
         ("inside-word.md", [["standalone"]], [(1, "init", INSIDE_WORD), (2, "bar", INSIDE_WORD)]),
         ("short.md", [["argon"], ["水"]], [(1, "Fe", SHORT), (1, "Au", SHORT)]),
         ("term-definition.md", [["Osmosis:"], ["Mitochondria"]], []),
+        (
+            "note-phrase.md",
+            [["Amortized cost:"]],  # `**term:** definition` stays a card
+            [(1, "Please Note:", LABEL), (3, "Note on practice:", LABEL),
+             (5, "Side note:", LABEL)],
+        ),
+        (
+            "sentence.md",
+            [["hash table"]],
+            [(1, "Do not memorize every answer you see.", SENTENCE),
+             (2, "You can skip the lectures in this part of the plan", SENTENCE)],
+        ),
     ],
 )  # fmt: skip
 def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -> None:
@@ -53,6 +73,8 @@ def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -
         ("emphasis.md", EMPHASIS, "not"),
         ("inside-word.md", INSIDE_WORD, "init"),
         ("short.md", SHORT, "Fe"),
+        ("note-phrase.md", LABEL, "Please Note:"),
+        ("sentence.md", SENTENCE, "Do not memorize every answer you see."),
     ],
 )
 def test_each_rule_can_be_switched_off(name: str, rule: str, answer: str) -> None:
@@ -73,6 +95,26 @@ def test_a_lone_label_block_is_a_heading_not_a_skip() -> None:
     skipped: list = []
     assert list(extract(parse_note("- **Note**\n  - child\n"), skipped=skipped)) == []
     assert skipped == []
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [("title-checkbox.md", [["trie"]]), ("title-trailing.md", [["Quicksort"]])],
+)
+def test_a_bold_title_with_a_checkbox_link_or_parenthetical_is_a_heading(
+    name: str, kept: list
+) -> None:
+    """`- [ ] **AVL trees**`, `**X** (videos)`, `**X**: [link](url)` are titles: no card and
+    no skip (with every junk rule off too); bold followed by prose is still a card."""
+    for junk in (ALL_RULES, frozenset()):
+        assert read(name, junk=junk) == (kept, [])
+
+
+def test_a_title_with_a_checkbox_is_its_childrens_context() -> None:
+    note = parse_note("- [ ] **AVL trees** (videos)\n  - rotations keep the **height** low\n")
+    (card,) = extract(note)
+    assert card.answers == ["height"]
+    assert "AVL trees" in card.context[-1]
 
 
 def _spec(tmp_path: Path, junk: str) -> Path:
