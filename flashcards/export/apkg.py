@@ -1,4 +1,5 @@
-"""Export to an Anki package (`.apkg`) with genanki.
+"""Export to an Anki package (`.apkg`): genanki's schema, decks and note types, and the
+notes and cards rows written in batches as genanki would write them.
 
 - Cloze cards become notes of a "flashcards cloze" note type (fields Text,
   Context, Back Extra, Source): Text is the block with this card's deletion as
