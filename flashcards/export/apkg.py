@@ -1,4 +1,5 @@
-"""Export to an Anki package (`.apkg`) with genanki.
+"""Export to an Anki package (`.apkg`): genanki's schema, decks and note types, and the
+notes and cards rows written in batches as genanki would write them.
 
 - Cloze cards become notes of a "flashcards cloze" note type (fields Text,
   Context, Back Extra, Source): Text is the block with this card's deletion as
@@ -28,8 +29,8 @@ import itertools
 import json
 import os
 import sqlite3
-import warnings
 import zipfile
+from collections.abc import Iterator
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +42,7 @@ from flashcards.export.files import temp_file
 from flashcards.export.job import ExportCard, ExportDeck, ExportJob
 from flashcards.export.media import Media, as_text
 from flashcards.export.render import (
-    anki_tags,
+    anki_tag_text,
     back_extra_html,
     basic_back,
     cloze_html,
@@ -119,11 +120,11 @@ BASIC_MODEL = genanki.Model(
 )
 
 
-def note_for(
-    deck: ExportDeck, card: ExportCard, position: int, media: Media | None = None
-) -> genanki.Note:
-    """One Anki note for one card (so note and card counts equal ours); its images go
-    into `media` (shown as text without one)."""
+def note_fields(
+    deck: ExportDeck, card: ExportCard, media: Media | None = None
+) -> tuple[genanki.Model, list[str]]:
+    """The note type and fields of one card's Anki note (one note a card, so note and
+    card counts equal ours); its images go into `media` (shown as text without one)."""
     context = context_html(card)
     source = source_html(deck, card)
     if card.kind == "basic":
@@ -132,13 +133,12 @@ def note_for(
     else:
         model = CLOZE_MODEL
         fields = [cloze_html(card.cloze), context, back_extra_html(card.children), source]
-    fields = [media.field(f, deck, card) if media else as_text(f) for f in fields]
-    note = genanki.Note(
-        model=model, fields=fields, tags=anki_tags(card.tags), guid=note_guid(card), due=position
-    )
-    # one card per note: ord 0 is the c1 deletion (cloze) or the only template (basic)
-    note.cards = [genanki.Card(0, suspend=card.status == "suspended")]
-    return note
+    return model, [media.field(f, deck, card) if media else as_text(f) for f in fields]
+
+
+def _tags(card: ExportCard) -> str:
+    """A note's tags as genanki stores them: space-separated with a space either side."""
+    return f" {anki_tag_text(card.tags)} "
 
 
 def _epoch(stamp: str, default: float) -> float:
@@ -185,7 +185,6 @@ def deck_description(description: str) -> str:
 def _write_collection(job: ExportJob, db_name: Path, media: Media) -> None:
     """The Anki collection of the package: genanki's schema, the decks, one note a card."""
     timestamp = job.now.timestamp()
-    total = job.card_count
     conn = sqlite3.connect(db_name)
     try:
         # a rollback journal in memory: no second scratch file to leave behind
@@ -195,31 +194,69 @@ def _write_collection(job: ExportJob, db_name: Path, media: Media) -> None:
         ids = itertools.count(int(timestamp * 1000))
         genanki.Package([]).write_to_db(cursor, timestamp, ids)  # schema and collection row
         done = 0
-        with warnings.catch_warnings():
-            # our fields are escaped HTML; genanki's heuristic HTML check only costs time
-            warnings.filterwarnings("ignore", module="genanki")
-            for deck in job.decks:
-                anki_deck = genanki.Deck(
-                    deck_id(deck.name), deck.name, deck_description(deck.description)
-                )
-                anki_deck.add_model(CLOZE_MODEL)
-                anki_deck.add_model(BASIC_MODEL)
-                anki_deck.write_to_db(cursor, timestamp, ids)  # the deck and note types
-                for position, card in enumerate(deck.cards):
-                    note = note_for(deck, card, position, media)
-                    # a note is as new as its card's content: Anki's "update if
-                    # newer" then takes changed notes only, and keeps a note the
-                    # user edited in Anki since
-                    modified = _epoch(card.updated_at, timestamp)
-                    note.write_to_db(cursor, modified, anki_deck.deck_id, ids)
-                    done += 1
-                    if done % 1000 == 0:
-                        job.tick(done, total)
+        for deck in job.decks:
+            anki_deck = genanki.Deck(
+                deck_id(deck.name), deck.name, deck_description(deck.description)
+            )
+            anki_deck.add_model(CLOZE_MODEL)
+            anki_deck.add_model(BASIC_MODEL)
+            anki_deck.write_to_db(cursor, timestamp, ids)  # the deck and note types
+            done = _write_notes(cursor, deck, anki_deck.deck_id, timestamp, ids, job, done, media)
         if job.scheduling:
             write_scheduling(job, conn)
         conn.commit()
     finally:
         conn.close()
+
+
+def _write_notes(
+    cursor: sqlite3.Cursor,
+    deck: ExportDeck,
+    anki_deck_id: int,
+    timestamp: float,
+    ids: Iterator[int],
+    job: ExportJob,
+    done: int,
+    media: Media | None = None,
+) -> int:
+    """A deck's notes and their cards, written as genanki's `Note.write_to_db` and
+    `Card.write_to_db` write them (same columns, values and id order), in batches of
+    rows rather than a Python object and two statements per note; returns `done` plus
+    the deck's cards."""
+    notes: list[tuple[object, ...]] = []
+    cards: list[tuple[object, ...]] = []
+    for position, card in enumerate(deck.cards):
+        model, fields = note_fields(deck, card, media)
+        # a note is as new as its card's content: Anki's "update if newer" then takes
+        # changed notes only, and keeps a note the user edited in Anki since
+        modified = int(_epoch(card.updated_at, timestamp))
+        note_id = next(ids)
+        notes.append(
+            (note_id, note_guid(card), model.model_id, modified, -1, _tags(card))
+            + ("\x1f".join(fields), fields[model.sort_field_index], 0, 0, "")
+        )
+        # one card per note: ord 0 is the c1 deletion (cloze) or the only template
+        # (basic); new, in outline order; a suspended card's queue is -1
+        queue = -1 if card.status == "suspended" else 0
+        cards.append(
+            (next(ids), note_id, anki_deck_id, 0, modified, -1, 0, queue, position)
+            + (0, 0, 0, 0, 0, 0, 0, 0, "")
+        )
+        done += 1
+        if done % 1000 == 0:
+            _flush(cursor, notes, cards)
+            job.tick(done, job.card_count)
+    _flush(cursor, notes, cards)
+    return done
+
+
+def _flush(cursor: sqlite3.Cursor, notes: list[tuple], cards: list[tuple]) -> None:
+    cursor.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", notes)
+    cursor.executemany(
+        "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cards
+    )
+    notes.clear()
+    cards.clear()
 
 
 def scratch_failure(exc: sqlite3.Error, db_name: Path) -> OSError:

@@ -486,4 +486,16 @@ def m013_sync(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m014_stats_index(db: sqlite_utils.Database) -> None:
+    """A narrow covering index for the stats' card queries (flashcards/store/stats.py).
+
+    They need of `cards` only the deck, the retired/suspended flags and buried_until
+    (and the id, which every index carries): read from this index, a million cards
+    cost a pass over a few tens of bytes each instead of over the wide rows with
+    their guids and hashes.
+    """
+    db.execute("CREATE INDEX cards_stats ON cards(deck_id, retired, suspended, buried_until)")
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -136,9 +136,10 @@ def cards_studied(store: Store, deck_id: int | None, day: str) -> int:
     )
 
 
-# Card queries walk `cards` in table order and look each state up by its key
-# (CROSS JOIN pins that order): starting from the card_state_due index instead
-# means a random jump into the wide cards rows per card, three times slower.
+# Card queries read `cards` through its narrow covering index cards_stats (m014: deck,
+# retired, suspended, buried_until, and the id), never its wide rows, and look each
+# state up by its key (CROSS JOIN pins that order): starting from the card_state_due
+# index instead means a random jump per card, three times slower.
 _CARDS = "cards c CROSS JOIN card_state s ON s.card_id = c.id"
 
 

@@ -25,6 +25,7 @@ the card states), so a restarted process picks up where a killed one stopped.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date

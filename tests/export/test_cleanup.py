@@ -353,11 +353,12 @@ def test_a_full_disk_is_said_plainly_and_leaves_no_partial_file(db, full_disk, f
 def test_a_full_disk_in_the_package_database_is_not_blamed_on_the_collection(
     db, tmp_path, monkeypatch, export_cli
 ):
-    # (what a full disk looks like from genanki's SQLite, for where no tmpfs can be mounted)
+    # (what a full disk looks like from the package's SQLite, for where no tmpfs can be
+    # mounted: the notes' rows are where the bulk of the package is written)
     def full(*args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr("flashcards.export.apkg.genanki.Note.write_to_db", full)
+    monkeypatch.setattr("flashcards.export.apkg._flush", full)
     target = tmp_path / "deck.apkg"
     result = export_cli(db, "-o", str(target))
     assert result.exit_code == 1

@@ -199,3 +199,13 @@ def test_the_gap_answer_stands_exactly_where_the_gap_was(before, answer, after, 
         render.plain(s.shown) if isinstance(s, faces.Gap) else s.text for s in segments
     )
     assert filled == faces.back_text(body, marks, "")
+
+
+def test_crumbs_hide_answers_in_any_case_ignorecase_folds():
+    # crumbs look for an answer's pattern only where the context holds the answer at all
+    # (casefolded): letters IGNORECASE treats as one (ſ/s, K/K) must still be hidden
+    assert faces.crumbs(["ſpin states", "The \u212aELVIN scale"], ["spin", "kelvin"]) == [
+        "[...] states",
+        "The [...] scale",
+    ]
+    assert faces.crumbs(["Heat", "Cold"], ["spin", "Heat"]) == ["[...]", "Cold"]

@@ -9,7 +9,9 @@ module is covered as soon as it exists:
   import it inside the function that opens it, when it opens);
 - outside `flashcards.tui` and `flashcards.cli` (the domain), nothing imports Rich either;
 - `flashcards --help` and `flashcards decks`, run as users run them, load neither Textual
-  nor the notes reader's markdown-it, so they start fast.
+  nor the notes reader's markdown-it, so they start fast: neither is named in `-X importtime`'s
+  report, nor in `sys.modules` once the command has run (a module put there by hand, or
+  loaded lazily after the last import the report shows, counts too).
 """
 
 from __future__ import annotations
@@ -92,10 +94,49 @@ def _command_loads(args: list[str], cwd: Path) -> set[str]:
     return {line.rpartition("|")[2].strip().partition(".")[0] for line in lines}
 
 
+# the command runs inside this script, so sys.modules can be read once click is done with it
+AFTER_COMMAND = r"""
+import sys
+from pathlib import Path
+from flashcards.cli import main
+out, sys.argv = Path(sys.argv[1]), ["flashcards", *sys.argv[2:]]
+try:
+    main()
+except SystemExit as exc:
+    if exc.code not in (0, None):
+        raise
+out.write_text(" ".join(sorted(sys.modules)), encoding="utf-8")
+"""
+
+SLOW = ("textual", "markdown_it")
+
+
+def _in_sys_modules_after(args: list[str], cwd: Path) -> set[str]:
+    """Every name in sys.modules after `flashcards ARGS` ran in a fresh interpreter."""
+    report = cwd / "sys-modules.txt"
+    done = subprocess.run(
+        [sys.executable, "-c", AFTER_COMMAND, str(report), *args],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        cwd=cwd,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return set(report.read_text(encoding="utf-8").split())
+
+
+def _slow_ones(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(_within(m, package) for package in SLOW))
+
+
 def test_help_loads_neither_textual_nor_markdown_it(tmp_path: Path):
     loaded = _command_loads(["--help"], tmp_path)
     assert "click" in loaded
     assert not {"textual", "markdown_it"} & loaded, sorted({"textual", "markdown_it"} & loaded)
+    modules = _in_sys_modules_after(["--help"], tmp_path)
+    assert "flashcards.cli" in modules and "click" in modules  # the command did run
+    assert not _slow_ones(modules), _slow_ones(modules)
 
 
 def test_decks_loads_neither_textual_nor_markdown_it(tmp_path: Path):
@@ -108,3 +149,6 @@ def test_decks_loads_neither_textual_nor_markdown_it(tmp_path: Path):
     loaded = _command_loads(["--db", str(db), "decks"], tmp_path)
     assert "flashcards" in loaded and "rich" in loaded  # it did draw the table
     assert not {"textual", "markdown_it"} & loaded, sorted({"textual", "markdown_it"} & loaded)
+    modules = _in_sys_modules_after(["--db", str(db), "decks"], tmp_path)
+    assert "flashcards.cli.collection" in modules and "rich" in modules  # the table was drawn
+    assert not _slow_ones(modules), _slow_ones(modules)

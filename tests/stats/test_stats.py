@@ -544,3 +544,41 @@ def test_stats_say_each_decks_scheduler_and_fsrs_due_dates_feed_the_forecast(
     assert figures["schedulers"] == {"memory": "fsrs"}
     due = col.card(card.id).due
     assert figures["forecast"]["due"][(due - col.today(now)).days] == 1
+
+
+def _plans_reading_cards(path: Path, deck_id: int | None) -> list[tuple[str, str]]:
+    """(statement, plan line) for every plan line that reads `cards`, over every query the
+    stats run against it."""
+    from flashcards.store import stats as queries
+
+    store = Store(path)
+    statements: list[str] = []
+    try:
+        store.db.conn.set_trace_callback(statements.append)
+        queries.card_counts(store, deck_id, "2025-06-10", 21, 8)
+        queries.schedule_groups(store, deck_id)
+        queries.due_groups(store, deck_id, "2025-06-10", "2025-07-10")
+        queries.cards_studied(store, deck_id, "2025-06-10")
+        store.db.conn.set_trace_callback(None)
+        lines = []
+        for sql in statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            for *_, detail in store.execute(f"EXPLAIN QUERY PLAN {sql}"):
+                step, table = (detail.split(" ") + [""])[:2]
+                if step in ("SCAN", "SEARCH") and table in ("c", "cards"):
+                    lines.append((sql, detail))
+    finally:
+        store.close()
+    return lines
+
+
+@pytest.mark.parametrize("one_deck", [False, True])
+def test_the_card_queries_never_read_the_wide_card_rows(history, one_deck):
+    # a million cards: the stats read a narrow covering index of cards (m014), not its rows
+    with Collection.open(history, timezone="UTC") as col:
+        deck_id = col.deck_id("Words") if one_deck else None
+    lines = _plans_reading_cards(history, deck_id)
+    assert len(lines) >= 3  # card_counts, schedule_groups and due_groups all read cards
+    wide = [(sql, detail) for sql, detail in lines if "COVERING INDEX" not in detail]
+    assert not wide, wide
