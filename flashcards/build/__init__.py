@@ -130,6 +130,11 @@ def _taken(spec: DeckSpec, other: deck_rows.DeckRow) -> DeckError:
     )
 
 
+def _data_version(store: Store) -> int:
+    """SQLite's count of other connections' commits, as this connection sees it."""
+    return store.execute("PRAGMA data_version").fetchone()[0]
+
+
 def _snapshot(store: Store, spec: DeckSpec) -> Snapshot:
     row = _deck_row(store, spec)
     if row is None:
@@ -148,6 +153,7 @@ def _snapshot(store: Store, spec: DeckSpec) -> Snapshot:
 def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(deck=spec.name)
+    version = _data_version(store)
     snapshot = _snapshot(store, spec)
     reading = read_notes(spec, snapshot, progress)
     report.files, report.read, report.lines = len(reading.files), reading.read, reading.lines
@@ -159,7 +165,9 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
             reason = REASONS.get(rule, rule)
             report.skipped[reason] = report.skipped.get(reason, 0) + n
     with store.atomic(f"building deck {spec.name}"):  # a savepoint when already locked
-        if _snapshot(store, spec) != snapshot:
+        # nothing committed by another connection since the snapshot: it still holds
+        # (re-reading it costs a fifth of a no-change rebuild)
+        if _data_version(store) != version and _snapshot(store, spec) != snapshot:
             raise _Stale  # rolled back before anything was written
         old = deck_rows.by_id(store, snapshot.deck_id) if snapshot.deck_id else None
         if old is not None and old.name != spec.name:

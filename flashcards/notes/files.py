@@ -38,7 +38,8 @@ def note_files(paths: Iterable[str | Path], walk: Walk | None = None) -> Iterato
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found: list[Path] = []
+            # sorted as Paths sort (by their parts), without making a Path to compare
+            found: list[tuple[tuple[str, ...], str]] = []
 
             def failed(err: OSError) -> None:
                 if walk is not None:
@@ -50,12 +51,15 @@ def note_files(paths: Iterable[str | Path], walk: Walk | None = None) -> Iterato
                         os.path.join(root, d) for d in dirs if d.startswith(".") and d != "."
                     )
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+                parts = tuple(root.split(os.sep))
                 found.extend(
-                    Path(root) / f
+                    ((*parts, f), os.path.join(root, f))
                     for f in files
                     if f.lower().endswith(NOTE_SUFFIXES) and not f.startswith(".")
                 )
-            yield from sorted(found)
+            found.sort()
+            for _key, name in found:
+                yield Path(name)
         else:
             yield path
 

@@ -1,6 +1,8 @@
 """Find the deletions (the hidden parts of cloze cards) in a block's text.
 
-Inline Markdown is parsed by markdown-it-py, CommonMark-exact, so code spans,
+A simple block (clean `**x**`, `==x==`, clozes in plain prose: most of them) is
+scanned by `inline_simple`, which finds what markdown-it would; any other is
+parsed. Inline Markdown is parsed by markdown-it-py, CommonMark-exact, so code spans,
 link targets, escapes and unbalanced markers behave as a Markdown reader
 expects. Three small extensions are added here:
 
@@ -28,6 +30,11 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline.state_inline import Delimiter, StateInline
 from markdown_it.token import Token
 
+from flashcards.notes.inline_simple import ANKI_OPEN as _ANKI
+from flashcards.notes.inline_simple import INLINE_MARKUP as _INLINE_MARKUP
+from flashcards.notes.inline_simple import LOGSEQ_OPEN as _LOGSEQ
+from flashcards.notes.inline_simple import scan_simple as _scan_simple
+from flashcards.notes.inline_simple import tidy as _tidy
 from flashcards.notes.markers import (  # noqa: F401 - the names readers import from here too
     ALL_MARKERS,
     ANKI_CLOZE,
@@ -37,16 +44,10 @@ from flashcards.notes.markers import (  # noqa: F401 - the names readers import 
     Deletion,
 )
 
-# Openers only: the closing `}}` is found by `_next_close`, which remembers its
-# last search so a line of 100,000 unclosed `{{c1::` stays linear.
-_LOGSEQ = re.compile(r"\{\{cloze[ \t]+")
-_ANKI = re.compile(r"\{\{c(\d{1,3})::")
-_WIKI = re.compile(r"#?\[\[([^\[\]]*)\]\]")
-# Characters that can start a deletion; a text without any of them is not parsed.
+# Characters that can start a deletion; a text without any of them is not parsed. The
+# closing `}}` of a cloze is found by `_next_close`, which remembers its last search so a
+# line of 100,000 unclosed `{{c1::` stays linear.
 _TRIGGERS = re.compile(r"\*\*|__|==|\{\{")
-# Without these no inline rule applies; `[`/`![` only make a link with `](` (there are no
-# reference definitions in a block's text).
-_INLINE_MARKUP = re.compile(r"[*_=`{\\<&]|\]\(")
 
 
 def _parse_inline(md: MarkdownIt, src: str) -> list[Token]:
@@ -354,6 +355,16 @@ def scan(
     """
     if not _TRIGGERS.search(text):
         return [], None
+    simple = _scan_simple(text, markers, plain)
+    if simple is not None:
+        return simple
+    return _scan_parsed(text, markers, plain)
+
+
+def _scan_parsed(
+    text: str, markers: frozenset[str], plain: bool
+) -> tuple[list[Deletion], str | None]:
+    """`scan` by markdown-it's tokens: every text, however tangled its markup."""
     md = _parser(markers)
     tokens = _parse_inline(md, text)
     found: list[Deletion] = []
@@ -417,13 +428,6 @@ def _plain_tokens(tokens: list[Token]) -> str:
         elif tok.type == "image":
             parts.append(tok.content)
     return _tidy("".join(parts))
-
-
-def _tidy(text: str) -> str:
-    """Wiki-link brackets dropped, whitespace folded (`\\s+` → ' ', stripped)."""
-    if "[[" in text:
-        text = _WIKI.sub(r"\1", text)
-    return " ".join(text.split())
 
 
 def plain_text(text: str, markers: frozenset[str] = frozenset(ALL_MARKERS)) -> str:

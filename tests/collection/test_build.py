@@ -439,3 +439,34 @@ def test_a_build_in_a_collection_opened_twice_sees_the_other_builds(db_path, two
         one.build(two_files.root)
         report = two.build(two_files.root)
         assert report.read == 0 and report.unchanged == 4
+
+
+def test_a_build_committed_elsewhere_while_reading_is_seen_and_read_again(db_path, notes):
+    """The snapshot a build read before reading the notes is checked inside its write
+    transaction: another connection's commit meanwhile sends it round again."""
+    notes.write("a.md", "- one **alpha**\n")
+    with Collection.open(db_path) as col:
+        col.build(notes.root)
+        notes.write("a.md", "- one **beta**\n")
+        calls: list[tuple[int, int]] = []
+
+        def other_build_first(done: int, total: int) -> None:
+            calls.append((done, total))
+            if len(calls) == 1:
+                with Collection.open(db_path) as other:
+                    assert other.build(notes.root).new == 1
+
+        report = col.build(notes.root, progress=other_build_first)
+    assert calls.count((1, 1)) == 2  # the notes were read twice
+    assert report.read == 0 and report.new == 0  # the other build had done it all
+    assert report.cards == 1
+
+
+def test_a_build_with_no_commit_elsewhere_reads_once(db_path, notes):
+    notes.write("a.md", "- one **alpha**\n")
+    with Collection.open(db_path) as col:
+        col.build(notes.root)
+        notes.write("a.md", "- one **beta**\n")
+        calls: list[tuple[int, int]] = []
+        report = col.build(notes.root, progress=lambda done, total: calls.append((done, total)))
+    assert calls.count((1, 1)) == 1 and report.new == 1

@@ -423,6 +423,25 @@ def test_folders_recurse_over_markdown_files_skipping_vault_internals(tmp_path: 
     assert [p.name for p in note_files([tmp_path])] == ["d.MD", "top.md"]
 
 
+def test_files_come_in_path_order_part_by_part(tmp_path: Path) -> None:
+    # `x/zz.md` after `x/d/a.md` (part by part), `x-y` after `x` (not string order)
+    names = ["x/zz.md", "x/d/a.md", "x-y/a.md", "x/a.md", "b.md", "x/d-e/q.md", "x/d/e/f.md"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("- a **b**\n")
+    found = list(note_files([tmp_path]))
+    assert found == sorted(tmp_path / name for name in names)
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+        "b.md",
+        "x/a.md",
+        "x/d/a.md",
+        "x/d/e/f.md",
+        "x/d-e/q.md",
+        "x/zz.md",
+        "x-y/a.md",
+    ]
+
+
 def test_bad_files_become_warnings_and_others_still_yield(tmp_path: Path) -> None:
     (tmp_path / "a-good.md").write_text("- good **one**\n")
     (tmp_path / "b-latin1.md").write_bytes(b"- caf\xe9 **x**\n")

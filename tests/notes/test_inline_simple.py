@@ -1,0 +1,160 @@
+"""The simple-block scan (notes/inline_simple.py) finds exactly what markdown-it finds.
+
+Hypothesis writes blocks out of the pieces that change a parse (marker runs of every
+length, clozes of both kinds, escapes, code spans, links, entities, HTML, flanking
+punctuation and spaces); wherever the scan answers, its deletions and plain text must be
+the parse's, for every set of enabled markers.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from flashcards.notes.inline import _scan_parsed, find_deletions, scan
+from flashcards.notes.inline_simple import scan_simple
+from flashcards.notes.markers import ALL_MARKERS, ANKI_CLOZE, HIGHLIGHT, LOGSEQ_CLOZE, STRONG
+
+PIECES = [
+    "**",
+    "==",
+    "*",
+    "=",
+    "***",
+    "===",
+    "__",
+    "_",
+    "{{c1::",
+    "{{c12::",
+    "{{cloze ",
+    "{{cloze\t",
+    "{{cloze}}",
+    "{{embed ",
+    "{",
+    "}}",
+    "}",
+    "::",
+    "\\\\",
+    "\\",
+    "`",
+    "[",
+    "]",
+    "](x)",
+    "[[",
+    "]]",
+    "!",
+    "<b>",
+    "&amp;",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "\u00a0",
+    "\u2003",
+    "a",
+    "word",
+    "é",
+    "7",
+    ".",
+    ",",
+    '"',
+    "(",
+    ")",
+    "-",
+    "€",
+    "«",
+]
+# Whole deletions, well formed or nearly, so that many blocks are simple ones.
+SPANS = [
+    "**word**",
+    "**two words**",
+    "** word**",
+    "**word **",
+    "**é.**",
+    "**(a)**",
+    "==word==",
+    "==a b==",
+    "== a==",
+    "{{c1::word}}",
+    "{{c2::word::hint}}",
+    "{{c3:: a ::}}",
+    "{{cloze word}}",
+    "{{cloze  a b \\\\ cue}}",
+    "{{cloze \\\\ cue}}",
+    "{{c1::[[page]]}}",
+    "{{c1::`x`}}",
+]
+PLAIN = [" ", "a", "word", ".", ",", "(", ")", "\n", "é", "-", "!", "]", "}"]
+blocks = st.one_of(
+    st.lists(st.sampled_from(PIECES), max_size=14).map("".join),
+    st.lists(st.sampled_from(SPANS + PLAIN + PIECES[:8]), max_size=12).map("".join),
+    st.lists(st.sampled_from(SPANS + PLAIN), max_size=10).map("".join),
+)
+marker_sets = st.sets(st.sampled_from(ALL_MARKERS)).map(frozenset)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=blocks, markers=marker_sets, plain=st.booleans())
+@example(text="a**b**c", markers=frozenset(ALL_MARKERS), plain=True)
+@example(text="**a** ==b== {{c1::c::d}} {{cloze e \\\\ f}}", markers=frozenset(), plain=True)
+@example(text="a **b**, c", markers=frozenset(ALL_MARKERS), plain=True)
+def test_the_simple_scan_finds_what_markdown_it_finds(
+    text: str, markers: frozenset[str], plain: bool
+) -> None:
+    simple = scan_simple(text, markers, plain)
+    if simple is not None:
+        assert simple == _scan_parsed(text, markers, plain)
+
+
+ALL = frozenset(ALL_MARKERS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the **answer** here",
+        "a ==highlight==, then **bold**.",
+        "cloze {{c1::Paris::capital}} and {{c2::Rome}}",
+        "logseq {{cloze Paris \\\\ capital}} done",
+        "a word and (**paren**)",
+        "multi\nline **one** and\n**two**",
+    ],
+)
+def test_simple_blocks_are_scanned_without_a_parse(text: str) -> None:
+    simple = scan_simple(text, ALL, True)
+    assert simple is not None and simple[0]
+    assert simple == _scan_parsed(text, ALL, True) == scan(text, ALL, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "`**code**` and **bold**",  # a code span hides a marker
+        "\\**not** bold",  # an escape
+        "**a *b* c**",  # nested emphasis
+        "** not** bold",  # an opener before a space cannot open
+        'a**"b"**c',  # punctuation inside a word: the runs do not flank
+        "***triple***",
+        "**a** **b",  # an unclosed run
+        "[**link**](x)",
+        "{{embed [[page]]}} **x**",
+        "{{c1::**bold** answer}}",  # the answer itself needs a parse
+        "__under__",
+        "&amp; **x**",
+        "<b>**x**</b>",
+        "==a **b** c==",
+    ],
+)
+def test_anything_else_is_left_to_markdown_it(text: str) -> None:
+    assert scan_simple(text, ALL, True) is None
+    assert find_deletions(text) == _scan_parsed(text, ALL, False)[0]
+
+
+def test_disabled_markers_still_pair_but_find_nothing() -> None:
+    only_clozes = frozenset({ANKI_CLOZE, LOGSEQ_CLOZE})
+    assert scan_simple("**a** ==b== {{c1::c}}", only_clozes, True) == (
+        _scan_parsed("**a** ==b== {{c1::c}}", only_clozes, True)
+    )
+    found, plain = scan_simple("**a** ==b==", frozenset({STRONG, HIGHLIGHT}), True) or ([], None)
+    assert [d.kind for d in found] == [STRONG, HIGHLIGHT] and plain == "a b"
