@@ -28,7 +28,7 @@ def test_a_review_shows_rendered_text_and_hides_the_answer_in_the_breadcrumb(tmp
             await pilot.pause()
             assert isinstance(app.screen, ReviewScreen)
             card = app.screen.card
-            seen["crumb"] = breadcrumb(card).plain
+            seen["crumb"] = breadcrumb(card.crumbs, 200).plain
             front = front_content(card)
             seen["front"] = front.plain
             seen["italic"] = [
