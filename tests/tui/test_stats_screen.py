@@ -180,9 +180,12 @@ def test_everything_the_cli_reports_is_on_the_screen(app_factory, studied):
         hours = str(screen.query_one("#hours").render())
         assert str(max(h["answers"] for h in figures["hours"])) in hours
         assert "Answer buttons" not in flat(app)  # below the fold at 80×24
-        screen.query_one("#stats-body").scroll_end(animate=False)
+        body = screen.query_one("#stats-body")
+        body.scroll_to_widget(screen.query_one("#more"), animate=False, top=True)
         await pilot.pause()
         assert "Answer buttons, last 365 days" in flat(app)
+        body.scroll_end(animate=False)
+        await pilot.pause()
         assert "Hour of day, last 365 days" in flat(app)
 
     drive(app, scenario)

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, HorizontalGroup, VerticalScroll
+from textual.containers import Horizontal, HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -156,8 +156,8 @@ class StatsScreen(Screen[None]):
     StatsScreen #buttons, StatsScreen #intervals, StatsScreen #ease, StatsScreen #hours {
         height: auto; border: round $primary-darken-1; padding: 0 1;
     }
-    StatsScreen #buttons { width: 55; }
-    StatsScreen #intervals, StatsScreen #ease { width: 1fr; min-width: 30; }
+    StatsScreen #buttons-ease { width: 55; }
+    StatsScreen #intervals { width: 1fr; }
     StatsScreen #stats-error { color: $text-error; padding: 1 2; display: none; }
     """
 
@@ -218,9 +218,10 @@ class StatsScreen(Screen[None]):
                 yield Static(id="forecast", markup=False)
                 yield Static(id="retention", markup=False)
             with HorizontalGroup(id="more"):
-                yield Static(id="buttons", markup=False)
+                with VerticalGroup(id="buttons-ease"):  # ease has few rows: under the buttons
+                    yield Static(id="buttons", markup=False)
+                    yield Static(id="ease", markup=False)
                 yield Static(id="intervals", markup=False)
-                yield Static(id="ease", markup=False)
             yield Static(id="hours", markup=False)
         yield Static(id="stats-error", markup=False)
         yield Footer()
