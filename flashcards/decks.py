@@ -22,8 +22,10 @@ What the deck is about (the body is its description).
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +48,22 @@ DEFAULT_RELEARNING_STEPS: tuple[float, ...] = (10.0,)
 _STEP_UNITS = {"m": 1.0, "h": 60.0, "d": 1440.0}
 SPEC_MAX_BYTES = 1_000_000  # a deck spec is a short file; anything bigger is not one
 _PACKAGE_DATA = Path(__file__).parent / "data"
+SPEC_KEYS = (
+    "name",
+    "notes",
+    "deletions",
+    "new_per_day",
+    "reviews_per_day",
+    "grades",
+    "scheduler",
+    "desired_retention",
+    "learning_steps",
+    "relearning_steps",
+    "parameters",
+    "dialect",
+    "junk",
+    "max_file_mb",
+)
 
 
 class DeckError(NoteError):
@@ -129,6 +147,8 @@ class DeckSpec:
     dialect: str | None = None  # the spec's `dialect:`; None: detected per notes path
     junk: frozenset[str] = frozenset(ALL_RULES)  # the junk rules switched on
     from_notes: bool = False  # made by for_notes: the notes path itself is the deck
+    warnings: tuple[str, ...] = ()  # what the spec says that was ignored (unknown keys)
+    adopts: Path | None = None  # an earlier spec file of this deck (see bundled_original)
 
     @classmethod
     def for_notes(cls, path: str | Path) -> DeckSpec:
@@ -332,7 +352,22 @@ def load_deck(path: str | Path) -> DeckSpec:
         max_file_mb=max_mb,
         dialect=dialect,
         junk=frozenset(junk),
+        warnings=_unknown_keys(meta, text, shown),
+        adopts=bundled_original(p),
     )
+
+
+def _unknown_keys(meta: dict, text: str, shown: str) -> tuple[str, ...]:
+    """A warning for each front-matter key no spec reads, with the nearest known key."""
+    out = []
+    for key in meta:
+        if key in SPEC_KEYS:
+            continue
+        near = difflib.get_close_matches(str(key), SPEC_KEYS, n=1, cutoff=0.6)
+        hint = f"did you mean {near[0]}?" if near else f"the keys are {', '.join(SPEC_KEYS)}"
+        where = f"{shown}:{_line_of(text, str(key))}"
+        out.append(f"{where}: unknown deck-spec key {str(key)!r} is ignored; {hint}")
+    return tuple(out)
 
 
 def _scheduling(meta: dict, text: str, shown: str) -> dict[str, object]:
@@ -412,13 +447,49 @@ def bundled_decks_dir() -> Path:
     return _PACKAGE_DATA / "decks"
 
 
+def _sample_home() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("flashcards", appauthor=False)) / "sample"
+
+
+def sample_decks_dir() -> Path:
+    """The user's own copy of the sample deck (its spec and notes), in the user data
+    folder, made from the bundled one on first use: `e` then edits the user's file,
+    never the installed package. Where the data folder cannot be written, the bundled
+    deck is read as it is."""
+    home = _sample_home()
+    if (home / "decks").is_dir():
+        return home / "decks"
+    scratch = home.with_name(f".sample-{os.getpid()}")
+    try:
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.copytree(_PACKAGE_DATA, scratch, ignore=shutil.ignore_patterns("__pycache__"))
+        os.replace(scratch, home)  # whole or not at all, whoever copies first wins
+    except OSError:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if not (home / "decks").is_dir():
+            return bundled_decks_dir()
+    return home / "decks"
+
+
+def bundled_original(path: Path) -> Path | None:
+    """The bundled spec the user's copy at `path` was made from, or None: a sample deck
+    built before the copy existed is the same deck, its cards keep their history."""
+    if path.resolve().parent != (_sample_home() / "decks").resolve():
+        return None
+    original = bundled_decks_dir() / path.name
+    return original if original.is_file() else None
+
+
 def find_deck_specs(folder: str | Path) -> list[Path]:
     return sorted(p for p in Path(folder).glob("*.md") if is_deck_spec(p))
 
 
 def default_deck_specs(cwd: str | Path = ".") -> list[Path]:
-    """Every spec in ./decks, or the bundled sample deck when there is no ./decks."""
+    """Every spec in ./decks, or the user's copy of the sample deck when there is no
+    ./decks (see sample_decks_dir)."""
     local = Path(cwd) / "decks"
     if local.is_dir():
         return find_deck_specs(local)
-    return find_deck_specs(bundled_decks_dir())
+    return find_deck_specs(sample_decks_dir())

@@ -27,6 +27,13 @@ from helpers import Notes, count_steps  # noqa: E402
 from flashcards import Collection  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Every test's user data folder is its own (the sample deck is copied there on first
+    use): no test reads or writes the real one."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """Where the test's collection file goes (not made yet)."""

@@ -108,6 +108,8 @@ def _deck_row(store: Store, spec: DeckSpec) -> deck_rows.DeckRow | None:
     A name another spec's deck already has is refused, saying which."""
     identity = deck_identity(spec)
     row = deck_rows.by_identity(store, identity) if identity else None
+    if row is None and spec.adopts is not None:  # the user's copy of the bundled sample
+        row = deck_rows.by_identity(store, f"spec:{spec.adopts.resolve()}")
     named = deck_rows.by_name(store, spec.name)
     if row is None:
         # a spec made in code (no identity) names its deck; a spec file may not take the
@@ -157,7 +159,7 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
     snapshot = _snapshot(store, spec)
     reading = read_notes(spec, snapshot, progress)
     report.files, report.read, report.lines = len(reading.files), reading.read, reading.lines
-    report.warnings = reading.warnings
+    report.warnings = [*spec.warnings, *reading.warnings]
     report.hidden = reading.hidden
     report.dialects = reading.dialects
     for counts in reading.skipped.values():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -57,6 +57,9 @@ def preview_cards(paths: tuple[str, ...], strict: bool) -> tuple[list[Card], int
                 warn(err)
                 problems += 1
                 continue
+            for w in spec.warnings:
+                warn(w)
+            problems += len(spec.warnings)
             result = extract_paths(spec.notes, spec.deletions, junk=spec.junk, dialect=spec.dialect)
         else:
             result = extract_paths([path])
@@ -95,13 +98,18 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
     reports = []
     built: list[str] = []  # the target of each report
     warnings = 0
+    broken = 0  # targets that could not be built; the others still are
     with col:
         for target in targets:
             try:
                 with progress_bar(f"building {Path(target).name}", not as_json) as progress:
                     report = col.build(target, progress=progress)
             except (DeckError, CollectionError) as err:
-                fail(str(err))
+                warn(f"{err} (not built; the other decks are)")
+                broken += 1
+                continue
+            except KeyboardInterrupt:
+                interrupted(target, built)
             for w in report.warnings[:_SHOWN_WARNINGS]:
                 warn(w)
             if len(report.warnings) > _SHOWN_WARNINGS:
@@ -119,8 +127,20 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
     from flashcards.cli.sync import sync_if_configured
 
     sync_if_configured(ctx, silent=as_json)
-    if missing or (strict and warnings):
+    if missing or broken or (strict and warnings):
         sys.exit(1)
+
+
+def interrupted(target: str, built: list[str]) -> NoReturn:
+    """Ctrl-C in a build: the deck being built rolled back with its one transaction."""
+    if built:
+        done = ", ".join(Path(t).name for t in built)
+        fail(
+            f"interrupted: {Path(target).name} was not changed (its build was rolled back); "
+            f"already built: {done}; run `flashcards build` again to finish",
+            130,
+        )
+    fail("interrupted: the collection was not changed; run `flashcards build` again", 130)
 
 
 @click.command()

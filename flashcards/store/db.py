@@ -120,13 +120,18 @@ class Store:
                 f"{self.path}: the collection was opened read-only"
                 f"{' — ' + self.notice if self.notice else ''}; nothing was changed"
             )
-        for attempt in range(self.busy_retries + 1):
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                break
-            except sqlite3.OperationalError as exc:
-                if not is_busy(exc) or attempt == self.busy_retries:
-                    raise self.fail(exc, doing) from None
+        try:
+            for attempt in range(self.busy_retries + 1):
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc) or attempt == self.busy_retries:
+                        raise self.fail(exc, doing) from None
+        except BaseException:  # Ctrl-C as BEGIN returns: no transaction is left open
+            if conn.in_transaction:
+                conn.rollback()
+            raise
         try:
             yield self.db
         except BaseException as exc:

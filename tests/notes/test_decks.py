@@ -256,18 +256,50 @@ def test_for_notes_names_the_deck_after_the_path(tmp_path: Path) -> None:
     assert DeckSpec.for_notes(tmp_path).deletions == frozenset(ALL_MARKERS)
 
 
-def test_find_and_default_deck_specs(tmp_path: Path) -> None:
+def test_find_and_default_deck_specs(tmp_path: Path, monkeypatch) -> None:
     a = spec(tmp_path, "notes: [a.md]\n", name="b-deck.md")
     b = spec(tmp_path, "notes: [a.md]\n", name="a-deck.md")
     (tmp_path / "decks" / "readme.md").write_text("# not a deck\n")
     assert find_deck_specs(tmp_path / "decks") == [b, a]
     assert default_deck_specs(tmp_path) == [b, a]
-    # without ./decks: the sample deck bundled in the package
+    # without ./decks: the user's copy of the sample deck bundled in the package
     empty = tmp_path / "elsewhere"
     empty.mkdir()
-    bundled = default_deck_specs(empty)
-    assert [p.name for p in bundled] == [SAMPLE.name]
-    assert bundled[0].parent == bundled_decks_dir()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    sample = default_deck_specs(empty)
+    assert [p.name for p in sample] == [SAMPLE.name]
+    assert sample[0].parent == tmp_path / "data" / "flashcards" / "sample" / "decks"
+
+
+def test_the_sample_deck_is_the_users_own_copy(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    (spec_path,) = default_deck_specs(tmp_path)
+    bundled = bundled_decks_dir() / SAMPLE.name
+    assert spec_path != bundled and spec_path.read_bytes() == bundled.read_bytes()
+    deck = load_deck(spec_path)
+    # its notes are the copy's too: editing them (`e`) never touches the package
+    assert all(p.is_file() and (tmp_path / "data") in p.parents for p in deck.notes)
+    assert [c.content_hash for c in extract_paths(deck.notes, deck.deletions).cards] == [
+        c.content_hash for c in extract_paths(load_deck(bundled).notes).cards
+    ]
+    # the user's edits stay: a second run does not copy over them
+    deck.notes[0].write_text(deck.notes[0].read_text() + "- edited **here**\n")
+    assert default_deck_specs(tmp_path) == [spec_path]
+    assert "edited **here**" in deck.notes[0].read_text()
+    assert "edited" not in load_deck(bundled).notes[0].read_text()
+
+
+def test_unknown_spec_keys_warn_with_the_nearest_known_key(tmp_path: Path) -> None:
+    path = spec(tmp_path, "notes: [a.md]\nnew_per_dya: 5\ncolour: red\n")
+    deck = load_deck(path)
+    assert deck.warnings == (
+        f"{path}:3: unknown deck-spec key 'new_per_dya' is ignored; did you mean new_per_day?",
+        f"{path}:4: unknown deck-spec key 'colour' is ignored; the keys are "
+        "name, notes, deletions, new_per_day, reviews_per_day, grades, scheduler, "
+        "desired_retention, learning_steps, relearning_steps, parameters, dialect, junk, "
+        "max_file_mb",
+    )
+    assert load_deck(spec(tmp_path, "notes: [a.md]\nnew_per_day: 5\n")).warnings == ()
 
 
 def test_the_bundled_sample_deck_works_from_any_folder(tmp_path: Path) -> None:

@@ -3,13 +3,14 @@
 The physics deck is studied at noon UTC on twenty of the last thirty days
 before the app opens; noon UTC is the same study day in every time zone
 from UTC-12 to UTC+12, so the picture does not depend on the machine's zone
-(the screen shows no hours of day).
+(its hours of day are drawn with TZ=UTC).
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -64,8 +65,11 @@ def drive(app, scenario, **kwargs) -> None:
 
 
 @pytest.mark.parametrize("size", [(60, 18), (80, 24), (160, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_stats_screen(snap_compare, app_factory, studied, size):
-    """Tiles, the year's heatmap, the forecast bars and retention bars for Physics."""
+def test_stats_screen(snap_compare, app_factory, studied, size, monkeypatch):
+    """Tiles, the year's heatmap, the forecast and retention bars, the answer buttons,
+    intervals, ease and hours of day for Physics (hours in UTC, whatever the machine's)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
     assert snap_compare(app_factory(), terminal_size=size, run_before=open_stats)
 
 
@@ -149,5 +153,39 @@ def test_a_failure_is_shown_not_raised(app_factory, studied):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+    drive(app, scenario)
+
+
+def test_everything_the_cli_reports_is_on_the_screen(app_factory, studied):
+    """The answer buttons, intervals, ease and hours of `flashcards stats`, with the same
+    figures; at 80×24 they are below the fold and scroll into view."""
+    app = app_factory()
+
+    async def scenario(pilot) -> None:
+        await open_stats(pilot)
+        screen = app.screen
+        figures = screen.figures
+        buttons = str(screen.query_one("#buttons").render())
+        young = figures["buttons"]["young"]
+        for n in young:
+            assert str(n) in buttons
+        assert sum(young) > 0
+        intervals = str(screen.query_one("#intervals").render())
+        for bucket in figures["intervals"]:
+            if bucket["cards"]:
+                assert f"{bucket['cards']}" in intervals
+        ease = str(screen.query_one("#ease").render())
+        assert f"{figures['ease'][0]['from']:.1f}" in ease
+        hours = str(screen.query_one("#hours").render())
+        assert str(max(h["answers"] for h in figures["hours"])) in hours
+        assert "Answer buttons" not in flat(app)  # below the fold at 80×24
+        body = screen.query_one("#stats-body")
+        body.scroll_to_widget(screen.query_one("#more"), animate=False, top=True)
+        await pilot.pause()
+        assert "Answer buttons, last 365 days" in flat(app)
+        body.scroll_end(animate=False)
+        await pilot.pause()
+        assert "Hour of day, last 365 days" in flat(app)
 
     drive(app, scenario)

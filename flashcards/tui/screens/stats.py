@@ -1,4 +1,5 @@
-"""The stats screen: a year of reviews, the forecast and retention as pictures.
+"""The stats screen: a year of reviews, the forecast, retention, the answer buttons,
+intervals, ease and hours of day as pictures (all that `flashcards stats` reports).
 
 The figures come from `Collection.stats()` (flashcards.stats), computed in a
 worker thread on the screen's own connection to the collection, so a large
@@ -17,7 +18,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -74,6 +75,49 @@ def retention_text(retention: dict, width: int = 5) -> Text:
     return text
 
 
+def buttons_text(buttons: dict) -> Text:
+    """Answer buttons of the last 365 days per kind of card: each button's count and share."""
+    from flashcards.stats import BUTTONS
+
+    text = Text(f"{'':7}" + "".join(f"{b:>11}" for b in BUTTONS), style="dim")
+    for group in ("new", "young", "mature", "drill"):
+        counts = buttons[group]
+        total = sum(counts)
+        text.append(f"\n{group:<7}")
+        for n in counts:
+            text.append(f"{n:>6}")
+            text.append(f" {n / total:>4.0%}" if total else "     ", style="dim")
+    return text
+
+
+def histogram_text(rows: list[tuple[str, int]], style: str, width: int = 12) -> Text:
+    """One labelled bar per bucket, scaled to the largest, with its count of cards."""
+    top = max((n for _, n in rows), default=0)
+    text = Text()
+    for i, (label, n) in enumerate(rows):
+        text.append(f"{label:>8} ", style="dim")
+        text.append(f"{charts.horizontal_bar(n, top, width):<{width}}", style=style)
+        text.append(f"{n:>5}" + ("\n" if i < len(rows) - 1 else ""))
+    return text
+
+
+def interval_label(lo: int, hi: int | None) -> str:
+    return f"{lo}d" if lo == hi else f"{lo}-{hi}d" if hi else f"> {lo - 1}d"
+
+
+def hours_text(hours: list[dict], height: int = 3) -> Text:
+    """Answers by local hour of day, midnight first."""
+    labels = {0: "0h", 6: "6h", 12: "12h", 18: "18h", 23: "23h"}
+    chart = charts.columns([h["answers"] for h in hours], height, labels)
+    text = Text()
+    for scale, bars in zip(chart.scale, chart.bars, strict=True):
+        text.append(scale, style="dim")
+        text.append(bars, style="yellow")
+        text.append("\n")
+    text.append(chart.axis, style="dim")
+    return text
+
+
 class Tile(Static):
     """A figure over its label."""
 
@@ -92,9 +136,10 @@ class Tile(Static):
 class StatsScreen(Screen[None]):
     """Progress for one deck (or all): pushed from the decks screen with `t`."""
 
-    # 80×24 fits: header 1, tiles 1+2+2, year 10, forecast/retention 7, footer 1
+    # 80×24 shows: header 1, tiles 1+2+2, year 10, forecast/retention 7, footer 1; the
+    # buttons, intervals, ease and hours follow (160×50 shows them all; smaller, scroll)
     DEFAULT_CSS = """
-    StatsScreen #stats-body { height: 1fr; padding: 0 1; }
+    StatsScreen #stats-body { height: 1fr; padding: 0 0 0 1; scrollbar-size-vertical: 1; }
     StatsScreen .tiles { height: 2; }
     StatsScreen #today-tiles { margin-top: 1; }
     StatsScreen .tile { width: 1fr; height: 2; text-align: center; }
@@ -107,6 +152,12 @@ class StatsScreen(Screen[None]):
     StatsScreen #lower { height: 7; }
     StatsScreen #forecast { width: 37; height: 7; border: round $primary-darken-1; }
     StatsScreen #retention { width: 1fr; height: 7; border: round $primary-darken-1; }
+    StatsScreen #more { height: auto; }
+    StatsScreen #buttons, StatsScreen #intervals, StatsScreen #ease, StatsScreen #hours {
+        height: auto; border: round $primary-darken-1; padding: 0 1;
+    }
+    StatsScreen #buttons-ease { width: 55; }
+    StatsScreen #intervals { width: 1fr; }
     StatsScreen #stats-error { color: $text-error; padding: 1 2; display: none; }
     """
 
@@ -146,7 +197,7 @@ class StatsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▦")
-        with Vertical(id="stats-body"):
+        with VerticalScroll(id="stats-body"):
             with Horizontal(id="today-tiles", classes="tiles"):
                 yield Tile("streak", "streak")
                 yield Tile("longest", "longest")
@@ -166,6 +217,12 @@ class StatsScreen(Screen[None]):
             with Horizontal(id="lower"):
                 yield Static(id="forecast", markup=False)
                 yield Static(id="retention", markup=False)
+            with HorizontalGroup(id="more"):
+                with VerticalGroup(id="buttons-ease"):  # ease has few rows: under the buttons
+                    yield Static(id="buttons", markup=False)
+                    yield Static(id="ease", markup=False)
+                yield Static(id="intervals", markup=False)
+            yield Static(id="hours", markup=False)
         yield Static(id="stats-error", markup=False)
         yield Footer()
 
@@ -176,6 +233,10 @@ class StatsScreen(Screen[None]):
         self.query_one("#heatmap").border_title = "Reviews, last 365 days"
         self.query_one("#forecast").border_title = "Due, next 30 days"
         self.query_one("#retention").border_title = "True retention"
+        self.query_one("#buttons").border_title = "Answer buttons, last 365 days"
+        self.query_one("#intervals").border_title = "Intervals"
+        self.query_one("#ease").border_title = "Ease (EF)"
+        self.query_one("#hours").border_title = "Hour of day, last 365 days"
         self.query_one("#stats-body").loading = True
         self.load()
 
@@ -239,6 +300,12 @@ class StatsScreen(Screen[None]):
         self.query_one("#year-figures", Static).update(year)
         self.query_one("#forecast", Static).update(forecast_text(figures["forecast"]["due"]))
         self.query_one("#retention", Static).update(retention_text(figures["retention"]))
+        self.query_one("#buttons", Static).update(buttons_text(figures["buttons"]))
+        intervals = [(interval_label(b["from"], b["to"]), b["cards"]) for b in figures["intervals"]]
+        self.query_one("#intervals", Static).update(histogram_text(intervals, "cyan"))
+        ease = [(f"{b['from']:.1f}", b["cards"]) for b in figures["ease"]]
+        self.query_one("#ease", Static).update(histogram_text(ease, "magenta"))
+        self.query_one("#hours", Static).update(hours_text(figures["hours"]))
         self.query_one("#stats-body").loading = False
 
     def on_stats_screen_failed(self, message: Failed) -> None:
