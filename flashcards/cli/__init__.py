@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import click
 
-from flashcards.cli import collection, export, fsrs, importing, notes, stats, study, sync
+from flashcards.cli import collection, export, fsrs, importing, notes, serve, stats, study, sync
 from flashcards.cli.output import fail
 
 
@@ -83,3 +83,4 @@ main.add_command(study.review)
 main.add_command(fsrs.optimize)
 main.add_command(fsrs.evaluate)
 main.add_command(sync.sync)
+main.add_command(serve.serve)
