@@ -19,6 +19,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from textual_serve.server import Server
@@ -67,9 +68,14 @@ class StudyServer(Server):
         return f"{base}?token={self.token}" if self.token else base
 
     def allowed(self, request: web.Request) -> bool:
-        """Whether `request` may be served: always on loopback, else with the token."""
+        """Whether `request` may be served: on loopback when it names a loopback host
+        (no DNS rebinding), else with the token; and never a page of another origin
+        opening the websocket (browsers let any site try ws://127.0.0.1)."""
+        origin = request.headers.get("Origin")
+        if origin is not None and urlsplit(origin).netloc != request.host:
+            return False
         if self.token is None:
-            return True
+            return is_loopback(urlsplit(f"//{request.host}").hostname or "")
         given = request.query.get("token") or request.cookies.get(COOKIE) or ""
         return hmac.compare_digest(given.encode(), self.token.encode())
 

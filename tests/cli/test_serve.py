@@ -38,8 +38,10 @@ def serving(db: Path, *args: str) -> Iterator[tuple[str, int]]:
         proc.wait(timeout=30)
 
 
-def status(url: str, cookie: str | None = None) -> int:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+def status(url: str, cookie: str | None = None, **headers: str) -> int:
+    if cookie:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status
@@ -57,6 +59,7 @@ def test_non_loopback_bind_needs_the_printed_token(db_path: Path) -> None:
         assert status(f"{base}/") == 403
         assert status(f"{base}/?token=wrong{token}") == 403
         assert status(f"{base}/ws") == 403
+        assert status(url, Origin="http://evil.example") == 403
         assert status(f"{base}/static/js/textual.js") == 403
         # the page's scripts and websocket carry the cookie the good request set
         assert status(f"{base}/static/js/textual.js", cookie=f"flashcards_token={token}") == 200
@@ -76,6 +79,12 @@ def test_loopback_needs_no_token(db_path: Path) -> None:
         assert url == f"http://127.0.0.1:{port}/"
         assert status(url) == 200
         assert status(f"{url}static/js/textual.js") == 200
+        # another site's page in the same browser may not drive the app
+        assert status(f"{url}ws", Origin="http://evil.example") == 403
+        assert status(url, Origin=f"http://127.0.0.1:{port}") == 200
+        # nor a name rebound to 127.0.0.1 by someone else's DNS
+        assert status(url, Host=f"evil.example:{port}") == 403
+        assert status(url, Host=f"localhost:{port}") == 200
 
 
 def test_the_page_points_its_websocket_at_the_address_used(db_path: Path) -> None:
