@@ -18,7 +18,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     Only on a trusted network or through an SSH tunnel: any host but loopback
     needs the access token printed at start, and the traffic is not encrypted.
     """
-    from flashcards.serve import StudyServer, is_loopback
+    from flashcards.tui.serve import StudyServer, is_loopback
 
     def announce(url: str) -> None:
         echo(f"serving the study app on {url}")

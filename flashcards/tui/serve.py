@@ -1,4 +1,4 @@
-"""Serving the study app to a browser with textual-serve, behind an access token
+"""(In tui/: textual-serve imports Textual and Rich.) Serving the study app to a browser with textual-serve, behind an access token
 whenever the server listens on anything but the loopback interface.
 
 textual-serve has no authentication of its own. On a non-loopback host every
