@@ -13,7 +13,18 @@ from __future__ import annotations
 
 import click
 
-from flashcards.cli import collection, export, flags, fsrs, importing, notes, stats, study, sync
+from flashcards.cli import (
+    collection,
+    export,
+    flags,
+    fsrs,
+    importing,
+    notes,
+    serve,
+    stats,
+    study,
+    sync,
+)
 from flashcards.cli.output import fail
 
 
@@ -86,3 +97,4 @@ main.add_command(sync.sync)
 main.add_command(flags.suspend)
 main.add_command(flags.unsuspend)
 main.add_command(flags.unbury)
+main.add_command(serve.serve)

@@ -22,7 +22,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from flashcards import sm2
 from flashcards.browse import SORT_LABELS, SORTS, Found, FoundCard, PastReview
@@ -32,6 +32,7 @@ from flashcards.store import StoreError
 from flashcards.tui.editing import EditRebuilt, NoteEditing
 from flashcards.tui.failures import guarded
 from flashcards.tui.messages import FailureReported, HelpRequested
+from flashcards.tui.widgets.keys import Keys
 
 DEBOUNCE = 0.15  # seconds after the last key before the search runs
 # column key -> (header, the sort it picks, width; None: the card's text takes the rest)
@@ -142,7 +143,7 @@ class BrowseScreen(NoteEditing):
         yield DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="browse-detail"):
             yield Static("", id="browse-detail-text", markup=False)
-        yield Footer()
+        yield Keys()
 
     @guarded("reading your cards")
     def on_mount(self) -> None:

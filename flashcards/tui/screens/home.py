@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import DataTable, Header, ProgressBar, Static
 
 from flashcards.collection import CollectionError
 from flashcards.display import visible
@@ -43,6 +43,7 @@ from flashcards.tui.messages import (
     StudyRequested,
 )
 from flashcards.tui.screens.base import AppScreen
+from flashcards.tui.widgets.keys import Keys
 
 if TYPE_CHECKING:
     from flashcards.collection import Collection, DeckSummary
@@ -140,7 +141,7 @@ class HomeScreen(AppScreen):
             with Horizontal(id="building"):
                 yield Static("", id="build-label", markup=False)
                 yield ProgressBar(id="build-bar", show_eta=False)
-        yield Footer()
+        yield Keys()
 
     @guarded("reading your decks")
     def on_mount(self) -> None:

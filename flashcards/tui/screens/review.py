@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from flashcards import sm2
 from flashcards.collection import CardView, Collection, CollectionError
@@ -37,6 +37,7 @@ from flashcards.tui.messages import (
 from flashcards.tui.session import Session
 from flashcards.tui.widgets.answers import AnswerBar
 from flashcards.tui.widgets.card import CardFace, Crumbs, back_content, front_content
+from flashcards.tui.widgets.keys import Keys
 
 BUSY_TRIES = 25  # retries of an answer while another process writes (about 10 s in all)
 RETRY_SECONDS = 0.25
@@ -112,7 +113,7 @@ class ReviewScreen(NoteEditing):
         # the bar may be wider than the text: every label spelled out in full at 160 columns
         with Center(id="bottom"):
             yield AnswerBar(id="answers")
-        yield Footer()
+        yield Keys()
 
     @guarded("starting the review")
     def on_mount(self) -> None:

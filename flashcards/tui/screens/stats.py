@@ -21,10 +21,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from flashcards import charts
 from flashcards.display import visible
+from flashcards.tui.widgets.keys import Keys
 
 
 def heatmap_text(cal: charts.Calendar) -> Text:
@@ -224,7 +225,7 @@ class StatsScreen(Screen[None]):
                 yield Static(id="intervals", markup=False)
             yield Static(id="hours", markup=False)
         yield Static(id="stats-error", markup=False)
-        yield Footer()
+        yield Keys()
 
     def on_mount(self) -> None:
         self.sub_title = visible(

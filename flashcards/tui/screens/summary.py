@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from flashcards import sm2
 from flashcards.display import visible
 from flashcards.tui.messages import HelpRequested, HomeRequested, ResumeRequested
 from flashcards.tui.screens.base import AppScreen
+from flashcards.tui.widgets.keys import Keys
 
 if TYPE_CHECKING:
     from flashcards.collection import Collection
@@ -143,7 +144,7 @@ class SummaryScreen(AppScreen):
                 title += f" — {self.summary.deck}"
             yield Static(Content(visible(title)), id="summary-title", markup=False)
             yield Static(summary_text(self.summary), id="summary-body", markup=False)
-        yield Footer()
+        yield Keys()
 
     def on_mount(self) -> None:
         self.sub_title = "session summary"
