@@ -28,6 +28,7 @@ import platformdirs
 from flashcards import sm2
 from flashcards.clock import DEFAULT_ROLLOVER_HOUR, DateOutOfRange
 from flashcards.collection_browse import BrowseMethods
+from flashcards.collection_errors import CollectionError
 from flashcards.decks import DeckSettings
 from flashcards.store import SCHEMA_VERSION, Store
 from flashcards.store import cards as card_rows
@@ -58,10 +59,6 @@ def default_path() -> Path:
     if env:
         return Path(env)
     return Path(platformdirs.user_data_dir("flashcards", appauthor=False)) / "collection.sqlite"
-
-
-class CollectionError(Exception):
-    """Something a user asked for that the collection cannot do (unknown deck, card...)."""
 
 
 def _view(row: card_rows.CardRow, today: str) -> CardView:

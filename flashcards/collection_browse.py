@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from flashcards.browse import PAGE, Found, PastReview, SearchError, parse_search
+from flashcards.collection_errors import CollectionError
 from flashcards.store import browse as browse_rows
 from flashcards.store import custom as custom_rows
 from flashcards.study.custom import CustomSession, CustomStudy
@@ -50,8 +51,6 @@ class BrowseMethods:
         """A page of the cards a search matches (see `flashcards.browse`), and their count.
 
         Raises CollectionError for an unknown state or sort (the message says which)."""
-        from flashcards.collection import CollectionError
-
         try:
             search = parse_search(
                 text, states=states, decks=decks, sort=sort, descending=descending
@@ -73,8 +72,6 @@ class BrowseMethods:
     def change_cards(self, card_ids: list[int], change: str, now: datetime | None = None) -> None:
         """Suspend, unsuspend or unbury cards in one transaction (one undo takes it back).
         An unknown id is a CollectionError naming it, and nothing is changed."""
-        from flashcards.collection import CollectionError
-
         if change not in FLAG_CHANGES:
             raise CollectionError(f"unknown change {change!r}; use one of {FLAG_CHANGES}")
         self._shown = None
@@ -125,8 +122,6 @@ class BrowseMethods:
     ) -> CardView:
         """Answer a card of a custom session: a practice review (the schedule stays), or a
         real answer when the session reschedules (see `flashcards.study.custom`)."""
-        from flashcards.collection import CollectionError
-
         kind = session.study.log_kind
         if kind is None:
             card = self.answer(card_id, q, now, duration_ms)  # type: ignore[attr-defined]

@@ -307,7 +307,8 @@ def bulk_insert(store: _Executes, insert: Callable[[], None]) -> None:
         ("review_slots", "answers = answers + excluded.answers, passed = passed + excluded.passed"),
     ):
         columns, select = fills[table]
-        select = select.replace("FROM reviews r GROUP BY", "FROM reviews r WHERE r.id > ? GROUP BY")
+        select = select.replace("FROM reviews r WHERE ", "FROM reviews r WHERE r.id > ? AND ")
+        assert "r.id > ?" in select  # the fill's shape: only the rows this insert added
         store.execute(
             f"INSERT INTO {table}({columns}) {select} ON CONFLICT DO UPDATE SET {updates}",
             (after,),

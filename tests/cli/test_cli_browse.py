@@ -9,9 +9,9 @@ from pathlib import Path
 from helpers import reviews_in, run_flashcards
 
 NOTES = """\
-- Alpha is **a1**.
-- Beta is **b1**.
-- Gamma is **c1**.
+- Alpha is **alef**.
+- Beta is **beth**.
+- Gamma is **gimel**.
 """
 
 
@@ -41,7 +41,7 @@ def test_suspend_then_find_then_unsuspend(cli, tmp_path):
     assert suspended[0]["status"] == "suspended" and suspended[0]["states"] == ["new", "suspended"]
     assert [c["id"] for c in listed(cli, "greek", "--search", "gamma")] == [ids[2]]
     table = cli("cards", "--search", "suspended")
-    assert "a1 (suspended)" in table.output and "2 cards" in table.output
+    assert "alef (suspended)" in table.output and "2 cards" in table.output
     assert cli("unsuspend", str(ids[0])).exit_code == 0
     assert [c["id"] for c in listed(cli, "--state", "suspended")] == [ids[2]]
 

@@ -108,6 +108,7 @@ def test_the_help_page_lists_every_key_of_every_screen():
         "down": "↓",
         "ctrl+c": "ctrl+c",
         "ctrl+t": "ctrl+t",
+        "slash": "/",
         "0": "0–5",
         "5": "0–5",
     }
