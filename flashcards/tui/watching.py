@@ -9,7 +9,7 @@ refreshes its collection and posts `NotesRebuilt` to every screen in the stack; 
 screen follows in its own way (the review shows the card's new text or moves on,
 the decks screen counts again, the browser searches again).
 
-When a rebuild waits — decided here, and documented in the README's keys section:
+When a rebuild waits — decided here, and said in the README's "Studying":
 - While any screen `holds_rebuild()`: an answer given and not saved yet (the key
   press is in flight, perhaps retrying against a busy collection), a rebuild of the
   screen's own (`e`, or `r` on the decks screen). The changes are kept and the
