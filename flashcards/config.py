@@ -3,6 +3,7 @@ the file `$FLASHCARDS_CONFIG` names.
 
 ```toml
 sync = "~/Notes/.flashcards-sync"   # `flashcards sync` after every session and build
+watch = false                       # the app leaves the notes unwatched (default: watched)
 ```
 A missing file is no settings; a file that is not TOML, too big, or has a value of
 the wrong type is an error that names it and the line.
@@ -18,7 +19,7 @@ from pathlib import Path
 import platformdirs
 
 MAX_BYTES = 64 * 1024
-KNOWN = ("sync",)
+KNOWN = ("sync", "watch")
 
 
 class ConfigError(Exception):
@@ -28,6 +29,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Config:
     sync: Path | None = None  # the folder this device's journal goes into
+    watch: bool = True  # the open app rebuilds a deck when its notes change
 
 
 def config_path() -> Path:
@@ -59,4 +61,7 @@ def load_config(path: Path | None = None) -> Config:
     sync = values.get("sync")
     if sync is not None and (not isinstance(sync, str) or not sync.strip()):
         raise ConfigError(f'{path}: `sync` must be a folder path in quotes, e.g. sync = "~/Sync"')
-    return Config(sync=Path(sync).expanduser() if sync else None)
+    watch = values.get("watch", True)
+    if not isinstance(watch, bool):
+        raise ConfigError(f"{path}: `watch` must be true or false, e.g. watch = false")
+    return Config(sync=Path(sync).expanduser() if sync else None, watch=watch)

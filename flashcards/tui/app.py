@@ -46,6 +46,7 @@ from flashcards.tui.messages import (
     StudyRequested,
     SummaryRequested,
 )
+from flashcards.tui.watching import NotesFollowing
 
 BUSY_TIMEOUT_MS = 400  # how long an answer waits for another writer before the app retries
 
@@ -56,8 +57,9 @@ if TYPE_CHECKING:
     from flashcards.tui.session import Session
 
 
-class FlashcardsApp(App[None]):
-    """Decks → review → summary, over one collection file."""
+class FlashcardsApp(NotesFollowing, App[None]):
+    """Decks → review → summary, over one collection file; while it is open, the decks'
+    notes are watched and rebuilt when they change (flashcards.tui.watching)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "flashcards"
@@ -77,8 +79,12 @@ class FlashcardsApp(App[None]):
         now: datetime | None = None,
         clock: Callable[[], float] = time.monotonic,
         specs: Sequence[Path | DeckSpec] | None = None,
+        watch: bool = True,
     ) -> None:
         super().__init__()
+        self.watch_notes = watch
+        self.settings_problem = ""  # the settings file could not be used: said at start
+        self._watch_init()
         self.collection_path = Path(path)
         self.start_deck = deck
         self.start_study = study or deck is not None
@@ -102,6 +108,8 @@ class FlashcardsApp(App[None]):
     # -- start and stop --------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.settings_problem:
+            self.notify(self.settings_problem, title="Settings", severity="warning", markup=False)
         try:
             # a short wait for another writer: the app keeps an answer and retries it
             # itself (showing that it does) rather than freeze for the 10 s default
@@ -124,6 +132,7 @@ class FlashcardsApp(App[None]):
             self.notify(f"{self.col.notice}.", title="Read-only", severity="warning", timeout=10)
         else:
             self.backup_worker()
+            self.start_watching()
         if not self.start_study:
             self.go_home()
             return
@@ -184,6 +193,7 @@ class FlashcardsApp(App[None]):
         )
 
     def on_unmount(self) -> None:
+        self.stop_watching()  # the watch threads end within a step: quitting never waits
         if self.col is not None:
             self.col.close()
 
@@ -210,6 +220,7 @@ class FlashcardsApp(App[None]):
             (deck,) = self.pending_review
             self.pending_review = None
             self.start_review(deck)
+        self.start_watching()  # the decks built may read other notes
 
     def on_summary_requested(self, message: SummaryRequested) -> None:
         from flashcards.tui.screens.summary import SummaryScreen, summarize
@@ -357,17 +368,27 @@ def make_app(
     study: bool = False,
     clock: Callable[[], float] = time.monotonic,
     specs: Sequence[Path | DeckSpec] | None = None,
+    watch: bool = True,
 ) -> FlashcardsApp:
     """The app for `path`: the CLI and the tests both build it here.
 
     `deck` (or `study`) opens straight into a review; `now` and `clock` fix
-    the time for tests; `specs` replaces the first run's default decks.
+    the time for tests; `specs` replaces the first run's default decks;
+    `watch=False` leaves the notes unwatched (changes wait for `r` or `e`).
     """
-    return FlashcardsApp(path, deck, study=study, now=now, clock=clock, specs=specs)
+    return FlashcardsApp(path, deck, study=study, now=now, clock=clock, specs=specs, watch=watch)
 
 
 def run_app(path: Path, deck: str | None = None, *, study: bool = False) -> int:
-    """Run the app on the collection at `path`; the process exit code."""
-    app = make_app(path, deck, study=study)
+    """Run the app on the collection at `path`; the process exit code. The settings
+    file's `watch = false` turns watching the notes off."""
+    from flashcards.config import ConfigError, load_config
+
+    try:
+        watch, problem = load_config().watch, ""
+    except ConfigError as err:
+        watch, problem = True, str(err)
+    app = make_app(path, deck, study=study, watch=watch)
+    app.settings_problem = problem
     app.run()
     return app.return_code or 0

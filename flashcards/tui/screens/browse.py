@@ -32,6 +32,7 @@ from flashcards.store import StoreError
 from flashcards.tui.editing import EditRebuilt, NoteEditing
 from flashcards.tui.failures import guarded
 from flashcards.tui.messages import FailureReported, HelpRequested
+from flashcards.tui.watching import NotesRebuilt
 from flashcards.tui.widgets.keys import Keys
 
 DEBOUNCE = 0.15  # seconds after the last key before the search runs
@@ -396,6 +397,16 @@ class BrowseScreen(NoteEditing):
     def on_edit_rebuilt(self, message: EditRebuilt) -> None:
         self.rebuilt(message)
         self.research(message.card_id)
+
+    def holds_rebuild(self) -> bool:
+        """A rebuild from changed notes waits for this screen's own `e` rebuild."""
+        return self.busy
+
+    def on_notes_rebuilt(self, message: NotesRebuilt) -> None:
+        """The notes changed and were rebuilt: search again, the cursor kept on its card."""
+        if message.changed and self.is_mounted and not self.busy:
+            found = self.selected()
+            self.research(found.id if found else None)
 
     def action_help(self) -> None:
         self.request(HelpRequested())

@@ -196,6 +196,9 @@ class CustomReviewScreen(ReviewScreen):
     def action_custom(self) -> None:
         self.notify("Finish this custom study first (Esc ends it).")
 
+    def follow_notes_when_empty(self) -> None:
+        """Custom study done: new cards from the notes are not part of it."""
+
     def action_end(self) -> None:
         if self.pending is not None:
             self.notify("Saving your last answer first…", severity="warning")

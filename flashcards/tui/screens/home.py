@@ -43,6 +43,7 @@ from flashcards.tui.messages import (
     StudyRequested,
 )
 from flashcards.tui.screens.base import AppScreen
+from flashcards.tui.watching import NotesRebuilt
 from flashcards.tui.widgets.keys import Keys
 
 if TYPE_CHECKING:
@@ -372,6 +373,13 @@ class HomeScreen(AppScreen):
                 markup=False,
             )
         self.post_message(BuildFinished(message.first_run))  # a review may wait for it
+
+    def holds_rebuild(self) -> bool:
+        return self.building  # `r` builds: the notes watched wait for it (tui/watching.py)
+
+    def on_notes_rebuilt(self, message: NotesRebuilt) -> None:
+        if message.changed and self.is_current and not self.building:
+            self.refresh_decks()  # under another screen, its resume counts again
 
     # -- elsewhere -------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from flashcards.tui.messages import (
     SummaryRequested,
 )
 from flashcards.tui.session import Session
+from flashcards.tui.watching import NotesRebuilt
 from flashcards.tui.widgets.answers import AnswerBar
 from flashcards.tui.widgets.card import CardFace, Crumbs, back_content, front_content
 from flashcards.tui.widgets.keys import Keys
@@ -415,6 +416,51 @@ class ReviewScreen(NoteEditing):
         else:
             self.request(HomeRequested())
 
+    # -- the notes changed (flashcards.tui.watching) -------------------------------
+
+    def holds_rebuild(self) -> bool:
+        """A rebuild from changed notes waits while an answer is being saved (a key
+        press in flight) and while this screen's own `e` rebuild runs."""
+        return self.pending is not None or self.busy
+
+    @guarded("reading the rebuilt card")
+    def on_notes_rebuilt(self, message: NotesRebuilt) -> None:
+        """Follow the notes: on the front, the card is shown again as the notes now say
+        (or the next one, if it left them); once the answer shows, the card stays as it
+        was read until it is answered — the rebuilt cards come with the next card."""
+        if not self.is_mounted or self.leaving or self.pending is not None:
+            return
+        card = self.card
+        if card is None:
+            self.follow_notes_when_empty()
+            return
+        if not message.changed:
+            return
+        if self.revealed:
+            self.notify(
+                "Your notes changed: this card shows as it was; the next one is up to date.",
+                timeout=3,
+            )
+            return
+        try:
+            now = self.col.card(card.id, self.now)
+        except CollectionError:
+            now = None
+        if now is None or now.status != "active":
+            self.notify("That card left your notes (it keeps its history).", timeout=3)
+            self.load_next()
+        elif _face(now) != _face(card):
+            self.show_card(now)
+        else:
+            self.show_status()  # other cards came or went: the counts moved
+
+    def follow_notes_when_empty(self) -> None:
+        """Nothing was due: cards the notes just gained may be."""
+        if self.session.answers:
+            return  # the summary is on its way
+        if self.col.next_card(self.deck, self.now) is not None:
+            self.load_next()
+
     # -- editing -----------------------------------------------------------------
 
     def action_edit(self) -> None:
@@ -432,3 +478,19 @@ class ReviewScreen(NoteEditing):
             self.show_card(card)  # the edited card keeps its id and history
         else:
             self.load_next()
+
+
+def _face(card: CardView) -> tuple[object, ...]:
+    """What the review shows of a card: when it differs, the card is shown again."""
+    return (
+        card.body,
+        card.marks,
+        card.hidden,
+        card.context,
+        card.children,
+        card.hint,
+        card.answers,
+        card.source,
+        card.line,
+        card.kind,
+    )
