@@ -128,9 +128,10 @@ _TITLE_BEFORE = re.compile(r"\[[ xX]\][ \t]*")
 _LINK = r"\[[^\]\n]*+\][ \t]?\([^)\n]*+\)|<[^>\n]*+>|https?://[^\s)]++"
 # possessive: each character is looked at once, however long a hostile line of spaces is
 _TITLE_AFTER = re.compile(rf"(?:[\s,;/:：\-–—]++|{_LINK}|\([^()\n]*+\)|\((?:{_LINK})\))*+")
-# A bold that closes a line introducing a list: nothing after it but asides and the colon
-# (`- MIT **Probability** (videos):`, `for example, **linked lists**:`)
-_LIST_HEAD_AFTER = re.compile(r"(?:[ \t]*+\([^()\n]*+\))*+[ \t)]*+[:：][ \t]*+\Z")
+# A bold that closes a line introducing a list of resources: after it an aside saying what
+# they are, and the colon (`- MIT **Probability** (videos):`); `we learn a **similarity
+# function**:` and `Translation (**many to many**):` are answers
+_LIST_HEAD_AFTER = re.compile(r"(?:[ \t]*+\([^()\n]*+\))++[ \t]*+[:：][ \t]*+\Z")
 
 
 def is_title(text: str, d: Deletion) -> bool:
@@ -184,17 +185,9 @@ def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
         return SHORT
     if SENTENCE in rules and _is_sentence(answer, d, text):
         return SENTENCE
-    if LIST_HEADING in rules and _names_list(answer, d, text):
-        return LIST_HEADING
+    if LIST_HEADING in rules and _LIST_HEAD_AFTER.match(text, d.end) is not None:
+        return LIST_HEADING  # the list below is what there is to learn, the bold its subject
     return None
-
-
-def _names_list(answer: str, d: Deletion, text: str) -> bool:
-    """The bold closes the block's last line, which introduces what follows with a colon:
-    the list below is what there is to learn, the bold only its subject."""
-    if answer.endswith((":", "：")):
-        return not text[d.end :].strip()
-    return _LIST_HEAD_AFTER.match(text, d.end) is not None
 
 
 def _opens_line(d: Deletion, text: str) -> bool:
