@@ -10,14 +10,19 @@ Three dialects, in roughly equal shares:
   `- ## heading` blocks, `#card` question blocks with answers under them,
   `((uuid))` references to other pages' `id::` blocks (a few pointing nowhere)
   and `{{embed}}`s; the vault's root holds `logseq/config.edn`;
-- Obsidian notes (`notes/`): YAML front matter with tags, space indentation
-  (2 or 4), markdown headings, `==highlight==`, `{{c1::x::hint}}` clozes;
+- Obsidian notes (`notes/`, an Obsidian vault of its own that uses the
+  spaced-repetition plugin with its default settings): YAML front matter with tags
+  (`flashcards` in two of three files: the plugin reads only those), space
+  indentation (2 or 4), markdown headings, `==highlight==`, `{{c1::x::hint}}` clozes,
+  and the plugin's cards: `Q::A`, `Q:::A`, `Q` / `?` / `A` multi-line cards, some
+  with their `<!--SR:…-->` schedule comments;
 - plain outlines (`outlines/`): `*`, `+`, `1.` bullets.
 
 All of them get continuation lines, fenced code (``` and ~~~), whole-bold
 heading blocks, `**strong**` deletions in about 30% of the blocks (other markers
 in a few more), decoys (markers inside inline code), and nesting up to 8 levels.
-The same seed always writes the same bytes.
+The same seed always writes the same bytes. Read it as a user's deck would,
+each collection in its dialect: `extract_paths(note_paths(root))`.
 """
 
 from __future__ import annotations
@@ -161,6 +166,29 @@ class _Writer:
             return f"{{{{embed (({rng.choice(self.ids)}))}}}} {tail}"
         return f"{head} {tail}"
 
+    def osr_card(self) -> None:
+        """A card in the spaced-repetition plugin's syntax, at the top level of the note."""
+        rng = self.rng
+        self.cards += 1
+        schedule = (
+            f" <!--SR:!2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)},{rng.randint(1, 90)},250-->"
+        )
+        sr = schedule if rng.random() < 0.5 else ""
+        r = rng.random()
+        self.lines.append("")
+        if r < 0.45:
+            self.lines.append(f"what is {_phrase(rng)}::{_phrase(rng)}{sr}")
+        elif r < 0.65:
+            self.lines.append(f"{_phrase(rng).title()}:::{_phrase(rng)}{sr}")
+        else:
+            self.lines.append(f"how does {_phrase(rng)} work")
+            self.lines.append("??" if r < 0.75 else "?")
+            for _ in range(rng.randint(1, 3)):
+                self.lines.append(f"{_phrase(rng, 3, 7)}")
+            if sr:
+                self.lines.append(sr.strip())
+        self.lines.append("")
+
     def block(self, depth: int) -> None:
         rng = self.rng
         pad = self.unit * depth
@@ -203,6 +231,8 @@ class _Writer:
                 self.lines.append("")
                 self.lines.append(f"{'#' * rng.randint(1, 3)} {_phrase(rng).title()}")
                 self.lines.append("")
+            if self.dialect == "obsidian" and depth == 0 and rng.random() < 0.25:
+                self.osr_card()
             self.block(depth)
             r = rng.random()
             if r < 0.35 and depth < MAX_DEPTH - 1:
@@ -225,6 +255,8 @@ def _front(rng: random.Random, dialect: str) -> list[str]:
             "",
         ]
     if dialect == "obsidian":
+        if rng.random() < 2 / 3:  # the plugin's default flashcardTags: a deck per sub-tag
+            tags.append(f"flashcards/{tags[0]}")
         return ["---", f"title: {_phrase(rng).title()}", f"tags: [{', '.join(tags)}]", "---", ""]
     return [f"# {_phrase(rng).title()}", ""]
 
@@ -245,6 +277,10 @@ def generate(root: Path, files: int = 2500, seed: int = 7) -> dict[str, int]:
     folders = {"logseq": "pages", "obsidian": "notes", "plain": "outlines"}
     (root / "logseq").mkdir(parents=True, exist_ok=True)
     (root / "logseq" / "config.edn").write_text("{:file/name-format :triple-lowbar}\n")
+    # notes/ is an Obsidian vault inside the folder: the plugin's folder, no data.json
+    (root / "notes" / ".obsidian" / "plugins" / "obsidian-spaced-repetition").mkdir(
+        parents=True, exist_ok=True
+    )
     ids: list[str] = []
     for i in range(files):
         dialect = ("logseq", "obsidian", "plain")[i % 3]
@@ -268,6 +304,12 @@ if __name__ == "__main__":
     import sys
 
     print(generate(Path(sys.argv[1] if len(sys.argv) > 1 else "vault")))
+
+
+def note_paths(root: Path) -> list[Path]:
+    """The vault's collections as a deck lists them: the Logseq pages, the Obsidian vault
+    (read with the plugin) and the plain outlines (inside the graph's folder: Logseq)."""
+    return [root / "pages", root / "notes", root / "outlines"]
 
 
 @contextmanager

@@ -38,7 +38,7 @@ __all__ = ["BASIC", "CLOZE", "BlockText", "Card", "Extraction", "disambiguate", 
 # the same notes different cards (text, fronts, backs, context, answers, hashes): a
 # build then reads every file of a deck again, once, instead of trusting the cards an
 # older reader made of files that did not change.
-READER_VERSION = 4  # 4: bold titles with a checkbox or link, note labels, sentences, lineage
+READER_VERSION = 5  # 5: labels in other languages, list headings, titles over links
 
 # Bounds on what one block gives (a hostile or generated note must not exhaust memory)
 MAX_CONTEXT = 32  # breadcrumb entries

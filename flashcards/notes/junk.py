@@ -4,7 +4,8 @@ Bold and highlight are emphasis as often as they are answers. A deletion is
 skipped when its answer is a stock label (`**Note:**`, `**Ex.**`, `**Step 2**`),
 a version number (`**v1.2**`, `**1.2.3**`, `**2.0**` next to "version" or
 "release"), a lone emphasis word (`**not**`, `**only**`), bold inside a word
-(`foo**bar**`, Python's `__init__`), one or two characters, or a whole sentence. `**term:**
+(`foo**bar**`, Python's `__init__`), one or two characters, a whole sentence, or
+the subject a list is introduced with (`- MIT **Probability** (videos):`). `**term:**
 definition` is the commonest good card in study notes and is kept. Explicit
 clozes (`{{c1::…}}`, `{{cloze …}}`) are what an author wrote on purpose: no rule
 looks at them. Every rule can be switched off in a deck spec (`junk:`).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from flashcards.notes.junk_labels import is_note_label
 from flashcards.notes.markers import HIGHLIGHT, STRONG, Deletion
 
 LABEL = "label"
@@ -23,7 +25,8 @@ EMPHASIS = "emphasis"
 INSIDE_WORD = "inside_word"
 SHORT = "short"
 SENTENCE = "sentence"
-ALL_RULES = (LABEL, VERSION, EMPHASIS, INSIDE_WORD, SHORT, SENTENCE)
+LIST_HEADING = "list_heading"
+ALL_RULES = (LABEL, VERSION, EMPHASIS, INSIDE_WORD, SHORT, SENTENCE, LIST_HEADING)
 # What the build report and `cards --skipped` call each rule.
 REASONS = {
     LABEL: "stock label",
@@ -32,10 +35,13 @@ REASONS = {
     INSIDE_WORD: "bold inside a word",
     SHORT: "1–2 characters",
     SENTENCE: "a whole sentence",
+    LIST_HEADING: "names the list below",
 }
 # A sentence in bold is emphasis, not a term to recall word for word: eight words, or
-# five opening a line and ending as a sentence ends (`**I do not recommend my cards.**`)
-_SENTENCE_END = re.compile(r"[.!?。！？]$")
+# five opening a line or a sentence and ending as a sentence ends (`**I do not recommend
+# my cards.**`, `It gets messy. **I use a pencil.**`)
+_SENTENCE_END = re.compile(r"[.!?。！？។]$")
+_SENTENCE_BEFORE = re.compile(r"[.!?。！？។][\s\u3000]*\Z")
 _SENTENCE_WORDS, _PHRASE_WORDS = 5, 8
 
 _LABELS = {
@@ -92,7 +98,8 @@ _VERSION = re.compile(
 _DECIMAL = re.compile(r"\d+\.\d+[a-z0-9+-]*", re.I)
 _VERSION_WORD = re.compile(r"\b(?:version|release|released|v\d|upgrade|changelog)", re.I)
 _LEAD = re.compile(r"[\s>*\-+#(\[\d.)]+")  # list markers, quotes, headings before a label
-_TRAILING = re.compile(r"[\s:.\-–—)!?]+$")
+_TRAILING = re.compile(r"[\s:：៖ៈ.\-–—)!?]+$")
+_COLON_AFTER = (":", ".", "：", "៖", "ៈ")
 _WORD_CHAR = re.compile(r"\w")
 # Python's special names: `__init__` is code, where `__term__` is emphasis
 _DUNDERS = {
@@ -108,14 +115,23 @@ _DUNDERS = {
 }  # fmt: skip
 _DUNDER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # `__class_getitem__`
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Scripts written without spaces between words (Thai, Lao, Khmer, Myanmar, Chinese,
+# Japanese): there two characters count as a word when a bold is measured as a sentence
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff]")
 
 
-# What may stand around a title's bold: a task checkbox before it; after it a colon or dash,
-# then links and parentheticals (`- [ ] **AVL trees** (videos)`, `**X**: [Primer](url)`)
-_TITLE_BEFORE = re.compile(r"\[[ xX]\][ \t]+")
-_TITLE_AFTER = re.compile(
-    r"[ \t]*[:\-–—]?(?:[ \t]*(?:\[[^\]\n]*\]\([^)\n]*\)|<[^>\n]*>|\([^()\n]*\)))*[ \t]*:?[ \t]*"
-)
+# What may stand around a title's bold: a task checkbox before it (`- [ ]**X**` too); after
+# it colons, dashes, links and parentheticals (`- [ ] **AVL trees** (videos)`, `**X**:
+# [Primer](url)`), on the following lines too and between commas (`**Translators**: [A](url),
+# [B](url)`): nothing a student could recall
+_TITLE_BEFORE = re.compile(r"\[[ xX]\][ \t]*")
+_LINK = r"\[[^\]\n]*+\][ \t]?\([^)\n]*+\)|<[^>\n]*+>|https?://[^\s)]++"
+# possessive: each character is looked at once, however long a hostile line of spaces is
+_TITLE_AFTER = re.compile(rf"(?:[\s,;/:：\-–—]++|{_LINK}|\([^()\n]*+\)|\((?:{_LINK})\))*+")
+# A bold that closes a line introducing a list of resources: after it an aside saying what
+# they are, and the colon (`- MIT **Probability** (videos):`); `we learn a **similarity
+# function**:` and `Translation (**many to many**):` are answers
+_LIST_HEAD_AFTER = re.compile(r"(?:[ \t]*+\([^()\n]*+\))++[ \t]*+[:：][ \t]*+\Z")
 
 
 def is_title(text: str, d: Deletion) -> bool:
@@ -169,6 +185,8 @@ def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
         return SHORT
     if SENTENCE in rules and _is_sentence(answer, d, text):
         return SENTENCE
+    if LIST_HEADING in rules and _LIST_HEAD_AFTER.match(text, d.end) is not None:
+        return LIST_HEADING  # the list below is what there is to learn, the bold its subject
     return None
 
 
@@ -178,14 +196,32 @@ def _opens_line(d: Deletion, text: str) -> bool:
     return not _LEAD.sub("", text[line_start : d.start])
 
 
+def _words(answer: str) -> int:
+    """Words of `answer`; in scripts without spaces, a word per two characters (Chinese,
+    Japanese) or four (Thai, Khmer: their vowels are characters of their own)."""
+    count = 0
+    for token in answer.split():
+        unspaced = _UNSPACED.findall(token)
+        if not unspaced:
+            count += 1
+            continue
+        ideographs = sum(ch >= "\u3040" for ch in unspaced)
+        count += max(1, ideographs // 2 + (len(unspaced) - ideographs) // 4)
+    return count
+
+
 def _is_sentence(answer: str, d: Deletion, text: str) -> bool:
-    words = len(answer.split())
+    words = _words(answer)
     if words >= _PHRASE_WORDS:
         return True
-    return (
-        words >= _SENTENCE_WORDS
-        and _SENTENCE_END.search(answer) is not None
-        and _opens_line(d, text)  # `first, **focus on the business metrics!**` is an answer
+    if words < _SENTENCE_WORDS:
+        return False
+    ends = _SENTENCE_END.search(answer) is not None or text[d.end : d.end + 1] in ".!?。！？។"
+    # `first, **focus on the business metrics!**` is an answer; a bold that opens its line
+    # or follows a full stop and ends with one is a sentence of its own
+    return ends and (
+        _opens_line(d, text)
+        or _SENTENCE_BEFORE.search(text[max(0, d.start - 8) : d.start]) is not None
     )
 
 
@@ -194,8 +230,8 @@ def _is_label(answer: str, bare: str, d: Deletion, text: str) -> bool:
     (`the **answer** is 42` is a sentence, `**Answer:** 42` a label)."""
     if _NUMBERED.fullmatch(bare):
         return True
-    colon = answer.endswith((":", ".")) or text[d.end : d.end + 1] in (":", ".")
-    if colon and _NOTE_PHRASE.fullmatch(bare):
+    colon = answer.endswith(_COLON_AFTER) or text[d.end : d.end + 1] in _COLON_AFTER
+    if colon and (_NOTE_PHRASE.fullmatch(bare) or is_note_label(bare)):
         return True
     if bare in _COLON_LABELS:
         return colon

@@ -14,6 +14,7 @@ from flashcards.notes.junk import (
     EMPHASIS,
     INSIDE_WORD,
     LABEL,
+    LIST_HEADING,
     SENTENCE,
     SHORT,
     VERSION,
@@ -59,6 +60,23 @@ def read(name: str, junk=ALL_RULES):
             [(1, "Do not memorize every answer you see.", SENTENCE),
              (2, "You can skip the lectures in this part of the plan", SENTENCE)],
         ),
+        (
+            "sentence-of-its-own.md",  # after a full stop; unspaced scripts by characters
+            [["trie"]],
+            [(1, "I practise with a pencil and an eraser.", SENTENCE),
+             (3, "ヒープは最小の要素を根に置く木構造です", SENTENCE)],
+        ),
+        (
+            "note-label-languages.md",  # the label word opens or closes the lead-in
+            [["Osmose:"]],
+            [(1, "Anmerkung zu Karteikarten:", LABEL), (3, "Зверніть увагу:", LABEL),
+             (5, "カードについての注意:", LABEL)],
+        ),
+        (
+            "list-heading.md",  # an aside after the bold says what the list holds
+            [["many to many"], ["binary heap"]],
+            [(1, "Probability", LIST_HEADING)],
+        ),
     ],
 )  # fmt: skip
 def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -> None:
@@ -75,6 +93,9 @@ def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -
         ("short.md", SHORT, "Fe"),
         ("note-phrase.md", LABEL, "Please Note:"),
         ("sentence.md", SENTENCE, "Do not memorize every answer you see."),
+        ("sentence-of-its-own.md", SENTENCE, "I practise with a pencil and an eraser."),
+        ("note-label-languages.md", LABEL, "Anmerkung zu Karteikarten:"),
+        ("list-heading.md", LIST_HEADING, "Probability"),
     ],
 )
 def test_each_rule_can_be_switched_off(name: str, rule: str, answer: str) -> None:
@@ -99,7 +120,11 @@ def test_a_lone_label_block_is_a_heading_not_a_skip() -> None:
 
 @pytest.mark.parametrize(
     ("name", "kept"),
-    [("title-checkbox.md", [["trie"]]), ("title-trailing.md", [["Quicksort"]])],
+    [
+        ("title-checkbox.md", [["trie"]]),
+        ("title-trailing.md", [["Quicksort"]]),
+        ("title-links.md", [["Splay trees"]]),  # `[ ]**X**`; links below it or between commas
+    ],
 )
 def test_a_bold_title_with_a_checkbox_link_or_parenthetical_is_a_heading(
     name: str, kept: list
