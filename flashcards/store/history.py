@@ -68,6 +68,18 @@ def card_reviews(store: Store, card_ids: Sequence[int]) -> dict[int, list[tuple]
     return out
 
 
+def deck_of(store: Store, card_ids: Sequence[int]) -> dict[int, int]:
+    """{card id: deck id} of these cards."""
+    out: dict[int, int] = {}
+    for part in chunks(card_ids):
+        out.update(
+            store.execute(
+                f"SELECT id, deck_id FROM cards WHERE id IN ({marks(len(part))})", tuple(part)
+            )
+        )
+    return out
+
+
 def decks_of(store: Store, card_ids: Sequence[int]) -> set[int]:
     """The decks these cards belong to."""
     out: set[int] = set()
