@@ -43,15 +43,6 @@ class AnkiCard(NamedTuple):
     did: int
 
 
-class Answer(NamedTuple):
-    """One revlog row: when (ms since 1970), which card, which button (1-4), how long."""
-
-    time_ms: int
-    cid: int
-    button: int
-    duration_ms: int
-
-
 @dataclass
 class AnkiCollection:
     note_types: dict[int, NoteType]
@@ -141,13 +132,27 @@ def read_collection(package: Package) -> AnkiCollection:
     return AnkiCollection(note_types, decks, notes, cards, int(skipped))
 
 
-def answers(package: Package) -> Iterator[Answer]:
-    """The review log's answers (types learn, review, relearn; buttons 1-4), by card and
-    time."""
-    return map(
-        Answer._make,
-        package.db.execute(
-            "SELECT id, cid, ease, time FROM revlog "
-            f"WHERE type IN {ANSWER_TYPES} AND ease BETWEEN 1 AND 4 ORDER BY cid, id"
-        ),
-    )
+def answers(package: Package, target: dict[int, int]) -> Iterator[tuple[int, int, int, int]]:
+    """The review log's answers (types learn, review, relearn; buttons 1-4) of the Anki
+    cards `target` maps to flashcards cards, as (card id, time ms, button, duration ms),
+    by our card and time: one pass of SQL over the revlog, joined to the map in a temporary
+    table of the package's own (read-only) connection."""
+    db = package.db
+    try:
+        db.execute("DROP TABLE IF EXISTS temp.import_target")
+        db.execute("CREATE TEMP TABLE import_target(cid INTEGER PRIMARY KEY, card INTEGER)")
+        db.executemany("INSERT INTO temp.import_target VALUES (?, ?)", target.items())
+        rows = db.execute(
+            "SELECT t.card, r.id, r.ease, r.time FROM revlog r "
+            "JOIN temp.import_target t ON t.cid = r.cid "
+            f"WHERE r.type IN {ANSWER_TYPES} AND r.ease BETWEEN 1 AND 4 ORDER BY t.card, r.id"
+        )
+        while chunk := rows.fetchmany(_FETCH):
+            yield from chunk
+    except sqlite3.DatabaseError as exc:
+        raise PackageError(
+            f"{package.path}: its review log is not one Anki writes ({exc}); export it again"
+        ) from None
+
+
+_FETCH = 10_000

@@ -4,29 +4,37 @@ Buttons 1-4 become SM-2 qualities 1/3/4/5 (the four-button mapping of `sm2`); a
 card's first answer of a study day is a review, its later ones that day drills;
 the states are replayed by SM-2 from the card's own log: the replay of the log so
 far, then one SM-2 step per new answer (appended after it), the replay of the
-whole log. Half a million answers: study days are worked out per quarter hour, rows
-go in by executemany in batches, and the review summaries are counted per batch
-(`summaries.appending_in_bulk`) instead of by the per-row trigger. An answer already
-in the log (the same card within a second, as flashcards' own export sends its
-reviews out) is recognised and not added again, so importing a file twice adds nothing.
-Runs inside the import's transaction.
+whole log. An answer already in the log (the same card within a second, as
+flashcards' own export sends its reviews out) is recognised and not added again,
+so importing a file twice adds nothing. Runs inside the import's transaction.
+
+Half a million answers, so: they come in one pass, by card and time (`anki.answers`);
+a batch of cards reads its log in one query; the SM-2 steps run in one loop on
+plain integers (`sm2.apply`'s arithmetic, which the tests hold it to, row by row);
+study days are worked out once per quarter hour and dates turned to text once each;
+rows go in by executemany, and the review summaries are counted in the same loop
+(`tally`) and written once, the per-row trigger off meanwhile
+(`summaries.appending_in_bulk`).
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, tzinfo
+from itertools import groupby
+from operator import itemgetter
 
 from flashcards import sm2
 from flashcards.clock import DEFAULT_ROLLOVER_HOUR, study_day
-from flashcards.importing.anki import Answer
+from flashcards.importing.tally import Tally
 from flashcards.store import Store, history
-from flashcards.store.summaries import SLOT_MS, appending_in_bulk
-from flashcards.study.state import replay_row, state_from_row, state_tuple
+from flashcards.store.summaries import MATURE_DAYS, PASS_Q, SLOT_MS, appending_in_bulk
+from flashcards.study.state import replay_row
 
 SAME_ANSWER_MS = 1000  # an exported review comes back with its time to the ms (or +1 on a clash)
-BATCH = 20_000
+BATCH_ROWS = 50_000  # answers per batch of cards (a card's answers stay in one batch)
+_LAST_ORDINAL = date.max.toordinal()
 
 
 class StudyDays:
@@ -36,98 +44,164 @@ class StudyDays:
 
     def __init__(self, tz: tzinfo | None, rollover_hour: int) -> None:
         self._tz, self._rollover = tz, rollover_hour
-        self._days: dict[int, tuple[str, date]] = {}
+        self.slots: dict[int, tuple[str, int]] = {}
 
-    def __call__(self, time_ms: int) -> tuple[str, date]:
-        """(the day as ISO text, the day)."""
+    def __call__(self, time_ms: int) -> tuple[str, int]:
+        """(the day as ISO text, its ordinal)."""
         slot = time_ms // SLOT_MS
-        found = self._days.get(slot)
+        found = self.slots.get(slot)
         if found is None:
             at = datetime.fromtimestamp(slot * SLOT_MS / 1000, UTC)
             day = study_day(at, self._tz, self._rollover)
-            found = self._days[slot] = (day.isoformat(), day)
+            found = self.slots[slot] = (day.isoformat(), day.toordinal())
         return found
+
+
+class _Dates(dict[int, str]):
+    """ISO text of a date ordinal, made once per date (past the last date: the last)."""
+
+    def __missing__(self, ordinal: int) -> str:
+        text = self[ordinal] = date.fromordinal(min(ordinal, _LAST_ORDINAL)).isoformat()
+        return text
 
 
 def add_answers(
     store: Store,
-    answers: Iterable[Answer],
-    target: dict[int, int],
+    answers: Iterable[tuple[int, int, int, int]],
     tz: tzinfo | None = None,
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR,
 ) -> tuple[int, int]:
-    """Add the answers of Anki cards `target` maps to our card ids; (added, already there)."""
-    by_card: dict[int, list[Answer]] = {}
-    for answer in answers:
-        card_id = target.get(answer.cid)
-        if card_id is not None:
-            by_card.setdefault(card_id, []).append(answer)
-    days = StudyDays(tz, rollover_hour)
+    """Add (card id, time ms, button, duration ms) answers, by card and time, to our cards;
+    (added, already there)."""
     added = known = 0
-    ids = sorted(by_card)
-    with appending_in_bulk(store) as fold:
-        for start in range(0, len(ids), BATCH):
-            part = ids[start : start + BATCH]
-            logs = history.card_reviews(store, part)
+    days, dates, tally = StudyDays(tz, rollover_hour), _Dates(), Tally()
+    interleaved: list[int] = []
+    with appending_in_bulk(store):
+        for batch in _batches(answers):
+            ids = [card_id for card_id, _ in batch]
+            logs, decks = history.card_reviews(store, ids), history.deck_of(store, ids)
             rows: list[tuple] = []
             states: list[tuple] = []
-            for card_id in part:
-                new, seen, state = _card_rows(card_id, logs[card_id], by_card.pop(card_id), days)
+            for card_id, group in batch:
+                log = logs[card_id]
+                start = len(rows)
+                state, seen = _card_rows(
+                    card_id, decks.get(card_id, 0), log, group, rows, days, dates, tally
+                )
                 known += seen
-                if new:
-                    rows.extend(new)
+                if len(rows) > start:
                     states.append((*state, card_id))
+                    if log and rows[start][1] < max(r[3] for r in log):
+                        interleaved.append(card_id)
             history.add_reviews(store, rows)
-            fold(rows)
             history.write_states(store, states)
             added += len(rows)
+        tally.write(store)
+    if interleaved:  # older than answers already here: the replay of the whole log
+        logs = history.card_reviews(store, interleaved)
+        history.write_states(store, [(*replay_row(logs[c]), c) for c in interleaved])
     return added, known
 
 
+def _batches(
+    answers: Iterable[tuple[int, int, int, int]],
+) -> Iterator[list[tuple[int, list[tuple[int, int, int, int]]]]]:
+    """[(card id, its answers)] batches of about BATCH_ROWS answers."""
+    batch: list[tuple[int, list[tuple[int, int, int, int]]]] = []
+    size = 0
+    for card_id, group in groupby(answers, key=itemgetter(0)):
+        found = list(group)
+        batch.append((card_id, found))
+        size += len(found)
+        if size >= BATCH_ROWS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def _card_rows(
-    card_id: int, log: list[tuple], answers: list[Answer], days: StudyDays
-) -> tuple[list[tuple], int, tuple]:
-    """The review rows one card's new answers add, how many were there already, and the
-    card_state columns the card then has (under SM-2).
-    `log` rows: (q, day, kind, time_ms, reps, ef, interval, due, lapses (after))."""
-    times = sorted(r[3] for r in log)
-    replayed = replay_row(log)
-    state = state_from_row(replayed)
-    before = state_tuple(state)
-    reviewed_days = {r[1] for r in log if r[2] == "review"}
-    rows: list[tuple] = []
+    card_id: int,
+    deck: int,
+    log: list[tuple],
+    answers: list[tuple[int, int, int, int]],
+    rows: list[tuple],
+    days: StudyDays,
+    dates: _Dates,
+    tally: Tally,
+) -> tuple[tuple, int]:
+    """Append the review rows one card's new answers add to `rows` and count them in
+    `tally`; (the card_state columns the card then has under SM-2, how many answers were
+    there already). `log` rows: (q, day, kind, time_ms, reps, ef, interval, due, lapses
+    (after)).
+
+    The SM-2 step is `sm2.apply` on plain integers: q >= 3 passes (repetitions + 1,
+    interval 1, 6, then ceil(interval × EF before) capped, EF by the formula, floored);
+    q < 3 fails (repetitions 0, interval 1, a lapse if it had been learned)."""
+    if log:
+        reps, ef, interval, due, lapses, last_day, back = replay_row(log)
+        times = sorted(r[3] for r in log)
+        reviewed = {r[1] for r in log if r[2] == "review"}
+    else:
+        reps, ef, interval, due, lapses, last_day, back = 0, sm2.EF_START, 0, None, 0, None, 0
+        times = []
+        reviewed = set()
+    before = (reps, ef, interval, due, lapses)
     seen = 0
-    last_day, back, last_q = replayed[5], replayed[6], None
-    buttons, apply = sm2.FOUR_BUTTONS, sm2.apply
-    for answer in sorted(answers):
+    last_q = -1
+    buttons, slots, append = sm2.FOUR_BUTTONS, days.slots, rows.append
+    passing, ef_min, most = sm2.PASS, sm2.EF_MIN, sm2.MAX_INTERVAL
+    day_counts, slot_counts = tally.days, tally.slots
+    for _, time_ms, button, duration in answers:
         if times:
-            i = bisect.bisect_left(times, answer.time_ms - SAME_ANSWER_MS)
-            if i < len(times) and times[i] <= answer.time_ms + SAME_ANSWER_MS:
+            i = bisect.bisect_left(times, time_ms - SAME_ANSWER_MS)
+            if i < len(times) and times[i] <= time_ms + SAME_ANSWER_MS:
                 seen += 1
                 continue
-        q = buttons[answer.button]
-        iso, day = days(answer.time_ms)
-        drill = iso in reviewed_days
-        if drill:
-            after = before
+        q = buttons[button]
+        found = slots.get(time_ms // SLOT_MS)
+        iso, ordinal = found if found is not None else days(time_ms)
+        new = 1 if due is None else 0
+        mature = 1 if not new and interval >= MATURE_DAYS else 0
+        if iso in reviewed:
+            kind = "drill"
+            append((card_id, time_ms, iso, q, duration or None, kind, *before, *before))
         else:
-            state = apply(state, q, day)
-            after = state_tuple(state)
-            reviewed_days.add(iso)
-        rows.append(
-            (
-                card_id,
-                answer.time_ms,
-                iso,
-                q,
-                answer.duration_ms or None,
-                "drill" if drill else "review",
-                *before,
-                *after,
-            )
-        )
-        before = after
+            kind = "review"
+            reviewed.add(iso)
+            if q < passing:
+                if reps > 0:
+                    lapses += 1
+                reps, interval = 0, 1
+            else:
+                reps += 1
+                if reps == 1:
+                    interval = 1
+                elif reps == 2:
+                    interval = 6
+                else:
+                    interval = min(most, -(-interval * ef // 1000))
+                d = 5 - q
+                ef = max(ef_min, ef + 100 - d * (80 + d * 20))
+            due = dates[ordinal + interval]
+            after = (reps, ef, interval, due, lapses)
+            append((card_id, time_ms, iso, q, duration or None, kind, *before, *after))
+            before = after
+        key = (iso, deck, kind, q, new, mature)
+        counted = day_counts.get(key)
+        if counted is None:
+            day_counts[key] = [1, duration or 0]
+        else:
+            counted[0] += 1
+            counted[1] += duration or 0
+        key = (iso, deck, time_ms // SLOT_MS)
+        counted = slot_counts.get(key)
+        if counted is None:
+            slot_counts[key] = [1, 1 if q >= PASS_Q else 0]
+        else:
+            counted[0] += 1
+            counted[1] += 1 if q >= PASS_Q else 0
         last_day, last_q = iso, q
-    if last_q is not None:
+    if last_q >= 0:
         back = 1 if sm2.comes_back(last_q) else 0
-    return rows, seen, (*before, last_day, back)
+    return (*before, last_day, back), seen

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from flashcards.store.db import chunks, marks
+from flashcards.store.queue import replay_order
 
 if TYPE_CHECKING:
     from flashcards.store.db import Store
@@ -53,16 +54,29 @@ def link_notes(store: Store, links: Iterable[tuple[str, int, int]]) -> None:
 
 def card_reviews(store: Store, card_ids: Sequence[int]) -> dict[int, list[tuple]]:
     """{card id: [(q, day, kind, time_ms, reps, ef, interval, due, lapses (after)), …]}
-    in log order: the rows `study.state.replay_row` takes."""
+    in replay order (time, device, id: `store.queue.replay_order`, which a sync's merged
+    rows need), the rows `study.state.replay_row` takes."""
     out: dict[int, list[tuple]] = {i: [] for i in card_ids}
     for part in chunks(card_ids):
         for row in store.execute(
             "SELECT card_id, q, day, kind, time_ms, reps_after, ef_after, interval_after, "
             f"due_after, lapses_after FROM reviews WHERE card_id IN ({marks(len(part))}) "
-            "ORDER BY card_id, id",
+            f"ORDER BY card_id, {replay_order()}",
             tuple(part),
         ):
             out[row[0]].append(row[1:])
+    return out
+
+
+def deck_of(store: Store, card_ids: Sequence[int]) -> dict[int, int]:
+    """{card id: deck id} of these cards."""
+    out: dict[int, int] = {}
+    for part in chunks(card_ids):
+        out.update(
+            store.execute(
+                f"SELECT id, deck_id FROM cards WHERE id IN ({marks(len(part))})", tuple(part)
+            )
+        )
     return out
 
 
