@@ -103,8 +103,10 @@ def generate(col: Collection, cards: int, reviews: int, decks: int, seed: int) -
         deck_ids = [
             deck_rows.upsert(
                 store,
+                None,  # a new deck
                 f"Bench deck {d + 1}",
-                None,
+                None,  # no identity
+                None,  # no spec file
                 [],
                 "generated",
                 # generous limits, so a 2,000-answer session does not run dry
