@@ -35,11 +35,14 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # this checkout first
+
+import study_disk  # noqa: E402
 
 from flashcards import sm2  # noqa: E402
 from flashcards.collection import Collection  # noqa: E402
@@ -298,7 +301,11 @@ def measure_queue(col: Collection, repeat: int = 7) -> dict[str, float]:
     return out
 
 
-def measure_answers(col: Collection, answers: int, seed: int) -> dict[str, object]:
+def measure_answers(
+    col: Collection, answers: int, seed: int, mark: Callable[[], object] = lambda: None
+) -> dict[str, object]:
+    """Answer + next card `answers` times; `mark()` is called, untimed, before each answer
+    and once after the last (the WAL watch, or the syscall child's marker)."""
     rng = random.Random(seed)
     col.refresh()
     now = NOW
@@ -316,6 +323,7 @@ def measure_answers(col: Collection, answers: int, seed: int) -> dict[str, objec
         q = _q(rng)
         drills += q < sm2.DRILL_UNTIL
         now += timedelta(seconds=5)
+        mark()
         started = time.perf_counter()
         col.answer(card.id, q, now=now, duration_ms=5000)
         answered = time.perf_counter()
@@ -324,6 +332,7 @@ def measure_answers(col: Collection, answers: int, seed: int) -> dict[str, objec
         times.append(ended - started)
         answer_times.append(answered - started)
         next_times.append(ended - answered)
+    mark()
     counts_times = []
     for _ in range(50):  # the app shows the counts after every answer
         started = time.perf_counter()
@@ -378,12 +387,35 @@ def _anki_peer(path: Path, args: argparse.Namespace) -> Path | None:
     return path
 
 
+class WalWatch:
+    """Counts the answers during which the -wal file grew (an append, not a rewrite in
+    place: its new size must reach the file system's journal too). `os.stat` only: the
+    file is never opened but by SQLite."""
+
+    def __init__(self, db: Path) -> None:
+        self.wal = Path(str(db) + "-wal")
+        self.size = self._size()
+        self.grew = 0
+
+    def _size(self) -> int:
+        try:
+            return self.wal.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def __call__(self) -> None:
+        size = self._size()
+        self.grew += size > self.size
+        self.size = size
+
+
 def _run_flashcards(db: Path, args: argparse.Namespace, round_: int, profile: bool) -> dict:
     # the answers change the file: measure on a copy so a kept file stays pristine
     work = db.with_name(db.stem + "-run.sqlite")
     _copy(db, work)
     try:
-        with Collection.open(work, timezone="UTC") as col:
+        # no daily backup of the copy (the app makes it off its UI thread)
+        with Collection.open(work, timezone="UTC", backup=False) as col:
             if round_ == 0:
                 counts = col.counts(now=NOW)
                 print(
@@ -394,7 +426,11 @@ def _run_flashcards(db: Path, args: argparse.Namespace, round_: int, profile: bo
             profiler = cProfile.Profile() if profile else None
             if profiler:
                 profiler.enable()
-            result = measure_answers(col, args.answers, args.seed + round_)
+            if args.wal_autocheckpoint is not None:  # an experiment: not the app's setting
+                col._store.db.conn.execute(f"PRAGMA wal_autocheckpoint = {args.wal_autocheckpoint}")
+            watch = WalWatch(work)
+            result = measure_answers(col, args.answers, args.seed + round_, watch)
+            result["wal_grew"] = watch.grew
             if profiler:
                 profiler.disable()
                 stats = pstats.Stats(profiler, stream=sys.stdout)
@@ -406,20 +442,72 @@ def _run_flashcards(db: Path, args: argparse.Namespace, round_: int, profile: bo
             Path(str(work) + suffix).unlink(missing_ok=True)
 
 
-def _run_anki(peer: Path, args: argparse.Namespace, round_: int) -> list[float]:
+def _run_anki(
+    peer: Path, args: argparse.Namespace, round_: int, mark: Callable[[], object] | None = None
+) -> tuple[list[float], int]:
+    """(seconds per answer + next card, answers during which the WAL grew)."""
     from anki.collection import Collection as AnkiCollection
     from anki_peer import measure_anki_answers
 
     work = peer.with_name(peer.stem + "-run.anki2")
     _copy(peer, work)
     col = AnkiCollection(str(work))
+    watch = WalWatch(work)
     try:
-        return measure_anki_answers(col, args.answers, args.seed + round_, _q)
+        times = measure_anki_answers(col, args.answers, args.seed + round_, _q, mark or watch)
+        return times, watch.grew
     finally:
         col.close()
         for suffix in ("", "-wal", "-shm"):
             Path(str(work) + suffix).unlink(missing_ok=True)
         shutil.rmtree(work.with_suffix(".media"), ignore_errors=True)
+
+
+def _syscall_child(args: argparse.Namespace) -> int:
+    """Under strace: answer as a round does, marking each answer with getppid()."""
+    if args.syscall_child == "anki":
+        _run_anki(args.db.with_suffix(".anki2"), args, 0, os.getppid)
+        return 0
+    work = args.db.with_name(args.db.stem + "-strace.sqlite")
+    _copy(args.db, work)
+    try:
+        with Collection.open(work, timezone="UTC", backup=False) as col:
+            measure_answers(col, args.answers, args.seed, os.getppid)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(work) + suffix).unlink(missing_ok=True)
+    return 0
+
+
+_SYSCALL_ROWS = (
+    ("fsync wal", "fsync/fdatasync of the -wal"),
+    ("fsync db", "fsync/fdatasync of the collection"),
+    ("pwrite64 wal", "pwrite64 to the -wal (2 a frame)"),
+    ("bytes wal", "bytes written to the -wal"),
+    ("pwrite64 db", "pwrite64 to the collection (checkpoints)"),
+)
+
+
+def _syscalls(args: argparse.Namespace, peer: Path | None, answers: int) -> None:
+    child = [sys.executable, str(Path(__file__).resolve()), "--db", str(args.db)]
+    child += ["--answers", str(answers), "--seed", str(args.seed), "--syscall-child"]
+    found = {"flashcards": study_disk.count_syscalls([*child, "ours"])}
+    if found["flashcards"] is None:
+        print("\n(no strace: syscall counts skipped)")
+        return
+    if peer is not None:
+        found["Anki"] = study_disk.count_syscalls([*child, "anki"])
+    print(f"\nsyscalls per answer + next card (strace, one run of {answers:,} answers each):")
+    print(f"  {'':42s}" + "".join(f"{name:>12s}" for name in found))
+    for key, label in _SYSCALL_ROWS:
+        cells = "".join(
+            f"{(got[1].get(key, 0.0) if got else float('nan')):12.2f}" for got in found.values()
+        )
+        print(f"  {label:42s}{cells}")
+
+
+def _row(label: str, values: list[float]) -> str:
+    return f"  {label:34s} {study_disk.spread(values)}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -434,16 +522,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-anki", action="store_true", help="skip the Anki peer")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the answers")
     parser.add_argument(
+        "--syscalls",
+        type=int,
+        default=300,
+        metavar="N",
+        help="answers of the strace run that counts syscalls per answer (0: none)",
+    )
+    parser.add_argument(
+        "--wal-autocheckpoint",
+        type=int,
+        metavar="PAGES",
+        help="override the collection's wal_autocheckpoint (to compare settings)",
+    )
+    parser.add_argument("--syscall-child", choices=("ours", "anki"), help=argparse.SUPPRESS)
+    parser.add_argument(
         "--check", action="store_true", help="run doctor on the generated file (slow)"
     )
     args = parser.parse_args(argv)
+    if args.syscall_child:
+        return _syscall_child(args)
 
     tmp = None
     if args.db is None:
         tmp = tempfile.TemporaryDirectory(prefix="bench-study-")
         args.db = Path(tmp.name) / "bench.sqlite"
     fresh = not args.db.exists()
-    with Collection.open(args.db, timezone="UTC") as col:
+    with Collection.open(args.db, timezone="UTC", backup=False) as col:
         if fresh:
             summary = generate(col, args.cards, args.reviews, args.decks, args.seed)
             print(
@@ -460,41 +564,63 @@ def main(argv: list[str] | None = None) -> int:
     peer = None if args.no_anki else _anki_peer(args.db.with_suffix(".anki2"), args)
     try:
         ours: list[dict] = []
-        theirs: list[list[float]] = []
+        theirs: list[tuple[list[float], int]] = []
+        floors: dict[str, list[float]] = {"overwrite": [], "append": []}
         loads = []
-        for round_ in range(args.rounds):  # interleaved, so both see the same load
+        for round_ in range(args.rounds):  # interleaved, so all see the same load
+            floor = study_disk.fsync_floor(args.db.parent)
+            for kind, times in floor.items():
+                floors[kind].append(statistics.median(times))
+            print(
+                f"round {round_ + 1}: fsync floor (4 KiB + fdatasync, 30 each): overwrite "
+                f"{study_disk.spread(floor['overwrite'])}; append {study_disk.spread(floor['append'])}"
+            )
             result = _run_flashcards(args.db, args, round_, args.profile and round_ == 0)
             ours.append(result)
             print(
                 f"round {round_ + 1}: flashcards answer + next card over {result['answers']:,} "
                 f"answers: p50 {_ms(result['p50'])}, p99 {_ms(result['p99'])}, "
                 f"max {_ms(result['max'])}; answer p50 {_ms(result['answer'][0])}, next card "
-                f"p50 {_ms(result['next'][0])}; undo + next p50 {_ms(result['undo_p50'])}"
+                f"p50 {_ms(result['next'][0])}; undo + next p50 {_ms(result['undo_p50'])}; "
+                f"the WAL grew during {result['wal_grew']:,} answers"
             )
             if peer is not None:
-                times = _run_anki(peer, args, round_)
-                theirs.append(times)
+                times, grew = _run_anki(peer, args, round_)
+                theirs.append((times, grew))
                 print(
                     f"round {round_ + 1}: Anki answer_card + get_queued_cards over "
                     f"{len(times):,} answers: p50 {_ms(_pct(times, 50))}, "
-                    f"p99 {_ms(_pct(times, 99))}"
+                    f"p99 {_ms(_pct(times, 99))}; the WAL grew during {grew:,} answers"
                 )
             loads.append(os.getloadavg()[0])
         print(
             f"\nanswer + next card, {args.rounds} rounds of {args.answers:,} answers, "
-            "synchronous=FULL (both):"
+            "synchronous=FULL (both); min/median/max over the rounds:"
         )
+        print(_row("fsync floor, overwrite 4 KiB", floors["overwrite"]))
+        print(_row("fsync floor, append 4 KiB", floors["append"]))
         for label, key, target in (("p50", "p50", 0.4), ("p99", "p99", 1.2)):
             mine = [r[key] for r in ours]
-            print(f"  flashcards {label}: {_spread(mine)}  (target ≤ {target} ms)")
+            print(_row(f"flashcards {label} (target ≤ {target} ms)", mine))
             if theirs:
-                peers = [_pct(t, 50 if key == "p50" else 99) for t in theirs]
+                peers = [_pct(t, 50 if key == "p50" else 99) for t, _ in theirs]
+                print(_row(f"Anki       {label}", peers))
                 ratio = statistics.median(mine) / statistics.median(peers)
-                print(f"  Anki       {label}: {_spread(peers)}  ratio flashcards/Anki {ratio:.2f}")
+                print(f"  {'ratio flashcards/Anki ' + label:34s} {ratio:.2f} (of the medians)")
+            floor = statistics.median(floors["overwrite"])
+            print(
+                f"  {'flashcards ' + label + ' / fsync floor':34s} "
+                f"{statistics.median(mine) / floor:.2f}"
+            )
+        grew = [r["wal_grew"] for r in ours]
+        print(f"  answers that grew the WAL: flashcards {grew}", end="")
+        print(f", Anki {[g for _, g in theirs]}" if theirs else "")
         print(
             f"  load average during the rounds (1 min): {', '.join(f'{x:.2f}' for x in loads)}; "
             f"now {_load()} on {os.cpu_count()} cores"
         )
+        if args.syscalls:
+            _syscalls(args, peer, args.syscalls)
     finally:
         if tmp is not None:
             tmp.cleanup()
