@@ -91,8 +91,9 @@ def make_anki_study(path: Path, cards: int, reviews: int, seed: int, due_share: 
     return col
 
 
-def measure_anki_answers(col, answers: int, seed: int, grade) -> list[float]:
-    """Seconds per answer + next card over `answers` answers; `grade(rng)` gives SM-2 q."""
+def measure_anki_answers(col, answers: int, seed: int, grade, mark=lambda: None) -> list[float]:
+    """Seconds per answer + next card over `answers` answers; `grade(rng)` gives SM-2 q.
+    `mark()` is called, untimed, before each answer and once after the last."""
     from anki.scheduler.v3 import CardAnswer
 
     rng = random.Random(seed)
@@ -105,10 +106,12 @@ def measure_anki_answers(col, answers: int, seed: int, grade) -> list[float]:
             break
         top = queued.cards[0]
         rating = ratings.get(grade(rng), CardAnswer.EASY)
+        mark()
         started = time.perf_counter()
         card = col.get_card(top.card.id)
         card.start_timer()
         sched.answer_card(sched.build_answer(card=card, states=top.states, rating=rating))
         queued = sched.get_queued_cards()
         times.append(time.perf_counter() - started)
+    mark()
     return times

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import os
 import pstats
 import random
@@ -35,237 +34,18 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # this checkout first
 
+import study_disk  # noqa: E402
+from study_collection import DUE_SHARE, NOW, _q, generate  # noqa: E402
+
 from flashcards import sm2  # noqa: E402
 from flashcards.collection import Collection  # noqa: E402
-from flashcards.store import Store  # noqa: E402
-from flashcards.store import decks as deck_rows  # noqa: E402
-from flashcards.study.state import state_tuple  # noqa: E402
-
-NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # the benchmark's "now": 12:00 UTC
-FAIL_Q = (1, 2)
-MAX_INTERVAL = 20_000  # days; a longer streak is ended by a lapse so dates stay in range
-DUE_SHARE = 0.08  # of the reviewed cards, due today or overdue
-
-
-def _q(rng: random.Random) -> int:
-    r = rng.random()
-    if r < 0.04:
-        return 1
-    if r < 0.05:
-        return 2
-    if r < 0.20:
-        return 3
-    if r < 0.75:
-        return 4
-    return 5
-
-
-def _history(rng: random.Random, answers: int) -> tuple[list[tuple], int]:
-    """A card's simulated reviews on abstract days from 0: (day, q, kind, before, after).
-
-    At least `answers` rows; the history ends with a day's drills done (last q >= 4).
-    """
-    state = sm2.State()
-    day = last = 0
-    rows: list[tuple] = []
-    # a history ends on a learned card (interval > 1), so it can be placed in the future
-    while len(rows) < answers or state.interval < 2:
-        last = day
-        q = _q(rng)
-        if state.interval > MAX_INTERVAL:
-            q = 1
-        after = sm2.apply(state, q, date(2000, 1, 1) + timedelta(days=day))
-        rows.append((day, q, "review", state, after))
-        state = after
-        while q < sm2.DRILL_UNTIL:
-            q = rng.choice((1, 3, 4, 4, 5))
-            rows.append((day, q, "drill", state, state))
-        day += state.interval + (rng.randint(0, 3) if rng.random() < 0.2 else 0)
-    return rows, last
-
-
-def generate(col: Collection, cards: int, reviews: int, decks: int, seed: int) -> dict:
-    """Write decks, cards, card states and reviews; returns a summary."""
-    rng = random.Random(seed)
-    store = Store(col.path)  # rows written straight through a connection of its own
-    conn = store.db.conn
-    today = col.today(NOW)
-    stamp = "2025-01-01T00:00:00Z"
-    reviewed = int(cards * 0.8)  # the rest are new
-    started = time.perf_counter()
-    with store.atomic():
-        deck_ids = [
-            deck_rows.upsert(
-                store,
-                f"Bench deck {d + 1}",
-                None,
-                [],
-                "generated",
-                # generous limits, so a 2,000-answer session does not run dry
-                {"new_per_day": 100, "reviews_per_day": 2000, "grades": 4, "deletions": []},
-            )
-            for d in range(decks)
-        ]
-        card_rows = []
-        block_rows = []
-        blocks_of: dict[tuple[int, int], int] = {}
-        for i in range(cards):
-            deck_id = deck_ids[i % decks]
-            n = i // decks
-            source = f"/bench/deck{deck_id}/note-{n // 200:04d}.md"
-            block = f"b{deck_id}-{n // 2}"  # two sibling cards per block
-            if i < decks or (i // decks) % 2 == 0:
-                body = (
-                    f"**term {i}** and **term {i + decks}** of block {n // 2} with some more words"
-                )
-                marks = json.dumps(
-                    [
-                        ["strong", 0, len(f"**term {i}**"), f"term {i}", f"term {i}", None, None],
-                        [
-                            "strong",
-                            len(f"**term {i}** and "),
-                            len(f"**term {i}** and **term {i + decks}**"),
-                            f"term {i + decks}",
-                            f"term {i + decks}",
-                            None,
-                            None,
-                        ],
-                    ]
-                )
-                block_rows.append(
-                    (
-                        len(block_rows) + 1,
-                        deck_id,
-                        source,
-                        1 + (n % 200) * 2,
-                        body,
-                        marks,
-                        "",
-                        json.dumps(["Chapter", f"Section {n // 20}"]),
-                        "[]",
-                        body.replace("**", ""),
-                    )
-                )
-                blocks_of[(deck_id, n // 2)] = len(block_rows)
-            card_rows.append(
-                (
-                    i + 1,
-                    f"g{i + 1:08d}",
-                    deck_id,
-                    f"h{i + 1:08d}",
-                    f"h{i + 1:08d}",
-                    block,
-                    "cloze",
-                    "strong",
-                    source,
-                    n % 200,
-                    blocks_of[(deck_id, n // 2)],
-                    json.dumps([n % 2]),
-                    json.dumps([f"term {i}"]),
-                    None,
-                    stamp,
-                    stamp,
-                )
-            )
-        conn.executemany("INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?)", block_rows)
-        conn.executemany(
-            "INSERT INTO cards(id, guid, deck_id, content_hash, base_hash, block_hash, kind, "
-            "deletion, source, position, block_id, hidden, answers, hint, created_at, "
-            "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            card_rows,
-        )
-        del card_rows
-        order = list(range(1, cards + 1))
-        rng.shuffle(order)
-        with_reviews = set(order[:reviewed])
-        written = 0
-        due_today = 0
-        states = []
-        review_rows: list[tuple] = []
-        base_ms = int(datetime(today.year, today.month, today.day, 10, tzinfo=UTC).timestamp())
-        for k, card_id in enumerate(sorted(with_reviews)):
-            left = reviews - written
-            cards_left = reviewed - k
-            if cards_left == 1:
-                count = max(1, left)
-            else:
-                mean = left / cards_left
-                count = max(1, min(left - (cards_left - 1), int(rng.uniform(1, 2 * mean))))
-            rows, last_day = _history(rng, count)
-            final = rows[-1][4]
-            # place the history so the card is due `offset` days from today (≤ 0: due now):
-            # DUE_SHARE of the reviewed cards are due, most of them today, some overdue
-            if rng.random() < DUE_SHARE:
-                offset = 0 if rng.random() < 0.7 else rng.randint(-14, -1)
-            else:
-                offset = rng.randint(1, final.interval - 1)
-            if offset <= 0:
-                due_today += 1
-            shift = (offset - final.interval) - last_day  # abstract day → days from today
-
-            def iso(abstract: int, shift: int = shift) -> str:
-                return (today + timedelta(days=abstract + shift)).isoformat()
-
-            def fix(state: sm2.State, shift: int = shift) -> tuple:
-                s = state_tuple(state)
-                due = None if state.due is None else iso((state.due - date(2000, 1, 1)).days, shift)
-                return (*s[:3], due, s[4])
-
-            for day, q, kind, before, after in rows:
-                ms = (base_ms + (day + shift) * 86400) * 1000 + rng.randint(0, 36_000_000)
-                review_rows.append(
-                    (
-                        card_id,
-                        ms,
-                        iso(day),
-                        q,
-                        rng.randint(2000, 15000),
-                        kind,
-                        *fix(before),
-                        *fix(after),
-                    )
-                )
-            written += len(rows)
-            states.append((card_id, *fix(final), iso(last_day), 1 if rows[-1][1] < 4 else 0))
-            if len(review_rows) > 50_000:
-                _write_reviews(conn, review_rows)
-                review_rows.clear()
-        _write_reviews(conn, review_rows)
-        conn.executemany(
-            "INSERT INTO card_state(card_id, repetitions, ef, interval, due, lapses, last_day, "
-            "drill) VALUES (?,?,?,?,?,?,?,?)",
-            states,
-        )
-        conn.executemany(
-            "INSERT INTO card_state(card_id) VALUES (?)",
-            ((cid,) for cid in range(1, cards + 1) if cid not in with_reviews),
-        )
-    conn.execute("ANALYZE")
-    store.close()
-    col.refresh()  # another connection wrote the collection
-    return {
-        "cards": cards,
-        "reviews": written,
-        "decks": decks,
-        "new": cards - reviewed,
-        "due_today": due_today,
-        "seconds": time.perf_counter() - started,
-    }
-
-
-def _write_reviews(conn, rows: list[tuple]) -> None:
-    conn.executemany(
-        "INSERT INTO reviews(card_id, time_ms, day, q, duration_ms, kind, reps_before, "
-        "ef_before, interval_before, due_before, lapses_before, reps_after, ef_after, "
-        "interval_after, due_after, lapses_after) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        rows,
-    )
 
 
 def _ms(seconds: float) -> str:
@@ -296,7 +76,11 @@ def measure_queue(col: Collection, repeat: int = 7) -> dict[str, float]:
     return out
 
 
-def measure_answers(col: Collection, answers: int, seed: int) -> dict[str, object]:
+def measure_answers(
+    col: Collection, answers: int, seed: int, mark: Callable[[], object] = lambda: None
+) -> dict[str, object]:
+    """Answer + next card `answers` times; `mark()` is called, untimed, before each answer
+    and once after the last (the WAL watch, or the syscall child's marker)."""
     rng = random.Random(seed)
     col.refresh()
     now = NOW
@@ -314,6 +98,7 @@ def measure_answers(col: Collection, answers: int, seed: int) -> dict[str, objec
         q = _q(rng)
         drills += q < sm2.DRILL_UNTIL
         now += timedelta(seconds=5)
+        mark()
         started = time.perf_counter()
         col.answer(card.id, q, now=now, duration_ms=5000)
         answered = time.perf_counter()
@@ -322,6 +107,7 @@ def measure_answers(col: Collection, answers: int, seed: int) -> dict[str, objec
         times.append(ended - started)
         answer_times.append(answered - started)
         next_times.append(ended - answered)
+    mark()
     counts_times = []
     for _ in range(50):  # the app shows the counts after every answer
         started = time.perf_counter()
@@ -376,12 +162,35 @@ def _anki_peer(path: Path, args: argparse.Namespace) -> Path | None:
     return path
 
 
+class WalWatch:
+    """Counts the answers during which the -wal file grew (an append, not a rewrite in
+    place: its new size must reach the file system's journal too). `os.stat` only: the
+    file is never opened but by SQLite."""
+
+    def __init__(self, db: Path) -> None:
+        self.wal = Path(str(db) + "-wal")
+        self.size = self._size()
+        self.grew = 0
+
+    def _size(self) -> int:
+        try:
+            return self.wal.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def __call__(self) -> None:
+        size = self._size()
+        self.grew += size > self.size
+        self.size = size
+
+
 def _run_flashcards(db: Path, args: argparse.Namespace, round_: int, profile: bool) -> dict:
     # the answers change the file: measure on a copy so a kept file stays pristine
     work = db.with_name(db.stem + "-run.sqlite")
     _copy(db, work)
     try:
-        with Collection.open(work, timezone="UTC") as col:
+        # no daily backup of the copy (the app makes it off its UI thread)
+        with Collection.open(work, timezone="UTC", backup=False) as col:
             if round_ == 0:
                 counts = col.counts(now=NOW)
                 print(
@@ -392,7 +201,11 @@ def _run_flashcards(db: Path, args: argparse.Namespace, round_: int, profile: bo
             profiler = cProfile.Profile() if profile else None
             if profiler:
                 profiler.enable()
-            result = measure_answers(col, args.answers, args.seed + round_)
+            if args.wal_autocheckpoint is not None:  # an experiment: not the app's setting
+                col._store.db.conn.execute(f"PRAGMA wal_autocheckpoint = {args.wal_autocheckpoint}")
+            watch = WalWatch(work)
+            result = measure_answers(col, args.answers, args.seed + round_, watch)
+            result["wal_grew"] = watch.grew
             if profiler:
                 profiler.disable()
                 stats = pstats.Stats(profiler, stream=sys.stdout)
@@ -404,20 +217,72 @@ def _run_flashcards(db: Path, args: argparse.Namespace, round_: int, profile: bo
             Path(str(work) + suffix).unlink(missing_ok=True)
 
 
-def _run_anki(peer: Path, args: argparse.Namespace, round_: int) -> list[float]:
+def _run_anki(
+    peer: Path, args: argparse.Namespace, round_: int, mark: Callable[[], object] | None = None
+) -> tuple[list[float], int]:
+    """(seconds per answer + next card, answers during which the WAL grew)."""
     from anki.collection import Collection as AnkiCollection
     from anki_peer import measure_anki_answers
 
     work = peer.with_name(peer.stem + "-run.anki2")
     _copy(peer, work)
     col = AnkiCollection(str(work))
+    watch = WalWatch(work)
     try:
-        return measure_anki_answers(col, args.answers, args.seed + round_, _q)
+        times = measure_anki_answers(col, args.answers, args.seed + round_, _q, mark or watch)
+        return times, watch.grew
     finally:
         col.close()
         for suffix in ("", "-wal", "-shm"):
             Path(str(work) + suffix).unlink(missing_ok=True)
         shutil.rmtree(work.with_suffix(".media"), ignore_errors=True)
+
+
+def _syscall_child(args: argparse.Namespace) -> int:
+    """Under strace: answer as a round does, marking each answer with getppid()."""
+    if args.syscall_child == "anki":
+        _run_anki(args.db.with_suffix(".anki2"), args, 0, os.getppid)
+        return 0
+    work = args.db.with_name(args.db.stem + "-strace.sqlite")
+    _copy(args.db, work)
+    try:
+        with Collection.open(work, timezone="UTC", backup=False) as col:
+            measure_answers(col, args.answers, args.seed, os.getppid)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(work) + suffix).unlink(missing_ok=True)
+    return 0
+
+
+_SYSCALL_ROWS = (
+    ("fsync wal", "fsync/fdatasync of the -wal"),
+    ("fsync db", "fsync/fdatasync of the collection"),
+    ("pwrite64 wal", "pwrite64 to the -wal (2 a frame)"),
+    ("bytes wal", "bytes written to the -wal"),
+    ("pwrite64 db", "pwrite64 to the collection (checkpoints)"),
+)
+
+
+def _syscalls(args: argparse.Namespace, peer: Path | None, answers: int) -> None:
+    child = [sys.executable, str(Path(__file__).resolve()), "--db", str(args.db)]
+    child += ["--answers", str(answers), "--seed", str(args.seed), "--syscall-child"]
+    found = {"flashcards": study_disk.count_syscalls([*child, "ours"])}
+    if found["flashcards"] is None:
+        print("\n(no strace: syscall counts skipped)")
+        return
+    if peer is not None:
+        found["Anki"] = study_disk.count_syscalls([*child, "anki"])
+    print(f"\nsyscalls per answer + next card (strace, one run of {answers:,} answers each):")
+    print(f"  {'':42s}" + "".join(f"{name:>12s}" for name in found))
+    for key, label in _SYSCALL_ROWS:
+        cells = "".join(
+            f"{(got[1].get(key, 0.0) if got else float('nan')):12.2f}" for got in found.values()
+        )
+        print(f"  {label:42s}{cells}")
+
+
+def _row(label: str, values: list[float]) -> str:
+    return f"  {label:34s} {study_disk.spread(values)}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -432,16 +297,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-anki", action="store_true", help="skip the Anki peer")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the answers")
     parser.add_argument(
+        "--syscalls",
+        type=int,
+        default=300,
+        metavar="N",
+        help="answers of the strace run that counts syscalls per answer (0: none)",
+    )
+    parser.add_argument(
+        "--wal-autocheckpoint",
+        type=int,
+        metavar="PAGES",
+        help="override the collection's wal_autocheckpoint (to compare settings)",
+    )
+    parser.add_argument("--syscall-child", choices=("ours", "anki"), help=argparse.SUPPRESS)
+    parser.add_argument(
         "--check", action="store_true", help="run doctor on the generated file (slow)"
     )
     args = parser.parse_args(argv)
+    if args.syscall_child:
+        return _syscall_child(args)
 
     tmp = None
     if args.db is None:
         tmp = tempfile.TemporaryDirectory(prefix="bench-study-")
         args.db = Path(tmp.name) / "bench.sqlite"
     fresh = not args.db.exists()
-    with Collection.open(args.db, timezone="UTC") as col:
+    with Collection.open(args.db, timezone="UTC", backup=False) as col:
         if fresh:
             summary = generate(col, args.cards, args.reviews, args.decks, args.seed)
             print(
@@ -458,41 +339,63 @@ def main(argv: list[str] | None = None) -> int:
     peer = None if args.no_anki else _anki_peer(args.db.with_suffix(".anki2"), args)
     try:
         ours: list[dict] = []
-        theirs: list[list[float]] = []
+        theirs: list[tuple[list[float], int]] = []
+        floors: dict[str, list[float]] = {"overwrite": [], "append": []}
         loads = []
-        for round_ in range(args.rounds):  # interleaved, so both see the same load
+        for round_ in range(args.rounds):  # interleaved, so all see the same load
+            floor = study_disk.fsync_floor(args.db.parent)
+            for kind, times in floor.items():
+                floors[kind].append(statistics.median(times))
+            print(
+                f"round {round_ + 1}: fsync floor (4 KiB + fdatasync, 30 each): overwrite "
+                f"{study_disk.spread(floor['overwrite'])}; append {study_disk.spread(floor['append'])}"
+            )
             result = _run_flashcards(args.db, args, round_, args.profile and round_ == 0)
             ours.append(result)
             print(
                 f"round {round_ + 1}: flashcards answer + next card over {result['answers']:,} "
                 f"answers: p50 {_ms(result['p50'])}, p99 {_ms(result['p99'])}, "
                 f"max {_ms(result['max'])}; answer p50 {_ms(result['answer'][0])}, next card "
-                f"p50 {_ms(result['next'][0])}; undo + next p50 {_ms(result['undo_p50'])}"
+                f"p50 {_ms(result['next'][0])}; undo + next p50 {_ms(result['undo_p50'])}; "
+                f"the WAL grew during {result['wal_grew']:,} answers"
             )
             if peer is not None:
-                times = _run_anki(peer, args, round_)
-                theirs.append(times)
+                times, grew = _run_anki(peer, args, round_)
+                theirs.append((times, grew))
                 print(
                     f"round {round_ + 1}: Anki answer_card + get_queued_cards over "
                     f"{len(times):,} answers: p50 {_ms(_pct(times, 50))}, "
-                    f"p99 {_ms(_pct(times, 99))}"
+                    f"p99 {_ms(_pct(times, 99))}; the WAL grew during {grew:,} answers"
                 )
             loads.append(os.getloadavg()[0])
         print(
             f"\nanswer + next card, {args.rounds} rounds of {args.answers:,} answers, "
-            "synchronous=FULL (both):"
+            "synchronous=FULL (both); min/median/max over the rounds:"
         )
+        print(_row("fsync floor, overwrite 4 KiB", floors["overwrite"]))
+        print(_row("fsync floor, append 4 KiB", floors["append"]))
         for label, key, target in (("p50", "p50", 0.4), ("p99", "p99", 1.2)):
             mine = [r[key] for r in ours]
-            print(f"  flashcards {label}: {_spread(mine)}  (target ≤ {target} ms)")
+            print(_row(f"flashcards {label} (target ≤ {target} ms)", mine))
             if theirs:
-                peers = [_pct(t, 50 if key == "p50" else 99) for t in theirs]
+                peers = [_pct(t, 50 if key == "p50" else 99) for t, _ in theirs]
+                print(_row(f"Anki       {label}", peers))
                 ratio = statistics.median(mine) / statistics.median(peers)
-                print(f"  Anki       {label}: {_spread(peers)}  ratio flashcards/Anki {ratio:.2f}")
+                print(f"  {'ratio flashcards/Anki ' + label:34s} {ratio:.2f} (of the medians)")
+            floor = statistics.median(floors["overwrite"])
+            print(
+                f"  {'flashcards ' + label + ' / fsync floor':34s} "
+                f"{statistics.median(mine) / floor:.2f}"
+            )
+        grew = [r["wal_grew"] for r in ours]
+        print(f"  answers that grew the WAL: flashcards {grew}", end="")
+        print(f", Anki {[g for _, g in theirs]}" if theirs else "")
         print(
             f"  load average during the rounds (1 min): {', '.join(f'{x:.2f}' for x in loads)}; "
             f"now {_load()} on {os.cpu_count()} cores"
         )
+        if args.syscalls:
+            _syscalls(args, peer, args.syscalls)
     finally:
         if tmp is not None:
             tmp.cleanup()

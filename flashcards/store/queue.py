@@ -9,6 +9,7 @@ the same transaction.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from flashcards.store.db import marks
@@ -237,12 +238,43 @@ def add_review(
     before: tuple,
     after: tuple,
     drill: int,
+    stored: Sequence[object] | None = None,
 ) -> int:
     """Append a review and move the card's state, inside the caller's transaction.
-    `before` and `after` are (repetitions, ef, interval, due, lapses)."""
+    `before` and `after` are (repetitions, ef, interval, due, lapses); `stored`, when
+    given, is the card's state row as read in this transaction (`STATE_COLUMNS`): then
+    only the columns that change are written (`move_state`)."""
     cur = store.execute(_ADD, (card_id, time_ms, day, q, duration_ms, kind, *before, *after))
-    store.execute(_WRITE_STATE, (*after, day, drill, card_id))
+    if stored is None:
+        store.execute(_WRITE_STATE, (*after, day, drill, card_id))
+    else:
+        move_state(store, card_id, stored, (*after, day, drill))
     return int(cur.lastrowid)  # type: ignore[arg-type]
+
+
+# card_state's columns in the order of StateRow; all but repetitions and drill are indexed
+STATE_COLUMNS = ("repetitions", "ef", "interval", "due", "lapses", "last_day", "drill")
+
+
+@lru_cache(maxsize=128)  # at most 2**7 column sets
+def _move_sql(columns: tuple[int, ...]) -> str:
+    sets = ", ".join(f"{STATE_COLUMNS[i]} = ?" for i in columns)
+    return f"UPDATE card_state SET {sets} WHERE card_id = ?"
+
+
+def move_state(store: Store, card_id: int, old: Sequence[object], new: Sequence[object]) -> None:
+    """Write the columns of a card's state that differ between `old` (the row as read in
+    this transaction) and `new`, both in `STATE_COLUMNS` order.
+
+    SQLite rewrites the index entry of every column named in an UPDATE's SET, changed
+    or not, and each is a page of its own in the WAL that the answer's commit must
+    write and sync: a review leaves the ease and the lapses as they were (answers of 4,
+    most of them), and a drill under SM-2 moves nothing but the drill flag. Naming only
+    the changed columns keeps those index pages out of the commit.
+    """
+    changed = tuple(i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b)
+    if changed:
+        store.execute(_move_sql(changed), (*(new[i] for i in changed), card_id))
 
 
 def delete_review(store: Store, review_id: int) -> None:

@@ -165,6 +165,7 @@ class Study:
                 state_tuple(before),
                 state_tuple(out.state),
                 1 if out.back_today else 0,
+                stored=row[: len(queue_rows.STATE_COLUMNS)],  # only what changes is written
             )
             if out.memory is not None:
                 fsrs_rows.write_memory(self.store, card_id, out.memory)

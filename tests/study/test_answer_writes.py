@@ -1,0 +1,113 @@
+"""The disk work of one answer, by SQLite's own counts: one write transaction, and no
+WAL page but those the answer changes (each is written and synced before the answer is
+acknowledged). The next card is read outside any write transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from flashcards import Collection
+from flashcards.store import Store
+from flashcards.store import queue as queue_rows
+from flashcards.study import Study
+from flashcards.study.state import replay_card
+
+from .conftest import at
+
+NOTES = """\
+- Alpha is **a1**.
+- Beta is **b1**.
+- Gamma is **c1**.
+"""
+
+
+def _frames(path: Path, run: Callable[[], object]) -> int:
+    """The WAL frames (pages) that `run()` commits: the WAL is emptied first (a TRUNCATE
+    checkpoint) and its frames counted after (a PASSIVE checkpoint reports them)."""
+    probe = sqlite3.connect(path)
+    try:
+        busy, _, _ = probe.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        assert busy == 0
+        run()
+        busy, frames, _ = probe.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0
+        return int(frames)
+    finally:
+        probe.close()
+
+
+def _statements(store: Store, run: Callable[[], object]) -> list[str]:
+    seen: list[str] = []
+    store.db.conn.set_trace_callback(seen.append)
+    try:
+        run()
+    finally:
+        store.db.conn.set_trace_callback(None)
+    return [s.split()[0].upper() for s in seen]
+
+
+def _study(col: Collection, deck) -> tuple[Store, Study, dict[str, int]]:  # noqa: ANN001
+    ids = deck("Deck", NOTES)
+    store = Store(col.path)
+    return store, Study(store), ids
+
+
+def test_an_answer_writes_only_the_index_pages_of_the_columns_it_changes(col, deck) -> None:
+    store, study, ids = _study(col, deck)
+    try:
+        a, b, c = ids["a1"], ids["b1"], ids["c1"]
+        # a practice answer appends a review and moves no state: the floor of any answer
+        # (the review row, its three indexes, the two summary rows)
+        practice = _frames(col.path, lambda: study.practice(c, 4, "cram", at(0)))
+        first = _frames(col.path, lambda: study.answer(a, 4, at(0)))
+        study.answer(b, 1, at(0, minutes=1))  # failed: b comes back today
+        # a drill under SM-2 moves nothing of the state: no index of card_state is touched
+        drill = _frames(col.path, lambda: study.answer(b, 4, at(0, minutes=2)))
+        # a's review the next day, q=4: the ease and the lapses stay, so their indexes do
+        review = _frames(col.path, lambda: study.answer(a, 4, at(1)))
+    finally:
+        store.close()
+    assert practice > 0
+    assert drill <= practice + 1  # + the state row's page (the drill flag)
+    # + the state row and the indexes of due, interval and last_day (not ef, not lapses)
+    assert review <= practice + 1 + 3
+    assert first <= practice + 1 + 5  # a new card's first answer moves every column
+
+
+def test_an_answer_is_one_write_transaction_and_the_next_card_none(col, deck) -> None:
+    store, study, ids = _study(col, deck)
+    try:
+        decks = study.all_decks()
+        card = study.next_card_id(decks, at(0))
+        assert card is not None
+        answered = _statements(store, lambda: study.answer(card, 4, at(0)))
+        shown = _statements(store, lambda: study.next_card_id(decks, at(0)))
+    finally:
+        store.close()
+    assert answered.count("BEGIN") == 1 and answered.count("COMMIT") == 1
+    assert answered[0] == "BEGIN" and answered[-1] == "COMMIT"
+    assert "BEGIN" not in shown and not {"INSERT", "UPDATE", "DELETE"} & set(shown)
+
+
+def test_the_state_written_is_the_state_answered(col, deck) -> None:
+    """Writing only the changed columns leaves every column as a full write would."""
+    store, study, ids = _study(col, deck)
+    try:
+        a, b = ids["a1"], ids["b1"]
+        for now, card, q in (
+            (at(0), a, 1),
+            (at(0, minutes=1), a, 4),
+            (at(0, minutes=2), b, 5),
+            (at(1), a, 4),
+            (at(7), b, 3),
+            (at(8), a, 2),
+        ):
+            study.answer(card, q, now)
+        for card in (a, b):
+            stored = tuple(queue_rows.state_of(store, card))
+            replayed, _ = replay_card(queue_rows.reviews_of(store, card), None)
+            assert stored == tuple(replayed)
+    finally:
+        store.close()
