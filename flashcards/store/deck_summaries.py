@@ -35,122 +35,155 @@ class _Executes(Protocol):
     def execute(self, sql: str, params: Sequence[object] = ...) -> sqlite3.Cursor: ...
 
 
-_TABLES = (
-    "CREATE TABLE deck_cards (deck_id INTEGER NOT NULL, retired INTEGER NOT NULL, "
-    "suspended INTEGER NOT NULL, n INTEGER NOT NULL, "
-    "PRIMARY KEY (deck_id, retired, suspended)) WITHOUT ROWID",
-    "CREATE TABLE deck_due (deck_id INTEGER NOT NULL, due TEXT NOT NULL, n INTEGER NOT NULL, "
-    "PRIMARY KEY (deck_id, due)) WITHOUT ROWID",
-)
+MATURE_DAYS = 21  # card_intervals.mature: the stats' young/mature line (Anki's)
+LEECH_LAPSES = 8  # card_intervals.leech: sm2.LEECH_LAPSES (a test holds the two equal)
 
-# Per summary table: (its columns, the SELECT that counts it from the cards).
-_FILLS = {
-    "deck_cards": (
-        "deck_id, retired, suspended, n",
-        "SELECT deck_id, retired, suspended, COUNT(*) FROM cards GROUP BY 1, 2, 3",
+
+class _Summary(NamedTuple):
+    """A count of cards grouped by `keys` ({column: expression}; `{c}` is the `cards` row,
+    `{s}` its `card_state` row), over the cards that meet `where`. `state`: the cards
+    without a state row are left out (and `card_state`'s changes count too)."""
+
+    keys: dict[str, str]
+    where: str
+    state: bool
+
+
+_SUMMARIES = {
+    "deck_cards": _Summary(
+        {"deck_id": "{c}.deck_id", "retired": "{c}.retired", "suspended": "{c}.suspended"},
+        "1",
+        state=False,
     ),
-    "deck_due": (
-        "deck_id, due, n",
-        "SELECT c.deck_id, COALESCE(s.due, ''), COUNT(*) FROM cards c "
-        "JOIN card_state s ON s.card_id = c.id WHERE c.retired = 0 AND c.suspended = 0 "
-        "GROUP BY 1, 2",
+    "deck_due": _Summary(
+        {"deck_id": "{c}.deck_id", "due": "COALESCE({s}.due, '')"},
+        "{c}.retired = 0 AND {c}.suspended = 0",
+        state=True,
+    ),
+    "card_intervals": _Summary(
+        {
+            "deck_id": "{c}.deck_id",
+            "retired": "{c}.retired",
+            "suspended": "{c}.suspended",
+            "new": "({s}.due IS NULL)",
+            "interval": "{s}.interval",
+            "leech": f"({{s}}.lapses >= {LEECH_LAPSES})",
+        },
+        "1",
+        state=True,
+    ),
+    "card_eases": _Summary(
+        {
+            "deck_id": "{c}.deck_id",
+            "retired": "{c}.retired",
+            "suspended": "{c}.suspended",
+            "new": "({s}.due IS NULL)",
+            "ef": "{s}.ef",
+        },
+        "1",
+        state=True,
     ),
 }
+_TEXT_KEYS = {"due"}
 
 
-def _cards(sign: str, row: str) -> list[str]:
-    """Add (sign '+') or take away ('-') a `cards` row (NEW or OLD) from deck_cards."""
-    key = f"deck_id = {row}.deck_id AND retired = {row}.retired AND suspended = {row}.suspended"
-    if sign == "+":
-        return [
-            "INSERT INTO deck_cards(deck_id, retired, suspended, n) "
-            f"VALUES ({row}.deck_id, {row}.retired, {row}.suspended, 1) "
-            "ON CONFLICT DO UPDATE SET n = n + 1"
-        ]
-    return [
-        f"UPDATE deck_cards SET n = n - 1 WHERE {key}",
-        f"DELETE FROM deck_cards WHERE {key} AND n <= 0",
-    ]
+def _columns(summary: _Summary) -> str:
+    return ", ".join([*summary.keys, "n"])
 
 
-def _due(sign: str, deck: str, due: str, where: str) -> list[str]:
-    """Add or take away one card at (deck, due) in deck_due, if `where` holds; `deck` and
-    `due` are expressions over the FROM of `where` (a join to the other table's row)."""
-    if sign == "+":
-        return [
-            f"INSERT INTO deck_due(deck_id, due, n) SELECT {deck}, COALESCE({due}, ''), 1 "
-            f"{where} ON CONFLICT DO UPDATE SET n = n + 1"
-        ]
-    key = f"(deck_id, due) IN (SELECT {deck}, COALESCE({due}, '') {where})"
-    return [
-        f"UPDATE deck_due SET n = n - 1 WHERE {key}",
-        f"DELETE FROM deck_due WHERE {key} AND n <= 0",
-    ]
-
-
-def _card_due(sign: str, row: str) -> list[str]:
-    """A `cards` row's part in deck_due: its state's due, if it has a state and is active."""
-    return _due(
-        sign,
-        f"{row}.deck_id",
-        "s.due",
-        f"FROM card_state s WHERE s.card_id = {row}.id "
-        f"AND {row}.retired = 0 AND {row}.suspended = 0",
+def _create(table: str, summary: _Summary) -> str:
+    cols = [f"{k} {'TEXT' if k in _TEXT_KEYS else 'INTEGER'} NOT NULL" for k in summary.keys]
+    return (
+        f"CREATE TABLE {table} ({', '.join(cols)}, n INTEGER NOT NULL, "
+        f"PRIMARY KEY ({', '.join(summary.keys)})) WITHOUT ROWID"
     )
 
 
-def _state_due(sign: str, row: str) -> list[str]:
-    """A `card_state` row's part in deck_due: its card's deck, if that card is active."""
-    return _due(
-        sign,
-        "c.deck_id",
-        f"{row}.due",
-        f"FROM cards c WHERE c.id = {row}.card_id AND c.retired = 0 AND c.suspended = 0",
-    )
+def _fill(summary: _Summary) -> str:
+    """The SELECT that counts the summary from the cards."""
+    keys = ", ".join(e.format(c="c", s="s") for e in summary.keys.values())
+    join = " JOIN card_state s ON s.card_id = c.id" if summary.state else ""
+    groups = ", ".join(str(i + 1) for i in range(len(summary.keys)))
+    where = summary.where.format(c="c", s="s")
+    return f"SELECT {keys}, COUNT(*) FROM cards c{join} WHERE {where} GROUP BY {groups}"
+
+
+def _source(summary: _Summary, table: str, row: str) -> tuple[str, str]:
+    """(key expressions, FROM-and-WHERE) of one changed row of `table` (NEW or OLD):
+    the other table's row is joined to it."""
+    if table == "cards":
+        names = {"c": row, "s": "s"}
+        link = f"FROM card_state s WHERE s.card_id = {row}.id AND " if summary.state else "WHERE "
+    else:
+        names = {"c": "c", "s": row}
+        link = f"FROM cards c WHERE c.id = {row}.card_id AND "
+    keys = ", ".join(e.format(**names) for e in summary.keys.values())
+    return keys, link + summary.where.format(**names)
+
+
+def _add(name: str, summary: _Summary, table: str, row: str) -> list[str]:
+    keys, source = _source(summary, table, row)
+    return [
+        f"INSERT INTO {name}({_columns(summary)}) SELECT {keys}, 1 {source} "
+        "ON CONFLICT DO UPDATE SET n = n + 1"
+    ]
+
+
+def _take(name: str, summary: _Summary, table: str, row: str) -> list[str]:
+    keys, source = _source(summary, table, row)
+    match = f"({', '.join(summary.keys)}) IN (SELECT {keys} {source})"
+    return [
+        f"UPDATE {name} SET n = n - 1 WHERE {match}",
+        f"DELETE FROM {name} WHERE {match} AND n <= 0",
+    ]
+
+
+def _used(summary: _Summary, table: str) -> list[str]:
+    """The columns of `table` a summary reads."""
+    text = " ".join([*summary.keys.values(), summary.where])
+    mark = "{c}." if table == "cards" else "{s}."
+    columns = {"id"} if table == "cards" else {"card_id"}
+    for part in text.split(mark)[1:]:
+        columns.add(part.split(" ")[0].rstrip(")").rstrip(","))
+    return sorted(columns)
 
 
 def _triggers() -> dict[str, str]:
-    """{trigger name: its CREATE statement}."""
-    flags = "OLD.deck_id IS NOT NEW.deck_id OR OLD.retired IS NOT NEW.retired OR " + (
-        "OLD.suspended IS NOT NEW.suspended OR OLD.id IS NOT NEW.id"
-    )
-    bodies = {
-        "deck_cards_insert": (
-            "AFTER INSERT ON cards",
-            "",
-            _cards("+", "NEW") + _card_due("+", "NEW"),
-        ),
-        "deck_cards_delete": (
-            "AFTER DELETE ON cards",
-            "",
-            _cards("-", "OLD") + _card_due("-", "OLD"),
-        ),
-        "deck_cards_update": (
-            "AFTER UPDATE OF id, deck_id, retired, suspended ON cards",
-            f"WHEN {flags} ",
-            _cards("-", "OLD") + _card_due("-", "OLD") + _cards("+", "NEW") + _card_due("+", "NEW"),
-        ),
-        "deck_due_insert": ("AFTER INSERT ON card_state", "", _state_due("+", "NEW")),
-        "deck_due_delete": ("AFTER DELETE ON card_state", "", _state_due("-", "OLD")),
-        "deck_due_update": (
-            "AFTER UPDATE OF card_id, due ON card_state",
-            "WHEN OLD.due IS NOT NEW.due OR OLD.card_id IS NOT NEW.card_id ",
-            _state_due("-", "OLD") + _state_due("+", "NEW"),
-        ),
-    }
-    return {
-        name: f"CREATE TRIGGER {name} {event} {when}BEGIN {'; '.join(body)}; END"
-        for name, (event, when, body) in bodies.items()
-    }
+    """{trigger name: its CREATE statement}: per summary, on each table it reads."""
+    out = {}
+    for name, summary in _SUMMARIES.items():
+        for table in ("cards", "card_state") if summary.state else ("cards",):
+            short = "cards" if table == "cards" else "state"
+            used = _used(summary, table)
+            changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in used)
+            bodies = {
+                "insert": ("INSERT", "", _add(name, summary, table, "NEW")),
+                "delete": ("DELETE", "", _take(name, summary, table, "OLD")),
+                "update": (
+                    f"UPDATE OF {', '.join(used)}",
+                    f"WHEN {changed} ",
+                    _take(name, summary, table, "OLD") + _add(name, summary, table, "NEW"),
+                ),
+            }
+            for event, (on, when, body) in bodies.items():
+                trigger = f"{name}_{short}_{event}"
+                out[trigger] = (
+                    f"CREATE TRIGGER {trigger} AFTER {on} ON {table} {when}"
+                    f"BEGIN {'; '.join(body)}; END"
+                )
+    return out
 
 
+TABLES = tuple(_SUMMARIES)
 TRIGGERS = tuple(_triggers())
+_FILLS = {name: (_columns(summary), _fill(summary)) for name, summary in _SUMMARIES.items()}
 
 
 def statements() -> list[str]:
     """Schema step m015: the tables, filled from the cards, and their triggers."""
+    creates = [_create(name, summary) for name, summary in _SUMMARIES.items()]
     fills = [f"INSERT INTO {table}({cols}) {select}" for table, (cols, select) in _FILLS.items()]
-    return [*_TABLES, *fills, *_triggers().values()]
+    return [*creates, *fills, *_triggers().values()]
 
 
 def rebuild(store: _Executes) -> None:
@@ -175,7 +208,7 @@ def problems(store: _Executes) -> list[str]:
     missing = [name for name in (*_FILLS, *TRIGGERS) if name not in present]
     if missing:
         return [
-            f"the card counts behind the deck list lack {', '.join(missing)}; "
+            f"the card counts behind the deck list and stats lack {', '.join(missing)}; "
             "run `flashcards doctor --repair`"
         ]
     found = []
@@ -186,7 +219,7 @@ def problems(store: _Executes) -> list[str]:
         ).fetchone()[0]
         if wrong:
             found.append(
-                f"{wrong} rows of {table} (the card counts behind the deck list) disagree "
+                f"{wrong} rows of {table} (the card counts behind the deck list and stats) disagree "
                 "with the cards; run `flashcards doctor --repair`"
             )
     return found

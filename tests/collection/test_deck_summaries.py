@@ -1,5 +1,5 @@
-"""The deck list's card counts (store/deck_summaries.py, kept by triggers) always equal a
-full recount of the cards: after random answers, undos, suspends, burials, builds that
+"""The card counts behind the deck list and the stats (store/deck_summaries.py, kept by
+triggers) always equal a full recount of the cards: after random answers, undos, suspends, burials, builds that
 add and retire cards, retired decks and imported answers; doctor finds drift and
 --repair rebuilds them; schema step m015 fills them for an existing collection."""
 
@@ -16,8 +16,10 @@ from helpers import NOW, Notes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from flashcards import sm2
 from flashcards.collection import Collection
-from flashcards.store import Store, deck_summaries
+from flashcards.store import Store, deck_summaries, summaries
+from flashcards.store import stats as stats_rows
 
 DAY_MS = 86_400_000
 
@@ -52,6 +54,60 @@ def shown(col: Collection, now) -> dict[int, tuple[int, int, int, int, int]]:
         d.id: (d.cards + d.retired, d.retired, d.suspended, d.new, d.due)
         for d in col.decks(now, retired=True)
     }
+
+
+_OLD_CARDS = "cards c JOIN card_state s ON s.card_id = c.id"
+
+
+def card_figures(db_path: Path, deck_id: int | None, today: str, until: str) -> tuple:
+    """The stats' card figures counted from the cards themselves (the queries the summaries
+    replaced): statuses, scheduled cards by interval and by EF, due cards per day."""
+    db = sqlite3.connect(db_path)
+    deck, params = ("", []) if deck_id is None else (" AND c.deck_id = ?", [deck_id])
+    try:
+        statuses = db.execute(
+            "SELECT CASE WHEN c.retired THEN 'retired' WHEN c.suspended THEN 'suspended' "
+            "WHEN c.buried_until > ? THEN 'buried' WHEN s.due IS NULL THEN 'new' "
+            "WHEN s.drill = 1 AND s.last_day = ? THEN 'learning' "
+            "WHEN s.interval < 21 THEN 'young' ELSE 'mature' END AS status, "
+            f"COUNT(*), SUM(s.lapses >= 8) FROM {_OLD_CARDS} WHERE 1{deck} GROUP BY status",
+            [today, today, *params],
+        ).fetchall()
+        counts: dict[str, int] = {}
+        for status, n, leeches in statuses:
+            counts[status] = n
+            if status != "retired":
+                counts["total"] = counts.get("total", 0) + n
+                counts["leeches"] = counts.get("leeches", 0) + leeches
+        by = {}
+        for column in ("interval", "ef"):
+            by[column] = db.execute(
+                f"SELECT s.{column}, COUNT(*) FROM {_OLD_CARDS} "
+                f"WHERE c.retired = 0 AND s.due IS NOT NULL{deck} GROUP BY 1 ORDER BY 1",
+                params,
+            ).fetchall()
+        due = db.execute(
+            "SELECT MAX(s.due, ?, COALESCE(c.buried_until, '')) AS day, COUNT(*) "
+            f"FROM {_OLD_CARDS} WHERE s.due < ? AND c.retired = 0 AND c.suspended = 0{deck} "
+            "GROUP BY day HAVING day < ? ORDER BY day",
+            [today, until, *params, until],
+        ).fetchall()
+    finally:
+        db.close()
+    return {k: v for k, v in counts.items() if v}, by["interval"], by["ef"], due
+
+
+def figures_read(store: Store, deck_id: int | None, today: str, until: str) -> tuple:
+    """The same figures as the stats read them."""
+    counts = stats_rows.card_counts(store, deck_id, today, 21, 8)
+    intervals, eases = stats_rows.schedule_groups(store, deck_id)
+    due = stats_rows.due_groups(store, deck_id, today, until)
+    return (
+        {k: v for k, v in counts.items() if v},
+        sorted(map(tuple, intervals)),
+        sorted(map(tuple, eases)),
+        [tuple(g) for g in due],
+    )
 
 
 def _text(blocks: list[int]) -> str:
@@ -122,9 +178,20 @@ def _run(tmp: Path, steps: list[tuple]) -> None:
             elif op == "next day":
                 now += timedelta(days=a)
             assert deck_summaries.problems(store) == [], op
-            assert shown(col, now) == recount(db_path, col.today(now).isoformat()), op
+            today = col.today(now)
+            assert shown(col, now) == recount(db_path, today.isoformat()), op
+            until = (today + timedelta(days=30)).isoformat()
+            for deck_id in (None, *(d.id for d in col.decks(now, retired=True))):
+                assert figures_read(store, deck_id, today.isoformat(), until) == card_figures(
+                    db_path, deck_id, today.isoformat(), until
+                ), (op, deck_id)
         assert col.doctor() == []
     store.close()
+
+
+def test_the_summaries_draw_the_lines_the_stats_draw():
+    assert deck_summaries.LEECH_LAPSES == sm2.LEECH_LAPSES
+    assert deck_summaries.MATURE_DAYS == summaries.MATURE_DAYS
 
 
 def test_drift_is_found_and_rebuilt(tmp_path, notes, db_path):
@@ -142,9 +209,9 @@ def test_drift_is_found_and_rebuilt(tmp_path, notes, db_path):
         assert col.doctor() == []
         col.refresh()
         assert shown(col, NOW) == before
-        store.execute("DROP TRIGGER deck_due_update")
+        store.execute("DROP TRIGGER deck_due_state_update")
         (missing,) = col.doctor()
-        assert "deck_due_update" in missing
+        assert "deck_due_state_update" in missing
         col.doctor(repair=True)
         assert col.doctor() == []
         card = col.cards()[0]
@@ -160,18 +227,18 @@ def test_the_schema_step_fills_them_for_a_collection_made_before(notes, db_path)
         card = col.cards()[0]
         col.answer(card.id, 5, now=NOW)
         col.suspend(col.cards()[1].id, now=NOW)
-        expected = shown(col, NOW)
+        expected = shown(col, NOW), col.stats(now=NOW)
     # the file as schema step 14 left it: no tables, no triggers, one step fewer
     db = sqlite3.connect(db_path)
     for trigger in deck_summaries.TRIGGERS:
         db.execute(f"DROP TRIGGER {trigger}")
-    db.execute("DROP TABLE deck_cards")
-    db.execute("DROP TABLE deck_due")
+    for table in deck_summaries.TABLES:
+        db.execute(f"DROP TABLE {table}")
     (version,) = db.execute("PRAGMA user_version").fetchone()
     db.execute(f"PRAGMA user_version = {version - 1}")
     db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm015_deck_summaries'")
     db.commit()
     db.close()
     with Collection.open(db_path, timezone="UTC") as col:
-        assert shown(col, NOW) == expected
+        assert (shown(col, NOW), col.stats(now=NOW)) == expected
         assert col.doctor() == []
