@@ -2,14 +2,14 @@
 
 Checked: SQLite's integrity, the schema steps, rows that point nowhere, every
 card's state (and FSRS memory) against a replay of its reviews under its deck's
-scheduler, and the stats' per-day summaries
-against the review log. Repair rebuilds only what is derived (card states,
-file records, summaries); it never touches a review.
+scheduler, the stats' per-day summaries against the review log, and the deck
+list's per-deck counts against the cards. Repair rebuilds only what is derived
+(card states, file records, summaries, counts); it never touches a review.
 """
 
 from __future__ import annotations
 
-from flashcards.store import Store, integrity, summaries
+from flashcards.store import Store, deck_summaries, integrity, summaries
 from flashcards.store import fsrs as fsrs_rows
 from flashcards.store import queue as queue_rows
 from flashcards.study.replay import states_off
@@ -29,6 +29,8 @@ def check(store: Store, repair: bool = False) -> list[str]:
         )
     stale = summaries.summary_problems(store)  # the per-day tables behind the stats
     problems += stale
+    miscounted = deck_summaries.problems(store)  # the per-deck counts behind the deck list
+    problems += miscounted
     if repair and problems:
         with store.atomic("repairing the collection"):
             integrity.repair_rows(store)
@@ -39,4 +41,6 @@ def check(store: Store, repair: bool = False) -> list[str]:
                 )
             if stale:
                 summaries.rebuild_summaries(store)
+            if miscounted:  # after the states above (their triggers keep the counts)
+                deck_summaries.rebuild(store)
     return problems

@@ -111,7 +111,7 @@ def compute(
     start = today - timedelta(days=HISTORY_DAYS - 1)
 
     answers = _fold_answers(queries.review_groups(store, deck_id, start.isoformat(), iso), start)
-    schedule = queries.schedule_groups(store, deck_id)
+    intervals, eases = queries.schedule_groups(store, deck_id)
     figures: dict[str, object] = {
         "deck": deck_name,
         "day": iso,
@@ -133,8 +133,8 @@ def compute(
         "retention": answers["retention"],
         "forecast": {"start": iso, "due": _forecast(store, deck_id, today)},
         "buttons": answers["buttons"],
-        "intervals": _interval_buckets(schedule),
-        "ease": _ease_buckets(schedule),
+        "intervals": _interval_buckets(intervals),
+        "ease": _ease_buckets(eases),
         "hours": _hours(store, deck_id, start, today, tz),
         "schedulers": _schedulers(store, deck_id),
     }
@@ -232,24 +232,24 @@ def _forecast(store: Store, deck_id: int | None, today: date) -> list[int]:
     return due
 
 
-def _interval_buckets(groups: list[queries.ScheduleGroup]) -> list[dict[str, int | None]]:
+def _interval_buckets(groups: list[queries.ValueGroup]) -> list[dict[str, int | None]]:
     out: list[dict[str, int | None]] = [
         {"from": lo, "to": hi, "cards": 0} for lo, hi in INTERVAL_BUCKETS
     ]
     for group in groups:
         for bucket in out:
-            if bucket["to"] is None or group.interval <= bucket["to"]:  # type: ignore[operator]
+            if bucket["to"] is None or group.value <= bucket["to"]:  # type: ignore[operator]
                 bucket["cards"] += group.cards  # type: ignore[operator]
                 break
     return out
 
 
-def _ease_buckets(groups: list[queries.ScheduleGroup]) -> list[dict[str, float | int]]:
+def _ease_buckets(groups: list[queries.ValueGroup]) -> list[dict[str, float | int]]:
     if not groups:
         return []
     counts: dict[int, int] = {}
     for group in groups:
-        low = group.ef // EASE_STEP * EASE_STEP
+        low = group.value // EASE_STEP * EASE_STEP
         counts[low] = counts.get(low, 0) + group.cards
     return [
         {"from": low / 1000, "to": (low + EASE_STEP) / 1000, "cards": counts.get(low, 0)}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from flashcards.clock import iso_utc
+from flashcards.store import deck_summaries
 
 if TYPE_CHECKING:
     from flashcards.store.db import Store
@@ -234,35 +235,17 @@ def counts(store: Store, day: str, retired: bool = False) -> list[DeckCounts]:
     """Per deck in use (with `retired`, retired decks too): cards, new, due today
     (reviews), retired cards, suspended.
 
-    Read from narrow indexes only (schema step m012): the totals from `cards_status`,
-    the new and due cards from `card_state_due` with each one's deck and flags from
-    `cards_flags` — never the wide `cards` rows, nor the cards that are neither. The
-    CROSS JOINs keep that order whatever the planner guesses (a collection built
-    from notes has no ANALYZE statistics).
+    Read from the card summaries the triggers keep (`deck_summaries`, schema step
+    m015): a few rows per deck and due day, never a pass over the cards.
     """
-    totals = {
-        deck_id: (int(total), int(retired or 0), int(suspended or 0))
-        for deck_id, total, retired, suspended in store.execute(
-            "SELECT deck_id, COUNT(*), SUM(retired), SUM(retired = 0 AND suspended) "
-            "FROM cards INDEXED BY cards_status GROUP BY deck_id"
-        )
-    }
-    waiting: dict[tuple[int, bool], int] = {}
-    for new, where in ((True, "s.due IS NULL"), (False, "s.due <= ?")):
-        rows = store.execute(
-            "SELECT c.deck_id, COUNT(*) FROM card_state s INDEXED BY card_state_due "
-            "CROSS JOIN cards c INDEXED BY cards_flags ON c.id = s.card_id "
-            f"WHERE {where} AND c.retired = 0 AND c.suspended = 0 GROUP BY c.deck_id",
-            () if new else (day,),
-        )
-        for deck_id, n in rows:
-            waiting[deck_id, new] = int(n)
+    totals = deck_summaries.totals(store)
+    waiting = deck_summaries.waiting(store, day)
     out = []
     for deck_id, name, built, retired_deck in store.execute(
         "SELECT id, name, built_at, retired FROM decks WHERE retired = 0 OR ? ORDER BY name",
         (int(retired),),
     ):
-        total, retired_count, suspended = totals.get(deck_id, (0, 0, 0))
+        total, retired_count, suspended = totals.get(deck_id, deck_summaries.Totals(0, 0, 0))
         out.append(
             DeckCounts(
                 deck_id,

@@ -194,6 +194,15 @@ def m014_stats_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX cards_stats ON cards(deck_id, retired, suspended, buried_until)")
 
 
+@migrations()
+def m015_deck_summaries(db: sqlite_utils.Database) -> None:
+    """The deck list's card counts per deck, kept by triggers (store/deck_summaries.py)."""
+    from flashcards.store.deck_summaries import statements
+
+    for statement in statements():
+        db.execute(statement)
+
+
 TABLES = (
     "config",
     "decks",

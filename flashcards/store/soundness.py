@@ -35,9 +35,10 @@ def identity(path: Path) -> list[int] | None:
     key = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
     try:
         wal = path.with_name(path.name + "-wal").stat()
-        key += [wal.st_size, wal.st_mtime_ns]
     except OSError:
-        pass
+        return key
+    if wal.st_size:  # an empty WAL holds nothing: the same file as none (closing deletes it)
+        key += [wal.st_size, wal.st_mtime_ns]
     return key
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from flashcards.store import deck_summaries
 from flashcards.store.summaries import SLOT_MS
 
 if TYPE_CHECKING:
@@ -41,12 +42,6 @@ class StudyRun(NamedTuple):
     last: str
     days: int
     answers: int
-
-
-class ScheduleGroup(NamedTuple):
-    interval: int
-    ef: int
-    cards: int
 
 
 class DueGroup(NamedTuple):
@@ -136,18 +131,29 @@ def cards_studied(store: Store, deck_id: int | None, day: str) -> int:
     )
 
 
-# Card queries read `cards` through its narrow covering index cards_stats (m014: deck,
-# retired, suspended, buried_until, and the id), never its wide rows, and look each
-# state up by its key (CROSS JOIN pins that order): starting from the card_state_due
-# index instead means a random jump per card, three times slower.
-_CARDS = "cards c CROSS JOIN card_state s ON s.card_id = c.id"
-
-
-def _deck(deck_id: int | None) -> tuple[str, list[object]]:
-    return ("", []) if deck_id is None else (" AND c.deck_id = ?", [deck_id])
-
+# The card figures read the card summaries the triggers keep (`deck_summaries`, schema
+# step m015: per deck, cards by interval and by EF, due cards by day), a few thousand rows
+# however many cards there are. What depends on the day is corrected from the few cards
+# it concerns, found through narrow indexes: the buried ones (cards_stats: deck, flags,
+# buried_until) and those in a same-day drill (card_state_last).
 
 STATUSES = ("suspended", "buried", "new", "learning", "young", "mature", "retired")
+
+
+def _deck(deck_id: int | None, column: str = "deck_id") -> tuple[str, list[object]]:
+    return ("", []) if deck_id is None else (f" AND {column} = ?", [deck_id])
+
+
+def _buried(deck_id: int | None) -> tuple[str, list[object]]:
+    """FROM-and-WHERE of the active cards buried past a day (the first parameter), each
+    joined to its state: one range of the cards_stats index per deck."""
+    decks = "(SELECT DISTINCT deck_id FROM deck_cards)" if deck_id is None else "(?)"
+    return (
+        "FROM cards c INDEXED BY cards_stats CROSS JOIN card_state s ON s.card_id = c.id "
+        f"WHERE c.deck_id IN {decks} AND c.retired = 0 AND c.suspended = 0 "
+        "AND c.buried_until > ?",
+        [] if deck_id is None else [deck_id],
+    )
 
 
 def card_counts(
@@ -161,36 +167,68 @@ def card_counts(
     first that applies; leeches (active cards with lapses >= leech_lapses)
     overlap them.
     """
+    if (mature_days, leech_lapses) != (deck_summaries.MATURE_DAYS, deck_summaries.LEECH_LAPSES):
+        raise ValueError("the card summaries count young/mature and leeches at other lines")
     deck, params = _deck(deck_id)
-    rows = store.execute(
-        "SELECT CASE WHEN c.retired THEN 'retired' WHEN c.suspended THEN 'suspended' "
-        "WHEN c.buried_until > ? THEN 'buried' WHEN s.due IS NULL THEN 'new' "
-        "WHEN s.drill = 1 AND s.last_day = ? THEN 'learning' "
-        "WHEN s.interval < ? THEN 'young' ELSE 'mature' END AS status, "
-        f"COUNT(*), SUM(s.lapses >= ?) FROM {_CARDS} WHERE 1{deck} GROUP BY status",
-        [today, today, mature_days, leech_lapses, *params],
-    ).fetchall()
     counts = dict.fromkeys(("total", *STATUSES, "leeches"), 0)
+    rows = store.execute(
+        "SELECT CASE WHEN retired THEN 'retired' WHEN suspended THEN 'suspended' "
+        "WHEN new THEN 'new' WHEN interval < ? THEN 'young' ELSE 'mature' END AS status, "
+        f"SUM(n), SUM(leech * n) FROM card_intervals WHERE 1{deck} GROUP BY status",
+        [mature_days, *params],
+    )
     for status, n, leeches in rows:
         counts[status] = n
         if status != "retired":
             counts["total"] += n
             counts["leeches"] += leeches
+    # a buried card is 'buried' first; the summary counted it by its state
+    source, decks = _buried(deck_id)
+    rows = store.execute(
+        "SELECT CASE WHEN s.due IS NULL THEN 'new' WHEN s.interval < ? THEN 'young' "
+        f"ELSE 'mature' END, COUNT(*) {source} GROUP BY 1",
+        [mature_days, *decks, today],
+    )
+    for status, n in rows:
+        counts[status] -= n
+        counts["buried"] += n
+    # a scheduled card in a same-day drill is 'learning' (unless buried or inactive)
+    deck, params = _deck(deck_id, "c.deck_id")
+    rows = store.execute(
+        "SELECT s.interval < ?, COUNT(*) FROM card_state s INDEXED BY card_state_last "
+        "CROSS JOIN cards c ON c.id = s.card_id WHERE s.last_day = ? AND s.drill = 1 "
+        "AND s.due IS NOT NULL AND c.retired = 0 AND c.suspended = 0 "
+        f"AND (c.buried_until IS NULL OR c.buried_until <= ?){deck} GROUP BY 1",
+        [mature_days, today, today, *params],
+    )
+    for young, n in rows:
+        counts["young" if young else "mature"] -= n
+        counts["learning"] += n
     return counts
 
 
-def schedule_groups(store: Store, deck_id: int | None) -> list[ScheduleGroup]:
-    """Active cards that have been scheduled, by interval and EF: (days, EF thousandths, cards).
+class ValueGroup(NamedTuple):
+    value: int  # an interval in days, or an EF in thousandths
+    cards: int
 
-    One pass serves both histograms; the pairs are far fewer than the cards.
-    """
+
+def schedule_groups(store: Store, deck_id: int | None) -> tuple[list[ValueGroup], list[ValueGroup]]:
+    """Active cards that have been scheduled (suspended and buried ones too), by interval
+    and by EF: ([(days, cards)], [(EF thousandths, cards)])."""
     deck, params = _deck(deck_id)
-    rows = store.execute(
-        f"SELECT s.interval, s.ef, COUNT(*) FROM {_CARDS} "
-        f"WHERE c.retired = 0 AND s.due IS NOT NULL{deck} GROUP BY s.interval, s.ef",
-        params,
+    return tuple(  # type: ignore[return-value]
+        list(
+            map(
+                ValueGroup._make,
+                store.execute(
+                    f"SELECT {column}, SUM(n) FROM {table} "
+                    f"WHERE retired = 0 AND new = 0{deck} GROUP BY {column}",
+                    params,
+                ),
+            )
+        )
+        for table, column in (("card_intervals", "interval"), ("card_eases", "ef"))
     )
-    return list(map(ScheduleGroup._make, rows))
 
 
 def due_groups(store: Store, deck_id: int | None, today: str, until: str) -> list[DueGroup]:
@@ -200,10 +238,22 @@ def due_groups(store: Store, deck_id: int | None, today: str, until: str) -> lis
     Suspended and retired cards are not due.
     """
     deck, params = _deck(deck_id)
-    rows = store.execute(
-        "SELECT MAX(s.due, ?, COALESCE(c.buried_until, '')) AS day, COUNT(*) "
-        f"FROM {_CARDS} WHERE s.due < ? AND c.retired = 0 AND c.suspended = 0{deck} "
-        "GROUP BY day HAVING day < ?",
-        [today, until, *params, until],
+    days: dict[str, int] = dict(
+        store.execute(
+            "SELECT MAX(due, ?) AS day, SUM(n) FROM deck_due "
+            f"WHERE due != '' AND due < ?{deck} GROUP BY day",
+            [today, until, *params],
+        )
     )
-    return list(map(DueGroup._make, rows))
+    # the summary counts a buried card on its due day: it comes back later
+    source, decks = _buried(deck_id)
+    moved = store.execute(
+        f"SELECT MAX(s.due, ?), MAX(s.due, ?, c.buried_until), COUNT(*) {source} "
+        "AND s.due < ? GROUP BY 1, 2",
+        [today, today, *decks, today, until],
+    )
+    for due, back, n in moved:
+        days[due] -= n
+        if back < until:
+            days[back] = days.get(back, 0) + n
+    return [DueGroup(day, n) for day, n in sorted(days.items()) if n]

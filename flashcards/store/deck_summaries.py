@@ -1,0 +1,254 @@
+"""The card summaries behind the deck list: two small tables kept by triggers.
+
+The deck list shows, per deck, its cards, how many are retired and suspended,
+and how many are new and due today. Counted from `cards` and `card_state`, that
+is a pass over every card (a million for a heavy user) each time the list is
+drawn; these tables hold the same counts folded per deck, so the list reads a
+few rows per deck and per due day instead.
+
+- `deck_cards` — cards per (deck, retired, suspended).
+- `deck_due` — the cards that are neither retired nor suspended and have a
+  state row, per (deck, due day), `due` '' for a new card (its due is NULL).
+
+Triggers on `cards` and `card_state` keep them in step inside the very
+statement (hence the transaction) that changes a card: a build, an answer, an
+undo, an import, a sync, a repair all go through them, and a rolled-back write
+rolls its counts back with it. A card counts in `deck_due` only while both its
+rows exist, so whichever of the two is inserted or deleted first, the counts
+come out the same.
+
+Like the review summaries (`summaries.py`) they are derived: `rebuild` recomputes
+them from the cards and `problems` compares the two (`flashcards doctor`, and
+`--repair` rebuilds). Schema step m015 made them (`statements`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol
+
+
+class _Executes(Protocol):
+    """What these functions need of the store: its `execute` (a Store, a connection)."""
+
+    def execute(self, sql: str, params: Sequence[object] = ...) -> sqlite3.Cursor: ...
+
+
+MATURE_DAYS = 21  # card_intervals.mature: the stats' young/mature line (Anki's)
+LEECH_LAPSES = 8  # card_intervals.leech: sm2.LEECH_LAPSES (a test holds the two equal)
+
+
+class _Summary(NamedTuple):
+    """A count of cards grouped by `keys` ({column: expression}; `{c}` is the `cards` row,
+    `{s}` its `card_state` row), over the cards that meet `where`. `state`: the cards
+    without a state row are left out (and `card_state`'s changes count too)."""
+
+    keys: dict[str, str]
+    where: str
+    state: bool
+
+
+_SUMMARIES = {
+    "deck_cards": _Summary(
+        {"deck_id": "{c}.deck_id", "retired": "{c}.retired", "suspended": "{c}.suspended"},
+        "1",
+        state=False,
+    ),
+    "deck_due": _Summary(
+        {"deck_id": "{c}.deck_id", "due": "COALESCE({s}.due, '')"},
+        "{c}.retired = 0 AND {c}.suspended = 0",
+        state=True,
+    ),
+    "card_intervals": _Summary(
+        {
+            "deck_id": "{c}.deck_id",
+            "retired": "{c}.retired",
+            "suspended": "{c}.suspended",
+            "new": "({s}.due IS NULL)",
+            "interval": "{s}.interval",
+            "leech": f"({{s}}.lapses >= {LEECH_LAPSES})",
+        },
+        "1",
+        state=True,
+    ),
+    "card_eases": _Summary(
+        {
+            "deck_id": "{c}.deck_id",
+            "retired": "{c}.retired",
+            "suspended": "{c}.suspended",
+            "new": "({s}.due IS NULL)",
+            "ef": "{s}.ef",
+        },
+        "1",
+        state=True,
+    ),
+}
+_TEXT_KEYS = {"due"}
+
+
+def _columns(summary: _Summary) -> str:
+    return ", ".join([*summary.keys, "n"])
+
+
+def _create(table: str, summary: _Summary) -> str:
+    cols = [f"{k} {'TEXT' if k in _TEXT_KEYS else 'INTEGER'} NOT NULL" for k in summary.keys]
+    return (
+        f"CREATE TABLE {table} ({', '.join(cols)}, n INTEGER NOT NULL, "
+        f"PRIMARY KEY ({', '.join(summary.keys)})) WITHOUT ROWID"
+    )
+
+
+def _fill(summary: _Summary) -> str:
+    """The SELECT that counts the summary from the cards."""
+    keys = ", ".join(e.format(c="c", s="s") for e in summary.keys.values())
+    join = " JOIN card_state s ON s.card_id = c.id" if summary.state else ""
+    groups = ", ".join(str(i + 1) for i in range(len(summary.keys)))
+    where = summary.where.format(c="c", s="s")
+    return f"SELECT {keys}, COUNT(*) FROM cards c{join} WHERE {where} GROUP BY {groups}"
+
+
+def _source(summary: _Summary, table: str, row: str) -> tuple[str, str]:
+    """(key expressions, FROM-and-WHERE) of one changed row of `table` (NEW or OLD):
+    the other table's row is joined to it."""
+    if table == "cards":
+        names = {"c": row, "s": "s"}
+        link = f"FROM card_state s WHERE s.card_id = {row}.id AND " if summary.state else "WHERE "
+    else:
+        names = {"c": "c", "s": row}
+        link = f"FROM cards c WHERE c.id = {row}.card_id AND "
+    keys = ", ".join(e.format(**names) for e in summary.keys.values())
+    return keys, link + summary.where.format(**names)
+
+
+def _add(name: str, summary: _Summary, table: str, row: str) -> list[str]:
+    keys, source = _source(summary, table, row)
+    return [
+        f"INSERT INTO {name}({_columns(summary)}) SELECT {keys}, 1 {source} "
+        "ON CONFLICT DO UPDATE SET n = n + 1"
+    ]
+
+
+def _take(name: str, summary: _Summary, table: str, row: str) -> list[str]:
+    keys, source = _source(summary, table, row)
+    match = f"({', '.join(summary.keys)}) IN (SELECT {keys} {source})"
+    return [
+        f"UPDATE {name} SET n = n - 1 WHERE {match}",
+        f"DELETE FROM {name} WHERE {match} AND n <= 0",
+    ]
+
+
+def _used(summary: _Summary, table: str) -> list[str]:
+    """The columns of `table` a summary reads."""
+    text = " ".join([*summary.keys.values(), summary.where])
+    mark = "{c}." if table == "cards" else "{s}."
+    columns = {"id"} if table == "cards" else {"card_id"}
+    for part in text.split(mark)[1:]:
+        columns.add(part.split(" ")[0].rstrip(")").rstrip(","))
+    return sorted(columns)
+
+
+def _triggers() -> dict[str, str]:
+    """{trigger name: its CREATE statement}: per summary, on each table it reads."""
+    out = {}
+    for name, summary in _SUMMARIES.items():
+        for table in ("cards", "card_state") if summary.state else ("cards",):
+            short = "cards" if table == "cards" else "state"
+            used = _used(summary, table)
+            changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in used)
+            bodies = {
+                "insert": ("INSERT", "", _add(name, summary, table, "NEW")),
+                "delete": ("DELETE", "", _take(name, summary, table, "OLD")),
+                "update": (
+                    f"UPDATE OF {', '.join(used)}",
+                    f"WHEN {changed} ",
+                    _take(name, summary, table, "OLD") + _add(name, summary, table, "NEW"),
+                ),
+            }
+            for event, (on, when, body) in bodies.items():
+                trigger = f"{name}_{short}_{event}"
+                out[trigger] = (
+                    f"CREATE TRIGGER {trigger} AFTER {on} ON {table} {when}"
+                    f"BEGIN {'; '.join(body)}; END"
+                )
+    return out
+
+
+TABLES = tuple(_SUMMARIES)
+TRIGGERS = tuple(_triggers())
+_FILLS = {name: (_columns(summary), _fill(summary)) for name, summary in _SUMMARIES.items()}
+
+
+def statements() -> list[str]:
+    """Schema step m015: the tables, filled from the cards, and their triggers."""
+    creates = [_create(name, summary) for name, summary in _SUMMARIES.items()]
+    fills = [f"INSERT INTO {table}({cols}) {select}" for table, (cols, select) in _FILLS.items()]
+    return [*creates, *fills, *_triggers().values()]
+
+
+def rebuild(store: _Executes) -> None:
+    """Recreate the tables and triggers and recount them from the cards, inside the
+    caller's transaction (it heals a dropped table or trigger too)."""
+    for trigger in TRIGGERS:
+        store.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    for table in _FILLS:
+        store.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in statements():
+        store.execute(statement)
+
+
+def problems(store: _Executes) -> list[str]:
+    """Where the tables disagree with a full recount of the cards ([] when they agree)."""
+    present = {
+        name
+        for (name,) in store.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+        )
+    }
+    missing = [name for name in (*_FILLS, *TRIGGERS) if name not in present]
+    if missing:
+        return [
+            f"the card counts behind the deck list and stats lack {', '.join(missing)}; "
+            "run `flashcards doctor --repair`"
+        ]
+    found = []
+    for table, (columns, select) in _FILLS.items():
+        wrong = store.execute(
+            f"SELECT (SELECT COUNT(*) FROM ({select} EXCEPT SELECT {columns} FROM {table})) "
+            f"+ (SELECT COUNT(*) FROM (SELECT {columns} FROM {table} EXCEPT {select}))"
+        ).fetchone()[0]
+        if wrong:
+            found.append(
+                f"{wrong} rows of {table} (the card counts behind the deck list and stats) disagree "
+                "with the cards; run `flashcards doctor --repair`"
+            )
+    return found
+
+
+class Totals(NamedTuple):
+    """A deck's cards: all of them, the retired, the suspended of those in use."""
+
+    total: int
+    retired: int
+    suspended: int
+
+
+def totals(store: _Executes) -> dict[int, Totals]:
+    """Per deck id: its card totals (the same sums as a pass over `cards`)."""
+    return {
+        deck_id: Totals(int(total), int(retired), int(suspended))
+        for deck_id, total, retired, suspended in store.execute(
+            "SELECT deck_id, SUM(n), SUM(retired * n), SUM((retired = 0 AND suspended) * n) "
+            "FROM deck_cards GROUP BY deck_id"
+        )
+    }
+
+
+def waiting(store: _Executes, day: str) -> dict[tuple[int, bool], int]:
+    """(deck id, new?) -> active cards that are new, or due on or before `day`."""
+    found: dict[tuple[int, bool], int] = {}
+    for deck_id, new, n in store.execute(
+        "SELECT deck_id, due = '', SUM(n) FROM deck_due WHERE due <= ? GROUP BY 1, 2", (day,)
+    ):
+        found[deck_id, bool(new)] = int(n)
+    return found
