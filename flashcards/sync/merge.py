@@ -17,11 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from flashcards.store import Store
-from flashcards.store import queue as queue_rows
 from flashcards.store import sync as sync_rows
 from flashcards.study.replay import replay_fsrs_decks
-from flashcards.study.state import replay_row, replay_steps
 from flashcards.sync.journal import UNDO, Entry
+from flashcards.sync.steps import replay as replay_steps
 
 
 @dataclass
@@ -66,8 +65,7 @@ def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[int] = (
     inserts, deletes, states = _replay(store, replay, resolved, undos)
     sync_rows.delete_reviews(store, deletes)
     sync_rows.insert_reviews(store, inserts)
-    for card_id, state in states:
-        queue_rows.write_state(store, card_id, state)
+    sync_rows.write_states(store, states)
     replay_fsrs_decks(store, (card_id for card_id, _ in states))
     sync_rows.add_undone(store, new_undone)
     sync_rows.drop_pending(store, ((e.device, e.guid, e.time) for e in waiting))
@@ -119,11 +117,11 @@ def _replay(
                 )
             )
         kept.sort(key=lambda item: item[0])
-        reviews = [item[1] for item in kept]
-        adds = []
-        for (_, _, entry), (before, after) in zip(kept, replay_steps(reviews), strict=True):
+        steps, state = replay_steps([item[1] for item in kept])
+        # inserted in their order of replay: ids then agree with it (ties by id)
+        for (_, _, entry), (before, after) in zip(kept, steps, strict=True):
             if entry is not None:
-                adds.append(
+                inserts.append(
                     (
                         card_id,
                         entry.time,
@@ -136,7 +134,5 @@ def _replay(
                         entry.device,
                     )
                 )
-        # inserted in their order of replay: ids then agree with it (ties by id)
-        inserts.extend(adds)
-        states.append((card_id, replay_row(reviews)))
+        states.append((card_id, state))
     return inserts, deletes, states
