@@ -1,13 +1,16 @@
-"""The sync's one-pass replay gives every step and final state the study code's gives."""
+"""The sync's fast paths give what the plain code gives: the one-pass replay every step
+and final state of the study code's, the journal line reader its full check's verdict."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashcards.study.state import replay_row, replay_steps
+from flashcards.sync.journal import _FIELDS, _check, parse
 from flashcards.sync.steps import replay
 
 KINDS = ("review", "review", "review", "drill", "cram", "ahead", "import")
@@ -31,6 +34,7 @@ def _rows(raw: list[tuple[int, int, str]]) -> list[tuple]:
     return rows
 
 
+@settings(deadline=None)  # a shared machine: no per-example time limit
 @given(answers)
 def test_each_step_and_the_final_state_match_the_study_replay(raw):
     rows = _rows(raw)
@@ -45,3 +49,31 @@ def test_a_long_run_of_perfect_answers_stops_at_the_last_date():
     assert steps == replay_steps(rows)
     assert state == replay_row(rows)
     assert state[3] == date.max.isoformat()
+
+
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 2**60),
+    st.text(max_size=70),
+    st.sampled_from(["review", "undo", "2024-06-01", "2024-02-30", "dev", "g1"]),
+)
+
+
+@settings(deadline=None)
+@given(st.fixed_dictionaries({}, optional=dict.fromkeys(_FIELDS, values)))
+def test_reading_a_line_the_fast_way_says_what_the_full_check_says(obj):
+    valid = {
+        "guid": "g1",
+        "deck": "Spanish",
+        "hash": "h1",
+        "time": 1_717_243_200_000,
+        "day": "2024-06-01",
+        "q": 4,
+        "duration": None,
+        "kind": "review",
+        "device": "dev",
+    }
+    for line in ({**valid, **obj}, obj):
+        ordered = {name: line[name] for name in _FIELDS if name in line}
+        assert parse(json.dumps(ordered).encode(), "dev") == _check(ordered, "dev")
