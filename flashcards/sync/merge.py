@@ -76,6 +76,10 @@ def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[int] = (
     return result
 
 
+def _by_time(entry: Entry) -> tuple[int, str]:
+    return entry.time, entry.device
+
+
 def _replay(
     store: Store,
     card_ids: set[int],
@@ -87,12 +91,22 @@ def _replay(
     history: dict[int, list[sync_rows.MergeRow]] = defaultdict(list)
     for row in sync_rows.reviews_of_cards(store, sorted(card_ids)):
         history[row.card_id].append(row)
+    history = dict(history)
     inserts: list[tuple] = []
     deletes: list[int] = []
     states: list[tuple[int, tuple]] = []
     for card_id in sorted(card_ids):
         taken = undos.get(card_id, set())
         new = resolved.get(card_id, {})
+        if card_id not in history:  # no review here yet (most of a first sync's cards)
+            ordered = sorted(new.values(), key=_by_time)
+            steps, state = replay_steps([(e.q, e.day, e.kind) for e in ordered])
+            inserts.extend(
+                (card_id, e.time, e.day, e.q, e.duration, e.kind, *before, *after, e.device)
+                for e, (before, after) in zip(ordered, steps, strict=True)
+            )
+            states.append((card_id, state))
+            continue
         kept: list[tuple] = []  # (order key, (q, day, kind), entry or None)
         for row in history[card_id]:
             key = (row.device, row.time_ms)
@@ -108,7 +122,7 @@ def _replay(
                 )
             )
         # new rows get ids above every row here, in the order they are inserted
-        for seq, entry in enumerate(sorted(new.values(), key=lambda e: (e.time, e.device))):
+        for seq, entry in enumerate(sorted(new.values(), key=_by_time)):
             kept.append(
                 (
                     (entry.time, entry.device, 1, seq),
