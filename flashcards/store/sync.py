@@ -114,20 +114,24 @@ def clear_outbox(store: Store) -> None:
     store.execute("DELETE FROM sync_outbox")
 
 
-def peers(store: Store) -> dict[str, tuple[int, int, int]]:
-    """{device: (offset, lines, size)} of each other device's journal, as last read."""
+def peers(store: Store) -> dict[str, tuple[int, int, int, int, bytes]]:
+    """{device: (offset, lines, size, mtime_ns, tail)}: how far each other device's
+    journal was read, and how it looked then (`flashcards.sync.journal.Seen`)."""
     return {
-        row[0]: (row[1], row[2], row[3])
-        for row in store.execute("SELECT device, offset, lines, size FROM sync_peers")
+        row[0]: tuple(row[1:])
+        for row in store.execute(
+            "SELECT device, offset, lines, size, mtime_ns, tail FROM sync_peers"
+        )
     }
 
 
-def set_peer(store: Store, device: str, offset: int, lines: int, size: int) -> None:
+def set_peer(store: Store, device: str, seen: Sequence) -> None:
     store.execute(
-        "INSERT INTO sync_peers(device, offset, lines, size) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT(device) DO UPDATE SET offset = excluded.offset, lines = excluded.lines, "
-        "size = excluded.size",
-        (device, offset, lines, size),
+        "INSERT INTO sync_peers(device, offset, lines, size, mtime_ns, tail) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(device) DO UPDATE SET offset = excluded.offset, "
+        "lines = excluded.lines, size = excluded.size, mtime_ns = excluded.mtime_ns, "
+        "tail = excluded.tail",
+        (device, *seen),
     )
 
 
@@ -221,3 +225,12 @@ def drop_pending(store: Store, keys: Iterable[tuple[str, str, int]]) -> None:
 
 def pending_count(store: Store) -> int:
     return int(store.one("SELECT COUNT(*) FROM sync_pending") or 0)  # type: ignore[arg-type]
+
+
+def write_states(store: Store, states: Iterable[tuple[int, Sequence]]) -> None:
+    """The replayed card_state columns of each (card, state), in one statement."""
+    store.executemany(
+        "UPDATE card_state SET repetitions = ?, ef = ?, interval = ?, due = ?, lapses = ?, "
+        "last_day = ?, drill = ? WHERE card_id = ?",
+        ((*state, card_id) for card_id, state in states),
+    )

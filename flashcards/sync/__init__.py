@@ -24,7 +24,7 @@ from pathlib import Path
 
 from flashcards.store import Store
 from flashcards.store import sync as sync_rows
-from flashcards.sync.journal import SUFFIX, Entry, JournalError, Read, file_size, read_new
+from flashcards.sync.journal import SUFFIX, Entry, JournalError, Read, Seen, read_new, unchanged
 from flashcards.sync.merge import merge
 from flashcards.sync.writer import append
 
@@ -74,12 +74,12 @@ def sync(store: Store, folder: str | Path) -> SyncReport:
     report = SyncReport(folder, me)
     own_path = folder / f"{me}{SUFFIX}"
     journals = _journals(folder, me)
-    known = sync_rows.peers(store)
+    known = _peers(store)
     if not sync_rows.has_news(store) and not _peer_news(journals, known):
         return report  # nothing to write, nothing new to read: no transaction at all
     with store.atomic("syncing"):
         # read again inside the transaction: another sync may have run meanwhile
-        known = sync_rows.peers(store)
+        known = _peers(store)
         reads = _read_peers(journals, known, me, report)
         mark = sync_rows.written_mark(store)
         own = sync_rows.own_reviews_after(store, mark)
@@ -96,7 +96,7 @@ def sync(store: Store, folder: str | Path) -> SyncReport:
         by_guid_touched = {row.guid for row in own} | {row.guid for row in undos}
         merged = merge(store, entries, _card_ids(store, by_guid_touched))
         for read in reads:
-            sync_rows.set_peer(store, read.device, read.offset, read.lines, read.size)
+            sync_rows.set_peer(store, read.device, read.seen)
         report.added, report.undone, report.pending = merged.added, merged.undone, merged.pending
     return report
 
@@ -142,26 +142,25 @@ def _journals(folder: Path, me: str) -> list[Path]:
     ]
 
 
-def _peer_news(journals: list[Path], known: dict[str, tuple[int, int, int]]) -> bool:
-    for path in journals:
-        seen = known.get(path.name[: -len(SUFFIX)])
-        size = file_size(path)
-        if seen is None or size is None or size != seen[2]:
-            return True
-    return False
+def _peers(store: Store) -> dict[str, Seen]:
+    return {device: Seen(*row) for device, row in sync_rows.peers(store).items()}
+
+
+def _peer_news(journals: list[Path], known: dict[str, Seen]) -> bool:
+    return not all(unchanged(path, known.get(path.name[: -len(SUFFIX)])) for path in journals)
 
 
 def _read_peers(
-    journals: list[Path], known: dict[str, tuple[int, int, int]], me: str, report: SyncReport
+    journals: list[Path], known: dict[str, Seen], me: str, report: SyncReport
 ) -> list[Read]:
     reads = []
     for path in journals:
         device = path.name[: -len(SUFFIX)]
-        offset, lines, size = known.get(device, (0, 0, -1))
-        if file_size(path) == size:
-            continue
+        seen = known.get(device)
+        if unchanged(path, seen):
+            continue  # the same size and time as when last read: not even opened
         try:
-            read = read_new(path, offset, lines)
+            read = read_new(path, seen)
         except JournalError as err:
             raise SyncError(str(err)) from None
         if not read.device:

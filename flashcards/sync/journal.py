@@ -27,7 +27,7 @@ import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 FORMAT_VERSION = 1
 SUFFIX = ".jsonl"
@@ -114,9 +114,62 @@ def _int(value: object) -> bool:
 def parse(line: bytes, device: str) -> Entry | str:
     """The entry of a review line of `device`'s journal, or why it is skipped."""
     try:
-        obj = json.loads(line)
+        obj = _loads(line)
     except ValueError:
         return "not JSON"
+    if type(obj) is dict and tuple(obj) == _FIELDS:  # as `encode` writes it: the fast way
+        found = _fast(obj, device)
+        if found is not None:
+            return found
+    return _check(obj, device)
+
+
+_scan = json.JSONDecoder().scan_once
+
+
+def _loads(line: bytes) -> object:
+    """`json.loads(line)`, without its per-call set-up for a line as `encode` writes it."""
+    try:
+        text = line.decode()
+        obj, end = _scan(text, 0)
+        if end == len(text):
+            return obj
+    except (UnicodeDecodeError, StopIteration, ValueError):
+        pass
+    return json.loads(line)  # whitespace around it, another encoding, or not JSON: its word
+
+
+_days: set[str] = set()  # the days seen valid: a journal holds few distinct ones
+
+
+def _fast(obj: dict, device: str) -> Entry | None:
+    """The entry of a line whose every field is as it should be; None otherwise (then
+    `_check` says what is wrong)."""
+    guid, deck, content_hash, time, day, q, duration, kind, dev = obj.values()
+    if (
+        dev == device
+        and type(guid) is str
+        and 0 < len(guid) <= 64
+        and guid.isprintable()
+        and type(content_hash) is str
+        and 0 < len(content_hash) <= 64
+        and content_hash.isprintable()
+        and type(deck) is str
+        and 0 < len(deck) <= 1000
+        and deck.isprintable()
+        and type(time) is int
+        and 0 <= time <= _MAX_TIME
+        and type(q) is int
+        and 0 <= q <= 5
+        and (duration is None or (type(duration) is int and 0 <= duration < 2**53))
+        and kind in KINDS
+        and day in _days
+    ):
+        return Entry(device, guid, deck, content_hash, time, day, q, duration, kind)
+    return None
+
+
+def _check(obj: object, device: str) -> Entry | str:
     if not isinstance(obj, dict):
         return "not a JSON object"
     unknown = sorted(set(obj) - set(_FIELDS))
@@ -148,6 +201,8 @@ def parse(line: bytes, device: str) -> Entry | str:
         date.fromisoformat(day)
     except ValueError:
         return "day is not a date (YYYY-MM-DD)"
+    if len(_days) < 100_000:
+        _days.add(day)
     return Entry(
         device,
         obj["guid"],
@@ -161,6 +216,16 @@ def parse(line: bytes, device: str) -> Entry | str:
     )
 
 
+class Seen(NamedTuple):
+    """How far a journal was read, and how it looked then (a row of `sync_peers`)."""
+
+    offset: int = 0  # just past the last whole line read
+    lines: int = 0  # whole lines up to `offset`
+    size: int = -1  # the file's size when read
+    mtime_ns: int = 0  # and its modification time
+    tail: bytes = b""  # the last line before `offset`: unique, as it names card and time
+
+
 @dataclass
 class Read:
     """What one read of a journal found past where the last one stopped."""
@@ -168,24 +233,30 @@ class Read:
     device: str
     entries: list[Entry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    offset: int = 0  # just past the last whole line read
-    lines: int = 0  # whole lines up to `offset`
-    size: int = 0  # the file's size when read
+    seen: Seen = Seen()
 
 
-def file_size(path: Path) -> int | None:
-    """The size of a journal that is a regular file (None: it is something else)."""
+def file_mark(path: Path) -> tuple[int, int] | None:
+    """(size, modification time in ns) of a journal that is a regular file (None: it is
+    something else, or gone)."""
     try:
         info = path.stat()
     except OSError:
         return None
-    return info.st_size if stat.S_ISREG(info.st_mode) else None
+    return (info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
 
 
-def read_new(path: Path, offset: int, lines: int) -> Read:
-    """The whole lines of a journal after byte `offset` (line `lines`); a file shorter
-    than that was replaced and is read from the start (what was read before is known
-    and adds nothing). JournalError for a journal that cannot be read."""
+def unchanged(path: Path, seen: Seen | None) -> bool:
+    """Whether a journal has the size and time it had when last read: nothing to read."""
+    return seen is not None and file_mark(path) == (seen.size, seen.mtime_ns)
+
+
+def read_new(path: Path, seen: Seen | None = None) -> Read:
+    """The whole lines of a journal after where the last read stopped (`seen`). A file
+    that was rewritten rather than appended to — shorter than that, or other bytes
+    before that offset — is read from the start (what was read before is known and
+    adds nothing). JournalError for a journal that cannot be read."""
+    offset, lines, _, _, tail = seen or Seen()
     try:
         fd = os.open(
             path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -196,20 +267,22 @@ def read_new(path: Path, offset: int, lines: int) -> Read:
         info = os.fstat(f.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise JournalError(f"{path}: not a regular file; leave only journals here")
-        size = info.st_size
+        size, mtime_ns = info.st_size, info.st_mtime_ns
         first = f.readline(MAX_LINE)
         if not first.endswith(b"\n"):
             # a header still being written: nothing to read yet
-            return Read(device="", offset=0, lines=0, size=size)
+            return Read(device="", seen=Seen(0, 0, size, mtime_ns))
         device = check_header(first.rstrip(b"\n"), f"{path}:1")
-        if size < offset or offset < len(first):
+        if size < offset or offset < len(first) or not _same_tail(f, offset, tail):
             offset, lines = len(first), 1
         f.seek(offset)
         data = f.read(min(size - offset, MAX_READ))
-    whole = data.rfind(b"\n") + 1  # a torn last line waits until it is complete
-    found = Read(device=device, offset=offset + whole, lines=lines, size=size)
+        whole = data.rfind(b"\n") + 1  # a torn last line waits until it is complete
+        end = offset + whole
+        found = Read(device=device, seen=Seen(end, lines, size, mtime_ns, _last_line(f, end)))
+    count = lines
     for raw in data[:whole].split(b"\n")[:-1]:
-        found.lines += 1
+        count += 1
         if len(raw) > MAX_LINE:
             why: Entry | str = f"longer than {MAX_LINE} bytes"
         elif not raw.strip():
@@ -217,7 +290,26 @@ def read_new(path: Path, offset: int, lines: int) -> Read:
         else:
             why = parse(raw, device)
         if isinstance(why, str):
-            found.warnings.append(f"{path}:{found.lines}: {why}; line skipped")
+            found.warnings.append(f"{path}:{count}: {why}; line skipped")
         else:
             found.entries.append(why)
+    found.seen = found.seen._replace(lines=count)
     return found
+
+
+def _last_line(f: BinaryIO, end: int) -> bytes:
+    """The line that ends at byte `end` (its last MAX_LINE bytes)."""
+    start = max(0, end - MAX_LINE)
+    f.seek(start)
+    chunk = f.read(end - start)
+    return chunk[chunk.rfind(b"\n", 0, len(chunk) - 1) + 1 :]
+
+
+def _same_tail(f: BinaryIO, offset: int, tail: bytes) -> bool:
+    """Whether the line before `offset` is still `tail` (none known: trusted)."""
+    if not tail:
+        return True
+    if len(tail) > offset:
+        return False
+    f.seek(offset - len(tail))
+    return f.read(len(tail)) == tail

@@ -17,11 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from flashcards.store import Store
-from flashcards.store import queue as queue_rows
 from flashcards.store import sync as sync_rows
 from flashcards.study.replay import replay_fsrs_decks
-from flashcards.study.state import replay_row, replay_steps
 from flashcards.sync.journal import UNDO, Entry
+from flashcards.sync.steps import replay as replay_steps
 
 
 @dataclass
@@ -66,8 +65,7 @@ def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[int] = (
     inserts, deletes, states = _replay(store, replay, resolved, undos)
     sync_rows.delete_reviews(store, deletes)
     sync_rows.insert_reviews(store, inserts)
-    for card_id, state in states:
-        queue_rows.write_state(store, card_id, state)
+    sync_rows.write_states(store, states)
     replay_fsrs_decks(store, (card_id for card_id, _ in states))
     sync_rows.add_undone(store, new_undone)
     sync_rows.drop_pending(store, ((e.device, e.guid, e.time) for e in waiting))
@@ -76,6 +74,10 @@ def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[int] = (
     result.added, result.undone = len(inserts), len(deletes)
     result.pending = sync_rows.pending_count(store)
     return result
+
+
+def _by_time(entry: Entry) -> tuple[int, str]:
+    return entry.time, entry.device
 
 
 def _replay(
@@ -89,12 +91,22 @@ def _replay(
     history: dict[int, list[sync_rows.MergeRow]] = defaultdict(list)
     for row in sync_rows.reviews_of_cards(store, sorted(card_ids)):
         history[row.card_id].append(row)
+    history = dict(history)
     inserts: list[tuple] = []
     deletes: list[int] = []
     states: list[tuple[int, tuple]] = []
     for card_id in sorted(card_ids):
         taken = undos.get(card_id, set())
         new = resolved.get(card_id, {})
+        if card_id not in history:  # no review here yet (most of a first sync's cards)
+            ordered = sorted(new.values(), key=_by_time)
+            steps, state = replay_steps([(e.q, e.day, e.kind) for e in ordered])
+            inserts.extend(
+                (card_id, e.time, e.day, e.q, e.duration, e.kind, *before, *after, e.device)
+                for e, (before, after) in zip(ordered, steps, strict=True)
+            )
+            states.append((card_id, state))
+            continue
         kept: list[tuple] = []  # (order key, (q, day, kind), entry or None)
         for row in history[card_id]:
             key = (row.device, row.time_ms)
@@ -110,7 +122,7 @@ def _replay(
                 )
             )
         # new rows get ids above every row here, in the order they are inserted
-        for seq, entry in enumerate(sorted(new.values(), key=lambda e: (e.time, e.device))):
+        for seq, entry in enumerate(sorted(new.values(), key=_by_time)):
             kept.append(
                 (
                     (entry.time, entry.device, 1, seq),
@@ -119,11 +131,11 @@ def _replay(
                 )
             )
         kept.sort(key=lambda item: item[0])
-        reviews = [item[1] for item in kept]
-        adds = []
-        for (_, _, entry), (before, after) in zip(kept, replay_steps(reviews), strict=True):
+        steps, state = replay_steps([item[1] for item in kept])
+        # inserted in their order of replay: ids then agree with it (ties by id)
+        for (_, _, entry), (before, after) in zip(kept, steps, strict=True):
             if entry is not None:
-                adds.append(
+                inserts.append(
                     (
                         card_id,
                         entry.time,
@@ -136,7 +148,5 @@ def _replay(
                         entry.device,
                     )
                 )
-        # inserted in their order of replay: ids then agree with it (ties by id)
-        inserts.extend(adds)
-        states.append((card_id, replay_row(reviews)))
+        states.append((card_id, state))
     return inserts, deletes, states

@@ -25,6 +25,7 @@ from aiohttp import web
 from textual_serve.server import Server
 
 COOKIE = "flashcards_token"
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -97,7 +98,11 @@ class StudyServer(Server):
     async def handle_index(self, request: web.Request) -> Any:  # noqa: ANN401 - aiohttp's
         # the page's websocket and static URLs use the address the browser reached us by
         self.public_url = f"{request.scheme}://{request.host}"
-        return await super().handle_index(request)
+        page = await super().handle_index(request)
+        # textual-serve's page has no viewport tag, so a phone lays it out 980 px wide
+        # and shrinks it: 110 tiny columns. With it, a phone gets the phone layout.
+        page.text = page.text.replace("<head>", f"<head>\n    {VIEWPORT}", 1)
+        return page
 
     async def on_startup(self, app: web.Application) -> None:
         """Nothing: `announce` is told once the socket listens (textual-serve prints a logo)."""

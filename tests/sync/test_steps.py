@@ -1,0 +1,79 @@
+"""The sync's fast paths give what the plain code gives: the one-pass replay every step
+and final state of the study code's, the journal line reader its full check's verdict."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flashcards.study.state import replay_row, replay_steps
+from flashcards.sync.journal import _FIELDS, _check, parse
+from flashcards.sync.steps import replay
+
+KINDS = ("review", "review", "review", "drill", "cram", "ahead", "import")
+_START = date(2024, 1, 1)
+
+answers = st.lists(
+    st.tuples(
+        st.integers(0, 5),
+        st.integers(0, 4000),
+        st.sampled_from(KINDS),
+    ),
+    max_size=40,
+)
+
+
+def _rows(raw: list[tuple[int, int, str]]) -> list[tuple]:
+    rows, day = [], 0
+    for n, (q, gap, kind) in enumerate(raw):
+        day += gap % 9 if gap < 3990 else gap  # mostly days apart, now and then years
+        rows.append((q, (_START + timedelta(days=day)).isoformat(), kind, 1_700_000_000_000 + n))
+    return rows
+
+
+@settings(deadline=None)  # a shared machine: no per-example time limit
+@given(answers)
+def test_each_step_and_the_final_state_match_the_study_replay(raw):
+    rows = _rows(raw)
+    steps, state = replay(rows)
+    assert steps == replay_steps(rows)
+    assert state == replay_row(rows)
+
+
+def test_a_long_run_of_perfect_answers_stops_at_the_last_date():
+    rows = [(5, (date(9950, 1, 1) + timedelta(days=i)).isoformat(), "review", i) for i in range(30)]
+    steps, state = replay(rows)
+    assert steps == replay_steps(rows)
+    assert state == replay_row(rows)
+    assert state[3] == date.max.isoformat()
+
+
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 2**60),
+    st.text(max_size=70),
+    st.sampled_from(["review", "undo", "2024-06-01", "2024-02-30", "dev", "g1"]),
+)
+
+
+@settings(deadline=None)
+@given(st.fixed_dictionaries({}, optional=dict.fromkeys(_FIELDS, values)))
+def test_reading_a_line_the_fast_way_says_what_the_full_check_says(obj):
+    valid = {
+        "guid": "g1",
+        "deck": "Spanish",
+        "hash": "h1",
+        "time": 1_717_243_200_000,
+        "day": "2024-06-01",
+        "q": 4,
+        "duration": None,
+        "kind": "review",
+        "device": "dev",
+    }
+    for line in ({**valid, **obj}, obj):
+        ordered = {name: line[name] for name in _FIELDS if name in line}
+        assert parse(json.dumps(ordered).encode(), "dev") == _check(ordered, "dev")
