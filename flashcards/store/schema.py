@@ -195,6 +195,15 @@ def m014_stats_index(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m015_deck_summaries(db: sqlite_utils.Database) -> None:
+    """The deck list's card counts per deck, kept by triggers (store/deck_summaries.py)."""
+    from flashcards.store.deck_summaries import statements
+
+    for statement in statements():
+        db.execute(statement)
+
+
+@migrations()
 def m017_sync_peer_marks(db: sqlite_utils.Database) -> None:
     """How each other device's journal looked when last read, beside its offset: its
     modification time (a journal of the same size and time is not opened at all) and
@@ -202,14 +211,6 @@ def m017_sync_peer_marks(db: sqlite_utils.Database) -> None:
     else it was rewritten, and is read again from its start)."""
     db.execute("ALTER TABLE sync_peers ADD COLUMN mtime_ns INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE sync_peers ADD COLUMN tail BLOB NOT NULL DEFAULT x''")
-
-
-def m015_deck_summaries(db: sqlite_utils.Database) -> None:
-    """The deck list's card counts per deck, kept by triggers (store/deck_summaries.py)."""
-    from flashcards.store.deck_summaries import statements
-
-    for statement in statements():
-        db.execute(statement)
 
 
 TABLES = (
