@@ -28,9 +28,9 @@ SIZE = (100, 30)
 POLLS = 400  # looks at the app, 50 ms apart, before a test gives up
 
 
-def drive(app, scenario) -> None:
+def drive(app, scenario, **options) -> None:
     async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, **options) as pilot:
             await until(pilot, lambda: app.watching, "the watcher to start")
             await scenario(pilot)
 
@@ -270,3 +270,25 @@ def test_watch_false_leaves_the_notes_alone(app_factory, deck_dir, collection_pa
             await scenario(pilot)
 
     asyncio.run(main())
+
+
+def test_the_notes_changed_toast_leaves_the_answer_bar_free(app_factory, deck_dir):
+    """The rebuild's toast comes while a card is shown: it sits under the header, not
+    over the answer buttons (Textual docks its toasts at the bottom by default)."""
+    from textual.widgets._toast import Toast
+
+    from flashcards.tui.widgets.answers import AnswerBar
+
+    app = app_factory(deck="Physics", watch=True)
+
+    async def scenario(pilot):
+        await pilot.press("space")
+        edit(notes_of(deck_dir), "==newton==", "==newton (N)==")
+        await until(pilot, lambda: list(app.screen.query(Toast)), "the toast")
+        await pilot.pause()
+        bar = app.screen.query_one(AnswerBar).region
+        toasts = [t.region for t in app.screen.query(Toast)]
+        assert all(not t.overlaps(bar) for t in toasts), (toasts, bar)
+        assert min(t.y for t in toasts) <= 2  # from the top, under the header
+
+    drive(app, scenario, notifications=True)  # the test terminal shows no toasts unless asked
