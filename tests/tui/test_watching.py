@@ -234,7 +234,7 @@ def test_quitting_with_the_watcher_running_ends_the_process(collection_path, tmp
             from flashcards.tui.app import make_app
 
             async def main():
-                app = make_app({str(collection_path)!r})
+                app = make_app({str(collection_path)!r}, watch=True)
                 async with app.run_test() as pilot:
                     for _ in range({POLLS}):
                         if app.watching:
