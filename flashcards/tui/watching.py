@@ -171,9 +171,11 @@ class NotesFollowing:
     # -- rebuilding ------------------------------------------------------------
 
     def on_notes_changed(self, message: NotesChanged) -> None:
-        plan = self._watch_plan
-        if plan is None:
+        if self._watch_plan is None or self.col is None:
             return
+        # read again (a few small rows): a deck renamed meanwhile, here or by
+        # `flashcards decks rename` elsewhere, is rebuilt under the name it has now
+        self._watch_plan = plan = watch_plan(self.col)
         self._watch_waiting |= plan.decks_touched(message.paths)
         self.follow_notes()
 
