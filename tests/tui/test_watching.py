@@ -292,3 +292,17 @@ def test_the_notes_changed_toast_leaves_the_answer_bar_free(app_factory, deck_di
         assert min(t.y for t in toasts) <= 2  # from the top, under the header
 
     drive(app, scenario, notifications=True)  # the test terminal shows no toasts unless asked
+
+
+def test_the_settings_file_turns_watching_off(tmp_path):
+    import pytest
+
+    from flashcards.config import ConfigError, load_config
+
+    settings = tmp_path / "config.toml"
+    assert load_config(settings).watch  # no file: watched
+    settings.write_text("watch = false\n")
+    assert load_config(settings).watch is False
+    settings.write_text('watch = "no"\n')
+    with pytest.raises(ConfigError, match="`watch` must be true or false"):
+        load_config(settings)
