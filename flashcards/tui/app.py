@@ -79,7 +79,7 @@ class FlashcardsApp(NotesFollowing, App[None]):
         now: datetime | None = None,
         clock: Callable[[], float] = time.monotonic,
         specs: Sequence[Path | DeckSpec] | None = None,
-        watch: bool = True,
+        watch: bool = False,
     ) -> None:
         super().__init__()
         self.watch_notes = watch
@@ -368,13 +368,15 @@ def make_app(
     study: bool = False,
     clock: Callable[[], float] = time.monotonic,
     specs: Sequence[Path | DeckSpec] | None = None,
-    watch: bool = True,
+    watch: bool = False,
 ) -> FlashcardsApp:
     """The app for `path`: the CLI and the tests both build it here.
 
     `deck` (or `study`) opens straight into a review; `now` and `clock` fix
     the time for tests; `specs` replaces the first run's default decks;
-    `watch=False` leaves the notes unwatched (changes wait for `r` or `e`).
+    `watch=True` follows the notes (`run_app` asks for it unless the settings say
+    `watch = false`). Off by default here: a watch worker never ends, so a test
+    that waits for every worker (`app.workers.wait_for_complete()`) would wait forever.
     """
     return FlashcardsApp(path, deck, study=study, now=now, clock=clock, specs=specs, watch=watch)
 

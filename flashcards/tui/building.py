@@ -59,17 +59,17 @@ def rebuild_targets(col: Collection, names: list[str] | None = None) -> list[Pat
     from flashcards.decks import DeckSettings, DeckSpec
 
     targets: list[Path | DeckSpec] = []
-    for name in col.deck_names():  # not col.decks(): no counting of every deck's cards
-        if names is not None and name not in names:
+    for summary in col.decks():
+        if names is not None and summary.name not in names:
             continue
-        info = col.deck_info(name)
+        info = col.deck_info(summary.name)
         spec_path = info.get("spec_path")
         if spec_path and Path(str(spec_path)).is_file():
             targets.append(Path(str(spec_path)))
             continue
         # built from a notes folder (or its spec is gone): rebuild what was stored
         spec = DeckSpec(
-            name=name,
+            name=summary.name,
             notes=[Path(str(n)) for n in info.get("notes") or []],  # type: ignore[union-attr]
             settings=DeckSettings.from_json(info.get("settings")),  # type: ignore[arg-type]
             description=str(info.get("description") or ""),

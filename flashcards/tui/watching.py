@@ -33,13 +33,16 @@ from textual import work
 from textual.message import Message
 
 from flashcards.display import visible
-from flashcards.tui.building import BuildOutcome, build_decks, rebuild_targets
 from flashcards.tui.notes_watch import WatchPlan, watch_paths, watch_plan
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from flashcards.collection import Collection
+    from flashcards.tui.building import BuildOutcome
+
+# the builds (flashcards.tui.building) are imported when the notes first change: the
+# app imports this module at start, and a start with no edit needs none of it
 
 HOLD_RETRY = 0.25  # seconds between looks at a hold (an answer being saved)
 
@@ -168,9 +171,11 @@ class NotesFollowing:
     # -- rebuilding ------------------------------------------------------------
 
     def on_notes_changed(self, message: NotesChanged) -> None:
-        plan = self._watch_plan
-        if plan is None:
+        if self._watch_plan is None or self.col is None:
             return
+        # read again (a few small rows): a deck renamed meanwhile, here or by
+        # `flashcards decks rename` elsewhere, is rebuilt under the name it has now
+        self._watch_plan = plan = watch_plan(self.col)
         self._watch_waiting |= plan.decks_touched(message.paths)
         self.follow_notes()
 
@@ -184,6 +189,8 @@ class NotesFollowing:
                 self._watch_retry = True
                 self.set_timer(HOLD_RETRY, self._follow_again)  # type: ignore[attr-defined]
             return
+        from flashcards.tui.building import rebuild_targets
+
         names = sorted(self._watch_waiting)
         self._watch_waiting = set()
         targets = rebuild_targets(self.col, names)
@@ -198,6 +205,8 @@ class NotesFollowing:
 
     @work(thread=True, group="notes-build")
     def notes_build_worker(self, targets: list, decks: set[str]) -> None:
+        from flashcards.tui.building import build_decks
+
         outcome = build_decks(self.collection_path, targets, lambda *_: None)
         self.post_message(NotesFollowed(outcome, decks))  # type: ignore[attr-defined]
 

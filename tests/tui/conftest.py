@@ -56,9 +56,8 @@ def app_factory(collection_path: Path, clock: FakeClock) -> Iterator:
     def factory(**kwargs: object) -> FlashcardsApp:
         kwargs.setdefault("now", NOW)
         kwargs.setdefault("clock", clock)
-        # the notes are not watched unless a test asks (tests/tui/test_watching.py): a
+        # make_app watches the notes only when asked (tests/tui/test_watching.py): a
         # test that edits a file by hand must not race a rebuild it did not ask for
-        kwargs.setdefault("watch", False)
         path = kwargs.pop("path", collection_path)
         return make_app(path, **kwargs)  # type: ignore[arg-type]
 

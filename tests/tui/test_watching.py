@@ -28,9 +28,9 @@ SIZE = (100, 30)
 POLLS = 400  # looks at the app, 50 ms apart, before a test gives up
 
 
-def drive(app, scenario) -> None:
+def drive(app, scenario, **options) -> None:
     async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, **options) as pilot:
             await until(pilot, lambda: app.watching, "the watcher to start")
             await scenario(pilot)
 
@@ -234,7 +234,7 @@ def test_quitting_with_the_watcher_running_ends_the_process(collection_path, tmp
             from flashcards.tui.app import make_app
 
             async def main():
-                app = make_app({str(collection_path)!r})
+                app = make_app({str(collection_path)!r}, watch=True)
                 async with app.run_test() as pilot:
                     for _ in range({POLLS}):
                         if app.watching:
@@ -270,3 +270,39 @@ def test_watch_false_leaves_the_notes_alone(app_factory, deck_dir, collection_pa
             await scenario(pilot)
 
     asyncio.run(main())
+
+
+def test_the_notes_changed_toast_leaves_the_answer_bar_free(app_factory, deck_dir):
+    """The rebuild's toast comes while a card is shown: it sits under the header, not
+    over the answer buttons (Textual docks its toasts at the bottom by default)."""
+    from textual.widgets._toast import Toast
+
+    from flashcards.tui.widgets.answers import AnswerBar
+
+    app = app_factory(deck="Physics", watch=True)
+
+    async def scenario(pilot):
+        await pilot.press("space")
+        edit(notes_of(deck_dir), "==newton==", "==newton (N)==")
+        await until(pilot, lambda: list(app.screen.query(Toast)), "the toast")
+        await pilot.pause()
+        bar = app.screen.query_one(AnswerBar).region
+        toasts = [t.region for t in app.screen.query(Toast)]
+        assert all(not t.overlaps(bar) for t in toasts), (toasts, bar)
+        assert min(t.y for t in toasts) <= 2  # from the top, under the header
+
+    drive(app, scenario, notifications=True)  # the test terminal shows no toasts unless asked
+
+
+def test_the_settings_file_turns_watching_off(tmp_path):
+    import pytest
+
+    from flashcards.config import ConfigError, load_config
+
+    settings = tmp_path / "config.toml"
+    assert load_config(settings).watch  # no file: watched
+    settings.write_text("watch = false\n")
+    assert load_config(settings).watch is False
+    settings.write_text('watch = "no"\n')
+    with pytest.raises(ConfigError, match="`watch` must be true or false"):
+        load_config(settings)
