@@ -103,3 +103,23 @@ def test_a_journal_cut_shorter_than_where_the_last_read_stopped_is_read_from_its
     report = b.sync(theirs)
     assert (report.journals, report.added, report.warnings) == (1, 1, [])
     assert b.review_count() == 4
+
+
+def test_a_journal_longer_than_one_read_is_read_on_next_time_though_unchanged(
+    pair, tmp_path, monkeypatch
+):
+    from flashcards.sync import journal
+
+    a, b = pair
+    folder = tmp_path / "sync"
+    folder.mkdir()
+    study(a, 0, [4, 4, 4, 4], 0)
+    a.sync(folder)
+    lines = _lines(folder / f"{a.device_id}.jsonl")
+    # one read takes the header and about two review lines
+    monkeypatch.setattr(journal, "MAX_READ", len(lines[1]) * 2 + 10)
+    first = b.sync(folder).added
+    assert 0 < first < 4
+    added = [b.sync(folder).added for _ in range(3)]
+    assert first + sum(added) == 4
+    assert states(b) == states(a)
