@@ -123,3 +123,19 @@ def test_a_journal_longer_than_one_read_is_read_on_next_time_though_unchanged(
     added = [b.sync(folder).added for _ in range(3)]
     assert first + sum(added) == 4
     assert states(b) == states(a)
+
+
+def test_an_answer_given_the_id_of_a_merged_review_taken_back_is_still_news(pair, tmp_path):
+    a, b = pair
+    folder = tmp_path / "sync"
+    folder.mkdir()
+    study(a, 0, [4], 0)
+    a.sync(folder)
+    assert b.sync(folder).added == 1  # the top row of b's log
+    a.undo()
+    a.sync(folder)
+    assert b.sync(folder).undone == 1  # gone from b's log: its id is free again
+    study(b, 0, [5], 30)  # and SQLite hands it to b's own next answer
+    assert b.sync(folder).written == 1
+    assert a.sync(folder).added == 1
+    assert states(a) == states(b)
