@@ -6,7 +6,9 @@
 Prints min/median/max of --repeat runs (each into a fresh copy of the collection), in
 wall-clock and in CPU seconds of this process, of:
 - merging 3 journals of --reviews reviews each into a --cards-card collection
-  (target ≤ 5 s), beside the floor of reading and JSON-parsing the same lines alone;
+  (target ≤ 5 s), beside two floors measured in the same run: reading and
+  JSON-parsing the same lines alone, and sqlite3 alone inserting the rows the merge
+  added into a fresh copy of the collection (one executemany, one commit);
 - a sync with no news (target ≤ 50 ms);
 and the load average. Figures are printed, never asserted: the machine is shared.
 """
@@ -92,6 +94,45 @@ def floor(folder: Path) -> Timer:
     return timer
 
 
+_COLUMNS = (
+    "card_id, time_ms, day, q, duration_ms, kind, reps_before, ef_before, interval_before, "
+    "due_before, lapses_before, reps_after, ef_after, interval_after, due_after, "
+    "lapses_after, device"
+)
+
+
+def merged_rows(db: Path) -> list[tuple]:
+    """The review rows a sync added, as it inserted them."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute(
+            f"SELECT {_COLUMNS} FROM reviews WHERE device IS NOT NULL ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def insert_floor(template: Path, db: Path, rows: list[tuple]) -> Timer:
+    """The time for sqlite3 alone to insert those rows into a fresh copy of the collection
+    (its indexes as they are, the per-row summary trigger off as the sync has it), in one
+    transaction committed with synchronous=FULL: what any merge has to pay."""
+    shutil.copyfile(template, db)
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("DROP TRIGGER reviews_summary_insert")
+        marks = ", ".join("?" * len(rows[0]))
+        with Timer() as timer:
+            conn.executemany(f"INSERT INTO reviews({_COLUMNS}) VALUES ({marks})", rows)
+            conn.execute("COMMIT")
+    finally:
+        conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return timer
+
+
 def spread(values: list[float]) -> str:
     return f"min {min(values):.3f}  median {statistics.median(values):.3f}  max {max(values):.3f} s"
 
@@ -117,6 +158,7 @@ def main() -> None:
         merges: list[Timer] = []
         nones: list[Timer] = []
         floors: list[Timer] = []
+        inserts: list[Timer] = []
         for run in range(args.repeat):
             db = root / f"run{run}.sqlite"
             shutil.copyfile(template, db)
@@ -133,17 +175,24 @@ def main() -> None:
                 assert again.added == again.written == again.journals == 0
             finally:
                 store.close()
+            rows = merged_rows(db)
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
+            inserts.append(insert_floor(template, db, rows))
             (folder / f"{report.device}.jsonl").unlink(missing_ok=True)
     print(f"collection: {args.cards:,} cards; 3 journals of {args.reviews:,} reviews each")
     figures("sync merging them", merges, "   (target ≤ 5 s)")
     figures("floor: read+parse", floors)
+    figures("floor: insert rows", inserts)
     for kind in ("wall", "cpu"):
-        ratio = statistics.median(getattr(t, kind) for t in merges) / statistics.median(
-            getattr(t, kind) for t in floors
+        merge = statistics.median(getattr(t, kind) for t in merges)
+        parse = statistics.median(getattr(t, kind) for t in floors)
+        insert = statistics.median(getattr(t, kind) for t in inserts)
+        print(
+            f"{'':<19}  {kind} medians: merge/parse {merge / parse:.1f}x, "
+            f"merge/insert {merge / insert:.1f}x, merge/(parse+insert) "
+            f"{merge / (parse + insert):.1f}x"
         )
-        print(f"{'':<19}  merge/floor ({kind}, medians): {ratio:.1f}x")
     figures("sync with no news", nones, "   (target ≤ 0.050 s)")
     print("load average       : " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 

@@ -90,13 +90,17 @@ def sync(store: Store, folder: str | Path) -> SyncReport:
         except JournalError as err:
             raise SyncError(str(err)) from None
         report.written = len(lines)
-        sync_rows.set_written_mark(store, max(mark, sync_rows.last_review_id(store)))
         sync_rows.clear_outbox(store)
         entries = [e for read in reads for e in read.entries]
         by_guid_touched = {row.guid for row in own} | {row.guid for row in undos}
         merged = merge(store, entries, _card_ids(store, by_guid_touched))
         for read in reads:
             sync_rows.set_peer(store, read.device, read.seen)
+        # every own review is journaled now, and the merged ones are not own: the mark
+        # goes to the last id, so the next sync's look for news starts past them all.
+        # And never above it: with merged rows at the top taken back, the next answer
+        # gets a freed id, which must count as news.
+        sync_rows.set_written_mark(store, sync_rows.last_review_id(store))
         report.added, report.undone, report.pending = merged.added, merged.undone, merged.pending
     return report
 

@@ -279,6 +279,8 @@ def read_new(path: Path, seen: Seen | None = None) -> Read:
         data = f.read(min(size - offset, MAX_READ))
         whole = data.rfind(b"\n") + 1  # a torn last line waits until it is complete
         end = offset + whole
+        if offset + len(data) < size:
+            size = -1  # more than MAX_READ waits: the next sync reads on, changed or not
         found = Read(device=device, seen=Seen(end, lines, size, mtime_ns, _last_line(f, end)))
     count = lines
     for raw in data[:whole].split(b"\n")[:-1]:

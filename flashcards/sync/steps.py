@@ -25,9 +25,14 @@ _iso: dict[int, str] = {}
 Steps = list[tuple[tuple, tuple]]
 
 
+_KEEP = 100_000  # days each cache holds at most
+
+
 def _day(day: str) -> int:
     found = _ordinal.get(day)
     if found is None:
+        if len(_ordinal) >= _KEEP:
+            _ordinal.clear()
         found = _ordinal[day] = date.fromisoformat(day).toordinal()
     return found
 
@@ -35,6 +40,8 @@ def _day(day: str) -> int:
 def _iso_day(ordinal: int) -> str:
     found = _iso.get(ordinal)
     if found is None:
+        if len(_iso) >= _KEEP:
+            _iso.clear()
         found = _iso[ordinal] = date.fromordinal(ordinal).isoformat()
     return found
 

@@ -103,3 +103,39 @@ def test_a_journal_cut_shorter_than_where_the_last_read_stopped_is_read_from_its
     report = b.sync(theirs)
     assert (report.journals, report.added, report.warnings) == (1, 1, [])
     assert b.review_count() == 4
+
+
+def test_a_journal_longer_than_one_read_is_read_on_next_time_though_unchanged(
+    pair, tmp_path, monkeypatch
+):
+    from flashcards.sync import journal
+
+    a, b = pair
+    folder = tmp_path / "sync"
+    folder.mkdir()
+    study(a, 0, [4, 4, 4, 4], 0)
+    a.sync(folder)
+    lines = _lines(folder / f"{a.device_id}.jsonl")
+    # one read takes the header and about two review lines
+    monkeypatch.setattr(journal, "MAX_READ", len(lines[1]) * 2 + 10)
+    first = b.sync(folder).added
+    assert 0 < first < 4
+    added = [b.sync(folder).added for _ in range(3)]
+    assert first + sum(added) == 4
+    assert states(b) == states(a)
+
+
+def test_an_answer_given_the_id_of_a_merged_review_taken_back_is_still_news(pair, tmp_path):
+    a, b = pair
+    folder = tmp_path / "sync"
+    folder.mkdir()
+    study(a, 0, [4], 0)
+    a.sync(folder)
+    assert b.sync(folder).added == 1  # the top row of b's log
+    a.undo()
+    a.sync(folder)
+    assert b.sync(folder).undone == 1  # gone from b's log: its id is free again
+    study(b, 0, [5], 30)  # and SQLite hands it to b's own next answer
+    assert b.sync(folder).written == 1
+    assert a.sync(folder).added == 1
+    assert states(a) == states(b)
