@@ -146,11 +146,16 @@ def _card_rows(
         reps, ef, interval, due, lapses, last_day, back = 0, sm2.EF_START, 0, None, 0, None, 0
         times = []
         reviewed = set()
-    before = (reps, ef, interval, due, lapses)
     seen = 0
     last_q = -1
     buttons, slots, append = sm2.FOUR_BUTTONS, days.slots, rows.append
-    passing, ef_min, most = sm2.PASS, sm2.EF_MIN, sm2.MAX_INTERVAL
+    passing, ef_min, most, mature_days, pass_q = (
+        sm2.PASS,
+        sm2.EF_MIN,
+        sm2.MAX_INTERVAL,
+        MATURE_DAYS,
+        PASS_Q,
+    )
     day_counts, slot_counts = tally.days, tally.slots
     for _, time_ms, button, duration in answers:
         if times:
@@ -159,16 +164,22 @@ def _card_rows(
                 seen += 1
                 continue
         q = buttons[button]
-        found = slots.get(time_ms // SLOT_MS)
+        slot = time_ms // SLOT_MS
+        found = slots.get(slot)
         iso, ordinal = found if found is not None else days(time_ms)
-        new = 1 if due is None else 0
-        mature = 1 if not new and interval >= MATURE_DAYS else 0
+        dur = duration or None
+        if due is None:
+            new, mature = 1, 0
+        else:
+            new, mature = 0, 1 if interval >= mature_days else 0
         if iso in reviewed:
             kind = "drill"
-            append((card_id, time_ms, iso, q, duration or None, kind, *before, *before))
+            append((card_id, time_ms, iso, q, dur, kind, reps, ef, interval, due, lapses,
+                    reps, ef, interval, due, lapses))  # fmt: skip
         else:
             kind = "review"
             reviewed.add(iso)
+            r0, e0, i0, d0, l0 = reps, ef, interval, due, lapses
             if q < passing:
                 if reps > 0:
                     lapses += 1
@@ -184,9 +195,8 @@ def _card_rows(
                 d = 5 - q
                 ef = max(ef_min, ef + 100 - d * (80 + d * 20))
             due = dates[ordinal + interval]
-            after = (reps, ef, interval, due, lapses)
-            append((card_id, time_ms, iso, q, duration or None, kind, *before, *after))
-            before = after
+            append((card_id, time_ms, iso, q, dur, kind, r0, e0, i0, d0, l0,
+                    reps, ef, interval, due, lapses))  # fmt: skip
         key = (iso, deck, kind, q, new, mature)
         counted = day_counts.get(key)
         if counted is None:
@@ -194,14 +204,15 @@ def _card_rows(
         else:
             counted[0] += 1
             counted[1] += duration or 0
-        key = (iso, deck, time_ms // SLOT_MS)
+        key = (iso, deck, slot)
         counted = slot_counts.get(key)
+        passed = 1 if q >= pass_q else 0
         if counted is None:
-            slot_counts[key] = [1, 1 if q >= PASS_Q else 0]
+            slot_counts[key] = [1, passed]
         else:
             counted[0] += 1
-            counted[1] += 1 if q >= PASS_Q else 0
+            counted[1] += passed
         last_day, last_q = iso, q
     if last_q >= 0:
         back = 1 if sm2.comes_back(last_q) else 0
-    return (*before, last_day, back), seen
+    return (reps, ef, interval, due, lapses, last_day, back), seen
