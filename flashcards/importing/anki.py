@@ -50,6 +50,7 @@ class AnkiCollection:
     notes: dict[int, Note]
     cards: list[AnkiCard]
     skipped_answers: int  # revlog rows that are no answer (filtered, manual, rescheduled)
+    answers: int = 0  # revlog rows that are answers (of any card)
 
 
 def _schema(db: sqlite3.Connection, package: Package) -> int:
@@ -113,9 +114,9 @@ def read_collection(package: Package) -> AnkiCollection:
             AnkiCard._make(r)
             for r in db.execute("SELECT id, nid, ord, did FROM cards ORDER BY nid, ord")
         ]
-        skipped = db.execute(
-            f"SELECT COUNT(*) FROM revlog WHERE type NOT IN {ANSWER_TYPES} OR ease NOT BETWEEN 1 AND 4"
-        ).fetchone()[0]
+        answered, total = db.execute(
+            f"SELECT TOTAL(type IN {ANSWER_TYPES} AND ease BETWEEN 1 AND 4), COUNT(*) FROM revlog"
+        ).fetchone()
         decks = _decks(db, schema)
     except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
         raise PackageError(
@@ -129,7 +130,7 @@ def read_collection(package: Package) -> AnkiCollection:
             f"(id {unknown[0]}); the package is damaged — check it in Anki (Tools → Check "
             "Database) and export it again"
         )
-    return AnkiCollection(note_types, decks, notes, cards, int(skipped))
+    return AnkiCollection(note_types, decks, notes, cards, int(total - answered), int(answered))
 
 
 def answers(package: Package, target: dict[int, int]) -> Iterator[tuple[int, int, int, int]]:

@@ -70,13 +70,19 @@ def add_answers(
     answers: Iterable[tuple[int, int, int, int]],
     tz: tzinfo | None = None,
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR,
+    expected: tuple[int, int] = (0, 0),
 ) -> tuple[int, int]:
     """Add (card id, time ms, button, duration ms) answers, by card and time, to our cards;
-    (added, already there)."""
+    (added, already there). `expected`: about how many answers and cards that is (the
+    indexes a bulk write hits at random are then made again after it, `history.bulk_writes`)."""
     added = known = 0
     days, dates, tally = StudyDays(tz, rollover_hour), _Dates(), Tally()
     interleaved: list[int] = []
-    with appending_in_bulk(store):
+    with (
+        history.bulk_writes(store, "reviews", expected[0]),
+        history.bulk_writes(store, "card_state", expected[1]),
+        appending_in_bulk(store),
+    ):
         for batch in _batches(answers):
             ids = [card_id for card_id, _ in batch]
             logs, decks = history.card_reviews(store, ids), history.deck_of(store, ids)
@@ -97,9 +103,9 @@ def add_answers(
             history.write_states(store, states)
             added += len(rows)
         tally.write(store)
-    if interleaved:  # older than answers already here: the replay of the whole log
-        logs = history.card_reviews(store, interleaved)
-        history.write_states(store, [(*replay_row(logs[c]), c) for c in interleaved])
+        if interleaved:  # older than answers already here: the replay of the whole log
+            logs = history.card_reviews(store, interleaved)
+            history.write_states(store, [(*replay_row(logs[c]), c) for c in interleaved])
     return added, known
 
 

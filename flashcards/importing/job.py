@@ -87,7 +87,11 @@ def run_import(
                 if outline is not None and to is not None:
                     _build_and_link(store, col, outline, to, deck, target, report)
                 report.reviews, report.known = add_answers(
-                    store, answers(package, target), tz, rollover_hour
+                    store,
+                    answers(package, target),
+                    tz,
+                    rollover_hour,
+                    (col.answers, len(set(target.values()))),
                 )
                 replay_fsrs_decks(store, set(target.values()))
         except BaseException:
