@@ -32,8 +32,13 @@ class Note(NamedTuple):
     id: int
     guid: str
     mid: int
-    fields: list[str]
+    flds: str  # the fields as Anki stores them, joined by 0x1f
     tags: str
+
+    @property
+    def fields(self) -> list[str]:
+        """The note's fields, split only for the notes that are written out."""
+        return self.flds.split("\x1f")
 
 
 class AnkiCard(NamedTuple):
@@ -105,10 +110,8 @@ def read_collection(package: Package) -> AnkiCollection:
         schema = _schema(db, package)
         note_types = _note_types(db, schema)
         notes = {
-            nid: Note(nid, guid, mid, flds.split("\x1f"), tags)
-            for nid, guid, mid, flds, tags in db.execute(
-                "SELECT id, guid, mid, flds, tags FROM notes"
-            )
+            row[0]: Note._make(row)
+            for row in db.execute("SELECT id, guid, mid, flds, tags FROM notes")
         }
         cards = [
             AnkiCard._make(r)
