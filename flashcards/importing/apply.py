@@ -4,7 +4,8 @@ Buttons 1-4 become SM-2 qualities 1/3/4/5 (the four-button mapping of `sm2`); a
 card's first answer of a study day is a review, its later ones that day drills;
 the states are replayed by SM-2 from the card's own log: the replay of the log so
 far, then one SM-2 step per new answer (appended after it), the replay of the
-whole log. An answer already in the log (the same card within a second, as
+whole log (when new answers are older than some of the card's own, its state is
+then read again as the replay of its whole log, in replay order). An answer already in the log (the same card within a second, as
 flashcards' own export sends its reviews out) is recognised and not added again,
 so importing a file twice adds nothing. Runs inside the import's transaction.
 
@@ -14,7 +15,8 @@ plain integers (`sm2.apply`'s arithmetic, which the tests hold it to, row by row
 study days are worked out once per quarter hour and dates turned to text once each;
 rows go in by executemany, and the review summaries are counted in the same loop
 (`tally`) and written once, the per-row trigger off meanwhile
-(`summaries.appending_in_bulk`).
+(`summaries.appending_in_bulk`); an import as big as the collection drops the indexes
+it would hit at random and makes them again after (`history.bulk_writes`).
 """
 
 from __future__ import annotations
