@@ -128,6 +128,12 @@ def _batches(
         yield batch
 
 
+def _known(times: list[int], time_ms: int) -> bool:
+    """Whether an answer at `time_ms` is one of the log's (sorted `times`): within a second."""
+    i = bisect.bisect_left(times, time_ms - SAME_ANSWER_MS)
+    return i < len(times) and times[i] <= time_ms + SAME_ANSWER_MS
+
+
 def _card_rows(
     card_id: int,
     deck: int,
@@ -140,21 +146,24 @@ def _card_rows(
 ) -> tuple[tuple, int]:
     """Append the review rows one card's new answers add to `rows` and count them in
     `tally`; (the card_state columns the card then has under SM-2, how many answers were
-    there already). `log` rows: (q, day, kind, time_ms, reps, ef, interval, due, lapses
+    there already; no state when it adds none). `log` rows: (q, day, kind, time_ms, reps, ef, interval, due, lapses
     (after)).
 
     The SM-2 step is `sm2.apply` on plain integers: q >= 3 passes (repetitions + 1,
     interval 1, 6, then ceil(interval × EF before) capped, EF by the formula, floored);
     q < 3 fails (repetitions 0, interval 1, a lapse if it had been learned)."""
+    seen = 0
     if log:
-        reps, ef, interval, due, lapses, last_day, back = replay_row(log)
         times = sorted(r[3] for r in log)
+        fresh = [a for a in answers if not _known(times, a[1])]
+        seen, answers = len(answers) - len(fresh), fresh
+        if not answers:  # all there already (a file imported twice): no replay needed
+            return (), seen
+        reps, ef, interval, due, lapses, last_day, back = replay_row(log)
         reviewed = {r[1] for r in log if r[2] == "review"}
     else:
         reps, ef, interval, due, lapses, last_day, back = 0, sm2.EF_START, 0, None, 0, None, 0
-        times = []
         reviewed = set()
-    seen = 0
     last_q = -1
     buttons, slots, append = sm2.FOUR_BUTTONS, days.slots, rows.append
     passing, ef_min, most, mature_days, pass_q = (
@@ -166,11 +175,6 @@ def _card_rows(
     )
     day_counts, slot_counts = tally.days, tally.slots
     for _, time_ms, button, duration in answers:
-        if times:
-            i = bisect.bisect_left(times, time_ms - SAME_ANSWER_MS)
-            if i < len(times) and times[i] <= time_ms + SAME_ANSWER_MS:
-                seen += 1
-                continue
         q = buttons[button]
         slot = time_ms // SLOT_MS
         found = slots.get(slot)

@@ -65,19 +65,23 @@ def run_import(
                     outline, written = _write_notes(package, col, foreign, to, deck, report)
                     if to is not None:
                         _build_and_link(store, col, outline, to, deck, target, report)
+                cards = sorted(set(target.values()))
                 report.reviews, report.known = add_answers(
-                    store,
-                    answers(package, target),
-                    tz,
-                    rollover_hour,
-                    (col.answers, len(set(target.values()))),
+                    store, answers(package, target), tz, rollover_hour, _expected(store, col, cards)
                 )
-                replay_fsrs_decks(store, set(target.values()))
+                replay_fsrs_decks(store, cards)
         except BaseException:
             for item in reversed(written):
                 shutil.rmtree(item) if item.is_dir() else item.unlink(missing_ok=True)
             raise
     return report
+
+
+def _expected(store: Store, col: AnkiCollection, cards: list[int]) -> tuple[int, int]:
+    """About how many answers the import adds and cards it moves: the package's answers
+    less those its cards have here already (a file imported again adds none)."""
+    new = max(col.answers - history.review_count(store, cards), 0)
+    return new, len(cards) * new // max(col.answers, 1)
 
 
 def _match(store: Store, col: AnkiCollection, report: ImportReport) -> tuple[dict[int, int], list]:

@@ -81,6 +81,18 @@ def deck_of(store: Store, card_ids: Sequence[int]) -> dict[int, int]:
     return out
 
 
+def review_count(store: Store, card_ids: Sequence[int]) -> int:
+    """How many review rows these cards have."""
+    total = 0
+    for part in chunks(card_ids):
+        total += int(
+            store.one(  # type: ignore[call-overload]
+                f"SELECT COUNT(*) FROM reviews WHERE card_id IN ({marks(len(part))})", tuple(part)
+            )
+        )
+    return total
+
+
 def decks_of(store: Store, card_ids: Sequence[int]) -> set[int]:
     """The decks these cards belong to."""
     out: set[int] = set()
