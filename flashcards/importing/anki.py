@@ -32,8 +32,13 @@ class Note(NamedTuple):
     id: int
     guid: str
     mid: int
-    fields: list[str]
+    flds: str  # the fields as Anki stores them, joined by 0x1f
     tags: str
+
+    @property
+    def fields(self) -> list[str]:
+        """The note's fields, split only for the notes that are written out."""
+        return self.flds.split("\x1f")
 
 
 class AnkiCard(NamedTuple):
@@ -50,6 +55,7 @@ class AnkiCollection:
     notes: dict[int, Note]
     cards: list[AnkiCard]
     skipped_answers: int  # revlog rows that are no answer (filtered, manual, rescheduled)
+    answers: int = 0  # revlog rows that are answers (of any card)
 
 
 def _schema(db: sqlite3.Connection, package: Package) -> int:
@@ -104,18 +110,16 @@ def read_collection(package: Package) -> AnkiCollection:
         schema = _schema(db, package)
         note_types = _note_types(db, schema)
         notes = {
-            nid: Note(nid, guid, mid, flds.split("\x1f"), tags)
-            for nid, guid, mid, flds, tags in db.execute(
-                "SELECT id, guid, mid, flds, tags FROM notes"
-            )
+            row[0]: Note._make(row)
+            for row in db.execute("SELECT id, guid, mid, flds, tags FROM notes")
         }
         cards = [
             AnkiCard._make(r)
             for r in db.execute("SELECT id, nid, ord, did FROM cards ORDER BY nid, ord")
         ]
-        skipped = db.execute(
-            f"SELECT COUNT(*) FROM revlog WHERE type NOT IN {ANSWER_TYPES} OR ease NOT BETWEEN 1 AND 4"
-        ).fetchone()[0]
+        answered, total = db.execute(
+            f"SELECT TOTAL(type IN {ANSWER_TYPES} AND ease BETWEEN 1 AND 4), COUNT(*) FROM revlog"
+        ).fetchone()
         decks = _decks(db, schema)
     except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
         raise PackageError(
@@ -129,7 +133,7 @@ def read_collection(package: Package) -> AnkiCollection:
             f"(id {unknown[0]}); the package is damaged — check it in Anki (Tools → Check "
             "Database) and export it again"
         )
-    return AnkiCollection(note_types, decks, notes, cards, int(skipped))
+    return AnkiCollection(note_types, decks, notes, cards, int(total - answered), int(answered))
 
 
 def answers(package: Package, target: dict[int, int]) -> Iterator[tuple[int, int, int, int]]:

@@ -4,7 +4,8 @@ Buttons 1-4 become SM-2 qualities 1/3/4/5 (the four-button mapping of `sm2`); a
 card's first answer of a study day is a review, its later ones that day drills;
 the states are replayed by SM-2 from the card's own log: the replay of the log so
 far, then one SM-2 step per new answer (appended after it), the replay of the
-whole log. An answer already in the log (the same card within a second, as
+whole log (when new answers are older than some of the card's own, its state is
+then read again as the replay of its whole log, in replay order). An answer already in the log (the same card within a second, as
 flashcards' own export sends its reviews out) is recognised and not added again,
 so importing a file twice adds nothing. Runs inside the import's transaction.
 
@@ -14,7 +15,8 @@ plain integers (`sm2.apply`'s arithmetic, which the tests hold it to, row by row
 study days are worked out once per quarter hour and dates turned to text once each;
 rows go in by executemany, and the review summaries are counted in the same loop
 (`tally`) and written once, the per-row trigger off meanwhile
-(`summaries.appending_in_bulk`).
+(`summaries.appending_in_bulk`); an import as big as the collection drops the indexes
+it would hit at random and makes them again after (`history.bulk_writes`).
 """
 
 from __future__ import annotations
@@ -70,13 +72,19 @@ def add_answers(
     answers: Iterable[tuple[int, int, int, int]],
     tz: tzinfo | None = None,
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR,
+    expected: tuple[int, int] = (0, 0),
 ) -> tuple[int, int]:
     """Add (card id, time ms, button, duration ms) answers, by card and time, to our cards;
-    (added, already there)."""
+    (added, already there). `expected`: about how many answers and cards that is (the
+    indexes a bulk write hits at random are then made again after it, `history.bulk_writes`)."""
     added = known = 0
     days, dates, tally = StudyDays(tz, rollover_hour), _Dates(), Tally()
     interleaved: list[int] = []
-    with appending_in_bulk(store):
+    with (
+        history.bulk_writes(store, "reviews", expected[0]),
+        history.bulk_writes(store, "card_state", expected[1]),
+        appending_in_bulk(store),
+    ):
         for batch in _batches(answers):
             ids = [card_id for card_id, _ in batch]
             logs, decks = history.card_reviews(store, ids), history.deck_of(store, ids)
@@ -97,9 +105,9 @@ def add_answers(
             history.write_states(store, states)
             added += len(rows)
         tally.write(store)
-    if interleaved:  # older than answers already here: the replay of the whole log
-        logs = history.card_reviews(store, interleaved)
-        history.write_states(store, [(*replay_row(logs[c]), c) for c in interleaved])
+        if interleaved:  # older than answers already here: the replay of the whole log
+            logs = history.card_reviews(store, interleaved)
+            history.write_states(store, [(*replay_row(logs[c]), c) for c in interleaved])
     return added, known
 
 
@@ -120,6 +128,12 @@ def _batches(
         yield batch
 
 
+def _known(times: list[int], time_ms: int) -> bool:
+    """Whether an answer at `time_ms` is one of the log's (sorted `times`): within a second."""
+    i = bisect.bisect_left(times, time_ms - SAME_ANSWER_MS)
+    return i < len(times) and times[i] <= time_ms + SAME_ANSWER_MS
+
+
 def _card_rows(
     card_id: int,
     deck: int,
@@ -132,43 +146,52 @@ def _card_rows(
 ) -> tuple[tuple, int]:
     """Append the review rows one card's new answers add to `rows` and count them in
     `tally`; (the card_state columns the card then has under SM-2, how many answers were
-    there already). `log` rows: (q, day, kind, time_ms, reps, ef, interval, due, lapses
+    there already; no state when it adds none). `log` rows: (q, day, kind, time_ms, reps, ef, interval, due, lapses
     (after)).
 
     The SM-2 step is `sm2.apply` on plain integers: q >= 3 passes (repetitions + 1,
     interval 1, 6, then ceil(interval × EF before) capped, EF by the formula, floored);
     q < 3 fails (repetitions 0, interval 1, a lapse if it had been learned)."""
+    seen = 0
     if log:
-        reps, ef, interval, due, lapses, last_day, back = replay_row(log)
         times = sorted(r[3] for r in log)
+        fresh = [a for a in answers if not _known(times, a[1])]
+        seen, answers = len(answers) - len(fresh), fresh
+        if not answers:  # all there already (a file imported twice): no replay needed
+            return (), seen
+        reps, ef, interval, due, lapses, last_day, back = replay_row(log)
         reviewed = {r[1] for r in log if r[2] == "review"}
     else:
         reps, ef, interval, due, lapses, last_day, back = 0, sm2.EF_START, 0, None, 0, None, 0
-        times = []
         reviewed = set()
-    before = (reps, ef, interval, due, lapses)
-    seen = 0
     last_q = -1
     buttons, slots, append = sm2.FOUR_BUTTONS, days.slots, rows.append
-    passing, ef_min, most = sm2.PASS, sm2.EF_MIN, sm2.MAX_INTERVAL
+    passing, ef_min, most, mature_days, pass_q = (
+        sm2.PASS,
+        sm2.EF_MIN,
+        sm2.MAX_INTERVAL,
+        MATURE_DAYS,
+        PASS_Q,
+    )
     day_counts, slot_counts = tally.days, tally.slots
     for _, time_ms, button, duration in answers:
-        if times:
-            i = bisect.bisect_left(times, time_ms - SAME_ANSWER_MS)
-            if i < len(times) and times[i] <= time_ms + SAME_ANSWER_MS:
-                seen += 1
-                continue
         q = buttons[button]
-        found = slots.get(time_ms // SLOT_MS)
+        slot = time_ms // SLOT_MS
+        found = slots.get(slot)
         iso, ordinal = found if found is not None else days(time_ms)
-        new = 1 if due is None else 0
-        mature = 1 if not new and interval >= MATURE_DAYS else 0
+        dur = duration or None
+        if due is None:
+            new, mature = 1, 0
+        else:
+            new, mature = 0, 1 if interval >= mature_days else 0
         if iso in reviewed:
             kind = "drill"
-            append((card_id, time_ms, iso, q, duration or None, kind, *before, *before))
+            append((card_id, time_ms, iso, q, dur, kind, reps, ef, interval, due, lapses,
+                    reps, ef, interval, due, lapses))  # fmt: skip
         else:
             kind = "review"
             reviewed.add(iso)
+            r0, e0, i0, d0, l0 = reps, ef, interval, due, lapses
             if q < passing:
                 if reps > 0:
                     lapses += 1
@@ -184,9 +207,8 @@ def _card_rows(
                 d = 5 - q
                 ef = max(ef_min, ef + 100 - d * (80 + d * 20))
             due = dates[ordinal + interval]
-            after = (reps, ef, interval, due, lapses)
-            append((card_id, time_ms, iso, q, duration or None, kind, *before, *after))
-            before = after
+            append((card_id, time_ms, iso, q, dur, kind, r0, e0, i0, d0, l0,
+                    reps, ef, interval, due, lapses))  # fmt: skip
         key = (iso, deck, kind, q, new, mature)
         counted = day_counts.get(key)
         if counted is None:
@@ -194,14 +216,15 @@ def _card_rows(
         else:
             counted[0] += 1
             counted[1] += duration or 0
-        key = (iso, deck, time_ms // SLOT_MS)
+        key = (iso, deck, slot)
         counted = slot_counts.get(key)
+        passed = 1 if q >= pass_q else 0
         if counted is None:
-            slot_counts[key] = [1, 1 if q >= PASS_Q else 0]
+            slot_counts[key] = [1, passed]
         else:
             counted[0] += 1
-            counted[1] += 1 if q >= PASS_Q else 0
+            counted[1] += passed
         last_day, last_q = iso, q
     if last_q >= 0:
         back = 1 if sm2.comes_back(last_q) else 0
-    return (*before, last_day, back), seen
+    return (reps, ef, interval, due, lapses, last_day, back), seen

@@ -56,45 +56,58 @@ def run_import(
     with open_package(path) as package:
         col = read_collection(package)
         report.skipped_answers = col.skipped_answers
-        ours = history.cards_by_guid(store)
-        linked = history.linked_notes(store)
-        linked_guids = {guid for guid, _ in linked}
-        target: dict[int, int] = {}
-        known_notes: set[int] = set()
-        for card in col.cards:
-            note = col.notes.get(card.nid)
-            if note is None:
-                continue
-            found = linked.get((note.guid, card.ord))
-            if found is None and note.guid in ours and card.ord == 0:
-                found = ours[note.guid][0]
-            if found is not None:
-                target[card.id] = found
-                known_notes.add(note.id)
-            elif note.guid in ours or note.guid in linked_guids:
-                report.not_converted.append(
-                    f"note {note.guid}: card {card.ord + 1} has no card here"
-                )
-        foreign = [n for n in col.notes.values() if n.id not in known_notes]
-        foreign.sort(key=lambda n: n.id)
-        report.notes, report.cards = len(known_notes), len(target)
         written: list[Path] = []
         try:
-            outline = None
-            if foreign:
-                outline, written = _write_notes(package, col, foreign, to, deck, report)
+            # the cards the answers go to are read inside the transaction that adds them
             with store.atomic(f"importing {path}"):
-                if outline is not None and to is not None:
-                    _build_and_link(store, col, outline, to, deck, target, report)
+                target, foreign = _match(store, col, report)
+                if foreign:
+                    outline, written = _write_notes(package, col, foreign, to, deck, report)
+                    if to is not None:
+                        _build_and_link(store, col, outline, to, deck, target, report)
+                cards = sorted(set(target.values()))
                 report.reviews, report.known = add_answers(
-                    store, answers(package, target), tz, rollover_hour
+                    store, answers(package, target), tz, rollover_hour, _expected(store, col, cards)
                 )
-                replay_fsrs_decks(store, set(target.values()))
+                replay_fsrs_decks(store, cards)
         except BaseException:
             for item in reversed(written):
                 shutil.rmtree(item) if item.is_dir() else item.unlink(missing_ok=True)
             raise
     return report
+
+
+def _expected(store: Store, col: AnkiCollection, cards: list[int]) -> tuple[int, int]:
+    """About how many answers the import adds and cards it moves: the package's answers
+    less those its cards have here already (a file imported again adds none)."""
+    new = max(col.answers - history.review_count(store, cards), 0)
+    return new, len(cards) * new // max(col.answers, 1)
+
+
+def _match(store: Store, col: AnkiCollection, report: ImportReport) -> tuple[dict[int, int], list]:
+    """({Anki card id: our card id} of the package's cards that are ours, the notes that are
+    not: an Anki user's own, by id); counts them in the report."""
+    ours = history.cards_by_guid(store)
+    linked = history.linked_notes(store)
+    linked_guids = {guid for guid, _ in linked}
+    target: dict[int, int] = {}
+    known_notes: set[int] = set()
+    for card in col.cards:
+        note = col.notes.get(card.nid)
+        if note is None:
+            continue
+        found = linked.get((note.guid, card.ord))
+        if found is None and note.guid in ours and card.ord == 0:
+            found = ours[note.guid][0]
+        if found is not None:
+            target[card.id] = found
+            known_notes.add(note.id)
+        elif note.guid in ours or note.guid in linked_guids:
+            report.not_converted.append(f"note {note.guid}: card {card.ord + 1} has no card here")
+    foreign = [n for n in col.notes.values() if n.id not in known_notes]
+    foreign.sort(key=lambda n: n.id)
+    report.notes, report.cards = len(known_notes), len(target)
+    return target, foreign
 
 
 def _write_notes(

@@ -3,7 +3,8 @@ Anki notes. Inside the caller's write transaction; reviews are only ever added."
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from flashcards.store.db import chunks, marks
@@ -78,6 +79,18 @@ def deck_of(store: Store, card_ids: Sequence[int]) -> dict[int, int]:
             )
         )
     return out
+
+
+def review_count(store: Store, card_ids: Sequence[int]) -> int:
+    """How many review rows these cards have."""
+    total = 0
+    for part in chunks(card_ids):
+        total += int(
+            store.one(  # type: ignore[call-overload]
+                f"SELECT COUNT(*) FROM reviews WHERE card_id IN ({marks(len(part))})", tuple(part)
+            )
+        )
+    return total
 
 
 def decks_of(store: Store, card_ids: Sequence[int]) -> set[int]:
@@ -169,3 +182,38 @@ def answers_of(store: Store, card_ids: Sequence[int]) -> list[tuple]:
             )
         )
     return out
+
+
+# Indexes a bulk write would update at random positions, row by row: card_state's (a
+# card's new state lands anywhere in each), and the reviews' by day (answers come in by
+# card, not by day). The reviews' other indexes lead with the card: those rows append.
+BULK_INDEXES = {"card_state": None, "reviews": ("reviews_day",)}
+
+
+def table_size(store: Store, table: str) -> int:
+    """About how many rows `table` has: its largest rowid (never fewer than it has)."""
+    return int(store.one(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}") or 0)  # type: ignore[call-overload]
+
+
+@contextmanager
+def bulk_writes(store: Store, table: str, rows: int) -> Iterator[None]:
+    """For a block that writes about `rows` rows of `table` (`BULK_INDEXES`), inside the
+    caller's write transaction: when that is at least half as many as the table holds,
+    its randomly hit indexes are dropped for the block and made again after it, from
+    their own SQL: one sort of the table beats a random B-tree step per row. If the block
+    fails the transaction must roll back (as every write's does), which restores them."""
+    names = BULK_INDEXES[table]
+    if rows < max(table_size(store, table), 1) / 2:
+        yield
+        return
+    found = store.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name",
+        (table,),
+    ).fetchall()
+    found = [(name, sql) for name, sql in found if names is None or name in names]
+    for name, _ in found:
+        store.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in found:
+        store.execute(sql)

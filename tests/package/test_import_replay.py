@@ -76,3 +76,32 @@ def test_answers_older_than_the_log_leave_the_replay_of_the_whole_log(tmp_path, 
         report = col.import_package(colpkg(tmp_path / "phone.colpkg", answers))
         assert report.reviews == 5
         assert col.doctor() == []  # the state is that of days 0-4, then day 10
+
+
+def _schema(db_path) -> list[tuple]:
+    db = sqlite3.connect(db_path)
+    try:
+        return db.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+        ).fetchall()
+    finally:
+        db.close()
+
+
+def test_a_bulk_import_leaves_the_schema_as_it_was(tmp_path, notes, db_path):
+    """The indexes a bulk import drops for its writes are back, as they were, after it
+    (and after a small one, which leaves them in place)."""
+    notes.write("deck.md", DECK)
+    with Collection.open(db_path, timezone="UTC") as col:
+        col.build(notes.root)
+        cards = col.cards()
+        before = _schema(db_path)
+        start = int(NOW.timestamp() * 1000)
+        many = [(start + d * DAY_MS + i, c.guid, 3) for d in range(20) for i, c in enumerate(cards)]
+        assert col.import_package(colpkg(tmp_path / "many.colpkg", many)).reviews == len(many)
+        assert _schema(db_path) == before
+        late = start + 100 * DAY_MS
+        one = [(late, cards[0].guid, 4)]
+        assert col.import_package(colpkg(tmp_path / "one.colpkg", one)).reviews == 1
+        assert _schema(db_path) == before
+        assert col.doctor() == []
