@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from flashcards.notes.markers import Deletion
+from flashcards.store import deck_summaries
 from flashcards.store.db import chunks, marks
 
 if TYPE_CHECKING:
@@ -164,14 +165,16 @@ def insert_cards(store: Store, rows: Sequence[Sequence[object]]) -> int:
     """New cards, values in CARD_COLUMNS order (their ids given), each with a fresh state."""
     if not rows:
         return 0
-    store.executemany(
-        f"INSERT INTO cards({', '.join(CARD_COLUMNS)}) VALUES ({marks(len(CARD_COLUMNS))})", rows
-    )
     # ids only grow, and these were handed out in order: one statement makes their states
-    store.execute(
-        "INSERT INTO card_state(card_id) SELECT id FROM cards WHERE id BETWEEN ? AND ?",
-        (rows[0][0], rows[-1][0]),
-    )
+    with deck_summaries.inserting(store, rows[0][0], rows[-1][0]):  # type: ignore[arg-type]
+        store.executemany(
+            f"INSERT INTO cards({', '.join(CARD_COLUMNS)}) VALUES ({marks(len(CARD_COLUMNS))})",
+            rows,
+        )
+        store.execute(
+            "INSERT INTO card_state(card_id) SELECT id FROM cards WHERE id BETWEEN ? AND ?",
+            (rows[0][0], rows[-1][0]),
+        )
     return len(rows)
 
 

@@ -25,7 +25,8 @@ them from the cards and `problems` compares the two (`flashcards doctor`, and
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import NamedTuple, Protocol
 
 
@@ -184,6 +185,41 @@ def statements() -> list[str]:
     creates = [_create(name, summary) for name, summary in _SUMMARIES.items()]
     fills = [f"INSERT INTO {table}({cols}) {select}" for table, (cols, select) in _FILLS.items()]
     return [*creates, *fills, *_triggers().values()]
+
+
+BULK_ROWS = 200  # from this many new cards on, `inserting` counts them in one go
+
+
+@contextmanager
+def inserting(store: _Executes, first_id: int, last_id: int) -> Iterator[None]:
+    """For a block that inserts new cards with ids first_id..last_id (none of them
+    there before) and their states: with many, the per-row insert triggers are off for
+    the block and the new cards are counted in one grouped statement per summary at its
+    end (a build of 50,000 cards would otherwise run seven triggers per card). Inside
+    the caller's transaction, which must roll back if the block fails."""
+    names = [t for t in TRIGGERS if t.endswith("_insert")]
+    present = {
+        name for (name,) in store.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    if last_id - first_id + 1 < BULK_ROWS or not set(names) <= present:
+        yield  # a few cards (or a damaged file: doctor reports it): the triggers count
+        return
+    for name in names:
+        store.execute(f"DROP TRIGGER {name}")
+    try:
+        yield
+        for table, (columns, select) in _FILLS.items():
+            keys = columns.removesuffix(", n")
+            where = select.replace(" WHERE ", " WHERE c.id BETWEEN ? AND ? AND ", 1)
+            store.execute(
+                f"INSERT INTO {table}({columns}) {where} "
+                f"ON CONFLICT ({keys}) DO UPDATE SET n = n + excluded.n",
+                (first_id, last_id),
+            )
+    finally:
+        triggers = _triggers()
+        for name in names:
+            store.execute(triggers[name])
 
 
 def rebuild(store: _Executes) -> None:
