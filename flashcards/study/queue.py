@@ -97,6 +97,14 @@ class _Tally:
     new: dict[int, int]
     claims: dict[Block, tuple[bool, int]]  # block -> (counted as new, deck)
     ups: dict[Block, tuple[Block, ...]] = field(default_factory=dict)  # claimed: their lineage
+    above: Counter[Block] | None = None  # per block, the claimed blocks below it (lazily)
+
+    def lineages(self) -> Counter[Block]:
+        """How many claimed blocks have each block above them: one look-up per answer
+        instead of a pass over every claimed block's lineage."""
+        if self.above is None:
+            self.above = Counter(b for up in self.ups.values() for b in up)
+        return self.above
 
 
 @dataclass
@@ -419,11 +427,10 @@ class TodayQueue:
                 continue
             if tally.claims.get(block) == (new, deck_id):
                 del tally.claims[block]
-                tally.ups.pop(block, None)
+                above = tally.lineages()
+                above.subtract(tally.ups.pop(block, ()))
                 (tally.new if new else tally.review)[deck_id] -= 1
-                if any(b in tally.claims for b in up) or any(
-                    block in above for above in tally.ups.values()
-                ):
+                if any(b in tally.claims for b in up) or above[block] > 0:
                     queue.tally = None  # it counted a related block, which now waits
             else:
                 queue.tally = None  # a card it did not count: count again when asked
