@@ -1,9 +1,7 @@
 """Benchmark of studying: today's queue, answer + next card, undo, on a big collection.
 
-Generates a collection of 100,000 cards and 1,000,000 reviews (rows written
-straight through the store's connection with executemany: cards across a few
-decks, review histories simulated with SM-2 so that every card's state equals
-a replay of its reviews, a realistic share due today), then measures
+Generates a collection of 100,000 cards and 1,000,000 reviews (study_collection.py),
+then measures
 
 - building today's queue (the first `next_card` of a fresh session, all decks
   and one deck) — target ≤ 100 ms;
@@ -13,11 +11,18 @@ a replay of its reviews, a realistic share due today), then measures
   answer path on an Anki collection of the same shape (benchmarks/anki_peer.py:
   `build_answer` + `answer_card` + `get_queued_cards()`), with its own fsync per
   answer (Anki opens its file with synchronous=FULL, as flashcards does); then
-  min/median/max of each over the rounds, the ratio of the medians and the load.
+  min/median/max of each over the rounds, the ratio of the medians and the load;
+- the floor both stand on, each round: a 4 KiB write + fdatasync of a small file
+  beside the collection, overwritten and appended (study_disk.py), and how many
+  answers of each peer grew its -wal file (an append: the file's size goes to the
+  file system's journal too) rather than rewrote it in place;
+- once, under strace (when installed; --syscalls N answers, 0 for none): fsyncs,
+  WAL pwrites and bytes per answer of each peer.
 
     python benchmarks/bench_study.py                  # generate in a temp folder, measure
     python benchmarks/bench_study.py --db big.sqlite  # keep (and reuse) the generated files
     python benchmarks/bench_study.py --profile        # also print where the time goes
+    python benchmarks/bench_study.py --db big.sqlite --wal-autocheckpoint 1000  # compare
 
 Figures are printed, never asserted: the machine is shared and timings are noisy.
 """
