@@ -1,9 +1,7 @@
 """Benchmark of studying: today's queue, answer + next card, undo, on a big collection.
 
-Generates a collection of 100,000 cards and 1,000,000 reviews (rows written
-straight through the store's connection with executemany: cards across a few
-decks, review histories simulated with SM-2 so that every card's state equals
-a replay of its reviews, a realistic share due today), then measures
+Generates a collection of 100,000 cards and 1,000,000 reviews (study_collection.py),
+then measures
 
 - building today's queue (the first `next_card` of a fresh session, all decks
   and one deck) — target ≤ 100 ms;
@@ -13,11 +11,18 @@ a replay of its reviews, a realistic share due today), then measures
   answer path on an Anki collection of the same shape (benchmarks/anki_peer.py:
   `build_answer` + `answer_card` + `get_queued_cards()`), with its own fsync per
   answer (Anki opens its file with synchronous=FULL, as flashcards does); then
-  min/median/max of each over the rounds, the ratio of the medians and the load.
+  min/median/max of each over the rounds, the ratio of the medians and the load;
+- the floor both stand on, each round: a 4 KiB write + fdatasync of a small file
+  beside the collection, overwritten and appended (study_disk.py), and how many
+  answers of each peer grew its -wal file (an append: the file's size goes to the
+  file system's journal too) rather than rewrote it in place;
+- once, under strace (when installed; --syscalls N answers, 0 for none): fsyncs,
+  WAL pwrites and bytes per answer of each peer.
 
     python benchmarks/bench_study.py                  # generate in a temp folder, measure
     python benchmarks/bench_study.py --db big.sqlite  # keep (and reuse) the generated files
     python benchmarks/bench_study.py --profile        # also print where the time goes
+    python benchmarks/bench_study.py --db big.sqlite --wal-autocheckpoint 1000  # compare
 
 Figures are printed, never asserted: the machine is shared and timings are noisy.
 """
@@ -122,6 +127,7 @@ def measure_answers(
         col.next_card(now=now)
         undo_times.append(time.perf_counter() - started)
     return {
+        "times": times,
         "answers": len(times),
         "drills": drills,
         "p50": _pct(times, 50),
@@ -171,6 +177,13 @@ class WalWatch:
         self.wal = Path(str(db) + "-wal")
         self.size = self._size()
         self.grew = 0
+        self.calls = 0
+        self.flags: list[bool] = []  # per answer (between two calls): whether it grew
+
+    def split(self, times: list[float]) -> tuple[list[float], list[float]]:
+        """`times` of the answers that rewrote the WAL in place, and of those that grew it."""
+        pairs = list(zip(times, self.flags, strict=False))
+        return [t for t, g in pairs if not g], [t for t, g in pairs if g]
 
     def _size(self) -> int:
         try:
@@ -181,6 +194,9 @@ class WalWatch:
     def __call__(self) -> None:
         size = self._size()
         self.grew += size > self.size
+        if self.calls:
+            self.flags.append(size > self.size)
+        self.calls += 1
         self.size = size
 
 
@@ -206,6 +222,7 @@ def _run_flashcards(db: Path, args: argparse.Namespace, round_: int, profile: bo
             watch = WalWatch(work)
             result = measure_answers(col, args.answers, args.seed + round_, watch)
             result["wal_grew"] = watch.grew
+            result["in_place"], result["growing"] = watch.split(result["times"])
             if profiler:
                 profiler.disable()
                 stats = pstats.Stats(profiler, stream=sys.stdout)
@@ -219,8 +236,8 @@ def _run_flashcards(db: Path, args: argparse.Namespace, round_: int, profile: bo
 
 def _run_anki(
     peer: Path, args: argparse.Namespace, round_: int, mark: Callable[[], object] | None = None
-) -> tuple[list[float], int]:
-    """(seconds per answer + next card, answers during which the WAL grew)."""
+) -> tuple[list[float], WalWatch]:
+    """(seconds per answer + next card, what the WAL did during each)."""
     from anki.collection import Collection as AnkiCollection
     from anki_peer import measure_anki_answers
 
@@ -230,7 +247,7 @@ def _run_anki(
     watch = WalWatch(work)
     try:
         times = measure_anki_answers(col, args.answers, args.seed + round_, _q, mark or watch)
-        return times, watch.grew
+        return times, watch
     finally:
         col.close()
         for suffix in ("", "-wal", "-shm"):
@@ -282,7 +299,7 @@ def _syscalls(args: argparse.Namespace, peer: Path | None, answers: int) -> None
 
 
 def _row(label: str, values: list[float]) -> str:
-    return f"  {label:34s} {study_disk.spread(values)}"
+    return f"  {label:48s} {study_disk.spread(values)}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -340,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ours: list[dict] = []
         theirs: list[tuple[list[float], int]] = []
+        anki_split: list[tuple[list[float], list[float]]] = []
         floors: dict[str, list[float]] = {"overwrite": [], "append": []}
         loads = []
         for round_ in range(args.rounds):  # interleaved, so all see the same load
@@ -360,8 +378,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"the WAL grew during {result['wal_grew']:,} answers"
             )
             if peer is not None:
-                times, grew = _run_anki(peer, args, round_)
+                times, watch = _run_anki(peer, args, round_)
+                grew = watch.grew
                 theirs.append((times, grew))
+                anki_split.append(watch.split(times))
                 print(
                     f"round {round_ + 1}: Anki answer_card + get_queued_cards over "
                     f"{len(times):,} answers: p50 {_ms(_pct(times, 50))}, "
@@ -381,12 +401,18 @@ def main(argv: list[str] | None = None) -> int:
                 peers = [_pct(t, 50 if key == "p50" else 99) for t, _ in theirs]
                 print(_row(f"Anki       {label}", peers))
                 ratio = statistics.median(mine) / statistics.median(peers)
-                print(f"  {'ratio flashcards/Anki ' + label:34s} {ratio:.2f} (of the medians)")
+                print(f"  {'ratio flashcards/Anki ' + label:48s} {ratio:.2f} (of the medians)")
             floor = statistics.median(floors["overwrite"])
             print(
-                f"  {'flashcards ' + label + ' / fsync floor':34s} "
+                f"  {'flashcards ' + label + ' / fsync floor':48s} "
                 f"{statistics.median(mine) / floor:.2f}"
             )
+        for label, index in (("rewrote the WAL in place", 0), ("grew the WAL", 1)):
+            mine = [_pct(r["in_place" if index == 0 else "growing"], 50) for r in ours]
+            print(_row(f"flashcards p50, answers that {label}", mine))
+            if anki_split:
+                peers = [_pct(split[index], 50) for split in anki_split]
+                print(_row(f"Anki       p50, answers that {label}", peers))
         grew = [r["wal_grew"] for r in ours]
         print(f"  answers that grew the WAL: flashcards {grew}", end="")
         print(f", Anki {[g for _, g in theirs]}" if theirs else "")

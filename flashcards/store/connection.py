@@ -141,9 +141,13 @@ def open_database(
         # FULL: each commit waits for the WAL to reach the disk, so an answer the app has
         # shown as saved survives a power cut (NORMAL lost the last ones; ~0.2 ms each)
         conn.execute("PRAGMA synchronous = FULL")
-        # An answer writes ~8 pages; at SQLite's default of 1000 pages the WAL checkpoint
-        # (page copy + fsync, 10-30 ms) lands on every ~125th answer, i.e. in the p99 of
-        # answering. 4000 pages (16 MiB of WAL) puts it on every ~500th.
+        # An answer commits ~13 WAL frames (pages) with one fdatasync, as Anki's does
+        # (~11.5, one fsync; benchmarks/bench_study.py counts both). At SQLite's default
+        # of 1000 frames (Anki's) the checkpoint (page copy + fsync of the file, 10-60 ms)
+        # lands on every ~75th answer, i.e. in the p99 of answering; 4000 (16 MiB of WAL)
+        # puts it on every ~300th. The cost: a fresh WAL grows (each commit appends, and
+        # the new size is synced too) for the first ~300 answers instead of ~75 before it
+        # is rewritten in place; measured side by side, 1000 did not bring p50 lower.
         conn.execute("PRAGMA wal_autocheckpoint = 4000")
         conn.execute("PRAGMA foreign_keys = ON")
         if schema.migrations.pending(db):

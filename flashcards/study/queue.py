@@ -348,11 +348,10 @@ class TodayQueue:
                 continue
             if tally.claims.get(block) == (new, deck_id):
                 del tally.claims[block]
-                tally.ups.pop(block, None)
+                above = tally.lineages()
+                above.subtract(tally.ups.pop(block, ()))
                 (tally.new if new else tally.review)[deck_id] -= 1
-                if any(b in tally.claims for b in up) or any(
-                    block in above for above in tally.ups.values()
-                ):
+                if any(b in tally.claims for b in up) or above[block] > 0:
                     queue.tally = None  # it counted a related block, which now waits
             else:
                 queue.tally = None  # a card it did not count: count again when asked
