@@ -11,6 +11,7 @@ collection is never held in memory.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from flashcards import faces
@@ -53,9 +54,9 @@ class _Faces:
         )
 
 
-def _dumps(text: str) -> str:
-    """A string as SQLite's json_object writes one (non-ASCII kept as is)."""
-    return json.dumps(text, ensure_ascii=False)
+# A string as SQLite's json_object writes one (non-ASCII kept as is): what
+# json.dumps(text, ensure_ascii=False) returns, without making a JSONEncoder per call
+_dumps = encode_basestring
 
 
 def write(job: ExportJob, path: Path) -> int:
