@@ -213,8 +213,24 @@ def _answer_pattern(answers: tuple[str, ...]) -> re.Pattern[str] | None:
     )
 
 
+def _may_stand(answers: Sequence[str], out: list[Segment]) -> tuple[str, ...]:
+    """The answers that can stand in the spans of `out` at all (a superset of those that
+    do): most cards' answers stand only in their gaps, and compiling each card's own
+    pattern was most of the JSON export's time. Exact where it answers no: in ASCII
+    text, an ASCII answer matches IGNORECASE only where its lower case is a substring of
+    the text's lower case; any other answer, or text, is kept for the pattern to decide."""
+    text = "".join(s.text for s in out if isinstance(s, Span))
+    if not text.isascii():
+        return tuple(answers)
+    lowered = text.lower()
+    return tuple(a for a in answers if not a.isascii() or a.strip().lower() in lowered)
+
+
 def _echoes(out: list[Segment], answers: Sequence[str]) -> list[Segment]:
-    pattern = _answer_pattern(tuple(answers))
+    present = _may_stand(answers, out)
+    if not present:
+        return out
+    pattern = _answer_pattern(present)
     if pattern is None:
         return out
     shown: list[Segment] = []

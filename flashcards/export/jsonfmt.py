@@ -11,6 +11,7 @@ collection is never held in memory.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from flashcards import faces
@@ -32,6 +33,7 @@ class _Faces:
     def __init__(self) -> None:
         self.marks: dict[str, tuple[Deletion, ...]] = {}
         self.backs: dict[tuple[str, str, str], str] = {}
+        self.hiddens: dict[str, tuple[int, ...]] = {}  # a few texts: "[0]", "[1]", ...
 
     def card(
         self, head: str, tail: str, kind: str, body: str, marks: str, hidden: str, children: str
@@ -42,7 +44,9 @@ class _Faces:
         back = self.backs.get((body, marks, children))
         if back is None:
             back = self.backs[(body, marks, children)] = faces.back_text(body, parsed, children)
-        picked = tuple(json.loads(hidden))
+        picked = self.hiddens.get(hidden)
+        if picked is None:
+            picked = self.hiddens[hidden] = tuple(json.loads(hidden))
         # a question card hides its cloze markers but has no answers of its own
         answers = [] if kind == faces.BASIC else [parsed[i].answer for i in picked]
         front = faces.front_text(body, parsed, picked, answers)
@@ -53,9 +57,9 @@ class _Faces:
         )
 
 
-def _dumps(text: str) -> str:
-    """A string as SQLite's json_object writes one (non-ASCII kept as is)."""
-    return json.dumps(text, ensure_ascii=False)
+# A string as SQLite's json_object writes one (non-ASCII kept as is): what
+# json.dumps(text, ensure_ascii=False) returns, without making a JSONEncoder per call
+_dumps = encode_basestring
 
 
 def write(job: ExportJob, path: Path) -> int:
