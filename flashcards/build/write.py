@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections import Counter
+from collections.abc import Sequence
 from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
 from pathlib import Path
 
@@ -178,7 +179,7 @@ class Writer:
 
 
 def write_new_deck(
-    store: Store, deck_id: int, files: list[Path], parsed: dict[str, list[Card]]
+    store: Store, deck_id: int, files: Sequence[str | Path], parsed: dict[str, list[Card]]
 ) -> int:
     """A new deck: every card is new; identical blocks get copy numbers in outline order.
     Returns the number of cards."""
@@ -199,7 +200,7 @@ def match_and_write(
     store: Store,
     deck_id: int,
     index: list[CardKey],
-    files: list[Path],
+    files: Sequence[str | Path],
     parsed: dict[str, list[Card]],
     kept_sources: set[str],
     touched: list[str],
