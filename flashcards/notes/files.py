@@ -54,27 +54,40 @@ def note_paths(paths: Iterable[str | Path], walk: Walk | None = None) -> Iterato
 
 
 def _walk_folder(path: str, walk: Walk | None) -> list[str]:
-    # sorted as Paths sort (by their parts), without making a Path to compare
-    found: list[tuple[tuple[str, ...], str]] = []
+    """The notes files under a folder in the order Paths sort (by their parts): each
+    folder's files and subfolders by name, a subfolder's files where its name falls.
+    Symlinked folders are listed but not entered (as os.walk does by default)."""
+    found: list[str] = []
+    _walk_into(path, walk, found)
+    return found
 
-    def failed(err: OSError) -> None:
-        if walk is not None:
-            walk.unreadable[str(err.filename)] = err.strerror or str(err)
 
-    for root, dirs, files in os.walk(path, onerror=failed):
+def _walk_into(folder: str, walk: Walk | None, found: list[str]) -> None:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=_name)
+    except OSError as err:
         if walk is not None:
-            walk.hidden.extend(
-                os.path.join(root, d) for d in dirs if d.startswith(".") and d != "."
-            )
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
-        parts = tuple(root.split(os.sep))
-        found.extend(
-            ((*parts, f), os.path.join(root, f))
-            for f in files
-            if f.lower().endswith(NOTE_SUFFIXES) and not f.startswith(".")
-        )
-    found.sort()
-    return [name for _key, name in found]
+            walk.unreadable[str(err.filename or folder)] = err.strerror or str(err)
+        return
+    for entry in entries:
+        name = entry.name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if name.startswith("."):
+                if walk is not None:
+                    walk.hidden.append(entry.path)
+            elif name not in SKIP_DIRS and not entry.is_symlink():
+                _walk_into(entry.path, walk, found)
+        elif name.lower().endswith(NOTE_SUFFIXES) and not name.startswith("."):
+            found.append(entry.path)
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def read_bounded(

@@ -24,6 +24,7 @@ that whatever this finds is exactly what markdown-it finds.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
@@ -52,6 +53,7 @@ def _punct(ch: str) -> bool:
     return isMdAsciiPunct(ord(ch)) or isPunctChar(ch)
 
 
+@lru_cache(maxsize=8192)  # pairs of characters repeat: most are letters and spaces
 def _flanking(last: str, next_: str) -> tuple[bool, bool]:
     """(left, right) flanking of a delimiter run between `last` and `next_` (markdown-it's
     `scanDelims`; a text's start or end counts as a space)."""
