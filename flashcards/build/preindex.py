@@ -61,5 +61,11 @@ def entries_of_new_files(
             continue
         note.title = logseq.page_title(path, note.metadata, root)
         logseq.clean(note)
-        index.update(logseq.entries(note))
+        # only what some file may show: blocks by id, and the pages embedded (each read
+        # job carries the index to a forked reader, so it is kept small)
+        index.update(
+            (key, text)
+            for key, text in logseq.entries(note).items()
+            if not key.startswith("[[") or key[2:] in wanted
+        )
     return index
