@@ -15,7 +15,8 @@ import gc
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 
 from flashcards.decks import DeckError, DeckSettings, DeckSpec
 from flashcards.notes.junk import REASONS
@@ -137,18 +138,29 @@ def _data_version(store: Store) -> int:
     return store.execute("PRAGMA data_version").fetchone()[0]
 
 
-def _snapshot(store: Store, spec: DeckSpec) -> Snapshot:
+def _snapshot(store: Store, spec: DeckSpec, graph: bool = False) -> Snapshot:
+    """What the build depends on; the Logseq index only with `graph` (see `_with_graph`)."""
     row = _deck_row(store, spec)
     if row is None:
-        return Snapshot(None, None, {}, None)
-    return Snapshot(
+        return Snapshot(None, None, {}, None, {}, {})
+    snap = Snapshot(
         row.id,
         row.settings_json,
         deck_rows.sources(store, row.id),
         deck_rows.reader_version(store, row.id),
-        graph_rows.entries(store, row.id),
-        graph_rows.refs(store, row.id),
-        deck_rows.skipped_counts(store, row.id),
+        skipped=deck_rows.skipped_counts(store, row.id),
+    )
+    return _with_graph(store, snap) if graph else snap
+
+
+def _with_graph(store: Store, snap: Snapshot) -> Snapshot:
+    """`snap` with the deck's Logseq index, read when the build has files to read."""
+    if snap.deck_id is None:
+        return replace(snap, graph={}, refs={})
+    return replace(
+        snap,
+        graph=graph_rows.entries(store, snap.deck_id),
+        refs=graph_rows.refs(store, snap.deck_id),
     )
 
 
@@ -156,8 +168,9 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
     started = time.perf_counter()
     report = BuildReport(deck=spec.name)
     version = _data_version(store)
-    snapshot = _snapshot(store, spec)
-    reading = read_notes(spec, snapshot, progress)
+    reading = read_notes(spec, _snapshot(store, spec), progress, partial(_with_graph, store))
+    assert reading.snapshot is not None
+    snapshot = reading.snapshot
     report.files, report.read, report.lines = len(reading.files), reading.read, reading.lines
     report.warnings = [*spec.warnings, *reading.warnings]
     report.hidden = reading.hidden
@@ -169,7 +182,10 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
     with store.atomic(f"building deck {spec.name}"):  # a savepoint when already locked
         # nothing committed by another connection since the snapshot: it still holds
         # (re-reading it costs a fifth of a no-change rebuild)
-        if _data_version(store) != version and _snapshot(store, spec) != snapshot:
+        if (
+            _data_version(store) != version
+            and _snapshot(store, spec, snapshot.graph is not None) != snapshot
+        ):
             raise _Stale  # rolled back before anything was written
         old = deck_rows.by_id(store, snapshot.deck_id) if snapshot.deck_id else None
         if old is not None and old.name != spec.name:
@@ -197,8 +213,11 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
         deck_rows.write_sources(store, deck_id, reading.source_rows, gone)
         if reading.graph or snapshot.graph:
             graph_rows.write(store, deck_id, reading.graph, gone)
-        deck_rows.set_reader_version(store, deck_id, reading.reader)
-        deck_rows.set_skipped_counts(store, deck_id, reading.skipped)
+        # written only when changed: at 25,000 files the skipped counts are a large JSON
+        if reading.reader != snapshot.reader:
+            deck_rows.set_reader_version(store, deck_id, reading.reader)
+        if snapshot.deck_id is None or reading.skipped != snapshot.skipped:
+            deck_rows.set_skipped_counts(store, deck_id, reading.skipped)
         if snapshot.deck_id is None:  # a new deck: nothing to match
             report.new = write_new_deck(store, deck_id, reading.files, reading.parsed)
         elif reading.parsed or gone:

@@ -18,7 +18,7 @@ Per deck (DESIGN.md "Card identity"):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -64,7 +64,7 @@ class Assignment:
 
 def assign(
     index: list[CardKey],
-    files: list[Path],
+    files: Sequence[str | Path],
     parsed: dict[str, list[Card]],
     kept_sources: set[str],
 ) -> Assignment:

@@ -28,14 +28,16 @@ from flashcards.cards import Card
 from flashcards.decks import DeckSpec
 from flashcards.notes import logseq
 from flashcards.notes.by_dialect import read_text
-from flashcards.notes.dialect import ReadOptions
-from flashcards.notes.files import Walk, note_files, read_bounded
+from flashcards.notes.dialect import LOGSEQ, ReadOptions
+from flashcards.notes.files import Walk, note_paths, read_bounded
 from flashcards.notes.graph import to_reread
 from flashcards.notes.junk import Skipped
 from flashcards.notes.outline import NoteError
 from flashcards.notes.schedules import NotedSchedule
 from flashcards.reading import FileRead, read_files
 from flashcards.store.decks import SourceRecord
+
+from .preindex import entries_of_new_files
 
 # A file modified this close to a build may change again within its mtime's granularity
 # (2 s on FAT) without changing size: its mtime is not trusted next time ("racy git").
@@ -52,8 +54,11 @@ class Snapshot:
     settings: str | None  # the deck's settings JSON
     prior: dict[str, SourceRecord]  # its files as the last build read them
     reader: str | None  # the reader version and read options of its cards (`reader_key`)
-    graph: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> its entries
-    refs: dict[str, list[str]] = field(default_factory=dict)  # file -> the entries it shows
+    # A Logseq graph's index as the collection has it: file -> its entries, file -> the
+    # entries it shows. None: not read (a build with no file to read and none gone has no
+    # use for it, and reading it was a tenth of a no-change rebuild).
+    graph: dict[str, dict[str, str]] | None = None
+    refs: dict[str, list[str]] | None = None
     skipped: dict[str, dict[str, int]] = field(default_factory=dict, compare=False)
 
     def reparse_all(self, settings: dict[str, object], reader: str) -> bool:
@@ -77,7 +82,7 @@ def reader_key(options: list[ReadOptions]) -> str:
 class Reading:
     """What the notes say now."""
 
-    files: list[Path]  # the deck's notes files, in build order
+    files: list[str]  # the deck's notes files (absolute paths), in build order
     parsed: dict[str, list[Card]] = field(default_factory=dict)  # files read: their cards
     source_rows: list[tuple[str, SourceRecord]] = field(default_factory=list)  # new records
     kept: set[str] = field(default_factory=set)  # files whose cards stay as they are
@@ -93,10 +98,18 @@ class Reading:
     skipped_now: list[Skipped] = field(default_factory=list)  # in the files read this time
     hidden: list[str] = field(default_factory=list)  # dot-folders left out
     dialects: dict[str, int] = field(default_factory=dict)  # dialect -> files read in it
+    snapshot: Snapshot | None = None  # what the reading was based on (`read_notes`)
 
 
-def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Reading:
-    """Read what changed in the deck's notes since `snap` (see the module docstring)."""
+def read_notes(
+    spec: DeckSpec,
+    snap: Snapshot,
+    progress: Progress | None,
+    load_graph: Callable[[Snapshot], Snapshot] | None = None,
+) -> Reading:
+    """Read what changed in the deck's notes since `snap` (see the module docstring).
+    When some file is to be read or is gone and `snap` has no graph index, `load_graph`
+    gives the snapshot with it; `Reading.snapshot` is the snapshot the reading used."""
     racy_after = time.time_ns() - RACY_NS
     settings = spec.settings.to_json()
     prior = snap.prior
@@ -112,17 +125,16 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
                 "(its cards are retired until it is back)"
             )
     walk = Walk()
-    files: list[Path] = []
+    files: list[str] = []
     options_of: dict[str, ReadOptions] = {}
     used: list[ReadOptions] = []
     for notes in present:
         options = spec.read_options(notes)
         used.append(options)
         warnings.extend(str(NoteError(*w)) for w in options.warnings)
-        for p in note_files([notes], walk):
-            path = Path(os.path.abspath(p))
-            if str(path) not in options_of:
-                options_of[str(path)] = options
+        for path in note_paths([notes], walk):
+            if path not in options_of:
+                options_of[path] = options
                 files.append(path)
     reader = reader_key(used)
     reparse_all = snap.reparse_all(settings, reader)
@@ -136,7 +148,8 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
             f"{folder}: folder cannot be read ({why}); check its permissions — the cards of "
             "its notes are kept as they were"
         )
-    out.kept = {key for key in prior if any(key.startswith(d) for d in unseen)}
+    if unseen:
+        out.kept = {key for key in prior if key.startswith(tuple(unseen))}
 
     def keep(key: str, record: SourceRecord | None) -> None:
         if record is not None:
@@ -152,25 +165,30 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
         keep(key, SourceRecord(old.size, 0, "") if old and reparse_all else old)
 
     unreadable: dict[str, str] = {}
-    present_keys = {str(p) for p in files}
+    present_keys = set(files)
     # what the files read are shown of the others: the entries the collection has
     index: dict[str, str] = {}
-    if any(logseq.graph_root(p) for p in files):
-        for source, found in snap.graph.items():
-            if source in present_keys:
-                index.update(found)
-    jobs: list[tuple[Path, str | None, ReadOptions, dict[str, str]]] = []
-    for path in files:
-        key = str(path)
+    jobs: list[tuple[str, str | None, ReadOptions, dict[str, str]]] = []
+    stat = os.stat
+    for key in files:
         old = prior.get(key)
         try:
-            st = path.stat()
+            st = stat(key)
         except OSError as exc:
             unreadable[key] = f"cannot be read ({exc.strerror or exc})"
             continue
         if old and not reparse_all and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
             continue
-        jobs.append((path, old.digest if old and not reparse_all else None, options_of[key], index))
+        jobs.append((key, old.digest if old and not reparse_all else None, options_of[key], index))
+    if snap.graph is None and load_graph and (jobs or not present_keys.issuperset(prior)):
+        snap = load_graph(snap)
+    out.snapshot = snap
+    graph, refs = snap.graph or {}, snap.refs or {}
+    if jobs and graph and any(logseq.graph_root(p) for p in files):
+        for source, found in graph.items():
+            if source in present_keys:
+                index.update(found)
+    _index_new_files(jobs, graph, refs, index)
     skipped = len(files) - len(jobs)
 
     def reading(done: int) -> None:
@@ -181,9 +199,8 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
         progress(0, len(files))
     reads = iter(read_files(jobs, read_source, progress=reading if progress else None))
     seen: dict[str, dict[str, str | None]] = {}  # the Logseq files read: the entries they show
-    to_read = {str(job[0]) for job in jobs}
-    for path in files:  # each file's outcome, in file order (as its warnings are reported)
-        key = str(path)
+    to_read = {job[0] for job in jobs}
+    for key in files:  # each file's outcome, in file order (as its warnings are reported)
         if key not in to_read:
             if key in unreadable:
                 warnings.append(
@@ -226,13 +243,33 @@ def read_notes(spec: DeckSpec, snap: Snapshot, progress: Progress | None) -> Rea
             out.graph[key] = (result.entries, sorted(result.seen or ()))
             seen[key] = result.seen or {}
     next(reads, None)  # the reader finishes: its last progress, its worker gone
-    if snap.graph or out.graph:
-        _follow_references(snap, out, seen, options_of)
+    if graph or out.graph:
+        _follow_references(graph, refs, out, seen, options_of)
     return out
 
 
+def _index_new_files(
+    jobs: list[tuple[str, str | None, ReadOptions, dict[str, str]]],
+    graph: dict[str, dict[str, str]],
+    refs: dict[str, list[str]],
+    index: dict[str, str],
+) -> None:
+    """Add to `index` the entries of the Logseq files to read that no build has read yet
+    (`flashcards.build.preindex`), so that files showing them are not read twice."""
+    new = []
+    for path, _known, options, _index in jobs:
+        if options.dialect == LOGSEQ and path not in graph:
+            root = logseq.graph_root(path)
+            if root is not None:
+                new.append((path, root, options.max_bytes))
+    if new:
+        shown = [key for keys in refs.values() for key in keys]
+        index.update(entries_of_new_files(new, shown))
+
+
 def _follow_references(
-    snap: Snapshot,
+    graph: dict[str, dict[str, str]],
+    refs: dict[str, list[str]],
     out: Reading,
     seen: dict[str, dict[str, str | None]],
     options_of: dict[str, ReadOptions],
@@ -241,21 +278,21 @@ def _follow_references(
     files read with an entry of another changed file as it was, and unchanged files
     showing an entry that changed."""
     shown_before: dict[str, str] = {}  # the index as the last build left it
-    for found in snap.graph.values():
+    for found in graph.values():
         shown_before.update(found)
     index: dict[str, str] = {}  # the index now
-    for source, found in snap.graph.items():
+    for source, found in graph.items():
         if source in out.kept and source not in out.parsed:
             index.update(found)
     for found, _ in out.graph.values():
         index.update(found)
     for key in out.kept - set(out.parsed):
-        if key in snap.refs:
-            seen[key] = {ref: shown_before.get(ref) for ref in snap.refs[key]}
+        if key in refs:
+            seen[key] = {ref: shown_before.get(ref) for ref in refs[key]}
     for key in to_reread(index, seen.items()):
         if key not in options_of:
             continue  # no longer one of the deck's files
-        result = read_source((Path(key), None, options_of[key], index))
+        result = read_source((key, None, options_of[key], index))
         if result.error is not None or result.cards is None:
             continue  # its cards stay as they were; its own warning came with its first read
         if key in out.kept:
@@ -266,7 +303,7 @@ def _follow_references(
         out.graph[key] = (result.entries or {}, sorted(result.seen or ()))
 
 
-def read_source(job: tuple[Path, str | None, ReadOptions, dict[str, str]]) -> FileRead:
+def read_source(job: tuple[str | Path, str | None, ReadOptions, dict[str, str]]) -> FileRead:
     """Read one notes file of a deck: its cards, numbered in outline order — or, when its
     bytes hash to `known` (touched, not changed), no cards. A Logseq graph's file shows
     references from `index` and its own entries. Runs in a forked worker for big builds:

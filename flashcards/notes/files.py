@@ -36,32 +36,58 @@ def note_files(paths: Iterable[str | Path], walk: Walk | None = None) -> Iterato
     """Notes files (`*.md`, `*.markdown`) under the given files and folders, sorted,
     skipping vault internals. Folders that cannot be listed go to `walk.unreadable`."""
     for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            # sorted as Paths sort (by their parts), without making a Path to compare
-            found: list[tuple[tuple[str, ...], str]] = []
+        if os.path.isdir(path):
+            yield from map(Path, _walk_folder(os.fspath(path), walk))
+        else:
+            yield Path(path)
 
-            def failed(err: OSError) -> None:
-                if walk is not None:
-                    walk.unreadable[str(err.filename)] = err.strerror or str(err)
 
-            for root, dirs, files in os.walk(path, onerror=failed):
-                if walk is not None:
-                    walk.hidden.extend(
-                        os.path.join(root, d) for d in dirs if d.startswith(".") and d != "."
-                    )
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
-                parts = tuple(root.split(os.sep))
-                found.extend(
-                    ((*parts, f), os.path.join(root, f))
-                    for f in files
-                    if f.lower().endswith(NOTE_SUFFIXES) and not f.startswith(".")
-                )
-            found.sort()
-            for _key, name in found:
-                yield Path(name)
+def note_paths(paths: Iterable[str | Path], walk: Walk | None = None) -> Iterator[str]:
+    """`note_files` as absolute path strings: a build walks tens of thousands of files
+    on every rebuild, and a Path per file cost a fifth of a no-change rebuild."""
+    for path in paths:
+        path = os.path.abspath(path)
+        if os.path.isdir(path):
+            yield from _walk_folder(path, walk)
         else:
             yield path
+
+
+def _walk_folder(path: str, walk: Walk | None) -> list[str]:
+    """The notes files under a folder in the order Paths sort (by their parts): each
+    folder's files and subfolders by name, a subfolder's files where its name falls.
+    Symlinked folders are listed but not entered (as os.walk does by default)."""
+    found: list[str] = []
+    _walk_into(path, walk, found)
+    return found
+
+
+def _walk_into(folder: str, walk: Walk | None, found: list[str]) -> None:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=_name)
+    except OSError as err:
+        if walk is not None:
+            walk.unreadable[str(err.filename or folder)] = err.strerror or str(err)
+        return
+    for entry in entries:
+        name = entry.name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if name.startswith("."):
+                if walk is not None:
+                    walk.hidden.append(entry.path)
+            elif name not in SKIP_DIRS and not entry.is_symlink():
+                _walk_into(entry.path, walk, found)
+        elif name.lower().endswith(NOTE_SUFFIXES) and not name.startswith("."):
+            found.append(entry.path)
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def read_bounded(

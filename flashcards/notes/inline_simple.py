@@ -7,7 +7,9 @@ Most blocks that hold a deletion marker hold nothing else: a few `**answer**`,
 (returns None) on anything else, so the caller parses:
 
 - outside the clozes, no character that starts another inline rule: `` ` `` `\\` `<`
-  `&` `[` `_` (a cloze's body is one token: markdown-it never looks inside it);
+  `&` `_` (a cloze's body is one token: markdown-it never looks inside it); `[` only
+  where the text has no `](` anywhere: with no reference definitions in a block, a
+  bracket is then never a link, just text (Logseq's `[[page]]` links are everywhere);
 - every `*` and `=` in a run of exactly two, runs in pairs with plain text between
   (no `*`, `=` or `{` inside), the opener able only to open and the closer only to
   close, by CommonMark's flanking rules (markdown-it's own character classes): such
@@ -22,6 +24,7 @@ that whatever this finds is exactly what markdown-it finds.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
@@ -35,7 +38,7 @@ WIKI = re.compile(r"#?\[\[([^\[\]]*)\]\]")
 # reference definitions in a block's text).
 INLINE_MARKUP = re.compile(r"[*_=`{\\<&]|\]\(")
 # Characters whose rules this scan does not follow.
-_GIVE_UP = re.compile(r"[`\\<&\[_]")
+_GIVE_UP = re.compile(r"[`\\<&_]")
 _MARKER = re.compile(r"[*={]")
 
 
@@ -50,6 +53,7 @@ def _punct(ch: str) -> bool:
     return isMdAsciiPunct(ord(ch)) or isPunctChar(ch)
 
 
+@lru_cache(maxsize=8192)  # pairs of characters repeat: most are letters and spaces
 def _flanking(last: str, next_: str) -> tuple[bool, bool]:
     """(left, right) flanking of a delimiter run between `last` and `next_` (markdown-it's
     `scanDelims`; a text's start or end counts as a space)."""
@@ -64,6 +68,8 @@ def scan_simple(
     text: str, markers: frozenset[str], plain: bool
 ) -> tuple[list[Deletion], str | None] | None:
     """`inline.scan(text, markers, plain)` for a simple text, or None for any other."""
+    if "](" in text:
+        return None  # a link (or image): its label and target follow other rules
     found: list[Deletion] = []
     parts: list[str] = []
     size = len(text)

@@ -14,6 +14,7 @@ from helpers import NOW, Notes, forking, run_flashcards
 
 import flashcards.build
 import flashcards.build.read
+import flashcards.build.write
 import flashcards.cards
 from flashcards import Collection
 from flashcards.collection import CollectionError
@@ -470,3 +471,28 @@ def test_a_build_with_no_commit_elsewhere_reads_once(db_path, notes):
         calls: list[tuple[int, int]] = []
         report = col.build(notes.root, progress=lambda done, total: calls.append((done, total)))
     assert calls.count((1, 1)) == 1 and report.new == 1
+
+
+def _indexes(path: Path) -> set[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        return set(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+    finally:
+        conn.close()
+
+
+def test_a_first_build_in_bulk_ends_with_every_index(notes: Notes, tmp_path: Path, monkeypatch):
+    # a first build of many cards builds the indexes after the rows: the collection must
+    # end with exactly the indexes a row-by-row build leaves
+    notes.write("a.md", "- the **heart** pumps\n- the **lung** breathes\n- the **heart** pumps\n")
+    plain, bulk = tmp_path / "plain.sqlite", tmp_path / "bulk.sqlite"
+    with Collection.open(plain) as col:
+        col.build(notes.root)
+    monkeypatch.setattr(flashcards.build.write, "BULK_CARDS", 1)
+    with Collection.open(bulk) as col:
+        report = col.build(notes.root)
+        assert report.new == 3
+        assert sorted(c.answers[0] for c in col.cards()) == ["heart", "heart", "lung"]
+    # the same names and statements, UNIQUE ones included; integrity_check passed
+    assert _indexes(bulk) == _indexes(plain)

@@ -108,3 +108,13 @@ def test_a_deleted_referenced_block_shows_the_placeholder(col, graph):
     graph.remove("pages/Cells.md")
     col.build(graph.root)
     assert _atp(col).front == "Recall: [missing block] — it makes [...]"
+
+
+def test_a_cold_build_reads_each_file_once_even_when_it_shows_a_later_files_block(
+    col, graph, parses
+):
+    # the journal (read first) shows a block of pages/Cells.md (read after it): the new
+    # files' entries are indexed before reading, so it is not read a second time
+    col.build(graph.root)
+    assert sorted(parses) == ["2024_01_31.md", "Cells.md", "Other.md"]
+    assert _atp(col).front == "Recall: The cell's powerhouse is the mitochondrion — it makes [...]"

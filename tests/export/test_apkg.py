@@ -196,3 +196,20 @@ def test_the_deck_description_is_text_not_markup(notes_dir, tmp_path, anki_colle
         "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;<br>second line &amp; more"
     )
     assert visible_text(description) == "<script>alert(1)</script><b>x</b>second line & more"
+
+
+def test_the_packages_collection_has_ankis_indexes(cells, tmp_path):
+    # the rows go in before the indexes are built: the package must still carry them all
+    import sqlite3
+
+    out = tmp_path / "cells.apkg"
+    export(cells, [], "apkg", out, now=NOW)
+    with zipfile.ZipFile(out) as z:
+        (tmp_path / "c.anki2").write_bytes(z.read("collection.anki2"))
+    conn = sqlite3.connect(tmp_path / "c.anki2")
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert {"ix_cards_nid", "ix_cards_sched", "ix_notes_csum", "ix_revlog_cid"} <= names
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()

@@ -43,6 +43,11 @@ PIECES = [
     "](x)",
     "[[",
     "]]",
+    "#",
+    "[[page]]",
+    "#[[tag]]",
+    "![",
+    "]:",
     "!",
     "<b>",
     "&amp;",
@@ -84,6 +89,12 @@ SPANS = [
     "{{cloze \\\\ cue}}",
     "{{c1::[[page]]}}",
     "{{c1::`x`}}",
+    "**[[page]]**",
+    "==[[a]] b==",
+    "[[page]]",
+    "#[[tag]]",
+    "[a]",
+    "[x](y)",
 ]
 PLAIN = [" ", "a", "word", ".", ",", "(", ")", "\n", "é", "-", "!", "]", "}"]
 blocks = st.one_of(
@@ -119,6 +130,8 @@ ALL = frozenset(ALL_MARKERS)
         "logseq {{cloze Paris \\\\ capital}} done",
         "a word and (**paren**)",
         "multi\nline **one** and\n**two**",
+        "a [[page]] link and **[[reliability]]**",  # wiki links are text to markdown-it
+        "tagged #[[topic]] with ==[[a]] b== [not a link]",
     ],
 )
 def test_simple_blocks_are_scanned_without_a_parse(text: str) -> None:
