@@ -125,7 +125,7 @@ def _write_only(vault: Path, db: Path) -> tuple[float, int]:
         gc.collect()
         start = time.perf_counter()
         with store.atomic():
-            deck_id = deck_rows.upsert(store, "write-only", None, [str(vault)], "", {})
+            deck_id = deck_rows.upsert(store, None, "write-only", None, None, [str(vault)], "", {})
             write_new_deck(store, deck_id, files, parsed)
         return time.perf_counter() - start, len(cards)
     finally:

@@ -103,7 +103,9 @@ def generate(col: Collection, cards: int, reviews: int, decks: int, seed: int) -
         deck_ids = [
             deck_rows.upsert(
                 store,
+                None,  # a new deck
                 f"Bench deck {d + 1}",
+                None,  # no identity: no spec or notes to name it by
                 None,
                 [],
                 "generated",

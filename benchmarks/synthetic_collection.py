@@ -37,7 +37,7 @@ def make_collection(
     try:
         with store.atomic():
             for d in range(decks):
-                deck_rows.upsert(store, f"deck-{d + 1}", None, [], "synthetic", {})
+                deck_rows.upsert(store, None, f"deck-{d + 1}", None, None, [], "synthetic", {})
             deck_ids = list(deck_rows.deck_ids(store))
             rows = list(_card_rows(rng, cards, deck_ids, today))
             store.db.conn.executemany(
