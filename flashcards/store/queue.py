@@ -207,6 +207,14 @@ def answer_state(store: Store, card_id: int) -> AnswerState | None:
     return AnswerState._make(row) if row else None
 
 
+def answer_time(store: Store, card_id: int, time_ms: int) -> int:
+    """When an answer at `time_ms` is recorded: never at or before the card's latest review
+    (one imported or synced from a device whose clock ran ahead), so that the replay
+    order of the log is the order the states were written in."""
+    row = store.execute("SELECT MAX(time_ms) FROM reviews WHERE card_id = ?", (card_id,)).fetchone()
+    return time_ms if row[0] is None or row[0] < time_ms else row[0] + 1
+
+
 def state_of(store: Store, card_id: int) -> StateRow | None:
     row = store.execute(
         "SELECT repetitions, ef, interval, due, lapses, last_day, drill FROM card_state "
