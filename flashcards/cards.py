@@ -4,17 +4,18 @@ Each card keeps its block's text as written with the block's deletions, which
 of them it hides, and the block's children (`BlockText`, shared by the
 block's cards); `flashcards.faces` renders fronts and backs from those, so no
 consumer has to take a flattened string apart again. Content hashes and copy
-numbers come from `flashcards.identity`.
+numbers come from `flashcards.identity`; the records themselves live in
+`flashcards.card_records` (and are importable from here).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flashcards import faces
+from flashcards.card_records import BlockText, Card, Extraction
 from flashcards.identity import BASIC, CLOZE, block_hash, card_hash, normalize, with_copy
 from flashcards.notes.inline import (
     _TRIGGERS,
@@ -31,7 +32,7 @@ from flashcards.notes.junk import ALL_RULES, Skipped, is_title, junk_rule
 from flashcards.notes.outline import Block, Note, NoteError, parse_tags
 from flashcards.notes.render import comment_spans
 
-__all__ = ["BASIC", "CLOZE", "BlockText", "Card", "disambiguate", "extract"]
+__all__ = ["BASIC", "CLOZE", "BlockText", "Card", "Extraction", "disambiguate", "extract"]
 
 # The version of what reading notes makes of them. Bump it with any change that gives
 # the same notes different cards (text, fronts, backs, context, answers, hashes): a
@@ -46,113 +47,6 @@ MAX_BACK_DEPTH = 12  # levels of children on a card's back
 MAX_BACK_CHARS = 20_000  # characters of children on a card's back
 
 _CARD_TAG = re.compile(r"(?<![\w#/\[])(?:#card\b(?![-/])|#?\[\[card\]\])", re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class BlockText:
-    """What a block's cards show, stored once for all of them."""
-
-    source: str
-    line: int
-    body: str  # the block's text as written (a question card's: without its tag)
-    marks: tuple[Deletion, ...]  # its deletions, in text order
-    children: str  # its children as an indented outline, clozes resolved
-    context: list[str]  # ancestors and headings above it, outermost first
-    tags: list[str]
-    norm: str  # its text normalised: what edits are matched by
-    # the block hashes of the outline blocks above it, outermost first: its cards are
-    # related to theirs (a study day buries them once one is answered)
-    ancestors: tuple[str, ...] = ()
-
-
-@dataclass(slots=True)
-class Card:
-    content_hash: str
-    kind: str  # CLOZE or BASIC
-    block: BlockText
-    hidden: tuple[int, ...]  # which of the block's marks this card hides
-    answers: list[str]
-    hint: str | None
-    block_hash: str  # cards of one block are siblings
-    deletion: str  # which deletion this card hides, e.g. 'learning#0' or 'c1'
-    position: int = 0  # outline order within its deck
-    deck: str | None = None  # the sub-deck its notes name (the spaced-repetition plugin's tag)
-    dialect: str = "markdown"  # which dialect read its file (flashcards.notes.dialect)
-
-    @property
-    def source(self) -> str:
-        return self.block.source
-
-    @property
-    def line(self) -> int:
-        return self.block.line
-
-    @property
-    def context(self) -> list[str]:
-        return self.block.context
-
-    @property
-    def tags(self) -> list[str]:
-        return self.block.tags
-
-    @property
-    def text(self) -> str:
-        """The block's normalised text (what edited cards are matched by)."""
-        return self.block.norm
-
-    @property
-    def front(self) -> str:
-        b = self.block
-        return faces.front(b.body, b.marks, self.hidden)
-
-    @property
-    def back(self) -> str:
-        b = self.block
-        return faces.back(b.body, b.marks, b.children)
-
-    @property
-    def cloze(self) -> str:
-        b = self.block
-        return faces.cloze(self.kind, b.body, b.marks, self.hidden)
-
-    @property
-    def front_text(self) -> str:
-        """The front as a reader sees it: rendered, its answers hidden wherever they stand."""
-        b = self.block
-        return faces.front_text(b.body, b.marks, self.hidden, self.answers)
-
-    @property
-    def back_text(self) -> str:
-        b = self.block
-        return faces.back_text(b.body, b.marks, b.children)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "id": self.content_hash,
-            "content_hash": self.content_hash,
-            "kind": self.kind,
-            "source": self.source,
-            "line": self.line,
-            "context": list(self.context),
-            "answers": list(self.answers),
-            "hint": self.hint,
-            "front": self.front_text,
-            "back": self.back_text,
-            "tags": list(self.tags),
-            "deck": self.deck,
-            "dialect": self.dialect,
-        }
-
-
-@dataclass
-class Extraction:
-    cards: list[Card] = field(default_factory=list)
-    warnings: list[NoteError] = field(default_factory=list)
-    files: int = 0
-    lines: int = 0
-    blocks: int = 0
-    skipped: list[Skipped] = field(default_factory=list)  # deletions the junk rules skipped
-    hidden: list[str] = field(default_factory=list)  # dot-folders left out of the walk
 
 
 def _prose_spans(block: Block, text: str) -> list[tuple[int, int]]:

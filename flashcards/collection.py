@@ -29,6 +29,7 @@ from flashcards import sm2
 from flashcards.clock import DEFAULT_ROLLOVER_HOUR, DateOutOfRange
 from flashcards.collection_browse import BrowseMethods
 from flashcards.collection_errors import CollectionError
+from flashcards.collection_tools import ToolMethods
 from flashcards.decks import DeckSettings
 from flashcards.store import SCHEMA_VERSION, Store
 from flashcards.store import cards as card_rows
@@ -44,11 +45,6 @@ if TYPE_CHECKING:
     # the study app's start does not need; `build` imports them when it runs
     from flashcards.build import BuildReport
     from flashcards.decks import DeckSpec
-    from flashcards.evaluate import Evaluation
-    from flashcards.export import ExportResult
-    from flashcards.importing.job import ImportReport
-    from flashcards.optimize import Optimized
-    from flashcards.sync import SyncReport
 
 __all__ = ["CardView", "Collection", "CollectionError", "Counts", "DeckSummary", "default_path"]
 
@@ -113,9 +109,10 @@ def _settings(text: str) -> dict:
     return found
 
 
-class Collection(BrowseMethods):
+class Collection(BrowseMethods, ToolMethods):
     """One collection file: decks, cards, reviews and today's queue (and, from
-    `flashcards.collection_browse`, the card browser and custom study)."""
+    `flashcards.collection_browse`, the card browser and custom study; from
+    `flashcards.collection_tools`, stats, export, import, sync, doctor and FSRS)."""
 
     def __init__(
         self, store: Store, tz: tzinfo | None = None, rollover_hour: int | None = None
@@ -464,131 +461,3 @@ class Collection(BrowseMethods):
     def due_by(self, day: date, deck: str | None = None) -> int:
         """How many active cards are due for review on or before `day` ('due tomorrow')."""
         return queue_rows.due_count(self._store, day.isoformat(), self._deck_ids(deck))
-
-    # -- stats, export, integrity ----------------------------------------------------
-
-    def stats(self, deck: str | None = None, now: datetime | None = None) -> dict[str, object]:
-        """Every progress figure (see `flashcards.stats.compute` for the keys)."""
-        from flashcards.stats import compute
-
-        deck_id = self.deck_id(deck) if deck is not None else None
-        deck_ids = (deck_id,) if deck_id is not None else self._study.all_decks()
-        # "left today" is this session's own queue
-        left = self._study.counts(deck_ids, now) if deck_ids else Counts()
-        return compute(
-            self._store, deck_id, deck, self.today(now), self.tz, self.rollover_hour, left
-        )
-
-    def export(
-        self,
-        decks: list[str] | tuple[str, ...],
-        fmt: str,
-        path: str | Path,
-        *,
-        force: bool = False,
-        now: datetime | None = None,
-        progress: Callable[[int, int], None] | None = None,
-        scheduling: bool = True,
-    ) -> ExportResult:
-        """Export the named decks (all when none is named) to `path` in format `fmt`
-        (see `flashcards.export`); `scheduling`: an apkg carries states and reviews."""
-        from flashcards.clock import zone_name
-        from flashcards.export import run
-
-        return run(
-            self._store,
-            decks,
-            fmt,
-            path,
-            force=force,
-            now=now,
-            progress=progress,
-            scheduling=scheduling,
-            timezone=zone_name(self.tz),
-            day_start=self.rollover_hour,
-        )
-
-    def import_package(
-        self, path: str | Path, deck: str | None = None, to: str | Path | None = None
-    ) -> ImportReport:
-        """Import an Anki package's history (and its own notes, written to `to`): one
-        transaction; PackageError says why nothing was imported (see
-        `flashcards.importing`)."""
-        from flashcards.importing.job import run_import
-
-        report = run_import(
-            self._store,
-            Path(path),
-            deck,
-            Path(to).absolute() if to is not None else None,
-            self.tz,
-            self.rollover_hour,
-        )
-        self.refresh()
-        return report
-
-    def sync(self, folder: str | Path) -> SyncReport:
-        """Write this device's new reviews to its journal in `folder` and merge every other
-        device's (see `flashcards.sync`); CollectionError when the folder or a journal
-        cannot be used (then nothing was changed)."""
-        from flashcards.sync import SyncError, sync
-
-        try:
-            report = sync(self._store, folder)
-        except SyncError as err:
-            raise CollectionError(str(err)) from None
-        if report.changed:
-            self.refresh()
-        return report
-
-    @property
-    def device_id(self) -> str:
-        """This collection's name in sync journals, made once."""
-        from flashcards.store.sync import device_id
-
-        return device_id(self._store)
-
-    def doctor(self, repair: bool = False) -> list[str]:
-        """Problems found (each says what to do); with repair, derived rows are rebuilt
-        (see `flashcards.doctor`). Never touches a review."""
-        from flashcards.doctor import check
-
-        problems = check(self._store, repair)
-        if repair and problems:
-            self.refresh()
-        return problems
-
-    # -- FSRS ------------------------------------------------------------------------
-
-    def one_deck(self, deck: str | None) -> str:
-        """The deck named, or the only one; CollectionError says which to name."""
-        if deck is not None:
-            self.deck_id(deck)
-            return deck
-        names = self.deck_names()
-        if len(names) == 1:
-            return names[0]
-        known = ", ".join(names) or "none yet — run `flashcards build`"
-        raise CollectionError(f"name a deck (decks: {known})")
-
-    def optimize(
-        self,
-        deck: str | None = None,
-        dry_run: bool = False,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> Optimized:
-        """Train FSRS parameters on a deck's reviews and store them (see
-        `flashcards.optimize`); NotEnoughReviews says how many more are needed."""
-        from flashcards.optimize import optimize
-
-        found = optimize(self._store, self.one_deck(deck), dry_run, progress)
-        if found.stored:
-            self.refresh()
-        return found
-
-    def evaluate(self, deck: str | None = None) -> Evaluation:
-        """SM-2, FSRS and FSRS trained, scored on the deck's own history (see
-        `flashcards.evaluate`)."""
-        from flashcards.evaluate import evaluate
-
-        return evaluate(self._store, self.one_deck(deck))

@@ -94,6 +94,7 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
     targets = [t for t in targets if t not in missing]
     if not targets:
         sys.exit(1)
+    targets = [spec for t in targets for spec in _specs_of(t)]
     col = open_collection(ctx)
     reports = []
     built: list[str] = []  # the target of each report
@@ -129,6 +130,29 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
     sync_if_configured(ctx, silent=as_json)
     if missing or broken or (strict and warnings):
         sys.exit(1)
+
+
+def _specs_of(target: str) -> list[str]:
+    """A folder that holds deck specs (like ./decks) is built spec by spec, as a bare
+    `flashcards build` builds ./decks; notes files beside the specs are left to the specs
+    that name them. Any other target is built as it is."""
+    from flashcards.decks import find_deck_specs
+
+    if not Path(target).is_dir():
+        return [target]
+    specs = find_deck_specs(target)
+    if not specs:
+        return [target]
+    others = sorted(
+        p.name for p in Path(target).glob("*.md") if p.is_file() and p not in set(specs)
+    )
+    if others:
+        warn(
+            f"{target}: holds deck specs, so each spec is built; {len(others)} other notes "
+            f"file(s) here ({', '.join(others[:3])}{', …' if len(others) > 3 else ''}) are "
+            "built only through a spec's `notes:`"
+        )
+    return [str(s) for s in specs]
 
 
 def interrupted(target: str, built: list[str]) -> NoReturn:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flashcards.browse import COUNT_CAP, STATES, FoundCard, PastReview, Search
-from flashcards.faces import front
+from flashcards.faces import front_text
 from flashcards.notes.markers import Deletion
 from flashcards.sm2 import LEECH_LAPSES
 
@@ -182,6 +182,7 @@ def _found(row: tuple, today: str, reviews: int) -> FoundCard:
         buried_until,
         drill,
     ) = row
+    found = tuple(json.loads(answers))
     states = []
     for state in STATES:
         if _has(state, due, reps, lapses, last_day, retired, suspended, buried_until, drill, today):
@@ -191,10 +192,13 @@ def _found(row: tuple, today: str, reviews: int) -> FoundCard:
         deck=deck,
         source=source,
         line=line,
+        # the front as the study screen shows it (rendered: no `**` or link syntax)
         text=" ".join(
-            front(body, [Deletion(*m) for m in json.loads(marks)], json.loads(hidden)).split()
+            front_text(
+                body, [Deletion(*m) for m in json.loads(marks)], json.loads(hidden), found
+            ).split()
         ),
-        answers=tuple(json.loads(answers)),
+        answers=found,
         tags=tuple(json.loads(tags)),
         states=tuple(states),
         due=date.fromisoformat(due) if due else None,

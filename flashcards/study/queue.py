@@ -18,6 +18,8 @@ their limit, so answering and fetching the next card cost a few set look-ups
 and never a scan of the queue, even when one deck's limit is reached in an
 all-decks queue. The counts are counted once and then kept in step answer by
 answer (`answered`), and put back exactly by `unanswered` (undo).
+The lanes, feeds, tallies and undo marks are plain records in
+`flashcards.study.lanes`.
 
 Everything the queue knows is derived from the collection (today's answers,
 the card states), so a restarted process picks up where a killed one stopped.
@@ -26,8 +28,6 @@ the card states), so a restarted process picks up where a killed one stopped.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 
 from flashcards.decks import DeckSettings
@@ -36,83 +36,12 @@ from flashcards.store import custom as custom_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import queue as queue_rows
 from flashcards.study.day import Block, Day, lineage, waits
+from flashcards.study.lanes import Entry, Feed, Lane, Mark, Queue, Tally
 from flashcards.views import Counts
-
-# A queue entry: (sort key, card id, block, the blocks above it in the outline).
-# Keys compare within one kind of lane.
-_Entry = tuple[tuple, int, Block, tuple[Block, ...]]
-
 
 DRILL_GAP = 3  # a failed card comes back after this many other answers
 DUE_PAGE = 500  # due candidates read at a time (whole due days, so often more)
 NEW_PAGE = 100  # new candidates read at a time, per deck
-
-
-@dataclass
-class _Lane:
-    """One deck's candidates of one kind: a prefix of that deck's queue order."""
-
-    entries: list[_Entry] = field(default_factory=list)
-    at: int = 0  # entries before this are spent (answered, buried, siblings of answered)
-
-
-class _Feed:
-    """Reads candidates page by page, in queue order, into the lanes of their decks."""
-
-    def __init__(self, fetch: Callable[[], list[tuple[int, _Entry]] | None], lanes: dict) -> None:
-        self._fetch = fetch  # returns (deck, entry) pairs, or None when nothing is left
-        self.lanes: dict[int, _Lane] = lanes
-        self.complete = False
-
-    def more(self) -> None:
-        rows = self._fetch()
-        if rows is None:
-            self.complete = True
-            return
-        lanes = self.lanes
-        for deck_id, entry in rows:
-            lanes[deck_id].entries.append(entry)
-
-
-@dataclass
-class _Queue:
-    decks: tuple[int, ...]
-    wanted: frozenset[int]
-    due: _Feed
-    new: dict[int, _Feed]  # per deck, in the selection's order
-    built: int  # the action count when it was built: undo drops queues built later
-    tally: _Tally | None = None  # the last counts, kept in step with answers
-
-
-@dataclass
-class _Tally:
-    """A queue's counts, per deck, and which lane counted each block.
-
-    Answering the card a lane counted takes one off that lane and changes no other
-    count (the lanes count the same blocks, minus that one), so the counts after an
-    ordinary answer cost nothing; anything else is counted again.
-    """
-
-    review: dict[int, int]
-    new: dict[int, int]
-    claims: dict[Block, tuple[bool, int]]  # block -> (counted as new, deck)
-    ups: dict[Block, tuple[Block, ...]] = field(default_factory=dict)  # claimed: their lineage
-
-
-@dataclass
-class Mark:
-    """What an answer changed in the day, so undo can put it back exactly."""
-
-    day: date
-    seq: int  # the action count before this answer
-    block: Block
-    up: tuple[Block, ...] = ()  # the blocks above it
-    drills: list[tuple[int, int]] = field(default_factory=list)
-    answers: int = 0
-    cursors: list[tuple[_Lane, int]] = field(default_factory=list)  # where each lane stood
-    added_done: bool = False
-    added_block: bool = False
-    counted: str | None = None  # 'new' or 'review'
 
 
 class TodayQueue:
@@ -121,7 +50,7 @@ class TodayQueue:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._day: Day | None = None
-        self._queues: dict[tuple[int, ...], _Queue] = {}
+        self._queues: dict[tuple[int, ...], Queue] = {}
         self._settings: dict[int, DeckSettings] = {}
         self._all_decks: tuple[int, ...] | None = None
         self._extra_new: dict[int, int] = {}  # today's extra new cards per deck
@@ -192,10 +121,10 @@ class TodayQueue:
         self._day = cache
         return cache
 
-    def _queue(self, cache: Day, deck_ids: tuple[int, ...]) -> _Queue:
+    def _queue(self, cache: Day, deck_ids: tuple[int, ...]) -> Queue:
         queue = self._queues.get(deck_ids)
         if queue is None:
-            queue = _Queue(
+            queue = Queue(
                 deck_ids,
                 frozenset(deck_ids),
                 self._due_feed(cache.day.isoformat(), deck_ids),
@@ -205,10 +134,10 @@ class TodayQueue:
             self._queues[deck_ids] = queue
         return queue
 
-    def _due_feed(self, iso: str, deck_ids: tuple[int, ...]) -> _Feed:
+    def _due_feed(self, iso: str, deck_ids: tuple[int, ...]) -> Feed:
         after = ""
 
-        def fetch() -> list[tuple[int, _Entry]] | None:
+        def fetch() -> list[tuple[int, Entry]] | None:
             nonlocal after
             if after == iso:
                 return None
@@ -227,12 +156,12 @@ class TodayQueue:
                 for r in rows
             ]
 
-        return _Feed(fetch, {d: _Lane() for d in deck_ids})
+        return Feed(fetch, {d: Lane() for d in deck_ids})
 
-    def _new_feed(self, iso: str, deck_id: int) -> _Feed:
+    def _new_feed(self, iso: str, deck_id: int) -> Feed:
         after: tuple[str, int, int] | None = ("", -1, -1)  # None: all read
 
-        def fetch() -> list[tuple[int, _Entry]] | None:
+        def fetch() -> list[tuple[int, Entry]] | None:
             nonlocal after
             if after is None:
                 return None
@@ -253,11 +182,11 @@ class TodayQueue:
                 for r in rows
             ] or None
 
-        return _Feed(fetch, {deck_id: _Lane()})
+        return Feed(fetch, {deck_id: Lane()})
 
     # -- the queue -------------------------------------------------------------
 
-    def _head(self, cache: Day, feed: _Feed, lane: _Lane) -> _Entry | None:
+    def _head(self, cache: Day, feed: Feed, lane: Lane) -> Entry | None:
         """The lane's first valid entry, reading more candidates when it runs dry."""
         done, hidden = cache.done, cache.hidden
         while True:
@@ -278,7 +207,7 @@ class TodayQueue:
                 return None
             feed.more()
 
-    def _drills(self, cache: Day, queue: _Queue) -> list[tuple[int, int]]:
+    def _drills(self, cache: Day, queue: Queue) -> list[tuple[int, int]]:
         wanted, hidden, info = queue.wanted, cache.hidden, cache.info
         return [
             (card_id, ready)
@@ -294,7 +223,7 @@ class TodayQueue:
         for card_id, ready in waiting:
             if ready <= cache.answers:
                 return card_id
-        best: _Entry | None = None
+        best: Entry | None = None
         for deck_id, lane in queue.due.lanes.items():
             if cache.reviews_done[deck_id] >= self._review_limit(deck_id):
                 continue  # this deck is closed for reviews today: its lane is not scanned
@@ -342,13 +271,13 @@ class TodayQueue:
             for deck_id in deck_ids
         }
 
-    def _tally(self, cache: Day, queue: _Queue) -> _Tally:
+    def _tally(self, cache: Day, queue: Queue) -> Tally:
         """The queue's counts per deck: counted once, then kept in step with answers."""
         tally = queue.tally
         if tally is None:
             claims: dict[Block, tuple[bool, int]] = {}  # one card per block today
             ups: dict[Block, tuple[Block, ...]] = {}
-            tally = _Tally(
+            tally = Tally(
                 review={
                     deck_id: self._count(
                         cache,
@@ -382,8 +311,8 @@ class TodayQueue:
     def _count(
         self,
         cache: Day,
-        feed: _Feed,
-        lane: _Lane,
+        feed: Feed,
+        lane: Lane,
         room: int,
         claims: dict[Block, tuple[bool, int]],
         claim: tuple[bool, int],

@@ -149,3 +149,19 @@ def test_a_sample_deck_built_from_the_package_becomes_the_users_copy(cli, db_pat
         kept = next(c for c in col.cards(None) if c.content_hash == first.content_hash)
         assert kept.id == first.id
         assert Path(kept.source).resolve().is_relative_to(home.resolve())
+
+
+def test_a_folder_of_deck_specs_builds_each_spec_not_a_folder_deck(cli, tmp_path, notes, db_path):
+    notes.write("facts.md", FACTS)
+    decks = tmp_path / "decks"
+    _spec(decks, "a.md", "name: Geography\nnotes: [../notes]\n")
+    (decks / "loose.md").write_text("- Gold is **Au**.\n")
+    result = cli("--db", str(db_path), "build", "decks")
+    assert result.exit_code == 0
+    stderr = " ".join(result.stderr.split())
+    assert "decks: holds deck specs, so each spec is built; 1 other notes file(s) here" in stderr
+    assert "(loose.md)" in stderr
+    with Collection.open(db_path) as col:
+        # the spec's deck and its two cards; no deck named "decks", no card from loose.md
+        assert col.deck_names() == ["Geography"]
+        assert [d.cards for d in col.decks()] == [2]

@@ -75,6 +75,14 @@ def test_search_words_match_text_answers_deck_tags_and_file(col, deck):
     assert [c.id for c in col.find("suspended").cards] == [ids["e1"]]  # a state's name
 
 
+def test_the_card_column_reads_as_the_study_screen_shows_it(col, deck):
+    ids = deck("Rendered", "- See [the docs](https://x.org): **Paris** and **Rome** are *big*.\n")
+    texts = {c.id: c.text for c in col.find("rendered").cards}
+    # rendered like the front (no `**`, `*` or link syntax), this card's gap as `[...]`
+    assert texts[ids["Paris"]] == "See the docs: [...] and Rome are big."
+    assert texts[ids["Rome"]] == "See the docs: Paris and [...] are big."
+
+
 def test_sorting_and_pages(col, deck):
     ids = deck()
     col.answer(ids["a1"], 5, at(-10))
