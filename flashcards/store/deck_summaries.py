@@ -180,8 +180,20 @@ TRIGGERS = tuple(_triggers())
 _FILLS = {name: (_columns(summary), _fill(summary)) for name, summary in _SUMMARIES.items()}
 
 
+# The two narrow indexes the deck list's counts read before these summaries (m012) go:
+# nothing reads them now, every card write paid for them, and with cards_flags there the
+# planner looked each due card of today's queue up in it once per deck, not by its id.
+_UNUSED_INDEXES = ("cards_status", "cards_flags")
+
+
 def statements() -> list[str]:
-    """Schema step m015: the tables, filled from the cards, and their triggers."""
+    """Schema step m015: the tables, filled from the cards, and their triggers; the
+    indexes the deck list no longer reads dropped."""
+    drops = [f"DROP INDEX IF EXISTS {name}" for name in _UNUSED_INDEXES]
+    return [*_summary_statements(), *drops]
+
+
+def _summary_statements() -> list[str]:
     creates = [_create(name, summary) for name, summary in _SUMMARIES.items()]
     fills = [f"INSERT INTO {table}({cols}) {select}" for table, (cols, select) in _FILLS.items()]
     return [*creates, *fills, *_triggers().values()]
@@ -229,7 +241,7 @@ def rebuild(store: _Executes) -> None:
         store.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     for table in _FILLS:
         store.execute(f"DROP TABLE IF EXISTS {table}")
-    for statement in statements():
+    for statement in _summary_statements():
         store.execute(statement)
 
 

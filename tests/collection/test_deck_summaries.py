@@ -56,6 +56,15 @@ def shown(col: Collection, now) -> dict[int, tuple[int, int, int, int, int]]:
     }
 
 
+# the due cards as today's queue reads them (store/queue.py `due_page`)
+_DUE_PAGE = (
+    "SELECT s.due, c.source, c.position, c.id, c.deck_id, c.block_hash, c.ancestors "
+    "FROM card_state s CROSS JOIN cards c ON c.id = s.card_id "
+    "WHERE s.due > '' AND s.due <= '2025-03-10' AND c.deck_id IN (1, 2) "
+    "AND +c.retired = 0 AND +c.suspended = 0 "
+    "AND (c.buried_until IS NULL OR c.buried_until <= '2025-03-10') "
+    "ORDER BY s.due, c.source, c.position, c.id"
+)
 _OLD_CARDS = "cards c JOIN card_state s ON s.card_id = c.id"
 
 
@@ -241,6 +250,8 @@ def test_the_schema_step_fills_them_for_a_collection_made_before(notes, db_path)
         db.execute(f"DROP TRIGGER {trigger}")
     for table in deck_summaries.TABLES:
         db.execute(f"DROP TABLE {table}")
+    db.execute("CREATE INDEX cards_status ON cards(deck_id, retired, suspended)")
+    db.execute("CREATE INDEX cards_flags ON cards(id, deck_id, retired, suspended)")
     (version,) = db.execute("PRAGMA user_version").fetchone()
     db.execute(f"PRAGMA user_version = {version - 1}")
     db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm015_deck_summaries'")
@@ -248,4 +259,6 @@ def test_the_schema_step_fills_them_for_a_collection_made_before(notes, db_path)
     db.close()
     with Collection.open(db_path, timezone="UTC") as col:
         assert (shown(col, NOW), col.stats(now=NOW)) == expected
+        plan = " ".join(r[3] for r in col._store.execute(f"EXPLAIN QUERY PLAN {_DUE_PAGE}"))
+        assert "cards_flags" not in plan  # one look-up per due card, by its id
         assert col.doctor() == []
