@@ -127,6 +127,23 @@ class Outcomes(dict[int, State]):
     today: frozenset[int] = frozenset()
 
 
+def step(q: int, reps: int, ef: int, interval: int, lapses: int) -> tuple[int, int, int, int]:
+    """`apply` on plain integers, for the loops that replay many reviews at once (an
+    import, a sync): (repetitions, ef, interval, lapses) after an answer of q; the due day
+    is the caller's (its day + interval). Property tests hold it equal to `apply`."""
+    if q < PASS:
+        return 0, ef, 1, lapses + (1 if reps > 0 else 0)
+    reps += 1
+    if reps == 1:
+        new_interval = 1
+    elif reps == 2:
+        new_interval = 6
+    else:
+        new_interval = min(MAX_INTERVAL, -(-interval * ef // 1000))
+    d = 5 - q
+    return reps, max(EF_MIN, ef + 100 - d * (80 + d * 20)), new_interval, lapses
+
+
 def is_drill(last_day: date | None, today: date) -> bool:
     """Only a day's first answer moves the schedule; later ones are drills."""
     return last_day == today

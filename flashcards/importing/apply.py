@@ -166,13 +166,7 @@ def _card_rows(
         reviewed = set()
     last_q = -1
     buttons, slots, append = sm2.FOUR_BUTTONS, days.slots, rows.append
-    passing, ef_min, most, mature_days, pass_q = (
-        sm2.PASS,
-        sm2.EF_MIN,
-        sm2.MAX_INTERVAL,
-        MATURE_DAYS,
-        PASS_Q,
-    )
+    step, mature_days, pass_q = sm2.step, MATURE_DAYS, PASS_Q
     day_counts, slot_counts = tally.days, tally.slots
     for _, time_ms, button, duration in answers:
         q = buttons[button]
@@ -192,20 +186,7 @@ def _card_rows(
             kind = "review"
             reviewed.add(iso)
             r0, e0, i0, d0, l0 = reps, ef, interval, due, lapses
-            if q < passing:
-                if reps > 0:
-                    lapses += 1
-                reps, interval = 0, 1
-            else:
-                reps += 1
-                if reps == 1:
-                    interval = 1
-                elif reps == 2:
-                    interval = 6
-                else:
-                    interval = min(most, -(-interval * ef // 1000))
-                d = 5 - q
-                ef = max(ef_min, ef + 100 - d * (80 + d * 20))
+            reps, ef, interval, lapses = step(q, reps, ef, interval, lapses)
             due = dates[ordinal + interval]
             append((card_id, time_ms, iso, q, dur, kind, r0, e0, i0, d0, l0,
                     reps, ef, interval, due, lapses))  # fmt: skip

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from flashcards.sm2 import DRILL_UNTIL, EF_MIN, EF_START, MAX_INTERVAL, PASS
+from flashcards.sm2 import DRILL_UNTIL, EF_START, step
 from flashcards.store.custom import PRACTICE_KINDS
 
 _LAST = date.max.toordinal()
@@ -59,20 +59,7 @@ def replay(reviews: Sequence[Sequence]) -> tuple[Steps, tuple]:
             if not 0 <= q <= 5:
                 raise ValueError(f"SM-2 quality must be 0–5, got {q}")
             today = _day(day)
-            if q < PASS:
-                if reps > 0:
-                    lapses += 1
-                reps, interval = 0, 1
-            else:
-                reps += 1
-                if reps == 1:
-                    interval = 1
-                elif reps == 2:
-                    interval = 6
-                else:
-                    interval = min(MAX_INTERVAL, -(-interval * ef // 1000))
-                d = 5 - q
-                ef = max(EF_MIN, ef + 100 - d * (80 + d * 20))
+            reps, ef, interval, lapses = step(q, reps, ef, interval, lapses)
             due = _iso_day(min(today + interval, _LAST))
             after = (reps, ef, interval, due, lapses)
         else:

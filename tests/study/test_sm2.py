@@ -189,3 +189,21 @@ def test_interval_is_capped_at_a_hundred_years_instead_of_overflowing_the_calend
         state = sm2.apply(state, 5, today)
     assert state.interval == sm2.MAX_INTERVAL == 36_500
     assert state.due == today + timedelta(days=36_500)
+
+
+@given(
+    q=st.integers(0, 5),
+    reps=st.integers(0, 40),
+    ef=st.integers(sm2.EF_MIN, 3500),
+    interval=st.integers(0, sm2.MAX_INTERVAL),
+    lapses=st.integers(0, 30),
+)
+def test_the_integer_step_of_bulk_replays_is_apply(q, reps, ef, interval, lapses):
+    state = sm2.State(reps, ef, interval, None, lapses)
+    after = sm2.apply(state, q, date(2025, 1, 1))
+    assert sm2.step(q, reps, ef, interval, lapses) == (
+        after.repetitions,
+        after.ef,
+        after.interval,
+        after.lapses,
+    )
