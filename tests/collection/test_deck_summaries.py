@@ -11,7 +11,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from export.test_import_answers import colpkg
+from anki_package import colpkg
 from helpers import NOW, Notes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

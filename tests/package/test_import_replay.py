@@ -8,12 +8,11 @@ import random
 import sqlite3
 from datetime import timedelta
 
+from anki_package import DAY_MS, colpkg
 from helpers import NOW
 
 from flashcards import Collection
 from flashcards.study.state import replay_steps
-
-from .anki_support import DAY_MS, colpkg
 
 DECK = "".join(f"- Fact {i} is **answer {i}** here.\n" for i in range(5))
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from anki_package import colpkg
 from helpers import NOW
 
 from flashcards import Collection
 from flashcards.store import history
-
-from .anki_support import colpkg
 
 NOTES = "- The **heart** pumps blood.\n"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from export.test_import_answers import colpkg
+from anki_package import colpkg
 from helpers import NOW
 
 from flashcards.collection import Collection

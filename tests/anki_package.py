@@ -1,4 +1,4 @@
-"""A small schema-11 Anki collection for the import tests, written with sqlite3: cloze
+"""A small schema-11 Anki collection for the tests that import answers, written with sqlite3: cloze
 notes with the GUIDs of flashcards' cards and a revlog of (time_ms, guid, button)."""
 
 from __future__ import annotations
