@@ -8,17 +8,7 @@ apart even by tools that know nothing of sqlite-utils, and the header's
 
 from __future__ import annotations
 
-from flashcards.store.schema_first import (
-    m001_initial,
-    m002_build_index,
-    m003_review_summaries,
-    m004_blocks,
-    m005_browse_index,
-    m006_fsrs,
-    m007_graph_index,
-    m008_deck_identity,
-    run_script,
-)
+from flashcards.store.schema_first import FIRST_STEPS, run_script
 from flashcards.store.sqlite_lib import Migrations, sqlite_utils
 
 APP_ID = 0x464C4331  # 'FLC1' in the SQLite header's application_id
@@ -29,16 +19,7 @@ migrations = Migrations("flashcards")
 
 
 # the first steps (flashcards/store/schema_first.py), in order
-for _step in (
-    m001_initial,
-    m002_build_index,
-    m003_review_summaries,
-    m004_blocks,
-    m005_browse_index,
-    m006_fsrs,
-    m007_graph_index,
-    m008_deck_identity,
-):
+for _step in FIRST_STEPS:
     migrations()(_step)
 
 

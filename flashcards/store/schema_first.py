@@ -296,3 +296,16 @@ def m008_deck_identity(db: sqlite_utils.Database) -> None:
             keyed.add(identity)
             conn.execute("UPDATE decks SET identity = ? WHERE id = ?", (identity, deck_id))
     db.execute("CREATE UNIQUE INDEX decks_identity ON decks(identity) WHERE identity IS NOT NULL")
+
+
+# in the order `flashcards.store.schema` registers them
+FIRST_STEPS = (
+    m001_initial,
+    m002_build_index,
+    m003_review_summaries,
+    m004_blocks,
+    m005_browse_index,
+    m006_fsrs,
+    m007_graph_index,
+    m008_deck_identity,
+)
