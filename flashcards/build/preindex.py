@@ -17,10 +17,10 @@ from pathlib import Path
 
 from flashcards.notes import logseq
 from flashcards.notes.files import read_bounded
-from flashcards.notes.outline import NoteError, parse_note
+from flashcards.notes.graph import indexed_note, page_name
+from flashcards.notes.outline import NoteError
 
 _EMBEDDED_PAGE = re.compile(rb"\{\{embed[ \t]+\[\[([^\[\]{}\n]{1,500})\]\]")
-_TITLE = re.compile(rb"\A(?:[^\n]*\n){0,20}?title::[ \t]*([^\n]+)", re.IGNORECASE)
 
 
 def entries_of_new_files(
@@ -47,20 +47,11 @@ def entries_of_new_files(
         if b"id::" not in data:
             if not wanted:
                 continue
-            title = _TITLE.match(data)
-            name = (
-                title[1].decode("utf-8", "replace").strip()
-                if title
-                else logseq.page_title(path, {}, root)
-            )
-            if name.lower() not in wanted:
+            if page_name(data, path, root).lower() not in wanted:
                 continue
-        try:
-            note = parse_note(data, str(path))
-        except NoteError:
+        note = indexed_note(data, path, root)
+        if note is None:
             continue
-        note.title = logseq.page_title(path, note.metadata, root)
-        logseq.clean(note)
         # only what some file may show: blocks by id, and the pages embedded (each read
         # job carries the index to a forked reader, so it is kept small)
         index.update(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flashcards.notes import logseq
 from flashcards.notes.files import MAX_FILE_MB, note_files, read_bounded
-from flashcards.notes.outline import NoteError, parse_note
+from flashcards.notes.outline import Note, NoteError, parse_note
 
 MAX_GRAPH_FILES = 20_000  # files of one graph read for its index
 GRAPH_FOLDERS = ("pages", "journals")
@@ -51,22 +51,33 @@ def index_of_graph(root: str, max_bytes: int | None = None) -> dict[str, str]:
             )
     index: dict[str, str] = {}
     for path, data in raw:
-        title = _TITLE.match(data)
-        name = (
-            title[1].decode("utf-8", "replace").strip()
-            if title
-            else logseq.page_title(path, {}, root)
-        )
-        if b"id::" not in data and name.lower() not in embedded:
+        if b"id::" not in data and page_name(data, path, root).lower() not in embedded:
             continue
-        try:
-            note = parse_note(data, str(path))
-        except NoteError:
-            continue
-        note.title = logseq.page_title(path, note.metadata, root)
-        logseq.clean(note)
-        index.update(logseq.entries(note))
+        note = indexed_note(data, path, root)
+        if note is not None:
+            index.update(logseq.entries(note))
     return index
+
+
+def page_name(data: bytes, path: Path, root: str) -> str:
+    """The page a graph file is, as an embed names it: its `title::`, else its file name's
+    page title (read from the raw bytes, before any parse)."""
+    title = _TITLE.match(data)
+    if title:
+        return title[1].decode("utf-8", "replace").strip()
+    return logseq.page_title(path, {}, root)
+
+
+def indexed_note(data: bytes, path: Path, root: str) -> Note | None:
+    """A graph file parsed and cleaned as Logseq shows it, ready for `logseq.entries`; None
+    when it cannot be parsed (its own reading reports that)."""
+    try:
+        note = parse_note(data, str(path))
+    except NoteError:
+        return None
+    note.title = logseq.page_title(path, note.metadata, root)
+    logseq.clean(note)
+    return note
 
 
 def to_reread(
