@@ -131,8 +131,14 @@ def _add(name: str, summary: _Summary, table: str, row: str) -> list[str]:
 
 
 def _take(name: str, summary: _Summary, table: str, row: str) -> list[str]:
+    # A row value `=` a scalar subquery, never `IN (SELECT ...)`: SQLite's planner looks
+    # an IN list of row values up by the primary key's first column only when another
+    # column of the list is an expression (`COALESCE(due, '')`, `lapses >= 8`), a scan of
+    # the deck's thousands of due days on every answer (~0.2 ms each, two per summary).
+    # The source is one row (cards and card_state by their key) or none, so the match is
+    # the same: no row gives NULL, which matches nothing.
     keys, source = _source(summary, table, row)
-    match = f"({', '.join(summary.keys)}) IN (SELECT {keys} {source})"
+    match = f"({', '.join(summary.keys)}) = (SELECT {keys} {source})"
     return [
         f"UPDATE {name} SET n = n - 1 WHERE {match}",
         f"DELETE FROM {name} WHERE {match} AND n <= 0",
