@@ -16,7 +16,9 @@ study days are worked out once per quarter hour and dates turned to text once ea
 rows go in by executemany, and the review summaries are counted in the same loop
 (`tally`) and written once, the per-row trigger off meanwhile
 (`summaries.appending_in_bulk`); an import as big as the collection drops the indexes
-it would hit at random and makes them again after (`history.bulk_writes`).
+it would hit at random and makes them again after (`history.bulk_writes`), and the card
+summaries' per-row state triggers give way to two grouped counts per batch
+(`deck_summaries.updating_states`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from operator import itemgetter
 from flashcards import sm2
 from flashcards.clock import DEFAULT_ROLLOVER_HOUR, study_day
 from flashcards.importing.tally import Tally
-from flashcards.store import Store, history
+from flashcards.store import Store, deck_summaries, history
 from flashcards.store.summaries import MATURE_DAYS, PASS_Q, SLOT_MS, appending_in_bulk
 from flashcards.study.state import replay_row
 
@@ -84,6 +86,7 @@ def add_answers(
         history.bulk_writes(store, "reviews", expected[0]),
         history.bulk_writes(store, "card_state", expected[1]),
         appending_in_bulk(store),
+        deck_summaries.updating_states(store, expected[1]) as moving,
     ):
         for batch in _batches(answers):
             ids = [card_id for card_id, _ in batch]
@@ -102,12 +105,14 @@ def add_answers(
                     if log and rows[start][1] < max(r[3] for r in log):
                         interleaved.append(card_id)
             history.add_reviews(store, rows)
-            history.write_states(store, states)
+            with moving([s[-1] for s in states]):
+                history.write_states(store, states)
             added += len(rows)
         tally.write(store)
         if interleaved:  # older than answers already here: the replay of the whole log
             logs = history.card_reviews(store, interleaved)
-            history.write_states(store, [(*replay_row(logs[c]), c) for c in interleaved])
+            with moving(interleaved):
+                history.write_states(store, [(*replay_row(logs[c]), c) for c in interleaved])
     return added, known
 
 
