@@ -1,10 +1,12 @@
 """A big import's new card states reach the card summaries behind the deck list and the
 stats (store/deck_summaries.py) as grouped counts, not one trigger run per card: the
 collection comes out row for row as the per-row triggers leave it, the triggers are back
-as they were, and a failed import leaves the counts and the triggers untouched."""
+as they were, and a failed import leaves the counts and the triggers untouched. The
+cycle collector waits while the answers go in (they hold no cycles) and is back after."""
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -108,3 +110,29 @@ def test_a_failed_import_leaves_the_counts_and_triggers(tmp_path, notes, db_path
     monkeypatch.setattr(history, "write_states", written)
     report, _ = _import(db_path, package)  # the batches all go in, the counts follow
     assert report.reviews > 0 and len(calls) == 2
+
+
+def test_the_cycle_collector_waits_for_the_answers_and_comes_back(
+    tmp_path, notes, db_path, monkeypatch
+):
+    package, _ = _collection(tmp_path, notes, db_path)
+    seen = []
+    written = history.add_reviews
+
+    def add_reviews(store, rows):  # noqa: ANN001, ANN202
+        seen.append(gc.isenabled())
+        written(store, rows)
+
+    monkeypatch.setattr(history, "add_reviews", add_reviews)
+    with Collection.open(db_path, timezone="UTC") as col:
+        assert gc.isenabled()
+        col.import_package(package)
+        assert seen == [False] and gc.isenabled()  # off for the answers, on after
+        late = int(NOW.timestamp() * 1000) + 99 * DAY_MS
+        other = colpkg(tmp_path / "late.colpkg", [(late, col.cards()[0].guid, 3)])
+        gc.disable()  # a caller's own choice is left as it was
+        try:
+            col.import_package(other)
+            assert seen == [False, False] and not gc.isenabled()
+        finally:
+            gc.enable()
