@@ -10,7 +10,9 @@ flashcards' own export sends its reviews out) is recognised and not added again,
 so importing a file twice adds nothing. Runs inside the import's transaction.
 
 Half a million answers, so: they come in one pass, by card and time (`anki.answers`);
-a batch of cards reads its log in one query; the SM-2 steps run in one loop on
+a batch of cards reads its review times in one query (from an index alone: a file
+imported again reads no more), and the whole log only of the cards that get new
+answers; the SM-2 steps run in one loop on
 plain integers (`sm2.apply`'s arithmetic, which the tests hold it to, row by row);
 study days are worked out once per quarter hour and dates turned to text once each;
 rows go in by executemany, and the review summaries are counted in the same loop
@@ -89,21 +91,24 @@ def add_answers(
         deck_summaries.updating_states(store, expected[1]) as moving,
     ):
         for batch in _batches(answers):
-            ids = [card_id for card_id, _ in batch]
-            logs, decks = history.card_reviews(store, ids), history.deck_of(store, ids)
+            times = history.review_times(store, [card_id for card_id, _ in batch])
+            fresh = _fresh(batch, times)
+            known += sum(len(group) for _, group in batch) - sum(len(g) for _, g in fresh)
+            ids = [card_id for card_id, _ in fresh]
+            # the whole log only of the cards that have one and get new answers
+            logs = history.card_reviews(store, [c for c in ids if times[c]])
+            decks = history.deck_of(store, ids)
             rows: list[tuple] = []
             states: list[tuple] = []
-            for card_id, group in batch:
-                log = logs[card_id]
+            for card_id, group in fresh:
+                log = logs.get(card_id, [])
                 start = len(rows)
-                state, seen = _card_rows(
+                state = _card_rows(
                     card_id, decks.get(card_id, 0), log, group, rows, days, dates, tally
                 )
-                known += seen
-                if len(rows) > start:
-                    states.append((*state, card_id))
-                    if log and rows[start][1] < max(r[3] for r in log):
-                        interleaved.append(card_id)
+                states.append((*state, card_id))
+                if log and rows[start][1] < times[card_id][-1]:
+                    interleaved.append(card_id)
             history.add_reviews(store, rows)
             with moving([s[-1] for s in states]):
                 history.write_states(store, states)
@@ -133,6 +138,21 @@ def _batches(
         yield batch
 
 
+def _fresh(
+    batch: list[tuple[int, list[tuple[int, int, int, int]]]], times: dict[int, list[int]]
+) -> list[tuple[int, list[tuple[int, int, int, int]]]]:
+    """The batch's cards that get answers, each with those of its answers that are not in
+    its log already (`times`: each card's review times, in order)."""
+    out = []
+    for card_id, group in batch:
+        logged = times[card_id]
+        if logged:
+            group = [a for a in group if not _known(logged, a[1])]
+        if group:
+            out.append((card_id, group))
+    return out
+
+
 def _known(times: list[int], time_ms: int) -> bool:
     """Whether an answer at `time_ms` is one of the log's (sorted `times`): within a second."""
     i = bisect.bisect_left(times, time_ms - SAME_ANSWER_MS)
@@ -148,22 +168,16 @@ def _card_rows(
     days: StudyDays,
     dates: _Dates,
     tally: Tally,
-) -> tuple[tuple, int]:
-    """Append the review rows one card's new answers add to `rows` and count them in
-    `tally`; (the card_state columns the card then has under SM-2, how many answers were
-    there already; no state when it adds none). `log` rows: (q, day, kind, time_ms, reps, ef, interval, due, lapses
+) -> tuple:
+    """Append the review rows one card's new answers (one at least, none of them in its
+    log) add to `rows` and count them in `tally`; the card_state columns the card then has
+    under SM-2. `log` rows: (q, day, kind, time_ms, reps, ef, interval, due, lapses
     (after)).
 
     The SM-2 step is `sm2.apply` on plain integers: q >= 3 passes (repetitions + 1,
     interval 1, 6, then ceil(interval × EF before) capped, EF by the formula, floored);
     q < 3 fails (repetitions 0, interval 1, a lapse if it had been learned)."""
-    seen = 0
     if log:
-        times = sorted(r[3] for r in log)
-        fresh = [a for a in answers if not _known(times, a[1])]
-        seen, answers = len(answers) - len(fresh), fresh
-        if not answers:  # all there already (a file imported twice): no replay needed
-            return (), seen
         reps, ef, interval, due, lapses, last_day, back = replay_row(log)
         reviewed = {r[1] for r in log if r[2] == "review"}
     else:
@@ -213,4 +227,4 @@ def _card_rows(
         last_day, last_q = iso, q
     if last_q >= 0:
         back = 1 if sm2.comes_back(last_q) else 0
-    return (reps, ef, interval, due, lapses, last_day, back), seen
+    return reps, ef, interval, due, lapses, last_day, back
