@@ -12,8 +12,8 @@ so importing a file twice adds nothing. Runs inside the import's transaction.
 Half a million answers, so: they come in one pass, by card and time (`anki.answers`);
 a batch of cards reads its review times in one query (from an index alone: a file
 imported again reads no more), and the whole log only of the cards that get new
-answers; the SM-2 steps run in one loop on
-plain integers (`sm2.apply`'s arithmetic, which the tests hold it to, row by row);
+answers; the SM-2 steps run in one loop on plain integers (`sm2.apply`'s arithmetic,
+which the tests hold it to, row by row);
 study days are worked out once per quarter hour and dates turned to text once each;
 rows go in by executemany, and the review summaries are counted in the same loop
 (`tally`) and written once, the per-row trigger off meanwhile

@@ -15,7 +15,9 @@ statement (hence the transaction) that changes a card: a build, an answer, an
 undo, an import, a sync, a repair all go through them, and a rolled-back write
 rolls its counts back with it. A card counts in `deck_due` only while both its
 rows exist, so whichever of the two is inserted or deleted first, the counts
-come out the same.
+come out the same. Bulk writes count in grouped statements instead, their
+triggers off meanwhile: a big build's new cards (`inserting`), a big import's
+new states (`updating_states`).
 
 Like the review summaries (`summaries.py`) they are derived: `rebuild` recomputes
 them from the cards and `problems` compares the two (`flashcards doctor`, and
