@@ -10,13 +10,17 @@ flashcards' own export sends its reviews out) is recognised and not added again,
 so importing a file twice adds nothing. Runs inside the import's transaction.
 
 Half a million answers, so: they come in one pass, by card and time (`anki.answers`);
-a batch of cards reads its log in one query; the SM-2 steps run in one loop on
-plain integers (`sm2.apply`'s arithmetic, which the tests hold it to, row by row);
+a batch of cards reads its review times in one query (from an index alone: a file
+imported again reads no more), and the whole log only of the cards that get new
+answers; the SM-2 steps run in one loop on plain integers (`sm2.apply`'s arithmetic,
+which the tests hold it to, row by row);
 study days are worked out once per quarter hour and dates turned to text once each;
 rows go in by executemany, and the review summaries are counted in the same loop
 (`tally`) and written once, the per-row trigger off meanwhile
 (`summaries.appending_in_bulk`); an import as big as the collection drops the indexes
-it would hit at random and makes them again after (`history.bulk_writes`).
+it would hit at random and makes them again after (`history.bulk_writes`), and the card
+summaries' per-row state triggers give way to two grouped counts per batch
+(`deck_summaries.updating_states`).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from operator import itemgetter
 from flashcards import sm2
 from flashcards.clock import DEFAULT_ROLLOVER_HOUR, study_day
 from flashcards.importing.tally import Tally
-from flashcards.store import Store, history
+from flashcards.store import Store, deck_summaries, history
 from flashcards.store.summaries import MATURE_DAYS, PASS_Q, SLOT_MS, appending_in_bulk
 from flashcards.study.state import replay_row
 
@@ -84,30 +88,36 @@ def add_answers(
         history.bulk_writes(store, "reviews", expected[0]),
         history.bulk_writes(store, "card_state", expected[1]),
         appending_in_bulk(store),
+        deck_summaries.updating_states(store, expected[1]) as moving,
     ):
         for batch in _batches(answers):
-            ids = [card_id for card_id, _ in batch]
-            logs, decks = history.card_reviews(store, ids), history.deck_of(store, ids)
+            times = history.review_times(store, [card_id for card_id, _ in batch])
+            fresh = _fresh(batch, times)
+            known += sum(len(group) for _, group in batch) - sum(len(g) for _, g in fresh)
+            ids = [card_id for card_id, _ in fresh]
+            # the whole log only of the cards that have one and get new answers
+            logs = history.card_reviews(store, [c for c in ids if times[c]])
+            decks = history.deck_of(store, ids)
             rows: list[tuple] = []
             states: list[tuple] = []
-            for card_id, group in batch:
-                log = logs[card_id]
+            for card_id, group in fresh:
+                log = logs.get(card_id, [])
                 start = len(rows)
-                state, seen = _card_rows(
+                state = _card_rows(
                     card_id, decks.get(card_id, 0), log, group, rows, days, dates, tally
                 )
-                known += seen
-                if len(rows) > start:
-                    states.append((*state, card_id))
-                    if log and rows[start][1] < max(r[3] for r in log):
-                        interleaved.append(card_id)
+                states.append((*state, card_id))
+                if log and rows[start][1] < times[card_id][-1]:
+                    interleaved.append(card_id)
             history.add_reviews(store, rows)
-            history.write_states(store, states)
+            with moving([s[-1] for s in states]):
+                history.write_states(store, states)
             added += len(rows)
         tally.write(store)
         if interleaved:  # older than answers already here: the replay of the whole log
             logs = history.card_reviews(store, interleaved)
-            history.write_states(store, [(*replay_row(logs[c]), c) for c in interleaved])
+            with moving(interleaved):
+                history.write_states(store, [(*replay_row(logs[c]), c) for c in interleaved])
     return added, known
 
 
@@ -128,6 +138,21 @@ def _batches(
         yield batch
 
 
+def _fresh(
+    batch: list[tuple[int, list[tuple[int, int, int, int]]]], times: dict[int, list[int]]
+) -> list[tuple[int, list[tuple[int, int, int, int]]]]:
+    """The batch's cards that get answers, each with those of its answers that are not in
+    its log already (`times`: each card's review times, in order)."""
+    out = []
+    for card_id, group in batch:
+        logged = times[card_id]
+        if logged:
+            group = [a for a in group if not _known(logged, a[1])]
+        if group:
+            out.append((card_id, group))
+    return out
+
+
 def _known(times: list[int], time_ms: int) -> bool:
     """Whether an answer at `time_ms` is one of the log's (sorted `times`): within a second."""
     i = bisect.bisect_left(times, time_ms - SAME_ANSWER_MS)
@@ -143,22 +168,16 @@ def _card_rows(
     days: StudyDays,
     dates: _Dates,
     tally: Tally,
-) -> tuple[tuple, int]:
-    """Append the review rows one card's new answers add to `rows` and count them in
-    `tally`; (the card_state columns the card then has under SM-2, how many answers were
-    there already; no state when it adds none). `log` rows: (q, day, kind, time_ms, reps, ef, interval, due, lapses
+) -> tuple:
+    """Append the review rows one card's new answers (one at least, none of them in its
+    log) add to `rows` and count them in `tally`; the card_state columns the card then has
+    under SM-2. `log` rows: (q, day, kind, time_ms, reps, ef, interval, due, lapses
     (after)).
 
     The SM-2 step is `sm2.apply` on plain integers: q >= 3 passes (repetitions + 1,
     interval 1, 6, then ceil(interval × EF before) capped, EF by the formula, floored);
     q < 3 fails (repetitions 0, interval 1, a lapse if it had been learned)."""
-    seen = 0
     if log:
-        times = sorted(r[3] for r in log)
-        fresh = [a for a in answers if not _known(times, a[1])]
-        seen, answers = len(answers) - len(fresh), fresh
-        if not answers:  # all there already (a file imported twice): no replay needed
-            return (), seen
         reps, ef, interval, due, lapses, last_day, back = replay_row(log)
         reviewed = {r[1] for r in log if r[2] == "review"}
     else:
@@ -208,4 +227,4 @@ def _card_rows(
         last_day, last_q = iso, q
     if last_q >= 0:
         back = 1 if sm2.comes_back(last_q) else 0
-    return (reps, ef, interval, due, lapses, last_day, back), seen
+    return reps, ef, interval, due, lapses, last_day, back

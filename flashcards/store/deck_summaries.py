@@ -15,7 +15,9 @@ statement (hence the transaction) that changes a card: a build, an answer, an
 undo, an import, a sync, a repair all go through them, and a rolled-back write
 rolls its counts back with it. A card counts in `deck_due` only while both its
 rows exist, so whichever of the two is inserted or deleted first, the counts
-come out the same.
+come out the same. Bulk writes count in grouped statements instead, their
+triggers off meanwhile: a big build's new cards (`inserting`), a big import's
+new states (`updating_states`).
 
 Like the review summaries (`summaries.py`) they are derived: `rebuild` recomputes
 them from the cards and `problems` compares the two (`flashcards doctor`, and
@@ -25,8 +27,8 @@ them from the cards and `problems` compares the two (`flashcards doctor`, and
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import NamedTuple, Protocol
 
 
@@ -100,13 +102,16 @@ def _create(table: str, summary: _Summary) -> str:
     )
 
 
-def _fill(summary: _Summary) -> str:
-    """The SELECT that counts the summary from the cards."""
+def _fill(summary: _Summary, cards: str = "", count: str = "COUNT(*)") -> str:
+    """The SELECT that counts the summary from the cards (those that meet `cards` too,
+    a condition on `c`; `count`: what each group counts)."""
     keys = ", ".join(e.format(c="c", s="s") for e in summary.keys.values())
     join = " JOIN card_state s ON s.card_id = c.id" if summary.state else ""
     groups = ", ".join(str(i + 1) for i in range(len(summary.keys)))
     where = summary.where.format(c="c", s="s")
-    return f"SELECT {keys}, COUNT(*) FROM cards c{join} WHERE {where} GROUP BY {groups}"
+    if cards:
+        where = f"{cards} AND {where}"
+    return f"SELECT {keys}, {count} FROM cards c{join} WHERE {where} GROUP BY {groups}"
 
 
 def _source(summary: _Summary, table: str, row: str) -> tuple[str, str]:
@@ -238,6 +243,68 @@ def inserting(store: _Executes, first_id: int, last_id: int) -> Iterator[None]:
         triggers = _triggers()
         for name in names:
             store.execute(triggers[name])
+
+
+# The per-row triggers a state update fires: three summaries, each a look-up of the old
+# row's group (deck_due's only by its deck: every due day of the deck) and of the new one.
+_STATE_UPDATES = tuple(f"{name}_state_update" for name, s in _SUMMARIES.items() if s.state)
+
+
+@contextmanager
+def updating_states(
+    store: _Executes, cards: int
+) -> Iterator[Callable[[Sequence[int]], AbstractContextManager[None]]]:
+    """For a block that updates the states of about `cards` cards (an import's replay of
+    half a million answers): yields `moving`, inside which each batch of state rows is
+    written, `with moving(card_ids): ...` (the batch changes no other card's state).
+    With many cards (BULK_ROWS), the summaries' per-row state update triggers are off
+    for the block and `moving` takes the batch's cards out of the counts before it (one
+    grouped statement per summary) and puts them back after; with few, the triggers
+    count. Inside the caller's transaction, which must roll back if the block fails."""
+    present = {
+        name for (name,) in store.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    if cards < BULK_ROWS or not set(_STATE_UPDATES) <= present:
+        yield lambda card_ids: nullcontext()  # a few (or a damaged file): the triggers
+        return
+
+    @contextmanager
+    def moving(card_ids: Sequence[int]) -> Iterator[None]:
+        _count_states(store, card_ids, "-COUNT(*)")
+        yield
+        _count_states(store, card_ids, "COUNT(*)")
+
+    for name in _STATE_UPDATES:
+        store.execute(f"DROP TRIGGER {name}")
+    try:
+        yield moving
+    finally:
+        triggers = _triggers()
+        for name in _STATE_UPDATES:
+            store.execute(triggers[name])
+
+
+def _count_states(store: _Executes, card_ids: Sequence[int], count: str) -> None:
+    """Add `count` (COUNT(*) or its negative) of these cards to the summaries that read
+    their states, by group; groups left with no card are removed."""
+    ids = sorted(set(card_ids))
+    for table, summary in _SUMMARIES.items():
+        if not summary.state:
+            continue
+        columns = _columns(summary)
+        keys = columns.removesuffix(", n")
+        for i in range(0, len(ids), _IDS):
+            part = ids[i : i + _IDS]
+            select = _fill(summary, f"c.id IN ({','.join('?' * len(part))})", count)
+            store.execute(
+                f"INSERT INTO {table}({columns}) {select} "
+                f"ON CONFLICT ({keys}) DO UPDATE SET n = n + excluded.n",
+                part,
+            )
+        store.execute(f"DELETE FROM {table} WHERE n <= 0")
+
+
+_IDS = 900  # card ids in one IN (...) list: below SQLite's limit of 999 parameters
 
 
 def rebuild(store: _Executes) -> None:

@@ -69,6 +69,19 @@ def card_reviews(store: Store, card_ids: Sequence[int]) -> dict[int, list[tuple]
     return out
 
 
+def review_times(store: Store, card_ids: Sequence[int]) -> dict[int, list[int]]:
+    """{card id: the times (ms) of its review rows, in order} (from an index alone)."""
+    out: dict[int, list[int]] = {i: [] for i in card_ids}
+    for part in chunks(card_ids):
+        for card_id, time_ms in store.execute(
+            f"SELECT card_id, time_ms FROM reviews WHERE card_id IN ({marks(len(part))}) "
+            "ORDER BY card_id, time_ms",
+            tuple(part),
+        ):
+            out[card_id].append(time_ms)
+    return out
+
+
 def deck_of(store: Store, card_ids: Sequence[int]) -> dict[int, int]:
     """{card id: deck id} of these cards."""
     out: dict[int, int] = {}
