@@ -28,7 +28,7 @@ from flashcards.notes.inline import (
     plain_text,
     scan,
 )
-from flashcards.notes.junk import ALL_RULES, Skipped, is_title, junk_rule
+from flashcards.notes.junk import ALL_RULES, REPEAT, Skipped, is_repeat, is_title, junk_rule
 from flashcards.notes.outline import Block, Note, NoteError, parse_tags
 from flashcards.notes.render import comment_spans
 
@@ -38,7 +38,7 @@ __all__ = ["BASIC", "CLOZE", "BlockText", "Card", "Extraction", "disambiguate", 
 # the same notes different cards (text, fronts, backs, context, answers, hashes): a
 # build then reads every file of a deck again, once, instead of trusting the cards an
 # older reader made of files that did not change.
-READER_VERSION = 5  # 5: labels in other languages, list headings, titles over links
+READER_VERSION = 6  # 6: questions, quoted examples, repeated answers, emphasis phrases
 
 # Bounds on what one block gives (a hostile or generated note must not exhaust memory)
 MAX_CONTEXT = 32  # breadcrumb entries
@@ -206,6 +206,8 @@ class _NoteReader:
         kept: list[Deletion] = []
         for d in deletions:
             rule = junk_rule(d, text, self.junk)
+            if rule is None and is_repeat(d, kept, self.junk):
+                rule = REPEAT
             if rule is None:
                 kept.append(d)
             else:

@@ -15,6 +15,9 @@ from flashcards.notes.junk import (
     INSIDE_WORD,
     LABEL,
     LIST_HEADING,
+    QUESTION,
+    QUOTED,
+    REPEAT,
     SENTENCE,
     SHORT,
     VERSION,
@@ -77,6 +80,22 @@ def read(name: str, junk=ALL_RULES):
             [["many to many"], ["binary heap"]],
             [(1, "Probability", LIST_HEADING)],
         ),
+        (
+            "question.md",  # a question's answer is not in the question
+            [["linear time"]],
+            [(1, "cheapest", QUESTION), (2, "which structure keeps its keys in order?", QUESTION)],
+        ),
+        (
+            "quoted.md",  # a quote of a word or two is a term, not an example
+            [['"estuary"'], ["delta"]],
+            [(1, "river", QUOTED), (1, "lake", QUOTED)],
+        ),
+        ("repeat.md", [["heap"]], [(1, "heap", REPEAT), (1, "Heap", REPEAT)]),
+        (
+            "emphasis-phrase.md",
+            [["bcrypt"]],
+            [(1, "Please don't", EMPHASIS), (2, "was", EMPHASIS), (2, "same", EMPHASIS)],
+        ),
     ],
 )  # fmt: skip
 def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -> None:
@@ -96,12 +115,24 @@ def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -
         ("sentence-of-its-own.md", SENTENCE, "I practise with a pencil and an eraser."),
         ("note-label-languages.md", LABEL, "Anmerkung zu Karteikarten:"),
         ("list-heading.md", LIST_HEADING, "Probability"),
+        ("question.md", QUESTION, "cheapest"),
+        ("quoted.md", QUOTED, "river"),
+        ("emphasis-phrase.md", EMPHASIS, "Please don't"),
     ],
 )
 def test_each_rule_can_be_switched_off(name: str, rule: str, answer: str) -> None:
     cards, skipped = read(name, junk=frozenset(ALL_RULES) - {rule})
     assert [answer] in cards
     assert all(r != rule for _, _, r in skipped)
+
+
+def test_a_repeated_answer_makes_one_card_that_hides_every_copy() -> None:
+    """The block's first `heap` card hides all three; with the rule off each copy makes a
+    card of its own, as before."""
+    (card,) = extract_paths([JUNK / "repeat.md"]).cards
+    assert card.front_text.count("[...]") == 3 and "heap" not in card.front_text.lower()
+    cards, skipped = read("repeat.md", junk=frozenset(ALL_RULES) - {REPEAT})
+    assert cards == [["heap"], ["heap"], ["Heap"]] and skipped == []
 
 
 def test_explicit_clozes_are_never_junk() -> None:
