@@ -21,7 +21,9 @@ from flashcards.notes.inline import (
     _TRIGGERS,
     ALL_MARKERS,
     ANKI_CLOZE,
+    HIGHLIGHT,
     LOGSEQ_CLOZE,
+    STRONG,
     Deletion,
     code_spans,
     find_deletions,
@@ -38,7 +40,7 @@ __all__ = ["BASIC", "CLOZE", "BlockText", "Card", "Extraction", "disambiguate", 
 # the same notes different cards (text, fronts, backs, context, answers, hashes): a
 # build then reads every file of a deck again, once, instead of trusting the cards an
 # older reader made of files that did not change.
-READER_VERSION = 6  # 6: questions, quoted examples, repeated answers, emphasis phrases
+READER_VERSION = 6  # 6: questions, quotes, repeats, emphasis phrases; #card bold
 
 # Bounds on what one block gives (a hostile or generated note must not exhaust memory)
 MAX_CONTEXT = 32  # breadcrumb entries
@@ -329,21 +331,24 @@ class _NoteReader:
         card_tags: list[tuple[int, int]],
     ) -> list[Card]:
         """A `#card` / `[[card]]` block: the block is the front, its children the back.
-        Without children or a cloze it has nothing to reveal: no card, and a warning."""
+
+        Its cloze markers are hidden; strong and highlight are emphasis in a question,
+        unless the block has nothing else to reveal (no children, no cloze): then its
+        bold and highlight are the answer its author marked (`the **answer** #card`).
+        With none of them either, no card, and a warning."""
         markers = self.markers
         norm = normalize(block.ident or text)
         front_text = _replace(text, [(a, b, "") for a, b in card_tags]).strip()
         front_text = normalize(front_text) if "\n" not in front_text else front_text
-        # its cloze markers are hidden; strong and highlight are emphasis in a question
-        marks = tuple(
-            d
-            for d in _outside_comments(front_text, _deletions(block, front_text, markers))
-            if d.kind in (LOGSEQ_CLOZE, ANKI_CLOZE)
-        )
+        found = _outside_comments(front_text, _deletions(block, front_text, markers))
+        marks = tuple(d for d in found if d.kind in (LOGSEQ_CLOZE, ANKI_CLOZE))
+        if not marks and not block.children:
+            emphasis = [d for d in found if d.kind in (STRONG, HIGHLIGHT)]
+            marks = tuple(self.drop_junk(block, front_text, emphasis) if self.junk else emphasis)
         if not marks and not block.children:
             self.warn(
                 block.line,
-                "is a #card block with nothing to reveal (no children, no cloze); "
+                "is a #card block with nothing to reveal (no children, no cloze, no bold); "
                 "add its answer as a child block",
             )
             return []
