@@ -7,8 +7,11 @@ a version number (`**v1.2**`, `**1.2.3**`, `**2.0**` next to "version" or
 (`foo**bar**`, Python's `__init__`), one or two characters, a whole sentence, the
 subject a list is introduced with (`- MIT **Probability** (videos):`), a word of a
 question (`What is the **cheapest** sort?`: a question's answer is not in it), a word
-of a quoted example (`"the **river** flows into a quiet lake"`), or the same answer as an
-earlier deletion of the block (its card hides both already). `**term:**
+of a quoted example (`"the **river** flows into a quiet lake"`), a table cell (row and
+column names, figures: the table is what there is to read), a lead-in that opens its
+line and ends it with a colon, naming the lines below it (`**Algorithm**:` above the
+code), or the same answer as an earlier deletion of the block (its card hides both
+already). `**term:**
 definition` is the commonest good card in study notes and is kept. Explicit
 clozes (`{{c1::…}}`, `{{cloze …}}`) are what an author wrote on purpose: no rule
 looks at them. Every rule can be switched off in a deck spec (`junk:`).
@@ -32,9 +35,11 @@ LIST_HEADING = "list_heading"
 QUESTION = "question"
 QUOTED = "quoted"
 REPEAT = "repeat"
+TABLE = "table"
+LEAD_IN = "lead_in"
 ALL_RULES = (
     LABEL, VERSION, EMPHASIS, INSIDE_WORD, SHORT, SENTENCE, LIST_HEADING, QUESTION, QUOTED,
-    REPEAT,
+    REPEAT, TABLE, LEAD_IN,
 )  # fmt: skip
 # What the build report and `cards --skipped` call each rule.
 REASONS = {
@@ -48,6 +53,8 @@ REASONS = {
     QUESTION: "a word of a question",
     QUOTED: "a word of a quoted example",
     REPEAT: "the same answer again",
+    TABLE: "a table cell",
+    LEAD_IN: "introduces the lines below",
 }
 # A sentence in bold is emphasis, not a term to recall word for word: eight words, or
 # five opening a line or a sentence and ending as a sentence ends (`**I do not recommend
@@ -63,6 +70,9 @@ _QUESTION_MARKS = ("?", "？")
 _QUOTES = re.compile(r'"[^"\n]+"|“[^”\n]+”|„[^“”\n]+[“”]|«[^»\n]+»')
 _MARK_CHARS = re.compile(r"[*_=~`]+")
 _QUOTE_WORDS = 3  # words of the quote besides the deletion that make it an example
+# A row of a pipe table, and the rule under its header row
+_TABLE_ROW = re.compile(r"[ \t>]*\|.*\|[ \t]*")
+_TABLE_RULE = re.compile(r"^[ \t>]*\|?[ \t]*:?-{3,}:?[ \t]*\|", re.MULTILINE)
 
 _LABELS = {
     "note", "notes", "nb", "n.b", "example", "examples", "ex", "e.g", "eg", "i.e", "tip",
@@ -219,7 +229,33 @@ def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
         return QUESTION
     if QUOTED in rules and _in_quoted_example(d, text):
         return QUOTED
+    if TABLE in rules and "|" in text and _in_table(d, text):
+        return TABLE
+    if LEAD_IN in rules and _is_lead_in(answer, d, text):
+        return LEAD_IN
     return None
+
+
+def _line_of(d: Deletion, text: str) -> tuple[int, int]:
+    start = text.rfind("\n", 0, d.start) + 1
+    end = text.find("\n", d.end)
+    return start, len(text) if end < 0 else end
+
+
+def _in_table(d: Deletion, text: str) -> bool:
+    """Whether `d` stands in a row of a pipe table (the block has its `|---|` row)."""
+    start, end = _line_of(d, text)
+    return _TABLE_ROW.fullmatch(text, start, end) is not None and bool(_TABLE_RULE.search(text))
+
+
+def _is_lead_in(answer: str, d: Deletion, text: str) -> bool:
+    """`**Algorithm**:` or `**Things to check first:**` alone on its line, more lines below it:
+    it names what follows. (`**Osmosis:** water crossing a membrane` is a card.)"""
+    start, end = _line_of(d, text)
+    if end >= len(text.rstrip()) or not _opens_line(d, text):
+        return False
+    rest = text[d.end : end].strip()
+    return (answer.endswith(_COLON_AFTER) and not rest) or rest in (":", "：")
 
 
 def is_repeat(d: Deletion, kept: list[Deletion], rules: frozenset[str]) -> bool:
@@ -258,9 +294,8 @@ def _in_quoted_example(d: Deletion, text: str) -> bool:
     """Whether `d` is a word or two of a quoted sentence on its line (`"the **river** flows
     into a quiet **lake**"`): the example shows a point, its words are not facts to recall.
     A bold that is the whole quote, or a quote of a word or two, is an answer."""
-    line_start = text.rfind("\n", 0, d.start) + 1
-    line_end = text.find("\n", d.end)
-    line = text[line_start : len(text) if line_end < 0 else line_end]
+    line_start, line_end = _line_of(d, text)
+    line = text[line_start:line_end]
     at, end = d.start - line_start, d.end - line_start
     for quote in _QUOTES.finditer(line):
         if quote.start() < at and end < quote.end():

@@ -14,12 +14,14 @@ from flashcards.notes.junk import (
     EMPHASIS,
     INSIDE_WORD,
     LABEL,
+    LEAD_IN,
     LIST_HEADING,
     QUESTION,
     QUOTED,
     REPEAT,
     SENTENCE,
     SHORT,
+    TABLE,
     VERSION,
 )
 from flashcards.notes.outline import parse_note
@@ -96,6 +98,12 @@ def read(name: str, junk=ALL_RULES):
             [["bcrypt"]],
             [(1, "Please don't", EMPHASIS), (2, "was", EMPHASIS), (2, "same", EMPHASIS)],
         ),
+        ("table.md", [["100 °C"]], [(5, "Water", TABLE), (6, "Ethanol", TABLE)]),
+        (
+            "lead-in.md",  # alone on its line with a colon; `**term:** definition` stays
+            [["Yeast:"]],
+            [(1, "Recipe", LEAD_IN), (3, "Remember this:", LEAD_IN)],
+        ),
     ],
 )  # fmt: skip
 def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -> None:
@@ -118,6 +126,8 @@ def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -
         ("question.md", QUESTION, "cheapest"),
         ("quoted.md", QUOTED, "river"),
         ("emphasis-phrase.md", EMPHASIS, "Please don't"),
+        ("table.md", TABLE, "Water"),
+        ("lead-in.md", LEAD_IN, "Recipe"),
     ],
 )
 def test_each_rule_can_be_switched_off(name: str, rule: str, answer: str) -> None:
