@@ -123,6 +123,7 @@ _EMPHASIS_WORDS = {
     "at all", "at least", "at most", "every time", "don’t", "can’t", "won’t", "isn’t",
     "was", "were", "be", "been", "has", "have", "had", "do", "does", "did", "same",
     "wasn't", "weren't", "hasn't", "haven't", "didn't", "wasn’t", "didn’t", "doesn’t",
+    "until", "unless", "except", "without", "within", "than",
 }  # fmt: skip
 # Words that only soften or sharpen the emphasis words they go with: `**Please don't**`,
 # `**really not**`, `**absolutely never**` are emphasis all the same

@@ -96,7 +96,8 @@ def read(name: str, junk=ALL_RULES):
         (
             "emphasis-phrase.md",
             [["bcrypt"]],
-            [(1, "Please don't", EMPHASIS), (2, "was", EMPHASIS), (2, "same", EMPHASIS)],
+            [(1, "Please don't", EMPHASIS), (2, "was", EMPHASIS), (2, "same", EMPHASIS),
+             (4, "until", EMPHASIS), (4, "unless", EMPHASIS)],
         ),
         ("table.md", [["100 °C"]], [(5, "Water", TABLE), (6, "Ethanol", TABLE)]),
         (
