@@ -40,7 +40,8 @@ __all__ = ["BASIC", "CLOZE", "BlockText", "Card", "Extraction", "disambiguate", 
 # the same notes different cards (text, fronts, backs, context, answers, hashes): a
 # build then reads every file of a deck again, once, instead of trusting the cards an
 # older reader made of files that did not change.
-READER_VERSION = 6  # 6: questions, quotes, repeats, tables, lead-ins, emphasis; #card bold
+# 6: junk rules (questions, quotes, repeats, tables, lead-ins, emphasis), #card bold, \dfrac
+READER_VERSION = 6
 
 # Bounds on what one block gives (a hostile or generated note must not exhaust memory)
 MAX_CONTEXT = 32  # breadcrumb entries
