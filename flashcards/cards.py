@@ -207,9 +207,10 @@ class _NoteReader:
     def drop_junk(self, block: Block, text: str, deletions: list[Deletion]) -> list[Deletion]:
         """The deletions that make cards; the others are kept in `skipped` with the rule."""
         kept: list[Deletion] = []
+        answers: set[str] = set()  # of the kept strong and highlight deletions, folded
         for d in deletions:
             rule = junk_rule(d, text, self.junk)
-            if rule is None and is_repeat(d, kept, self.junk):
+            if rule is None and is_repeat(d, answers, self.junk):
                 rule = REPEAT
             if rule is None:
                 kept.append(d)

@@ -68,6 +68,7 @@ _SENTENCE_STOP = re.compile(r"[.!?。！？](?=\s|\Z|[*_=\])\"'”’])|\n")
 _QUESTION_MARKS = ("?", "？")
 # A quoted passage on one line; quotes of a word or two are names or terms, not examples
 _QUOTES = re.compile(r'"[^"\n]+"|“[^”\n]+”|„[^“”\n]+[“”]|«[^»\n]+»')
+_QUOTE_OPEN = re.compile(r'["“„«]')
 _MARK_CHARS = re.compile(r"[*_=~`]+")
 _QUOTE_WORDS = 3  # words of the quote besides the deletion that make it an example
 # A row of a pipe table, and the rule under its header row
@@ -228,11 +229,11 @@ def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
         return LIST_HEADING  # the list below is what there is to learn, the bold its subject
     if QUESTION in rules and _in_question(answer, d, text):
         return QUESTION
-    if QUOTED in rules and _in_quoted_example(d, text):
+    if QUOTED in rules and _QUOTE_OPEN.search(text) and _in_quoted_example(d, text):
         return QUOTED
     if TABLE in rules and "|" in text and _in_table(d, text):
         return TABLE
-    if LEAD_IN in rules and _is_lead_in(answer, d, text):
+    if LEAD_IN in rules and "\n" in text and _is_lead_in(answer, d, text):
         return LEAD_IN
     return None
 
@@ -259,14 +260,18 @@ def _is_lead_in(answer: str, d: Deletion, text: str) -> bool:
     return (answer.endswith(_COLON_AFTER) and not rest) or rest in (":", "：")
 
 
-def is_repeat(d: Deletion, kept: list[Deletion], rules: frozenset[str]) -> bool:
+def is_repeat(d: Deletion, kept: set[str], rules: frozenset[str]) -> bool:
     """Whether strong or highlight `d` hides the same answer (in any case) as a deletion
-    of the block already `kept`: that card hides every copy of its answer, so a second
-    card would be the same card (`a **heap** is a tree; a binary **heap** …`)."""
+    of the block already kept (`kept`: their answers, case folded; `d`'s is added): that
+    card hides every copy of its answer, so a second card would be the same card
+    (`a **heap** is a tree; a binary **heap** …`)."""
     if REPEAT not in rules or d.kind not in (STRONG, HIGHLIGHT):
         return False
     folded = d.answer.strip().casefold()
-    return any(k.answer.strip().casefold() == folded for k in kept)
+    if folded in kept:
+        return True
+    kept.add(folded)
+    return False
 
 
 def _is_emphasis(bare: str) -> bool:
