@@ -10,8 +10,10 @@ question (`What is the **cheapest** sort?`: a question's answer is not in it), a
 of a quoted example (`"the **river** flows into a quiet lake"`), a table cell (row and
 column names, figures: the table is what there is to read), a lead-in that opens its
 line and ends it with a colon, naming the lines below it (`**Algorithm**:` above the
-code), or the same answer as an earlier deletion of the block (its card hides both
-already). `**term:**
+code), the same answer as an earlier deletion of the block (its card hides both
+already), or a refrain: the same bold in every item of a list of three or more (`- As
+a **guest**, I want …` down a list of user stories, `- **Alice** said …` down a
+dialogue), which marks the list's pattern, not what each item teaches. `**term:**
 definition` is the commonest good card in study notes and is kept. Explicit
 clozes (`{{c1::…}}`, `{{cloze …}}`) are what an author wrote on purpose: no rule
 looks at them. Every rule can be switched off in a deck spec (`junk:`).
@@ -37,9 +39,10 @@ QUOTED = "quoted"
 REPEAT = "repeat"
 TABLE = "table"
 LEAD_IN = "lead_in"
+REFRAIN = "refrain"
 ALL_RULES = (
     LABEL, VERSION, EMPHASIS, INSIDE_WORD, SHORT, SENTENCE, LIST_HEADING, QUESTION, QUOTED,
-    REPEAT, TABLE, LEAD_IN,
+    REPEAT, TABLE, LEAD_IN, REFRAIN,
 )  # fmt: skip
 # What the build report and `cards --skipped` call each rule.
 REASONS = {
@@ -55,6 +58,7 @@ REASONS = {
     REPEAT: "the same answer again",
     TABLE: "a table cell",
     LEAD_IN: "introduces the lines below",
+    REFRAIN: "bold in every item of the list",
 }
 # A sentence in bold is emphasis, not a term to recall word for word: eight words, or
 # five opening a line or a sentence and ending as a sentence ends (`**I do not recommend
@@ -272,6 +276,39 @@ def is_repeat(d: Deletion, kept: set[str], rules: frozenset[str]) -> bool:
         return True
     kept.add(folded)
     return False
+
+
+# A bold in every item of a list this long is the list's refrain
+REFRAIN_BLOCKS = 3
+_BOLD_SOURCE = re.compile(r"\*\*([^*\n]{1,200})\*\*|__([^_\n]{1,200})__|==([^=\n]{1,200})==")
+
+
+def refrains(texts: list[str]) -> frozenset[str]:
+    """The bold and highlighted texts (as written, case folded) that every one of `texts`
+    (the blocks of one list) that bolds anything bolds, when at least REFRAIN_BLOCKS do.
+    A list whose items bold different answers (`A novel is a **short loan**`,
+    `A map is a **reference loan**`) teaches each of them; one that bolds the same in every
+    item gives cards that all have one answer."""
+    seen: dict[str, int] = {}
+    bolding = 0
+    for text in texts:
+        if "**" not in text and "__" not in text and "==" not in text:
+            continue
+        keys = {"".join(m.groups("")).strip().casefold() for m in _BOLD_SOURCE.finditer(text)}
+        if keys:
+            bolding += 1
+        for key in keys:
+            seen[key] = seen.get(key, 0) + 1
+    if bolding < REFRAIN_BLOCKS:
+        return frozenset()
+    return frozenset(k for k, n in seen.items() if n == bolding)
+
+
+def is_refrain(d: Deletion, found: frozenset[str], rules: frozenset[str]) -> bool:
+    """Whether strong or highlight `d` is one of the list's refrains (`refrains`)."""
+    return (
+        REFRAIN in rules and d.kind in (STRONG, HIGHLIGHT) and d.inner.strip().casefold() in found
+    )
 
 
 def _is_emphasis(bare: str) -> bool:

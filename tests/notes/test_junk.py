@@ -18,6 +18,7 @@ from flashcards.notes.junk import (
     LIST_HEADING,
     QUESTION,
     QUOTED,
+    REFRAIN,
     REPEAT,
     SENTENCE,
     SHORT,
@@ -105,6 +106,11 @@ def read(name: str, junk=ALL_RULES):
             [["Yeast:"]],
             [(1, "Recipe", LEAD_IN), (3, "Remember this:", LEAD_IN)],
         ),
+        (
+            "refrain.md",  # every item bolds `reader`; the loans list bolds different answers
+            [["short loan"], ["reference loan"], ["short loan"]],
+            [(2, "reader", REFRAIN), (3, "reader", REFRAIN), (4, "reader", REFRAIN)],
+        ),
     ],
 )  # fmt: skip
 def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -> None:
@@ -129,6 +135,7 @@ def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -
         ("emphasis-phrase.md", EMPHASIS, "Please don't"),
         ("table.md", TABLE, "Water"),
         ("lead-in.md", LEAD_IN, "Recipe"),
+        ("refrain.md", REFRAIN, "reader"),
     ],
 )
 def test_each_rule_can_be_switched_off(name: str, rule: str, answer: str) -> None:
