@@ -75,6 +75,10 @@ _QUOTES = re.compile(r'"[^"\n]+"|“[^”\n]+”|„[^“”\n]+[“”]|«[^»\
 _QUOTE_OPEN = re.compile(r'["“„«]')
 _MARK_CHARS = re.compile(r"[*_=~`]+")
 _QUOTE_WORDS = 3  # words of the quote besides the deletion that make it an example
+# A lead-in this long is a phrase naming what follows, not a term to recall
+_LEAD_IN_WORDS = 3
+# What a lead-in may stand above: code, a table, an image, a list item, a quote
+_SHOWN_BELOW = re.compile(r"[ \t]*(?:```|~~~|\||!\[|[-*+][ \t]|\d+[.)][ \t]|>)")
 # A row of a pipe table, and the rule under its header row
 _TABLE_ROW = re.compile(r"[ \t>]*\|.*\|[ \t]*")
 _TABLE_RULE = re.compile(r"^[ \t>]*\|?[ \t]*:?-{3,}:?[ \t]*\|", re.MULTILINE)
@@ -255,13 +259,17 @@ def _in_table(d: Deletion, text: str) -> bool:
 
 
 def _is_lead_in(answer: str, d: Deletion, text: str) -> bool:
-    """`**Algorithm**:` or `**Things to check first:**` alone on its line, more lines below it:
-    it names what follows. (`**Osmosis:** water crossing a membrane` is a card.)"""
+    """`**Algorithm**:` alone on its line above code, a table, an image, a list or a
+    quote, or a lead-in phrase of three words or more (`**Things to check first:**`) above
+    anything: it names what follows. A term alone on its line above its definition
+    (`**Osmosis:**` then `water crossing a membrane`) is a card, as on one line."""
     start, end = _line_of(d, text)
     if end >= len(text.rstrip()) or not _opens_line(d, text):
         return False
     rest = text[d.end : end].strip()
-    return (answer.endswith(_COLON_AFTER) and not rest) or rest in (":", "：")
+    if not ((answer.endswith(_COLON_AFTER) and not rest) or rest in (":", "：")):
+        return False
+    return _words(answer) >= _LEAD_IN_WORDS or _SHOWN_BELOW.match(text, end + 1) is not None
 
 
 def is_repeat(d: Deletion, kept: set[str], rules: frozenset[str]) -> bool:

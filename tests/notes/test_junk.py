@@ -102,9 +102,9 @@ def read(name: str, junk=ALL_RULES):
         ),
         ("table.md", [["100 °C"]], [(5, "Water", TABLE), (6, "Ethanol", TABLE)]),
         (
-            "lead-in.md",  # alone on its line with a colon; `**term:** definition` stays
-            [["Yeast:"]],
-            [(1, "Recipe", LEAD_IN), (3, "Remember this:", LEAD_IN)],
+            "lead-in.md",  # above code, or a phrase; a term above its definition stays
+            [["Yeast:"], ["Salt:"]],
+            [(1, "Recipe", LEAD_IN), (5, "Remember this before you bake:", LEAD_IN)],
         ),
         (
             "refrain.md",  # every item bolds `reader`; the loans list bolds different answers
