@@ -243,7 +243,7 @@ class _NoteReader:
         found = self.refrains.get(id(parent))
         if found is None:
             found = self.refrains[id(parent)] = (
-                refrains([c.text for c in parent.children])
+                refrains([c.lines for c in parent.children])
                 if REFRAIN in self.junk and len(parent.children) >= REFRAIN_BLOCKS
                 else frozenset()
             )

@@ -227,7 +227,7 @@ def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
         return LABEL
     if VERSION in rules and _is_version(answer, d, text):
         return VERSION
-    if EMPHASIS in rules and _is_emphasis(bare):
+    if EMPHASIS in rules and (bare in _EMPHASIS_WORDS or (" " in bare and _is_emphasis(bare))):
         return EMPHASIS
     if SHORT in rules and len(bare) <= 2 and not _CJK.search(bare):
         return SHORT
@@ -235,13 +235,18 @@ def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
         return SENTENCE
     if LIST_HEADING in rules and _LIST_HEAD_AFTER.match(text, d.end) is not None:
         return LIST_HEADING  # the list below is what there is to learn, the bold its subject
-    if QUESTION in rules and _in_question(answer, d, text):
+    if QUESTION in rules and ("?" in text or "？" in text) and _in_question(answer, d, text):
         return QUESTION
     if QUOTED in rules and _QUOTE_OPEN.search(text) and _in_quoted_example(d, text):
         return QUOTED
     if TABLE in rules and "|" in text and _in_table(d, text):
         return TABLE
-    if LEAD_IN in rules and "\n" in text and _is_lead_in(answer, d, text):
+    if (
+        LEAD_IN in rules
+        and (text[d.end : d.end + 1] in ":：\n" or answer.endswith(_COLON_AFTER))
+        and "\n" in text
+        and _is_lead_in(answer, d, text)
+    ):
         return LEAD_IN
     return None
 
@@ -291,25 +296,28 @@ REFRAIN_BLOCKS = 3
 _BOLD_SOURCE = re.compile(r"\*\*([^*\n]{1,200})\*\*|__([^_\n]{1,200})__|==([^=\n]{1,200})==")
 
 
-def refrains(texts: list[str]) -> frozenset[str]:
-    """The bold and highlighted texts (as written, case folded) that every one of `texts`
-    (the blocks of one list) that bolds anything bolds, when at least REFRAIN_BLOCKS do.
-    A list whose items bold different answers (`A novel is a **short loan**`,
-    `A map is a **reference loan**`) teaches each of them; one that bolds the same in every
-    item gives cards that all have one answer."""
-    seen: dict[str, int] = {}
+def refrains(blocks: list[list[str]]) -> frozenset[str]:
+    """The bold and highlighted texts (as written, case folded) that every one of `blocks`
+    (the lines of each block of one list) that bolds anything bolds, when at least
+    REFRAIN_BLOCKS do. A list whose items bold different answers (`A novel is a **short
+    loan**`, `A map is a **reference loan**`) teaches each of them; one that
+    bolds the same in every item gives cards that all have one answer."""
+    common: set[str] | None = None
     bolding = 0
-    for text in texts:
-        if "**" not in text and "__" not in text and "==" not in text:
+    for lines in blocks:
+        keys = {
+            "".join(m.groups("")).strip().casefold()
+            for line in lines
+            if "**" in line or "__" in line or "==" in line
+            for m in _BOLD_SOURCE.finditer(line)
+        }
+        if not keys:
             continue
-        keys = {"".join(m.groups("")).strip().casefold() for m in _BOLD_SOURCE.finditer(text)}
-        if keys:
-            bolding += 1
-        for key in keys:
-            seen[key] = seen.get(key, 0) + 1
-    if bolding < REFRAIN_BLOCKS:
-        return frozenset()
-    return frozenset(k for k, n in seen.items() if n == bolding)
+        bolding += 1
+        common = keys if common is None else common & keys
+        if not common:
+            return frozenset()  # most lists: the second item bolds something else
+    return frozenset(common) if common and bolding >= REFRAIN_BLOCKS else frozenset()
 
 
 def is_refrain(d: Deletion, found: frozenset[str], rules: frozenset[str]) -> bool:
