@@ -21,14 +21,27 @@ from flashcards.notes.inline import (
     _TRIGGERS,
     ALL_MARKERS,
     ANKI_CLOZE,
+    HIGHLIGHT,
     LOGSEQ_CLOZE,
+    STRONG,
     Deletion,
     code_spans,
     find_deletions,
     plain_text,
     scan,
 )
-from flashcards.notes.junk import ALL_RULES, Skipped, is_title, junk_rule
+from flashcards.notes.junk import (
+    ALL_RULES,
+    REFRAIN,
+    REFRAIN_BLOCKS,
+    REPEAT,
+    Skipped,
+    is_refrain,
+    is_repeat,
+    is_title,
+    junk_rule,
+    refrains,
+)
 from flashcards.notes.outline import Block, Note, NoteError, parse_tags
 from flashcards.notes.render import comment_spans
 
@@ -38,7 +51,9 @@ __all__ = ["BASIC", "CLOZE", "BlockText", "Card", "Extraction", "disambiguate", 
 # the same notes different cards (text, fronts, backs, context, answers, hashes): a
 # build then reads every file of a deck again, once, instead of trusting the cards an
 # older reader made of files that did not change.
-READER_VERSION = 5  # 5: labels in other languages, list headings, titles over links
+# 6: junk rules (questions, quotes, repeats, refrains, tables, lead-ins, emphasis),
+# #card bold, \dfrac
+READER_VERSION = 6
 
 # Bounds on what one block gives (a hostile or generated note must not exhaust memory)
 MAX_CONTEXT = 32  # breadcrumb entries
@@ -119,6 +134,7 @@ class _NoteReader:
         self.contexts: dict[int, list[str]] = {}  # id(block) -> its children's context
         self.outlines: dict[int, str] = {}  # id(block) -> its children as a back shows them
         self.hashes: dict[int, str] = {}  # id(block) -> its block hash, as an ancestor
+        self.refrains: dict[int, frozenset[str]] = {}  # id(block) -> its children's refrains
         self.warnings: list[NoteError] = []  # what was cut short, with the line
         self.deep_warned = False
 
@@ -157,7 +173,8 @@ class _NoteReader:
         if len(deletions) == 1 and is_title(text, deletions[0]):
             return [], False  # `- **Chapter 1**`, `- [ ] **AVL trees** (videos)`: a heading
         if self.junk:
-            deletions = self.drop_junk(block, text, deletions)
+            parent = ancestors[-1] if ancestors else None
+            deletions = self.drop_junk(block, text, deletions, parent)
             if not deletions:
                 return [], False
 
@@ -201,17 +218,36 @@ class _NoteReader:
             )
         return cards, False
 
-    def drop_junk(self, block: Block, text: str, deletions: list[Deletion]) -> list[Deletion]:
+    def drop_junk(
+        self, block: Block, text: str, deletions: list[Deletion], parent: Block | None = None
+    ) -> list[Deletion]:
         """The deletions that make cards; the others are kept in `skipped` with the rule."""
         kept: list[Deletion] = []
+        answers: set[str] = set()  # of the kept strong and highlight deletions, folded
+        refrains = self.refrains_under(parent) if parent is not None else frozenset()
         for d in deletions:
             rule = junk_rule(d, text, self.junk)
+            if rule is None and is_repeat(d, answers, self.junk):
+                rule = REPEAT
+            if rule is None and refrains and is_refrain(d, refrains, self.junk):
+                rule = REFRAIN
             if rule is None:
                 kept.append(d)
             else:
                 line = block.line + text.count("\n", 0, d.start)
                 self.skipped.append(Skipped(self.note.path, line, d.answer, rule))
         return kept
+
+    def refrains_under(self, parent: Block) -> frozenset[str]:
+        """What `parent`'s children bold again and again (`junk.refrains`), worked out once."""
+        found = self.refrains.get(id(parent))
+        if found is None:
+            found = self.refrains[id(parent)] = (
+                refrains([c.lines for c in parent.children])
+                if REFRAIN in self.junk and len(parent.children) >= REFRAIN_BLOCKS
+                else frozenset()
+            )
+        return found
 
     def scan(self, block: Block, text: str) -> tuple[list[Deletion], str | None]:
         """The block's deletions, and its plain text when the same parse gives it."""
@@ -327,21 +363,24 @@ class _NoteReader:
         card_tags: list[tuple[int, int]],
     ) -> list[Card]:
         """A `#card` / `[[card]]` block: the block is the front, its children the back.
-        Without children or a cloze it has nothing to reveal: no card, and a warning."""
+
+        Its cloze markers are hidden; strong and highlight are emphasis in a question,
+        unless the block has nothing else to reveal (no children, no cloze): then its
+        bold and highlight are the answer its author marked (`the **answer** #card`).
+        With none of them either, no card, and a warning."""
         markers = self.markers
         norm = normalize(block.ident or text)
         front_text = _replace(text, [(a, b, "") for a, b in card_tags]).strip()
         front_text = normalize(front_text) if "\n" not in front_text else front_text
-        # its cloze markers are hidden; strong and highlight are emphasis in a question
-        marks = tuple(
-            d
-            for d in _outside_comments(front_text, _deletions(block, front_text, markers))
-            if d.kind in (LOGSEQ_CLOZE, ANKI_CLOZE)
-        )
+        found = _outside_comments(front_text, _deletions(block, front_text, markers))
+        marks = tuple(d for d in found if d.kind in (LOGSEQ_CLOZE, ANKI_CLOZE))
+        if not marks and not block.children:
+            emphasis = [d for d in found if d.kind in (STRONG, HIGHLIGHT)]
+            marks = tuple(self.drop_junk(block, front_text, emphasis) if self.junk else emphasis)
         if not marks and not block.children:
             self.warn(
                 block.line,
-                "is a #card block with nothing to reveal (no children, no cloze); "
+                "is a #card block with nothing to reveal (no children, no cloze, no bold); "
                 "add its answer as a child block",
             )
             return []

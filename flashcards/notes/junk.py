@@ -4,8 +4,16 @@ Bold and highlight are emphasis as often as they are answers. A deletion is
 skipped when its answer is a stock label (`**Note:**`, `**Ex.**`, `**Step 2**`),
 a version number (`**v1.2**`, `**1.2.3**`, `**2.0**` next to "version" or
 "release"), a lone emphasis word (`**not**`, `**only**`), bold inside a word
-(`foo**bar**`, Python's `__init__`), one or two characters, a whole sentence, or
-the subject a list is introduced with (`- MIT **Probability** (videos):`). `**term:**
+(`foo**bar**`, Python's `__init__`), one or two characters, a whole sentence, the
+subject a list is introduced with (`- MIT **Probability** (videos):`), a word of a
+question (`What is the **cheapest** sort?`: a question's answer is not in it), a word
+of a quoted example (`"the **river** flows into a quiet lake"`), a table cell (row and
+column names, figures: the table is what there is to read), a lead-in that opens its
+line and ends it with a colon, naming the lines below it (`**Algorithm**:` above the
+code), the same answer as an earlier deletion of the block (its card hides both
+already), or a refrain: the same bold in every item of a list of three or more (`- As
+a **guest**, I want …` down a list of user stories, `- **Alice** said …` down a
+dialogue), which marks the list's pattern, not what each item teaches. `**term:**
 definition` is the commonest good card in study notes and is kept. Explicit
 clozes (`{{c1::…}}`, `{{cloze …}}`) are what an author wrote on purpose: no rule
 looks at them. Every rule can be switched off in a deck spec (`junk:`).
@@ -26,7 +34,16 @@ INSIDE_WORD = "inside_word"
 SHORT = "short"
 SENTENCE = "sentence"
 LIST_HEADING = "list_heading"
-ALL_RULES = (LABEL, VERSION, EMPHASIS, INSIDE_WORD, SHORT, SENTENCE, LIST_HEADING)
+QUESTION = "question"
+QUOTED = "quoted"
+REPEAT = "repeat"
+TABLE = "table"
+LEAD_IN = "lead_in"
+REFRAIN = "refrain"
+ALL_RULES = (
+    LABEL, VERSION, EMPHASIS, INSIDE_WORD, SHORT, SENTENCE, LIST_HEADING, QUESTION, QUOTED,
+    REPEAT, TABLE, LEAD_IN, REFRAIN,
+)  # fmt: skip
 # What the build report and `cards --skipped` call each rule.
 REASONS = {
     LABEL: "stock label",
@@ -36,6 +53,12 @@ REASONS = {
     SHORT: "1–2 characters",
     SENTENCE: "a whole sentence",
     LIST_HEADING: "names the list below",
+    QUESTION: "a word of a question",
+    QUOTED: "a word of a quoted example",
+    REPEAT: "the same answer again",
+    TABLE: "a table cell",
+    LEAD_IN: "introduces the lines below",
+    REFRAIN: "bold in every item of the list",
 }
 # A sentence in bold is emphasis, not a term to recall word for word: eight words, or
 # five opening a line or a sentence and ending as a sentence ends (`**I do not recommend
@@ -43,6 +66,22 @@ REASONS = {
 _SENTENCE_END = re.compile(r"[.!?。！？។]$")
 _SENTENCE_BEFORE = re.compile(r"[.!?。！？។][\s\u3000]*\Z")
 _SENTENCE_WORDS, _PHRASE_WORDS = 5, 8
+# The end of the sentence a deletion stands in: a full stop, question or exclamation mark
+# followed by a space or the end, or the end of the line
+_SENTENCE_STOP = re.compile(r"[.!?。！？](?=\s|\Z|[*_=\])\"'”’])|\n")
+_QUESTION_MARKS = ("?", "？")
+# A quoted passage on one line; quotes of a word or two are names or terms, not examples
+_QUOTES = re.compile(r'"[^"\n]+"|“[^”\n]+”|„[^“”\n]+[“”]|«[^»\n]+»')
+_QUOTE_OPEN = re.compile(r'["“„«]')
+_MARK_CHARS = re.compile(r"[*_=~`]+")
+_QUOTE_WORDS = 3  # words of the quote besides the deletion that make it an example
+# A lead-in this long is a phrase naming what follows, not a term to recall
+_LEAD_IN_WORDS = 3
+# What a lead-in may stand above: code, a table, an image, a list item, a quote
+_SHOWN_BELOW = re.compile(r"[ \t]*(?:```|~~~|\||!\[|[-*+][ \t]|\d+[.)][ \t]|>)")
+# A row of a pipe table, and the rule under its header row
+_TABLE_ROW = re.compile(r"[ \t>]*\|.*\|[ \t]*")
+_TABLE_RULE = re.compile(r"^[ \t>]*\|?[ \t]*:?-{3,}:?[ \t]*\|", re.MULTILINE)
 
 _LABELS = {
     "note", "notes", "nb", "n.b", "example", "examples", "ex", "e.g", "eg", "i.e", "tip",
@@ -91,6 +130,15 @@ _EMPHASIS_WORDS = {
     "aren't", "are not", "should", "shall", "will", "may", "might", "can", "is", "are",
     "and", "or", "but", "also", "even", "just", "exactly", "really", "still", "ever",
     "at all", "at least", "at most", "every time", "don’t", "can’t", "won’t", "isn’t",
+    "was", "were", "be", "been", "has", "have", "had", "do", "does", "did", "same",
+    "wasn't", "weren't", "hasn't", "haven't", "didn't", "wasn’t", "didn’t", "doesn’t",
+    "until", "unless", "except", "without", "within", "than",
+}  # fmt: skip
+# Words that only soften or sharpen the emphasis words they go with: `**Please don't**`,
+# `**really not**`, `**absolutely never**` are emphasis all the same
+_INTENSIFIERS = {
+    "please", "really", "absolutely", "definitely", "certainly", "actually", "strictly",
+    "completely", "entirely", "totally", "necessarily", "simply", "so", "too", "much",
 }  # fmt: skip
 _VERSION = re.compile(
     r"v(?:ersion)?\.?\s*\d+(?:\.\d+)*[a-z0-9.+-]*|\d+\.\d+\.\d+[a-z0-9.+-]*", re.I
@@ -179,7 +227,7 @@ def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
         return LABEL
     if VERSION in rules and _is_version(answer, d, text):
         return VERSION
-    if EMPHASIS in rules and bare in _EMPHASIS_WORDS:
+    if EMPHASIS in rules and (bare in _EMPHASIS_WORDS or (" " in bare and _is_emphasis(bare))):
         return EMPHASIS
     if SHORT in rules and len(bare) <= 2 and not _CJK.search(bare):
         return SHORT
@@ -187,7 +235,133 @@ def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
         return SENTENCE
     if LIST_HEADING in rules and _LIST_HEAD_AFTER.match(text, d.end) is not None:
         return LIST_HEADING  # the list below is what there is to learn, the bold its subject
+    if QUESTION in rules and ("?" in text or "？" in text) and _in_question(answer, d, text):
+        return QUESTION
+    if QUOTED in rules and _QUOTE_OPEN.search(text) and _in_quoted_example(d, text):
+        return QUOTED
+    if TABLE in rules and "|" in text and _in_table(d, text):
+        return TABLE
+    if (
+        LEAD_IN in rules
+        and (text[d.end : d.end + 1] in ":：\n" or answer.endswith(_COLON_AFTER))
+        and "\n" in text
+        and _is_lead_in(answer, d, text)
+    ):
+        return LEAD_IN
     return None
+
+
+def _line_of(d: Deletion, text: str) -> tuple[int, int]:
+    start = text.rfind("\n", 0, d.start) + 1
+    end = text.find("\n", d.end)
+    return start, len(text) if end < 0 else end
+
+
+def _in_table(d: Deletion, text: str) -> bool:
+    """Whether `d` stands in a row of a pipe table (the block has its `|---|` row)."""
+    start, end = _line_of(d, text)
+    return _TABLE_ROW.fullmatch(text, start, end) is not None and bool(_TABLE_RULE.search(text))
+
+
+def _is_lead_in(answer: str, d: Deletion, text: str) -> bool:
+    """`**Algorithm**:` alone on its line above code, a table, an image, a list or a
+    quote, or a lead-in phrase of three words or more (`**Things to check first:**`) above
+    anything: it names what follows. A term alone on its line above its definition
+    (`**Osmosis:**` then `water crossing a membrane`) is a card, as on one line."""
+    start, end = _line_of(d, text)
+    if end >= len(text.rstrip()) or not _opens_line(d, text):
+        return False
+    rest = text[d.end : end].strip()
+    if not ((answer.endswith(_COLON_AFTER) and not rest) or rest in (":", "：")):
+        return False
+    return _words(answer) >= _LEAD_IN_WORDS or _SHOWN_BELOW.match(text, end + 1) is not None
+
+
+def is_repeat(d: Deletion, kept: set[str], rules: frozenset[str]) -> bool:
+    """Whether strong or highlight `d` hides the same answer (in any case) as a deletion
+    of the block already kept (`kept`: their answers, case folded; `d`'s is added): that
+    card hides every copy of its answer, so a second card would be the same card
+    (`a **heap** is a tree; a binary **heap** …`)."""
+    if REPEAT not in rules or d.kind not in (STRONG, HIGHLIGHT):
+        return False
+    folded = d.answer.strip().casefold()
+    if folded in kept:
+        return True
+    kept.add(folded)
+    return False
+
+
+# A bold in every item of a list this long is the list's refrain
+REFRAIN_BLOCKS = 3
+_BOLD_SOURCE = re.compile(r"\*\*([^*\n]{1,200})\*\*|__([^_\n]{1,200})__|==([^=\n]{1,200})==")
+
+
+def refrains(blocks: list[list[str]]) -> frozenset[str]:
+    """The bold and highlighted texts (as written, case folded) that every one of `blocks`
+    (the lines of each block of one list) that bolds anything bolds, when at least
+    REFRAIN_BLOCKS do. A list whose items bold different answers (`A novel is a **short
+    loan**`, `A map is a **reference loan**`) teaches each of them; one that
+    bolds the same in every item gives cards that all have one answer."""
+    common: set[str] | None = None
+    bolding = 0
+    for lines in blocks:
+        keys = {
+            "".join(m.groups("")).strip().casefold()
+            for line in lines
+            if "**" in line or "__" in line or "==" in line
+            for m in _BOLD_SOURCE.finditer(line)
+        }
+        if not keys:
+            continue
+        bolding += 1
+        common = keys if common is None else common & keys
+        if not common:
+            return frozenset()  # most lists: the second item bolds something else
+    return frozenset(common) if common and bolding >= REFRAIN_BLOCKS else frozenset()
+
+
+def is_refrain(d: Deletion, found: frozenset[str], rules: frozenset[str]) -> bool:
+    """Whether strong or highlight `d` is one of the list's refrains (`refrains`)."""
+    return (
+        REFRAIN in rules and d.kind in (STRONG, HIGHLIGHT) and d.inner.strip().casefold() in found
+    )
+
+
+def _is_emphasis(bare: str) -> bool:
+    """An emphasis word, or words that are all emphasis words or their intensifiers
+    (`please don't`), at least one of them an emphasis word."""
+    if bare in _EMPHASIS_WORDS:
+        return True
+    words = bare.split()
+    return (
+        len(words) > 1
+        and all(w in _EMPHASIS_WORDS or w in _INTENSIFIERS for w in words)
+        and any(w in _EMPHASIS_WORDS for w in words)
+    )
+
+
+def _in_question(answer: str, d: Deletion, text: str) -> bool:
+    """Whether `d` is a part of a question: the sentence it stands in ends with a
+    question mark (`What is the **cheapest** way to sort?`), or the bold is one."""
+    if answer.endswith(_QUESTION_MARKS):
+        return True
+    end = _SENTENCE_STOP.search(text, d.end)
+    return end is not None and end.group() in _QUESTION_MARKS
+
+
+def _in_quoted_example(d: Deletion, text: str) -> bool:
+    """Whether `d` is a word or two of a quoted sentence on its line (`"the **river** flows
+    into a quiet **lake**"`): the example shows a point, its words are not facts to recall.
+    A bold that is the whole quote, or a quote of a word or two, is an answer."""
+    line_start, line_end = _line_of(d, text)
+    line = text[line_start:line_end]
+    at, end = d.start - line_start, d.end - line_start
+    for quote in _QUOTES.finditer(line):
+        if quote.start() < at and end < quote.end():
+            inside = _MARK_CHARS.sub(" ", quote.group()[1:-1])
+            outside = len(inside.split()) - len(_MARK_CHARS.sub(" ", d.answer).split())
+            return outside >= _QUOTE_WORDS
+    return False
 
 
 def _opens_line(d: Deletion, text: str) -> bool:

@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # markdown-it loads when text with markup is first rendered, 
     # commands that show no card text (`decks`, `--help`) never pay for it
     from markdown_it import MarkdownIt
     from markdown_it.rules_inline import StateInline
+    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.macrospec import LatexContextDb
 
 STRONG = "strong"
 EM = "em"
@@ -388,13 +390,39 @@ def math_text(source: str) -> str:
     """LaTeX → readable Unicode (pylatexenc); the source itself when too long or unreadable."""
     if len(source) > MAX_MATH:
         return source
-    from pylatexenc.latex2text import LatexNodes2Text  # deferred: ~30 ms, only for math
-
+    converter, context = _latex()
     try:
-        text = LatexNodes2Text(math_mode="text", strict_latex_spaces=False).latex_to_text(source)
+        text = converter.latex_to_text(source, latex_context=context)
     except Exception:  # noqa: BLE001 - any failure of the converter shows the formula as written
         return source
     return " ".join(text.split()) or source
+
+
+# pylatexenc knows `\frac` but not amsmath's display, text and continued fractions, and
+# reads `\dfrac{9}{2}` as `92`: they are fractions all the same
+_FRACTIONS = ("dfrac", "tfrac", "cfrac")
+
+
+@lru_cache(maxsize=1)
+def _latex() -> tuple[LatexNodes2Text, LatexContextDb]:
+    """The LaTeX-to-Unicode converter and the parser's macros, amsmath's fractions added."""
+    from pylatexenc import latex2text, latexwalker, macrospec  # deferred: ~30 ms, only for math
+
+    texts = latex2text.get_default_latex_context_db()
+    frac = texts.get_macro_spec("frac")
+    texts.add_context_category(
+        "amsmath-fractions",
+        macros=[latex2text.MacroTextSpec(n, simplify_repl=frac.simplify_repl) for n in _FRACTIONS],
+        prepend=True,
+    )
+    parsing = latexwalker.get_default_latex_context_db()
+    parsing.add_context_category(
+        "amsmath-fractions", macros=[macrospec.MacroSpec(n, "{{") for n in _FRACTIONS], prepend=True
+    )
+    converter = latex2text.LatexNodes2Text(
+        latex_context=texts, math_mode="text", strict_latex_spaces=False
+    )
+    return converter, parsing
 
 
 def image_name(target: str) -> str:

@@ -14,9 +14,15 @@ from flashcards.notes.junk import (
     EMPHASIS,
     INSIDE_WORD,
     LABEL,
+    LEAD_IN,
     LIST_HEADING,
+    QUESTION,
+    QUOTED,
+    REFRAIN,
+    REPEAT,
     SENTENCE,
     SHORT,
+    TABLE,
     VERSION,
 )
 from flashcards.notes.outline import parse_note
@@ -77,6 +83,34 @@ def read(name: str, junk=ALL_RULES):
             [["many to many"], ["binary heap"]],
             [(1, "Probability", LIST_HEADING)],
         ),
+        (
+            "question.md",  # a question's answer is not in the question
+            [["linear time"]],
+            [(1, "cheapest", QUESTION), (2, "which structure keeps its keys in order?", QUESTION)],
+        ),
+        (
+            "quoted.md",  # a quote of a word or two is a term, not an example
+            [['"estuary"'], ["delta"]],
+            [(1, "river", QUOTED), (1, "lake", QUOTED)],
+        ),
+        ("repeat.md", [["heap"]], [(1, "heap", REPEAT), (1, "Heap", REPEAT)]),
+        (
+            "emphasis-phrase.md",
+            [["bcrypt"]],
+            [(1, "Please don't", EMPHASIS), (2, "was", EMPHASIS), (2, "same", EMPHASIS),
+             (4, "until", EMPHASIS), (4, "unless", EMPHASIS)],
+        ),
+        ("table.md", [["100 °C"]], [(5, "Water", TABLE), (6, "Ethanol", TABLE)]),
+        (
+            "lead-in.md",  # above code, or a phrase; a term above its definition stays
+            [["Yeast:"], ["Salt:"]],
+            [(1, "Recipe", LEAD_IN), (5, "Remember this before you bake:", LEAD_IN)],
+        ),
+        (
+            "refrain.md",  # every item bolds `reader`; the loans list bolds different answers
+            [["short loan"], ["reference loan"], ["short loan"]],
+            [(2, "reader", REFRAIN), (3, "reader", REFRAIN), (4, "reader", REFRAIN)],
+        ),
     ],
 )  # fmt: skip
 def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -> None:
@@ -96,12 +130,27 @@ def test_each_rule_skips_its_deletions_and_keeps_a_record(name, kept, skipped) -
         ("sentence-of-its-own.md", SENTENCE, "I practise with a pencil and an eraser."),
         ("note-label-languages.md", LABEL, "Anmerkung zu Karteikarten:"),
         ("list-heading.md", LIST_HEADING, "Probability"),
+        ("question.md", QUESTION, "cheapest"),
+        ("quoted.md", QUOTED, "river"),
+        ("emphasis-phrase.md", EMPHASIS, "Please don't"),
+        ("table.md", TABLE, "Water"),
+        ("lead-in.md", LEAD_IN, "Recipe"),
+        ("refrain.md", REFRAIN, "reader"),
     ],
 )
 def test_each_rule_can_be_switched_off(name: str, rule: str, answer: str) -> None:
     cards, skipped = read(name, junk=frozenset(ALL_RULES) - {rule})
     assert [answer] in cards
     assert all(r != rule for _, _, r in skipped)
+
+
+def test_a_repeated_answer_makes_one_card_that_hides_every_copy() -> None:
+    """The block's first `heap` card hides all three; with the rule off each copy makes a
+    card of its own, as before."""
+    (card,) = extract_paths([JUNK / "repeat.md"]).cards
+    assert card.front_text.count("[...]") == 3 and "heap" not in card.front_text.lower()
+    cards, skipped = read("repeat.md", junk=frozenset(ALL_RULES) - {REPEAT})
+    assert cards == [["heap"], ["heap"], ["Heap"]] and skipped == []
 
 
 def test_explicit_clozes_are_never_junk() -> None:

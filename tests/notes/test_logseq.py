@@ -173,9 +173,20 @@ def test_an_empty_card_block_makes_no_card_and_a_warning():
     assert "Is this a question?" not in {c.front for c in cards}
     (warning,) = warnings
     assert warning.endswith(
-        "Questions.md:7: is a #card block with nothing to reveal (no children, no cloze); "
-        "add its answer as a child block"
+        "Questions.md:7: is a #card block with nothing to reveal (no children, no cloze, "
+        "no bold); add its answer as a child block"
     )
+
+
+def test_a_card_block_with_only_bold_to_reveal_hides_its_bold():
+    """`the **answer** #card` with no children and no cloze: the bold is the answer its
+    author marked (junk bold still is not, and a block with none still warns)."""
+    result = extract_paths([GRAPHS / "card-bold"])
+    (card,) = result.cards
+    assert (card.kind, card.front_text) == ("basic", "Enzymes [...] of a reaction.")
+    assert "lower the activation energy" in card.back
+    assert [(k.answer, k.rule) for k in result.skipped] == [("not", "emphasis")]
+    assert [str(w).rsplit(":", 2)[-2] for w in result.warnings] == ["2", "3"]
 
 
 # -- page titles ---------------------------------------------------------------------

@@ -113,6 +113,13 @@ def test_math_becomes_unicode_through_pylatexenc():
     assert render.plain("costs $5 and $10") == "costs $5 and $10"  # money is not math
 
 
+def test_amsmath_fractions_are_fractions():
+    """`\\dfrac{7}{3}` reads 7/3, as `\\frac` does (pylatexenc alone gives `73`)."""
+    card = _cards("fraction.md")["improper fraction"]
+    assert "7/3" in card["front"] and "1/2" in card["front"]
+    assert render.math_text(r"\cfrac{1}{2} = \frac{1}{2}") == "1/2 = 1/2"
+
+
 def test_a_huge_formula_shows_as_written():
     formula = "x^{" * 3000 + "1" + "}" * 3000
     assert render.math_text(formula) == formula
