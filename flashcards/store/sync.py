@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from flashcards.store import summaries
+from flashcards.store import deck_summaries, history, summaries
 from flashcards.store.db import chunks, marks
 from flashcards.store.queue import replay_order
 
@@ -227,10 +227,17 @@ def pending_count(store: Store) -> int:
     return int(store.one("SELECT COUNT(*) FROM sync_pending") or 0)  # type: ignore[arg-type]
 
 
-def write_states(store: Store, states: Iterable[tuple[int, Sequence]]) -> None:
-    """The replayed card_state columns of each (card, state), in one statement."""
-    store.executemany(
-        "UPDATE card_state SET repetitions = ?, ef = ?, interval = ?, due = ?, lapses = ?, "
-        "last_day = ?, drill = ? WHERE card_id = ?",
-        ((*state, card_id) for card_id, state in states),
-    )
+def write_states(store: Store, states: Sequence[tuple[int, Sequence]]) -> None:
+    """The replayed card_state columns of each (card, state), in one statement. Many at
+    once are counted into the deck summaries in bulk (`deck_summaries.updating_states`),
+    and with half the table or more, its indexes are made again after
+    (`history.bulk_writes`)."""
+    with (
+        deck_summaries.updating_states(store, [card_id for card_id, _ in states]),
+        history.bulk_writes(store, "card_state", len(states)),
+    ):
+        store.executemany(
+            "UPDATE card_state SET repetitions = ?, ef = ?, interval = ?, due = ?, lapses = ?, "
+            "last_day = ?, drill = ? WHERE card_id = ?",
+            [(*state, card_id) for card_id, state in states],
+        )
