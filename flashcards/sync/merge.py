@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from flashcards.store import Store
 from flashcards.store import sync as sync_rows
 from flashcards.study.replay import replay_fsrs_decks
 from flashcards.sync.journal import UNDO, Entry
+from flashcards.sync.steps import new_rows
 from flashcards.sync.steps import replay as replay_steps
 
 
@@ -46,21 +48,28 @@ def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[int] = (
         if entry.kind == UNDO:
             new_undone.add((entry.device, entry.guid, entry.time))
     taken_back |= new_undone
-    resolved: dict[int, dict[tuple[str, int], Entry]] = defaultdict(dict)
+    resolved: dict[int, dict[tuple[str, int], Entry]] = {}
     undos: dict[int, set[tuple[str, int]]] = defaultdict(set)
     still_waiting: list[Entry] = []
-    for entry in (*waiting, *entries):
-        card_id = by_guid.get(entry.guid) or by_hash.get((entry.deck, entry.hash))
+    card_of_guid, card_of_hash = by_guid.get, by_hash.get
+    for entry in chain(waiting, entries):
+        device, guid, deck, content_hash, time, _, _, _, kind = entry
+        card_id = card_of_guid(guid) or card_of_hash((deck, content_hash))
         if card_id is None:
-            if entry.kind != UNDO and (entry.device, entry.guid, entry.time) not in taken_back:
+            if kind != UNDO and (device, guid, time) not in taken_back:
                 still_waiting.append(entry)
             continue
-        key = (entry.device, entry.time)
-        if entry.kind == UNDO:
-            undos[card_id].add(key)
-            resolved[card_id].pop(key, None)
-        elif (entry.device, entry.guid, entry.time) not in taken_back:
-            resolved[card_id].setdefault(key, entry)
+        if kind == UNDO:
+            undos[card_id].add((device, time))
+            found = resolved.get(card_id)
+            if found is not None:
+                found.pop((device, time), None)
+        elif not taken_back or (device, guid, time) not in taken_back:
+            found = resolved.get(card_id)
+            if found is None:
+                resolved[card_id] = {(device, time): entry}
+            else:
+                found.setdefault((device, time), entry)
     replay.update(resolved, undos)
     inserts, deletes, states = _replay(store, replay, resolved, undos)
     sync_rows.delete_reviews(store, deletes)
@@ -99,12 +108,8 @@ def _replay(
         taken = undos.get(card_id, set())
         new = resolved.get(card_id, {})
         if card_id not in history:  # no review here yet (most of a first sync's cards)
-            ordered = sorted(new.values(), key=_by_time)
-            steps, state = replay_steps([(e.q, e.day, e.kind) for e in ordered])
-            inserts.extend(
-                (card_id, e.time, e.day, e.q, e.duration, e.kind, *before, *after, e.device)
-                for e, (before, after) in zip(ordered, steps, strict=True)
-            )
+            rows, state = new_rows(card_id, new.values())
+            inserts += rows
             states.append((card_id, state))
             continue
         kept: list[tuple] = []  # (order key, (q, day, kind), entry or None)

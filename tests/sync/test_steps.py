@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashcards.study.state import replay_row, replay_steps
-from flashcards.sync.journal import _FIELDS, _check, parse
-from flashcards.sync.steps import replay
+from flashcards.sync.journal import _FIELDS, Entry, _check, parse
+from flashcards.sync.steps import new_rows, replay
 
 KINDS = ("review", "review", "review", "drill", "cram", "ahead", "import")
 _START = date(2024, 1, 1)
@@ -41,6 +41,28 @@ def test_each_step_and_the_final_state_match_the_study_replay(raw):
     steps, state = replay(rows)
     assert steps == replay_steps(rows)
     assert state == replay_row(rows)
+
+
+@settings(deadline=None)
+@given(answers, st.lists(st.sampled_from(["d1", "d2", "d3"]), min_size=40, max_size=40))
+def test_a_new_cards_rows_are_its_entries_replayed_in_order(raw, devices):
+    rows = _rows(raw)
+    # times collide now and then: the device breaks the tie (a card's entries are
+    # unique by device and time, as the merge keys them)
+    unique = {
+        (devices[n], time // 3): Entry(
+            devices[n], "g", "deck", "h", time // 3, day, q, n * 100 or None, kind
+        )
+        for n, (q, day, kind, time) in enumerate(rows)
+    }
+    entries = list(unique.values())
+    ordered = sorted(entries, key=lambda e: (e.time, e.device))
+    steps, state = replay([(e.q, e.day, e.kind) for e in ordered])
+    expected = [
+        (7, e.time, e.day, e.q, e.duration, e.kind, *before, *after, e.device)
+        for e, (before, after) in zip(ordered, steps, strict=True)
+    ]
+    assert new_rows(7, reversed(entries)) == (expected, state)
 
 
 def test_a_long_run_of_perfect_answers_stops_at_the_last_date():
