@@ -85,7 +85,7 @@ def check_header(line: bytes, where: str) -> str:
     comes from a newer version."""
     try:
         head = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         head = None
     if not isinstance(head, dict) or "flashcards_journal" not in head:
         raise JournalError(f"{where}: not a flashcards journal (no header line); leave it out")
@@ -117,6 +117,8 @@ def parse(line: bytes, device: str) -> Entry | str:
         obj = _loads(line)
     except ValueError:
         return "not JSON"
+    except RecursionError:  # JSON, but arrays in arrays deeper than the decoder goes
+        return "nested too deep"
     if type(obj) is dict and tuple(obj) == _FIELDS:  # as `encode` writes it: the fast way
         found = _fast(obj, device)
         if found is not None:
