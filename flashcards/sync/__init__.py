@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flashcards import gcpause
 from flashcards.store import Store
 from flashcards.store import sync as sync_rows
 from flashcards.sync.journal import SUFFIX, Entry, JournalError, Read, Seen, read_new, unchanged
@@ -77,7 +78,9 @@ def sync(store: Store, folder: str | Path) -> SyncReport:
     known = _peers(store)
     if not sync_rows.has_news(store) and not _peer_news(journals, known):
         return report  # nothing to write, nothing new to read: no transaction at all
-    with store.atomic("syncing"):
+    # 300,000 journal entries and their rows, kept to the end: the cycle collector would
+    # rescan them again and again (a tenth of the merge), so it waits (`gcpause`)
+    with gcpause.paused(), store.atomic("syncing"):
         # read again inside the transaction: another sync may have run meanwhile
         known = _peers(store)
         reads = _read_peers(journals, known, me, report)
@@ -109,7 +112,7 @@ def apply_pending(store: Store) -> int:
     """Merge the reviews waiting for cards a build has just made; how many were merged."""
     if not sync_rows.has_pending(store):
         return 0
-    with store.atomic("merging synced reviews of new cards"):
+    with gcpause.paused(), store.atomic("merging synced reviews of new cards"):
         return merge(store, ()).added
 
 
