@@ -253,12 +253,12 @@ def updating_states(store: _Executes, card_ids: Sequence[int]) -> Iterator[None]
     store.execute("CREATE TEMP TABLE IF NOT EXISTS summary_cards (card_id INTEGER PRIMARY KEY)")
     store.execute("DELETE FROM summary_cards")
     store.executemany("INSERT OR IGNORE INTO summary_cards VALUES (?)", [(c,) for c in card_ids])
-    _count(store, tables, "-COUNT(*)")
+    _count(store, tables, -1)
     for name in names:
         store.execute(f"DROP TRIGGER {name}")
     try:
         yield
-        _count(store, tables, "COUNT(*)")
+        _count(store, tables, 1)
     finally:
         triggers = _triggers()
         for name in names:
@@ -266,15 +266,18 @@ def updating_states(store: _Executes, card_ids: Sequence[int]) -> Iterator[None]
         store.execute("DELETE FROM summary_cards")
 
 
-def _count(store: _Executes, tables: list[str], count: str) -> None:
-    """Add the `summary_cards` cards' counts (`count`: negative takes them out) to these
-    tables, and drop the rows that fall to none (as the triggers do)."""
+def _count(store: _Executes, tables: list[str], sign: int) -> None:
+    """Count the `summary_cards` cards into these tables (`sign` -1: out of them), and
+    drop the rows that fall to none (as the triggers do). Row by row into the few rows
+    of each table: grouping them first costs a sort of them all, a third more."""
     for table in tables:
         columns, select = _FILLS[table]
         keys = columns.removesuffix(", n")
-        assert select.count("COUNT(*)") == 1  # the fill's shape: one count per group
-        select = select.replace("COUNT(*)", count).replace(
-            " WHERE ", " WHERE c.id IN (SELECT card_id FROM temp.summary_cards) AND ", 1
+        assert select.count("COUNT(*)") == 1  # the fill's shape: a count of each group
+        select = (
+            select.replace("COUNT(*)", str(sign))
+            .replace(" WHERE ", " WHERE c.id IN (SELECT card_id FROM temp.summary_cards) AND ", 1)
+            .split(" GROUP BY ")[0]
         )
         store.execute(
             f"INSERT INTO {table}({columns}) {select} "
