@@ -85,10 +85,6 @@ def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[int] = (
     return result
 
 
-def _by_time(entry: Entry) -> tuple[int, str]:
-    return entry.time, entry.device
-
-
 def _replay(
     store: Store,
     card_ids: set[int],
@@ -97,61 +93,38 @@ def _replay(
 ) -> tuple[list[tuple], list[int], list[tuple[int, tuple]]]:
     """The review rows to add and to delete, and the cards' replayed states."""
     me = sync_rows.device_id(store)
-    history: dict[int, list[sync_rows.MergeRow]] = defaultdict(list)
-    for row in sync_rows.reviews_of_cards(store, sorted(card_ids)):
-        history[row.card_id].append(row)
-    history = dict(history)
+    history = sync_rows.reviews_of_cards(store, card_ids)
     inserts: list[tuple] = []
     deletes: list[int] = []
     states: list[tuple[int, tuple]] = []
+    nothing: dict = {}
     for card_id in sorted(card_ids):
-        taken = undos.get(card_id, set())
-        new = resolved.get(card_id, {})
-        if card_id not in history:  # no review here yet (most of a first sync's cards)
-            rows, state = new_rows(card_id, new.values())
-            inserts += rows
+        new = resolved.get(card_id, nothing)
+        rows = history.get(card_id)
+        if rows is None:  # no review here yet (most of a first sync's cards)
+            added, state = new_rows(card_id, new.values())
+            inserts += added
             states.append((card_id, state))
             continue
-        kept: list[tuple] = []  # (order key, (q, day, kind), entry or None)
-        for row in history[card_id]:
-            key = (row.device, row.time_ms)
-            if row.device is not None and key in taken:
-                deletes.append(row.id)
-                continue
-            new.pop(key, None)  # already here
-            kept.append(
-                (
-                    (row.time_ms, row.device or me, 0, row.id),
-                    (row.q, row.day, row.kind, row.time_ms),
-                    None,
-                )
-            )
-        # new rows get ids above every row here, in the order they are inserted
-        for seq, entry in enumerate(sorted(new.values(), key=_by_time)):
-            kept.append(
-                (
-                    (entry.time, entry.device, 1, seq),
-                    (entry.q, entry.day, entry.kind, entry.time),
-                    entry,
-                )
-            )
-        kept.sort(key=lambda item: item[0])
-        steps, state = replay_steps([item[1] for item in kept])
+        taken = undos.get(card_id, nothing)
+        # in replay order (time, device, id): this device's own rows (device NULL) go by
+        # its id; a new review after the rows here of its moment and device (none: the
+        # rows of a device are unique by card and time), then gets an id above them all
+        kept: list[tuple] = []
+        for _, review_id, device, time_ms, day, q, kind in rows:
+            if device is not None:
+                if (device, time_ms) in taken:
+                    deletes.append(review_id)
+                    continue
+                new.pop((device, time_ms), None)  # already here
+            kept.append((time_ms, device or me, 0, review_id, q, day, kind, None))
+        kept += [
+            (time_ms, device, 1, 0, q, day, kind, duration)
+            for device, _, _, _, time_ms, day, q, duration, kind in new.values()
+        ]
+        kept.sort()
         # inserted in their order of replay: ids then agree with it (ties by id)
-        for (_, _, entry), (before, after) in zip(kept, steps, strict=True):
-            if entry is not None:
-                inserts.append(
-                    (
-                        card_id,
-                        entry.time,
-                        entry.day,
-                        entry.q,
-                        entry.duration,
-                        entry.kind,
-                        *before,
-                        *after,
-                        entry.device,
-                    )
-                )
+        added, state = replay_steps(card_id, kept)
+        inserts += added
         states.append((card_id, state))
     return inserts, deletes, states

@@ -34,12 +34,33 @@ def _rows(raw: list[tuple[int, int, str]]) -> list[tuple]:
     return rows
 
 
+def _reviews(rows: list[tuple], new: list[bool]) -> list[tuple]:
+    """The rows as `replay` takes them (time, device, new, order, q, day, kind, duration)."""
+    return [
+        (time, "d", int(fresh), n, q, day, kind, n * 10)
+        for n, ((q, day, kind, time), fresh) in enumerate(zip(rows, new, strict=False))
+    ]
+
+
+def _expected(rows: list[tuple], new: list[bool]) -> list[tuple]:
+    """The study replay's (before, after) of the new rows, as rows to insert."""
+    steps = replay_steps(rows)
+    return [
+        (7, time, day, q, n * 10, kind, *before, *after, "d")
+        for n, ((q, day, kind, time), fresh, (before, after)) in enumerate(
+            zip(rows, new, steps, strict=False)
+        )
+        if fresh
+    ]
+
+
 @settings(deadline=None)  # a shared machine: no per-example time limit
-@given(answers)
-def test_each_step_and_the_final_state_match_the_study_replay(raw):
+@given(answers, st.lists(st.booleans(), min_size=40, max_size=40))
+def test_each_step_and_the_final_state_match_the_study_replay(raw, new):
     rows = _rows(raw)
-    steps, state = replay(rows)
-    assert steps == replay_steps(rows)
+    # the reviews already here only move the state; the new ones also become rows
+    added, state = replay(7, _reviews(rows, new))
+    assert added == _expected(rows, new)
     assert state == replay_row(rows)
 
 
@@ -55,20 +76,21 @@ def test_a_new_cards_rows_are_its_entries_replayed_in_order(raw, devices):
         )
         for n, (q, day, kind, time) in enumerate(rows)
     }
-    entries = list(unique.values())
-    ordered = sorted(entries, key=lambda e: (e.time, e.device))
-    steps, state = replay([(e.q, e.day, e.kind) for e in ordered])
+    ordered = sorted(unique.values(), key=lambda e: (e.time, e.device))
+    steps = replay_steps([(e.q, e.day, e.kind, e.time) for e in ordered])
     expected = [
         (7, e.time, e.day, e.q, e.duration, e.kind, *before, *after, e.device)
         for e, (before, after) in zip(ordered, steps, strict=True)
     ]
-    assert new_rows(7, reversed(entries)) == (expected, state)
+    state = replay_row([(e.q, e.day, e.kind, e.time) for e in ordered])
+    assert new_rows(7, reversed(list(unique.values()))) == (expected, state)
 
 
 def test_a_long_run_of_perfect_answers_stops_at_the_last_date():
     rows = [(5, (date(9950, 1, 1) + timedelta(days=i)).isoformat(), "review", i) for i in range(30)]
-    steps, state = replay(rows)
-    assert steps == replay_steps(rows)
+    everything = [True] * len(rows)
+    added, state = replay(7, _reviews(rows, everything))
+    assert added == _expected(rows, everything)
     assert state == replay_row(rows)
     assert state[3] == date.max.isoformat()
 
