@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashcards.study.state import replay_row, replay_steps
-from flashcards.sync.journal import _FIELDS, Entry, _check, parse
+from flashcards.sync.journal import _FIELDS, Entry, _check, encode, parse
 from flashcards.sync.steps import new_rows, replay
 
 KINDS = ("review", "review", "review", "drill", "cram", "ahead", "import")
@@ -121,3 +121,23 @@ def test_reading_a_line_the_fast_way_says_what_the_full_check_says(obj):
     for line in ({**valid, **obj}, obj):
         ordered = {name: line[name] for name in _FIELDS if name in line}
         assert parse(json.dumps(ordered).encode(), "dev") == _check(ordered, "dev")
+
+
+@settings(deadline=None)
+@given(
+    st.tuples(
+        st.text(max_size=20),  # device
+        st.text(max_size=20),  # guid
+        st.text(max_size=20),  # deck: any Unicode, quotes, controls, lone surrogates
+        st.text(max_size=20),  # hash
+        st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans()),  # time
+        st.one_of(st.text(max_size=12), st.none()),  # day
+        st.one_of(st.integers(-9, 9), st.booleans(), st.floats(-9, 9)),  # q
+        st.one_of(st.none(), st.integers(0, 2**60), st.booleans()),  # duration
+        st.sampled_from(["review", "undo", "drill", 'q"uote']),  # kind
+    )
+)
+def test_a_line_is_written_as_json_dumps_writes_it(fields):
+    entry = Entry(*fields)
+    plain = dict(zip(_FIELDS, (*fields[1:], fields[0]), strict=True))
+    assert encode(entry) == (json.dumps(plain) + "\n").encode()
