@@ -13,8 +13,9 @@ derived: `rebuild_summaries` recomputes them from the log and
   day is worked out at read time, in whatever time zone the collection is
   opened with (every zone's offset is a whole number of quarter hours).
 
-An import appends its answers under `appending_in_bulk`: the insert trigger is off
-for the block and the batch's summaries are counted in Python and upserted once.
+An import, and a sync merging a thousand reviews or more, append them under
+`appending_in_bulk`: the insert trigger is off for the block and the batch's summaries
+are counted in Python and upserted once.
 
 The tables and triggers are schema step m003 (`summary_statements`): change
 what they hold only together with a new step that rebuilds them (m009 did, to
