@@ -96,7 +96,7 @@ def sync(store: Store, folder: str | Path) -> SyncReport:
         sync_rows.clear_outbox(store)
         entries = [e for read in reads for e in read.entries]
         by_guid_touched = {row.guid for row in own} | {row.guid for row in undos}
-        merged = merge(store, entries, _card_ids(store, by_guid_touched))
+        merged = merge(store, entries, by_guid_touched)
         for read in reads:
             sync_rows.set_peer(store, read.device, read.seen)
         # every own review is journaled now, and the merged ones are not own: the mark
@@ -128,13 +128,6 @@ def _entry(me: str, row: sync_rows.OwnReview) -> Entry:
         row.duration_ms,
         row.kind,
     )
-
-
-def _card_ids(store: Store, guids: set[str]) -> list[int]:
-    if not guids:
-        return []
-    by_guid, _ = sync_rows.card_keys(store)
-    return [by_guid[g] for g in guids if g in by_guid]
 
 
 def _journals(folder: Path, me: str) -> list[Path]:

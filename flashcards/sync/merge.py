@@ -32,15 +32,16 @@ class Merged:
     pending: int = 0  # waiting for their cards after this merge
 
 
-def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[int] = ()) -> Merged:
+def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[str] = ()) -> Merged:
     """Merge these entries (and those waiting from before) and replay the cards they
-    touch, with `also_replay` (this device's cards just journaled)."""
+    touch, with the cards of the guids `also_replay` (this device's just journaled)."""
     waiting = [Entry(*row) for row in sync_rows.pending(store)]
     result = Merged()
-    replay = set(also_replay)
-    if not entries and not waiting and not replay:
+    also = set(also_replay)
+    if not entries and not waiting and not also:
         return result
     by_guid, by_hash = sync_rows.card_keys(store)
+    replay = {by_guid[guid] for guid in also if guid in by_guid}
     devices = sorted({e.device for e in entries} | {e.device for e in waiting})
     taken_back = sync_rows.undone(store, devices)
     new_undone: set[tuple[str, str, int]] = set()
