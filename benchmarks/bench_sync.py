@@ -2,6 +2,7 @@
 
     python benchmarks/bench_sync.py                   # 100,000 cards, 3 journals x 100,000
     python benchmarks/bench_sync.py --cards 20000 --reviews 20000
+    python benchmarks/bench_sync.py --history 300000  # the collection has reviews of its own
 
 Prints min/median/max of --repeat runs (each into a fresh copy of the collection), in
 wall-clock and in CPU seconds of this process, of:
@@ -11,6 +12,8 @@ wall-clock and in CPU seconds of this process, of:
   added into a fresh copy of the collection (one executemany, one commit);
 - a sync with no news (target ≤ 50 ms);
 and the load average. Figures are printed, never asserted: the machine is shared.
+With --history the collection holds that many reviews of its own beforehand, as a
+device in use does: the merged cards are replayed with them, and the sync journals them.
 """
 
 from __future__ import annotations
@@ -147,11 +150,17 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=100_000)
     parser.add_argument("--reviews", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="reviews of its own in the collection before the sync (which journals them too)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         template = root / "template.sqlite"
-        make_collection(template, cards=args.cards, reviews=0)
+        make_collection(template, cards=args.cards, reviews=args.history)
         folder = root / "sync"
         folder.mkdir()
         write_journals(template, folder, 3, args.reviews, seed=1)
@@ -180,7 +189,10 @@ def main() -> None:
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
             inserts.append(insert_floor(template, db, rows))
             (folder / f"{report.device}.jsonl").unlink(missing_ok=True)
-    print(f"collection: {args.cards:,} cards; 3 journals of {args.reviews:,} reviews each")
+    print(
+        f"collection: {args.cards:,} cards, {args.history:,} reviews of its own; "
+        f"3 journals of {args.reviews:,} reviews each"
+    )
     figures("sync merging them", merges, "   (target ≤ 5 s)")
     figures("floor: read+parse", floors)
     figures("floor: insert rows", inserts)

@@ -10,16 +10,15 @@ far faster than objects and never waits on a full pipe.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from flashcards import gcpause
 from flashcards.cards import BlockText, Card, Extraction, disambiguate
 from flashcards.notes import logseq
 from flashcards.notes.by_dialect import read_text
@@ -85,7 +84,7 @@ def extract_paths(
         result.warnings.append(
             NoteError(folder, None, f"folder cannot be read ({why}); its notes were skipped")
         )
-    with _gc_paused():
+    with gcpause.paused():
         for read in read_files(jobs, partial(_read_note_file, graphs=graphs), workers):
             if read.error is not None:
                 result.warnings.append(read.error)
@@ -446,20 +445,3 @@ def _unpack_cards(packed: tuple[list[tuple], list[tuple]]) -> list[Card]:
         for source, line, body, marks, children, ctx, tags, *rest in blocks
     ]
     return [Card(row[0], row[1], shown[row[2]], *row[3:]) for row in rows]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while reading a vault.
-
-    Blocks, tokens and cards form no reference cycles, so reference counting frees
-    them all; the collector would only re-scan the growing heap again and again
-    (it took about a third of the time on a 200,000-line vault).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -11,13 +11,13 @@ here deletes a card or a review.
 
 from __future__ import annotations
 
-import gc
 import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 
+from flashcards import gcpause
 from flashcards.decks import DeckError, DeckSettings, DeckSpec
 from flashcards.notes.junk import REASONS
 from flashcards.store import Store
@@ -78,9 +78,7 @@ def build_deck(store: Store, spec: DeckSpec, progress: Progress | None = None) -
     # A cold build makes hundreds of thousands of objects (blocks, tokens, cards) and keeps
     # them; the cycle collector would rescan them all again and again (~15% of the build).
     # They hold no cycles worth collecting mid-build, so it waits until the end.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gcpause.paused():
         for _attempt in range(BUILD_ATTEMPTS - 1):
             try:
                 return _build_once(store, spec, progress)
@@ -89,9 +87,6 @@ def build_deck(store: Store, spec: DeckSpec, progress: Progress | None = None) -
         # raced every time (builds of this deck in a loop elsewhere): read under the lock
         with store.atomic(f"building deck {spec.name}"):
             return _build_once(store, spec, progress)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def deck_identity(spec: DeckSpec) -> str | None:

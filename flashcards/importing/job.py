@@ -9,14 +9,12 @@ collection is as it was and the notes file and media written are removed.
 
 from __future__ import annotations
 
-import gc
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 
+from flashcards import gcpause
 from flashcards.clock import DEFAULT_ROLLOVER_HOUR
 from flashcards.importing import PackageError
 from flashcards.importing.anki import AnkiCollection, answers, read_collection
@@ -57,7 +55,7 @@ def run_import(
     """Import the package at `path`; PackageError says why nothing was."""
     report = ImportReport(str(path))
     with open_package(path) as package:
-        with _no_cycle_collection():
+        with gcpause.paused():  # millions of tuples, no cycles; not the notes build
             col = read_collection(package)
         report.skipped_answers = col.skipped_answers
         written: list[Path] = []
@@ -70,7 +68,7 @@ def run_import(
                     if to is not None:
                         _build_and_link(store, col, outline, to, deck, target, report)
                 cards = sorted(set(target.values()))
-                with _no_cycle_collection():
+                with gcpause.paused():  # millions of tuples, no cycles; not the notes build
                     report.reviews, report.known = add_answers(
                         store,
                         answers(package, target),
@@ -84,22 +82,6 @@ def run_import(
                 shutil.rmtree(item) if item.is_dir() else item.unlink(missing_ok=True)
             raise
     return report
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector off for the block (on again after, if it was on): reading
-    the package's notes and cards and adding its answers make millions of tuples of
-    numbers and text, which hold no cycles, and each collection of the older generations
-    would walk every one still held (~8% of a big import's CPU time). Not around the
-    build of an Anki user's own notes, whose parse trees may hold cycles."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _expected(store: Store, col: AnkiCollection, cards: list[int]) -> tuple[int, int]:

@@ -102,16 +102,18 @@ def _create(table: str, summary: _Summary) -> str:
     )
 
 
-def _fill(summary: _Summary, cards: str = "", count: str = "COUNT(*)") -> str:
+def _fill(summary: _Summary, cards: str = "", count: str = "COUNT(*)", grouped: bool = True) -> str:
     """The SELECT that counts the summary from the cards (those that meet `cards` too,
-    a condition on `c`; `count`: what each group counts)."""
+    a condition on `c`; `count`: what each group counts, or with `grouped` False, each
+    card's row: one row per card, its keys and `count`)."""
     keys = ", ".join(e.format(c="c", s="s") for e in summary.keys.values())
     join = " JOIN card_state s ON s.card_id = c.id" if summary.state else ""
     groups = ", ".join(str(i + 1) for i in range(len(summary.keys)))
     where = summary.where.format(c="c", s="s")
     if cards:
         where = f"{cards} AND {where}"
-    return f"SELECT {keys}, {count} FROM cards c{join} WHERE {where} GROUP BY {groups}"
+    select = f"SELECT {keys}, {count} FROM cards c{join} WHERE {where}"
+    return f"{select} GROUP BY {groups}" if grouped else select
 
 
 def _source(summary: _Summary, table: str, row: str) -> tuple[str, str]:
@@ -245,8 +247,8 @@ def inserting(store: _Executes, first_id: int, last_id: int) -> Iterator[None]:
             store.execute(triggers[name])
 
 
-# The per-row triggers a state update fires: three summaries, each a look-up of the old
-# row's group (deck_due's only by its deck: every due day of the deck) and of the new one.
+# The per-row triggers a state update fires: three summaries, each a take-out of the old
+# state's group and an add to the new one's.
 _STATE_UPDATES = tuple(f"{name}_state_update" for name, s in _SUMMARIES.items() if s.state)
 
 
@@ -255,12 +257,13 @@ def updating_states(
     store: _Executes, cards: int
 ) -> Iterator[Callable[[Sequence[int]], AbstractContextManager[None]]]:
     """For a block that updates the states of about `cards` cards (an import's replay of
-    half a million answers): yields `moving`, inside which each batch of state rows is
-    written, `with moving(card_ids): ...` (the batch changes no other card's state).
-    With many cards (BULK_ROWS), the summaries' per-row state update triggers are off
-    for the block and `moving` takes the batch's cards out of the counts before it (one
-    grouped statement per summary) and puts them back after; with few, the triggers
-    count. Inside the caller's transaction, which must roll back if the block fails."""
+    half a million answers, a sync's of 100,000 merged cards): yields `moving`, inside
+    which each batch of state rows is written, `with moving(card_ids): ...` (the batch
+    changes no other card's state). With many cards (BULK_ROWS), the summaries' per-row
+    state update triggers are off for the block and `moving` takes the batch's cards out
+    of the counts before it and puts them back after, one statement per summary; with
+    few, the triggers count. Inside the caller's transaction, which must roll back if
+    the block fails."""
     present = {
         name for (name,) in store.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     }
@@ -270,10 +273,15 @@ def updating_states(
 
     @contextmanager
     def moving(card_ids: Sequence[int]) -> Iterator[None]:
-        _count_states(store, card_ids, "-COUNT(*)")
+        store.execute("DELETE FROM temp.summary_cards")
+        store.executemany(
+            "INSERT OR IGNORE INTO temp.summary_cards VALUES (?)", [(c,) for c in card_ids]
+        )
+        _count_states(store, -1)
         yield
-        _count_states(store, card_ids, "COUNT(*)")
+        _count_states(store, 1)
 
+    store.execute("CREATE TEMP TABLE IF NOT EXISTS summary_cards (card_id INTEGER PRIMARY KEY)")
     for name in _STATE_UPDATES:
         store.execute(f"DROP TRIGGER {name}")
     try:
@@ -282,29 +290,27 @@ def updating_states(
         triggers = _triggers()
         for name in _STATE_UPDATES:
             store.execute(triggers[name])
+        store.execute("DELETE FROM temp.summary_cards")
 
 
-def _count_states(store: _Executes, card_ids: Sequence[int], count: str) -> None:
-    """Add `count` (COUNT(*) or its negative) of these cards to the summaries that read
-    their states, by group; groups left with no card are removed."""
-    ids = sorted(set(card_ids))
+def _count_states(store: _Executes, sign: int) -> None:
+    """Count the cards of `temp.summary_cards` into the summaries that read their states
+    (`sign` -1: out of them), and drop the groups left with none (as the triggers do).
+    Row by row into each table's few rows: grouping them first costs a sort of them
+    all, a third more."""
     for table, summary in _SUMMARIES.items():
         if not summary.state:
             continue
         columns = _columns(summary)
         keys = columns.removesuffix(", n")
-        for i in range(0, len(ids), _IDS):
-            part = ids[i : i + _IDS]
-            select = _fill(summary, f"c.id IN ({','.join('?' * len(part))})", count)
-            store.execute(
-                f"INSERT INTO {table}({columns}) {select} "
-                f"ON CONFLICT ({keys}) DO UPDATE SET n = n + excluded.n",
-                part,
-            )
+        select = _fill(
+            summary, "c.id IN (SELECT card_id FROM temp.summary_cards)", str(sign), grouped=False
+        )
+        store.execute(
+            f"INSERT INTO {table}({columns}) {select} "
+            f"ON CONFLICT ({keys}) DO UPDATE SET n = n + excluded.n"
+        )
         store.execute(f"DELETE FROM {table} WHERE n <= 0")
-
-
-_IDS = 900  # card ids in one IN (...) list: below SQLite's limit of 999 parameters
 
 
 def rebuild(store: _Executes) -> None:

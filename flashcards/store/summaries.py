@@ -13,8 +13,9 @@ derived: `rebuild_summaries` recomputes them from the log and
   day is worked out at read time, in whatever time zone the collection is
   opened with (every zone's offset is a whole number of quarter hours).
 
-An import appends its answers under `appending_in_bulk`: the insert trigger is off
-for the block and the batch's summaries are counted in Python and upserted once.
+An import, and a sync merging a thousand reviews or more, append them under
+`appending_in_bulk`: the insert trigger is off for the block and the batch's summaries
+are counted in Python and upserted once.
 
 The tables and triggers are schema step m003 (`summary_statements`): change
 what they hold only together with a new step that rebuilds them (m009 did, to
@@ -179,7 +180,7 @@ class _Fold:
 
     def __call__(self, rows: Sequence[tuple]) -> None:
         """Rows as `history.add_reviews` takes them (card, time_ms, day, q, duration, kind,
-        before ×5, after ×5)."""
+        before ×5, after ×5; any further columns, a sync's device, are not read)."""
         deck_of: dict[int, int] = {}
         ids = sorted({r[0] for r in rows})
         for start in range(0, len(ids), 900):
@@ -287,31 +288,3 @@ def summary_problems(store: _Executes) -> list[str]:
                 "with the review log; run `flashcards doctor --repair`"
             )
     return problems
-
-
-def bulk_insert(store: _Executes, insert: Callable[[], None]) -> None:
-    """Run `insert` (which only appends reviews) with the per-row insert trigger off, then
-    fold the new rows into the summaries in one statement per table — the same sums the
-    trigger adds, at a fraction of the cost for a sync's hundreds of thousands of rows.
-    Inside the caller's transaction, so the trigger is back before anyone sees a gap."""
-    after = store.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0]
-    store.execute("DROP TRIGGER reviews_summary_insert")
-    insert()
-    fills = _fills()
-    for table, updates in (
-        (
-            "review_days",
-            "answers = answers + excluded.answers, "
-            "duration_ms = duration_ms + excluded.duration_ms",
-        ),
-        ("review_slots", "answers = answers + excluded.answers, passed = passed + excluded.passed"),
-    ):
-        columns, select = fills[table]
-        select = select.replace("FROM reviews r WHERE ", "FROM reviews r WHERE r.id > ? AND ")
-        assert "r.id > ?" in select  # the fill's shape: only the rows this insert added
-        store.execute(
-            f"INSERT INTO {table}({columns}) {select} ON CONFLICT DO UPDATE SET {updates}",
-            (after,),
-        )
-    (trigger,) = [s for s in summary_statements() if "reviews_summary_insert" in s]
-    store.execute(trigger)

@@ -6,12 +6,11 @@ Every function runs inside the caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from flashcards.store import summaries
+from flashcards.store import deck_summaries, history, summaries
 from flashcards.store.db import chunks, marks
-from flashcards.store.queue import replay_order
 
 if TYPE_CHECKING:
     from flashcards.store.db import Store
@@ -28,18 +27,6 @@ class OwnReview(NamedTuple):
     day: str
     q: int
     duration_ms: int | None
-    kind: str
-
-
-class MergeRow(NamedTuple):
-    """A review of a card whose history is being merged, in replay order."""
-
-    card_id: int
-    id: int
-    device: str | None
-    time_ms: int
-    day: str
-    q: int
     kind: str
 
 
@@ -147,18 +134,28 @@ def card_keys(store: Store) -> tuple[dict[str, int], dict[tuple[str, str], int]]
     return by_guid, by_hash
 
 
-def reviews_of_cards(store: Store, card_ids: Iterable[int]) -> list[MergeRow]:
-    """Every review of these cards, by card, in replay order."""
+def reviews_of_cards(store: Store, card_ids: Collection[int]) -> dict[int, list[tuple]]:
+    """Every review of these cards, by card: (card, id, device, time_ms, day, q, kind), in no
+    particular order (the merge sorts each card's with its new ones). For half the
+    cards or more, one pass over the whole log beats a look-up of each card's reviews
+    (its rows lie all over the table)."""
+    found: dict[int, list[tuple]] = {}
+    if len(card_ids) * 2 >= history.table_size(store, "cards"):
+        wanted = card_ids if isinstance(card_ids, set | frozenset) else set(card_ids)
+        for row in store.execute("SELECT card_id, id, device, time_ms, day, q, kind FROM reviews"):
+            if row[0] in wanted:
+                found.setdefault(row[0], []).append(row)
+        return found
     store.execute("CREATE TEMP TABLE IF NOT EXISTS sync_cards (card_id INTEGER PRIMARY KEY)")
     store.execute("DELETE FROM sync_cards")
     store.executemany("INSERT INTO sync_cards VALUES (?)", ((c,) for c in card_ids))
-    rows = store.execute(
+    for row in store.execute(
         "SELECT r.card_id, r.id, r.device, r.time_ms, r.day, r.q, r.kind FROM sync_cards s "
-        "JOIN reviews r ON r.card_id = s.card_id "
-        f"ORDER BY r.card_id, {replay_order('r')}"
-    ).fetchall()
+        "JOIN reviews r ON r.card_id = s.card_id"
+    ):
+        found.setdefault(row[0], []).append(row)
     store.execute("DELETE FROM sync_cards")
-    return list(map(MergeRow._make, rows))
+    return found
 
 
 _INSERT = (
@@ -171,11 +168,19 @@ _INSERT = (
 
 def insert_reviews(store: Store, rows: Sequence[Sequence]) -> None:
     """Other devices' reviews: (card, time, day, q, duration, kind, *before, *after, device).
-    Many at once fold into the stats' summaries in bulk (`summaries.bulk_insert`)."""
+    Many at once are folded into the stats' summaries in Python, in one pass over the rows
+    in hand (`summaries.appending_in_bulk`: a third of what grouping them again in SQL
+    costs), and with half the log or more, its index by day is made again after
+    (`history.bulk_writes`)."""
     if len(rows) < _BULK:
         store.executemany(_INSERT, rows)
-    else:
-        summaries.bulk_insert(store, lambda: store.executemany(_INSERT, rows))
+        return
+    with (
+        history.bulk_writes(store, "reviews", len(rows)),
+        summaries.appending_in_bulk(store) as fold,
+    ):
+        store.executemany(_INSERT, rows)
+        fold(rows)
 
 
 _BULK = 1000
@@ -227,10 +232,18 @@ def pending_count(store: Store) -> int:
     return int(store.one("SELECT COUNT(*) FROM sync_pending") or 0)  # type: ignore[arg-type]
 
 
-def write_states(store: Store, states: Iterable[tuple[int, Sequence]]) -> None:
-    """The replayed card_state columns of each (card, state), in one statement."""
-    store.executemany(
-        "UPDATE card_state SET repetitions = ?, ef = ?, interval = ?, due = ?, lapses = ?, "
-        "last_day = ?, drill = ? WHERE card_id = ?",
-        ((*state, card_id) for card_id, state in states),
-    )
+def write_states(store: Store, states: Sequence[tuple[int, Sequence]]) -> None:
+    """The replayed card_state columns of each (card, state), in one statement. Many at
+    once are counted into the deck summaries in bulk (`deck_summaries.updating_states`),
+    and with half the table or more, its indexes are made again after
+    (`history.bulk_writes`)."""
+    with (
+        deck_summaries.updating_states(store, len(states)) as moving,
+        moving([card_id for card_id, _ in states]),
+        history.bulk_writes(store, "card_state", len(states)),
+    ):
+        store.executemany(
+            "UPDATE card_state SET repetitions = ?, ef = ?, interval = ?, due = ?, lapses = ?, "
+            "last_day = ?, drill = ? WHERE card_id = ?",
+            [(*state, card_id) for card_id, state in states],
+        )

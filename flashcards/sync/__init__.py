@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flashcards import gcpause
 from flashcards.store import Store
 from flashcards.store import sync as sync_rows
 from flashcards.sync.journal import SUFFIX, Entry, JournalError, Read, Seen, read_new, unchanged
@@ -77,7 +78,9 @@ def sync(store: Store, folder: str | Path) -> SyncReport:
     known = _peers(store)
     if not sync_rows.has_news(store) and not _peer_news(journals, known):
         return report  # nothing to write, nothing new to read: no transaction at all
-    with store.atomic("syncing"):
+    # 300,000 journal entries and their rows, kept to the end: the cycle collector would
+    # rescan them again and again (a tenth of the merge), so it waits (`gcpause`)
+    with gcpause.paused(), store.atomic("syncing"):
         # read again inside the transaction: another sync may have run meanwhile
         known = _peers(store)
         reads = _read_peers(journals, known, me, report)
@@ -93,7 +96,7 @@ def sync(store: Store, folder: str | Path) -> SyncReport:
         sync_rows.clear_outbox(store)
         entries = [e for read in reads for e in read.entries]
         by_guid_touched = {row.guid for row in own} | {row.guid for row in undos}
-        merged = merge(store, entries, _card_ids(store, by_guid_touched))
+        merged = merge(store, entries, by_guid_touched)
         for read in reads:
             sync_rows.set_peer(store, read.device, read.seen)
         # every own review is journaled now, and the merged ones are not own: the mark
@@ -109,7 +112,7 @@ def apply_pending(store: Store) -> int:
     """Merge the reviews waiting for cards a build has just made; how many were merged."""
     if not sync_rows.has_pending(store):
         return 0
-    with store.atomic("merging synced reviews of new cards"):
+    with gcpause.paused(), store.atomic("merging synced reviews of new cards"):
         return merge(store, ()).added
 
 
@@ -125,13 +128,6 @@ def _entry(me: str, row: sync_rows.OwnReview) -> Entry:
         row.duration_ms,
         row.kind,
     )
-
-
-def _card_ids(store: Store, guids: set[str]) -> list[int]:
-    if not guids:
-        return []
-    by_guid, _ = sync_rows.card_keys(store)
-    return [by_guid[g] for g in guids if g in by_guid]
 
 
 def _journals(folder: Path, me: str) -> list[Path]:

@@ -26,6 +26,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from datetime import date
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
@@ -62,8 +63,41 @@ def header(device: str) -> bytes:
 
 
 def encode(entry: Entry) -> bytes:
-    """The line of an entry, newline included."""
+    """The line of an entry, newline included: `json.dumps` of its fields in `_FIELDS`'
+    order, byte for byte, filled into a template when every field has the type a review
+    gives it (a third of the time of building a dict and dumping it, for the 300,000
+    reviews a collection's first sync writes)."""
+    device, guid, deck, content_hash, time, day, q, duration, kind = entry
+    if (
+        type(guid) is str
+        and type(deck) is str
+        and type(content_hash) is str
+        and type(time) is int
+        and type(day) is str
+        and type(q) is int
+        and (duration is None or type(duration) is int)
+        and type(kind) is str
+        and type(device) is str
+    ):
+        return (
+            _LINE
+            % (
+                _string(guid),
+                _string(deck),
+                _string(content_hash),
+                time,
+                _string(day),
+                q,
+                "null" if duration is None else duration,
+                _string(kind),
+                _string(device),
+            )
+        ).encode()
     return (json.dumps(dict(zip(_FIELDS, _values(entry), strict=True))) + "\n").encode()
+
+
+_string = encode_basestring_ascii  # a JSON string as json.dumps writes it (ensure_ascii)
+_LINE = "{" + ", ".join(f'"{name}": %s' for name in _FIELDS) + "}\n"
 
 
 def _values(entry: Entry) -> tuple:
@@ -85,7 +119,7 @@ def check_header(line: bytes, where: str) -> str:
     comes from a newer version."""
     try:
         head = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         head = None
     if not isinstance(head, dict) or "flashcards_journal" not in head:
         raise JournalError(f"{where}: not a flashcards journal (no header line); leave it out")
@@ -117,6 +151,8 @@ def parse(line: bytes, device: str) -> Entry | str:
         obj = _loads(line)
     except ValueError:
         return "not JSON"
+    except RecursionError:  # JSON, but arrays in arrays deeper than the decoder goes
+        return "nested too deep"
     if type(obj) is dict and tuple(obj) == _FIELDS:  # as `encode` writes it: the fast way
         found = _fast(obj, device)
         if found is not None:

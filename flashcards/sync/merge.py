@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from flashcards.store import Store
 from flashcards.store import sync as sync_rows
 from flashcards.study.replay import replay_fsrs_decks
 from flashcards.sync.journal import UNDO, Entry
+from flashcards.sync.steps import new_rows
 from flashcards.sync.steps import replay as replay_steps
 
 
@@ -30,15 +32,16 @@ class Merged:
     pending: int = 0  # waiting for their cards after this merge
 
 
-def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[int] = ()) -> Merged:
+def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[str] = ()) -> Merged:
     """Merge these entries (and those waiting from before) and replay the cards they
-    touch, with `also_replay` (this device's cards just journaled)."""
+    touch, with the cards of the guids `also_replay` (this device's just journaled)."""
     waiting = [Entry(*row) for row in sync_rows.pending(store)]
     result = Merged()
-    replay = set(also_replay)
-    if not entries and not waiting and not replay:
+    also = set(also_replay)
+    if not entries and not waiting and not also:
         return result
     by_guid, by_hash = sync_rows.card_keys(store)
+    replay = {by_guid[guid] for guid in also if guid in by_guid}
     devices = sorted({e.device for e in entries} | {e.device for e in waiting})
     taken_back = sync_rows.undone(store, devices)
     new_undone: set[tuple[str, str, int]] = set()
@@ -46,21 +49,28 @@ def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[int] = (
         if entry.kind == UNDO:
             new_undone.add((entry.device, entry.guid, entry.time))
     taken_back |= new_undone
-    resolved: dict[int, dict[tuple[str, int], Entry]] = defaultdict(dict)
+    resolved: dict[int, dict[tuple[str, int], Entry]] = {}
     undos: dict[int, set[tuple[str, int]]] = defaultdict(set)
     still_waiting: list[Entry] = []
-    for entry in (*waiting, *entries):
-        card_id = by_guid.get(entry.guid) or by_hash.get((entry.deck, entry.hash))
+    card_of_guid, card_of_hash = by_guid.get, by_hash.get
+    for entry in chain(waiting, entries):
+        device, guid, deck, content_hash, time, _, _, _, kind = entry
+        card_id = card_of_guid(guid) or card_of_hash((deck, content_hash))
         if card_id is None:
-            if entry.kind != UNDO and (entry.device, entry.guid, entry.time) not in taken_back:
+            if kind != UNDO and (device, guid, time) not in taken_back:
                 still_waiting.append(entry)
             continue
-        key = (entry.device, entry.time)
-        if entry.kind == UNDO:
-            undos[card_id].add(key)
-            resolved[card_id].pop(key, None)
-        elif (entry.device, entry.guid, entry.time) not in taken_back:
-            resolved[card_id].setdefault(key, entry)
+        if kind == UNDO:
+            undos[card_id].add((device, time))
+            found = resolved.get(card_id)
+            if found is not None:
+                found.pop((device, time), None)
+        elif not taken_back or (device, guid, time) not in taken_back:
+            found = resolved.get(card_id)
+            if found is None:
+                resolved[card_id] = {(device, time): entry}
+            else:
+                found.setdefault((device, time), entry)
     replay.update(resolved, undos)
     inserts, deletes, states = _replay(store, replay, resolved, undos)
     sync_rows.delete_reviews(store, deletes)
@@ -76,10 +86,6 @@ def merge(store: Store, entries: Sequence[Entry], also_replay: Iterable[int] = (
     return result
 
 
-def _by_time(entry: Entry) -> tuple[int, str]:
-    return entry.time, entry.device
-
-
 def _replay(
     store: Store,
     card_ids: set[int],
@@ -88,65 +94,38 @@ def _replay(
 ) -> tuple[list[tuple], list[int], list[tuple[int, tuple]]]:
     """The review rows to add and to delete, and the cards' replayed states."""
     me = sync_rows.device_id(store)
-    history: dict[int, list[sync_rows.MergeRow]] = defaultdict(list)
-    for row in sync_rows.reviews_of_cards(store, sorted(card_ids)):
-        history[row.card_id].append(row)
-    history = dict(history)
+    history = sync_rows.reviews_of_cards(store, card_ids)
     inserts: list[tuple] = []
     deletes: list[int] = []
     states: list[tuple[int, tuple]] = []
+    nothing: dict = {}
     for card_id in sorted(card_ids):
-        taken = undos.get(card_id, set())
-        new = resolved.get(card_id, {})
-        if card_id not in history:  # no review here yet (most of a first sync's cards)
-            ordered = sorted(new.values(), key=_by_time)
-            steps, state = replay_steps([(e.q, e.day, e.kind) for e in ordered])
-            inserts.extend(
-                (card_id, e.time, e.day, e.q, e.duration, e.kind, *before, *after, e.device)
-                for e, (before, after) in zip(ordered, steps, strict=True)
-            )
+        new = resolved.get(card_id, nothing)
+        rows = history.get(card_id)
+        if rows is None:  # no review here yet (most of a first sync's cards)
+            added, state = new_rows(card_id, new.values())
+            inserts += added
             states.append((card_id, state))
             continue
-        kept: list[tuple] = []  # (order key, (q, day, kind), entry or None)
-        for row in history[card_id]:
-            key = (row.device, row.time_ms)
-            if row.device is not None and key in taken:
-                deletes.append(row.id)
-                continue
-            new.pop(key, None)  # already here
-            kept.append(
-                (
-                    (row.time_ms, row.device or me, 0, row.id),
-                    (row.q, row.day, row.kind, row.time_ms),
-                    None,
-                )
-            )
-        # new rows get ids above every row here, in the order they are inserted
-        for seq, entry in enumerate(sorted(new.values(), key=_by_time)):
-            kept.append(
-                (
-                    (entry.time, entry.device, 1, seq),
-                    (entry.q, entry.day, entry.kind, entry.time),
-                    entry,
-                )
-            )
-        kept.sort(key=lambda item: item[0])
-        steps, state = replay_steps([item[1] for item in kept])
+        taken = undos.get(card_id, nothing)
+        # in replay order (time, device, id): this device's own rows (device NULL) go by
+        # its id; a new review after the rows here of its moment and device (none: the
+        # rows of a device are unique by card and time), then gets an id above them all
+        kept: list[tuple] = []
+        for _, review_id, device, time_ms, day, q, kind in rows:
+            if device is not None:
+                if (device, time_ms) in taken:
+                    deletes.append(review_id)
+                    continue
+                new.pop((device, time_ms), None)  # already here
+            kept.append((time_ms, device or me, 0, review_id, q, day, kind, None))
+        kept += [
+            (time_ms, device, 1, 0, q, day, kind, duration)
+            for device, _, _, _, time_ms, day, q, duration, kind in new.values()
+        ]
+        kept.sort()
         # inserted in their order of replay: ids then agree with it (ties by id)
-        for (_, _, entry), (before, after) in zip(kept, steps, strict=True):
-            if entry is not None:
-                inserts.append(
-                    (
-                        card_id,
-                        entry.time,
-                        entry.day,
-                        entry.q,
-                        entry.duration,
-                        entry.kind,
-                        *before,
-                        *after,
-                        entry.device,
-                    )
-                )
+        added, state = replay_steps(card_id, kept)
+        inserts += added
         states.append((card_id, state))
     return inserts, deletes, states

@@ -40,6 +40,20 @@ def test_lines_not_json_or_with_unknown_fields_are_skipped_naming_file_and_line(
     ]
 
 
+def test_a_line_nested_deeper_than_json_decodes_is_skipped_not_a_crash(pair):
+    a, b, folder = pair
+    journal = folder / f"{a.device_id}.jsonl"
+    good = journal.read_text().splitlines()
+    deep = "[" * 3000 + "]" * 3000  # within MAX_LINE; the decoder gives up at ~1000
+    journal.write_text("\n".join([good[0], deep, good[1], good[2]]) + "\n")
+    report = b.sync(folder)
+    assert report.added == 2
+    assert report.warnings == [f"{journal}:2: nested too deep; line skipped"]
+    (folder / "0123456789abcdef.jsonl").write_text("[" * 5000 + "\n")
+    with pytest.raises(CollectionError, match="not a flashcards journal"):
+        b.sync(folder)
+
+
 def test_a_journal_of_a_newer_format_is_refused_and_nothing_is_merged(pair, tmp_path):
     a, b, folder = pair
     (folder / "0123456789abcdef.jsonl").write_text(

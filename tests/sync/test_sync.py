@@ -190,5 +190,9 @@ def test_a_large_merge_keeps_the_stats_summaries_equal_to_the_log(tmp_path, note
             encode(Entry(device, "x", "notes", card.content_hash, t, day, 4, 1000, "review"))
         )
     (folder / f"{device}.jsonl").write_bytes(b"".join(lines))
+    indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    before = b._store.execute(indexes).fetchall()
     assert b.sync(folder).added == 1200
     assert b.doctor() == []  # card states and per-day summaries both match the log
+    # more rows than the log held: its index by day was dropped for the insert, made again
+    assert b._store.execute(indexes).fetchall() == before
