@@ -102,18 +102,16 @@ def _create(table: str, summary: _Summary) -> str:
     )
 
 
-def _fill(summary: _Summary, cards: str = "", count: str = "COUNT(*)", grouped: bool = True) -> str:
+def _fill(summary: _Summary, cards: str = "", count: str = "COUNT(*)") -> str:
     """The SELECT that counts the summary from the cards (those that meet `cards` too,
-    a condition on `c`; `count`: what each group counts, or with `grouped` False, each
-    card's row: one row per card, its keys and `count`)."""
+    a condition on `c`; `count`: what each group counts)."""
     keys = ", ".join(e.format(c="c", s="s") for e in summary.keys.values())
     join = " JOIN card_state s ON s.card_id = c.id" if summary.state else ""
     groups = ", ".join(str(i + 1) for i in range(len(summary.keys)))
     where = summary.where.format(c="c", s="s")
     if cards:
         where = f"{cards} AND {where}"
-    select = f"SELECT {keys}, {count} FROM cards c{join} WHERE {where}"
-    return f"{select} GROUP BY {groups}" if grouped else select
+    return f"SELECT {keys}, {count} FROM cards c{join} WHERE {where} GROUP BY {groups}"
 
 
 def _source(summary: _Summary, table: str, row: str) -> tuple[str, str]:
@@ -261,8 +259,8 @@ def updating_states(
     which each batch of state rows is written, `with moving(card_ids): ...` (the batch
     changes no other card's state). With many cards (BULK_ROWS), the summaries' per-row
     state update triggers are off for the block and `moving` takes the batch's cards out
-    of the counts before it and puts them back after, one statement per summary; with
-    few, the triggers count. Inside the caller's transaction, which must roll back if
+    of the counts before it and puts them back after (grouped statements per summary);
+    with few, the triggers count. Inside the caller's transaction, which must roll back if
     the block fails."""
     present = {
         name for (name,) in store.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
@@ -273,15 +271,10 @@ def updating_states(
 
     @contextmanager
     def moving(card_ids: Sequence[int]) -> Iterator[None]:
-        store.execute("DELETE FROM temp.summary_cards")
-        store.executemany(
-            "INSERT OR IGNORE INTO temp.summary_cards VALUES (?)", [(c,) for c in card_ids]
-        )
-        _count_states(store, -1)
+        _count_states(store, card_ids, "-COUNT(*)")
         yield
-        _count_states(store, 1)
+        _count_states(store, card_ids, "COUNT(*)")
 
-    store.execute("CREATE TEMP TABLE IF NOT EXISTS summary_cards (card_id INTEGER PRIMARY KEY)")
     for name in _STATE_UPDATES:
         store.execute(f"DROP TRIGGER {name}")
     try:
@@ -290,27 +283,29 @@ def updating_states(
         triggers = _triggers()
         for name in _STATE_UPDATES:
             store.execute(triggers[name])
-        store.execute("DELETE FROM temp.summary_cards")
 
 
-def _count_states(store: _Executes, sign: int) -> None:
-    """Count the cards of `temp.summary_cards` into the summaries that read their states
-    (`sign` -1: out of them), and drop the groups left with none (as the triggers do).
-    Row by row into each table's few rows: grouping them first costs a sort of them
-    all, a third more."""
+def _count_states(store: _Executes, card_ids: Sequence[int], count: str) -> None:
+    """Add `count` (COUNT(*) or its negative) of these cards to the summaries that read
+    their states, by group; groups left with no card are removed."""
+    ids = sorted(set(card_ids))
     for table, summary in _SUMMARIES.items():
         if not summary.state:
             continue
         columns = _columns(summary)
         keys = columns.removesuffix(", n")
-        select = _fill(
-            summary, "c.id IN (SELECT card_id FROM temp.summary_cards)", str(sign), grouped=False
-        )
-        store.execute(
-            f"INSERT INTO {table}({columns}) {select} "
-            f"ON CONFLICT ({keys}) DO UPDATE SET n = n + excluded.n"
-        )
+        for i in range(0, len(ids), _IDS):
+            part = ids[i : i + _IDS]
+            select = _fill(summary, f"c.id IN ({','.join('?' * len(part))})", count)
+            store.execute(
+                f"INSERT INTO {table}({columns}) {select} "
+                f"ON CONFLICT ({keys}) DO UPDATE SET n = n + excluded.n",
+                part,
+            )
         store.execute(f"DELETE FROM {table} WHERE n <= 0")
+
+
+_IDS = 900  # card ids in one IN (...) list: below SQLite's limit of 999 parameters
 
 
 def rebuild(store: _Executes) -> None:
