@@ -18,6 +18,7 @@ from typing import Any
 from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 NARROW = 50  # widest a phone's browser shows at a readable font (app.tcss: `-narrow`)
 PER_ROW = 2
@@ -54,7 +55,12 @@ class Keys(Footer):
 
     def compose(self) -> ComposeResult:
         self._composed_for = self._shown()
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # made with the footer's style already: a key starts compact and is told
+                # otherwise as it mounts, each change restyling it (~0.5 ms a key)
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
         # Footer sets one grid column per key inline; rows of PER_ROW on a phone
         narrow = self.app.size.width <= NARROW
         self.set_class(narrow, "-rows")
