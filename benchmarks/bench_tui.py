@@ -142,11 +142,24 @@ def compiled(work: Path) -> None:
     os.environ["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
 
 
+def package_root() -> Path:
+    """The folder holding the `flashcards` package this script imports: the children run
+    there, as `python -c` and `-m` put their working folder first on sys.path (elsewhere
+    they could import another checkout than the one measured)."""
+    import flashcards
+
+    return Path(flashcards.__file__).resolve().parent.parent
+
+
 def headless_run(code: str, *args: str) -> tuple[float, float]:
     """Wall seconds from spawning Python to the first paint, and the child's CPU seconds."""
     env = dict(os.environ, BENCH_T0=repr(time.time()))
     done = subprocess.run(
-        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True
+        [sys.executable, "-c", code, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=package_root(),
     )
     if done.returncode != 0:
         raise RuntimeError(f"the headless run failed:\n{done.stderr}")
@@ -171,7 +184,8 @@ def tmux_run(command: str, socket: Path) -> tuple[float, float]:
     base = [tmux, "-S", str(socket), "-f", "/dev/null"]
     started = time.monotonic()
     subprocess.run(
-        [*base, "new-session", "-d", "-s", "b", "-x", "100", "-y", "30", f"exec {command}"],
+        [*base, "new-session", "-d", "-s", "b", "-x", "100", "-y", "30",
+         "-c", str(package_root()), f"exec {command}"],
         check=True,
     )  # fmt: skip
     try:
