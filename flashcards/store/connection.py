@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from flashcards.store import schema, soundness
-from flashcards.store.backup import newest_backup
 from flashcards.store.errors import (
     CollectionDamaged,
     CollectionReadOnly,
@@ -325,6 +324,8 @@ def _copy_before_migration(conn: sqlite3.Connection, path: Path) -> Path:
 
 def refuse_damaged(path: Path, detail: str) -> CollectionDamaged:
     """The error for a damaged file, naming the newest backup to restore."""
+    from flashcards.store.backup import newest_backup
+
     return CollectionDamaged(damaged_message(path, detail, newest_backup(path)))
 
 
