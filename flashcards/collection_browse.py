@@ -11,13 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from flashcards.browse import PAGE, Found, PastReview, SearchError, parse_search
 from flashcards.collection_errors import CollectionError
-from flashcards.store import browse as browse_rows
 from flashcards.store import custom as custom_rows
 from flashcards.study.custom import CustomSession, CustomStudy
 
 if TYPE_CHECKING:
+    from flashcards.browse import Found, PastReview
     from flashcards.store import Store
     from flashcards.study import Study
     from flashcards.views import CardView
@@ -44,13 +43,19 @@ class BrowseMethods:
         states: tuple[str, ...] = (),
         sort: str = "card",
         descending: bool = False,
-        limit: int = PAGE,
+        limit: int | None = None,
         offset: int = 0,
         now: datetime | None = None,
     ) -> Found:
-        """A page of the cards a search matches (see `flashcards.browse`), and their count.
+        """A page of the cards a search matches (see `flashcards.browse`), and their count:
+        `limit` cards at most (None: `flashcards.browse.PAGE`).
 
         Raises CollectionError for an unknown state or sort (the message says which)."""
+        # the browser's modules load when it is first used: the study app starts without them
+        from flashcards.browse import PAGE, Found, SearchError, parse_search
+        from flashcards.store import browse as browse_rows
+
+        limit = PAGE if limit is None else limit
         try:
             search = parse_search(
                 text, states=states, decks=decks, sort=sort, descending=descending
@@ -67,6 +72,8 @@ class BrowseMethods:
 
     def history(self, card_id: int) -> list[PastReview]:
         """A card's reviews, oldest first."""
+        from flashcards.store import browse as browse_rows
+
         return browse_rows.history(self._store, card_id)
 
     def change_cards(self, card_ids: list[int], change: str, now: datetime | None = None) -> None:

@@ -32,13 +32,13 @@ def check(store: Store, repair: bool = False) -> list[str]:
     miscounted = deck_summaries.problems(store)  # the per-deck counts behind the deck list
     problems += miscounted
     if repair and problems:
+        from flashcards.fsrs_scheduler import Memory
+
         with store.atomic("repairing the collection"):
             integrity.repair_rows(store)
             for card_id, (state, memory) in states_off(store).items():
                 queue_rows.write_state(store, card_id, state)
-                fsrs_rows.write_memory(
-                    store, card_id, fsrs_rows.Memory(*memory) if memory else None
-                )
+                fsrs_rows.write_memory(store, card_id, Memory(*memory) if memory else None)
             if stale:
                 summaries.rebuild_summaries(store)
             if miscounted:  # after the states above (their triggers keep the counts)

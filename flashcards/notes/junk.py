@@ -22,6 +22,7 @@ looks at them. Every rule can be switched off in a deck spec (`junk:`).
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import NamedTuple
 
 from flashcards.notes.junk_labels import is_note_label
@@ -162,10 +163,20 @@ _DUNDERS = {
     "missing", "copy", "deepcopy", "reduce", "getstate", "setstate", "sizeof", "fspath",
 }  # fmt: skip
 _DUNDER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # `__class_getitem__`
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-# Scripts written without spaces between words (Thai, Lao, Khmer, Myanmar, Chinese,
-# Japanese): there two characters count as a word when a bold is measured as a sentence
-_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff]")
+# These two wide character classes take ~3.5 ms to compile, paid by every process that
+# imports the deck settings (the study app's start among them): compiled on first use
+
+
+@cache
+def _cjk() -> re.Pattern[str]:
+    return re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+@cache
+def _unspaced() -> re.Pattern[str]:
+    """Scripts written without spaces between words (Thai, Lao, Khmer, Myanmar, Chinese,
+    Japanese): there two characters count as a word when a bold is measured as a sentence."""
+    return re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff]")
 
 
 # What may stand around a title's bold: a task checkbox before it (`- [ ]**X**` too); after
@@ -229,7 +240,7 @@ def junk_rule(d: Deletion, text: str, rules: frozenset[str]) -> str | None:
         return VERSION
     if EMPHASIS in rules and (bare in _EMPHASIS_WORDS or (" " in bare and _is_emphasis(bare))):
         return EMPHASIS
-    if SHORT in rules and len(bare) <= 2 and not _CJK.search(bare):
+    if SHORT in rules and len(bare) <= 2 and not _cjk().search(bare):
         return SHORT
     if SENTENCE in rules and _is_sentence(answer, d, text):
         return SENTENCE
@@ -375,7 +386,7 @@ def _words(answer: str) -> int:
     Japanese) or four (Thai, Khmer: their vowels are characters of their own)."""
     count = 0
     for token in answer.split():
-        unspaced = _UNSPACED.findall(token)
+        unspaced = _unspaced().findall(token)
         if not unspaced:
             count += 1
             continue

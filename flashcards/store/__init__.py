@@ -1,6 +1,6 @@
 """The collection file: the only place with SQL.
 
-One SQLite file in WAL mode, opened through sqlite-utils. `Store` is the
+One SQLite file in WAL mode, its schema steps run by sqlite-utils. `Store` is the
 connection and its transactions; every query lives in the module of its
 caller and maps its rows to named records next to its SQL:
 

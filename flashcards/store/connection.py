@@ -28,10 +28,10 @@ import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from flashcards.store import schema, soundness
-from flashcards.store.backup import newest_backup
 from flashcards.store.errors import (
     CollectionDamaged,
     CollectionReadOnly,
@@ -39,14 +39,24 @@ from flashcards.store.errors import (
     damaged_message,
     explain,
 )
-from flashcards.store.schema import APP_ID, BUSY_TIMEOUT_MS, CACHE_KIB, Migrations, sqlite_utils
+from flashcards.store.schema import (
+    APP_ID,
+    BUSY_TIMEOUT_MS,
+    CACHE_KIB,
+    MIGRATION_SET,
+    MIGRATIONS_TABLE,
+    step_names,
+)
+
+if TYPE_CHECKING:
+    from flashcards.store.sqlite_lib import sqlite_utils
 
 _NOT_OURS = "is an SQLite file but not a flashcards collection; choose another path with --db or FLASHCARDS_DB"
 
 
 @dataclass
 class Opened:
-    db: sqlite_utils.Database
+    conn: sqlite3.Connection
     readonly: bool  # nothing may be written through this connection
     notice: str | None = None  # why it is read-only, for the user
     damage: list[str] | None = None  # what SQLite found wrong (only with allow_damaged)
@@ -118,9 +128,7 @@ def open_database(
     conn: sqlite3.Connection | None = None
     try:
         conn = _connect(path, readonly, writable, busy_timeout_ms)
-        db = sqlite_utils.Database(conn, execute_plugins=False)  # no plugin scan: ~50 ms
-        if existed:
-            _check_ours(conn, path)
+        applied = _check_ours(conn, path) if existed else set()
         problems = soundness.check_once(conn, path)
         if problems:
             err = refuse_damaged(path, "; ".join(problems[:3]))
@@ -128,14 +136,14 @@ def open_database(
                 raise err
             conn.close()
             conn = _connect(path, True, writable, busy_timeout_ms)
-            db = sqlite_utils.Database(conn, execute_plugins=False)
-            return Opened(db, True, str(err), damage=[str(err)])
+            return Opened(conn, True, str(err), damage=[str(err)])
+        pending = any(name not in applied for name in step_names())
         if readonly:
-            if schema.migrations.pending(db):
-                db = _migrated_copy(conn)  # an older schema, read through a copy in memory
-            return Opened(db, True, notice)
-        with db.ensure_autocommit_on():
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if pending:
+                conn = _migrated_copy(conn)  # an older schema, read through a copy in memory
+            return Opened(conn, True, notice)
+        # outside any transaction (the connection makes none of its own: see _connect)
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
             raise StoreError(f"{path}: could not switch the collection to WAL mode ({mode})")
         # FULL: each commit waits for the WAL to reach the disk, so an answer the app has
@@ -151,9 +159,9 @@ def open_database(
         # took p50 from 1.27-1.47x Anki's to 1.15x and p99 from 0.8-0.9x to 1.6x.
         conn.execute("PRAGMA wal_autocheckpoint = 4000")
         conn.execute("PRAGMA foreign_keys = ON")
-        if schema.migrations.pending(db):
-            _migrate(db, path, existed)
-        return Opened(db, False, None)
+        if pending:
+            _migrate(conn, path, existed)
+        return Opened(conn, False, None)
     except (StoreError, sqlite3.Error, OSError) as exc:
         if conn is not None:
             conn.close()
@@ -178,13 +186,13 @@ def open_database(
         raise err from None
 
 
-def _migrate(db: sqlite_utils.Database, path: Path, existed: bool) -> None:
+def _migrate(conn: sqlite3.Connection, path: Path, existed: bool) -> None:
     """Apply the pending schema steps in one write transaction, after a copy is kept.
 
     Under the write lock the steps still pending are looked at again: of two processes
     opening a new or older file at once, the second finds the work done.
     """
-    conn = db.conn
+    db = _database(conn)
     # the copy first: SQLite's backup cannot read through a connection in a write transaction
     copy = _copy_before_migration(conn, path) if existed else None
     conn.execute("BEGIN IMMEDIATE")
@@ -229,7 +237,17 @@ def _connect(
     # up to 64 MiB of page cache (the default is 2 MiB): a build of 100,000+ cards
     # inserts into indexes on random hashes and otherwise re-reads pages it evicted
     conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
+    # as sqlite-utils' Database sets on every connection it wraps (the schema's triggers
+    # were written under it): a trigger's own writes fire the triggers on those rows too
+    conn.execute("PRAGMA recursive_triggers = ON")
     return conn
+
+
+def _database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """`conn` as sqlite-utils' Database, for applying schema steps (imports it: ~35 ms)."""
+    from flashcards.store.sqlite_lib import sqlite_utils
+
+    return sqlite_utils.Database(conn, execute_plugins=False)  # no plugin scan: ~50 ms
 
 
 def _has_wal(path: Path) -> bool:
@@ -239,8 +257,9 @@ def _has_wal(path: Path) -> bool:
         return False
 
 
-def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
-    """Refuse SQLite files of other programs and files of a newer flashcards.
+def _check_ours(conn: sqlite3.Connection, path: Path) -> set[str]:
+    """Refuse SQLite files of other programs and files of a newer flashcards; the names
+    of the schema steps applied to it.
 
     The first query reads the header through SQLite: a file that is not SQLite fails
     here with SQLITE_NOTADB, and a damaged header with SQLITE_CORRUPT.
@@ -248,8 +267,9 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     user_version = conn.execute("PRAGMA user_version").fetchone()[0]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    steps = schema.migrations
-    ours = Migrations.migrations_table in tables
+    steps = step_names()
+    ours = MIGRATIONS_TABLE in tables
+    applied: set[str] = set()
     if (
         app_id not in (0, APP_ID)
         or (tables and not ours)
@@ -257,15 +277,15 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
     ):
         raise StoreError(f"{path}: {_NOT_OURS}")
     if ours:
-        known = {m.name for m in steps._migrations}
+        known = set(steps)
         applied = {
             r[0]
             for r in conn.execute(
-                f"SELECT name FROM {Migrations.migrations_table} WHERE migration_set = ?",
-                (steps.name,),
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?",
+                (MIGRATION_SET,),
             )
         }
-        if not applied and tables - {Migrations.migrations_table}:
+        if not applied and tables - {MIGRATIONS_TABLE}:
             raise StoreError(f"{path}: {_NOT_OURS}")
         newer = applied - known
         if newer:
@@ -273,22 +293,22 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
                 f"{path}: was written by a newer flashcards (schema steps {', '.join(sorted(newer))}); "
                 "upgrade flashcards to open it"
             )
-    if user_version > len(steps._migrations) and app_id == APP_ID:
+    if user_version > len(steps) and app_id == APP_ID:
         raise StoreError(
             f"{path}: was written by a newer flashcards (schema version {user_version}, this "
-            f"one knows {len(steps._migrations)}); upgrade flashcards to open it"
+            f"one knows {len(steps)}); upgrade flashcards to open it"
         )
+    return applied
 
 
-def _migrated_copy(conn: sqlite3.Connection) -> sqlite_utils.Database:
+def _migrated_copy(conn: sqlite3.Connection) -> sqlite3.Connection:
     """The collection copied into memory and brought up to this schema, for reading."""
     memory = sqlite3.connect(":memory:", check_same_thread=False)
     conn.backup(memory)
     conn.close()
-    db = sqlite_utils.Database(memory, execute_plugins=False)
-    schema.migrations.apply(db)
+    schema.migrations.apply(_database(memory))
     memory.execute("PRAGMA query_only = ON")
-    return db
+    return memory
 
 
 def _copy_before_migration(conn: sqlite3.Connection, path: Path) -> Path:
@@ -304,6 +324,8 @@ def _copy_before_migration(conn: sqlite3.Connection, path: Path) -> Path:
 
 def refuse_damaged(path: Path, detail: str) -> CollectionDamaged:
     """The error for a damaged file, naming the newest backup to restore."""
+    from flashcards.store.backup import newest_backup
+
     return CollectionDamaged(damaged_message(path, detail, newest_backup(path)))
 
 

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flashcards.store import soundness
 from flashcards.store.connection import open_database
@@ -22,7 +23,9 @@ from flashcards.store.errors import (
     explain,
     is_busy,
 )
-from flashcards.store.schema import sqlite_utils
+
+if TYPE_CHECKING:
+    from flashcards.store.sqlite_lib import sqlite_utils
 
 # BEGIN IMMEDIATE waits up to the busy timeout for another writer; a writer that holds
 # the lock longer than that (a stuck process) is waited for this many times more
@@ -64,18 +67,31 @@ class Store:
         options = {} if busy_timeout_ms is None else {"busy_timeout_ms": busy_timeout_ms}
         opened = open_database(self.path, readonly=readonly, allow_damaged=allow_damaged, **options)
         self.busy_retries = BUSY_RETRIES if busy_timeout_ms is None else 0
-        self.db = opened.db
-        self.db.conn.isolation_level = None  # no implicit transactions: see `atomic`
+        self.conn = opened.conn
+        self.conn.isolation_level = None  # no implicit transactions: see `atomic`
+        self._db: sqlite_utils.Database | None = None
+        self._savepoints = 0  # names each savepoint apart
         self.readonly = opened.readonly
         self.notice = opened.notice
         self.damaged = opened.damage  # what SQLite found wrong, when opened for `doctor`
         self._wrote = False  # this connection committed something
         self._failed = False  # SQLite reported damage on this connection
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection as sqlite-utils' Database, for the schema's steps: made (and
+        sqlite-utils imported, ~35 ms) on first use, which opening a collection that is up
+        to date never makes."""
+        if self._db is None:
+            from flashcards.store.sqlite_lib import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._db
+
     # -- lifecycle -----------------------------------------------------------
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
         if self._wrote and not self._failed:
             # only SQLite wrote the file since it was found sound: still sound as it is now
             soundness.remember(self.path)
@@ -86,12 +102,12 @@ class Store:
 
         if self.readonly:
             return None
-        return daily_backup(self.db.conn, self.path)
+        return daily_backup(self.conn, self.path)
 
     def backup(self, why: str = "manual") -> Path:
         from flashcards.store.backup import make_backup
 
-        return make_backup(self.db.conn, self.path, why=why)
+        return make_backup(self.conn, self.path, why=why)
 
     def fail(self, exc: BaseException, doing: str = "") -> StoreError:
         """The StoreError a failed SQLite call means; remembers damage it reports."""
@@ -101,7 +117,7 @@ class Store:
         return err
 
     @contextmanager
-    def atomic(self, doing: str = "") -> Iterator[sqlite_utils.Database]:
+    def atomic(self, doing: str = "") -> Iterator[Store]:
         """One transaction: everything inside commits together or not at all.
 
         BEGIN IMMEDIATE takes the write lock up front (waiting up to the busy
@@ -110,10 +126,10 @@ class Store:
         in between. Failures become the StoreError they mean (read-only, busy, disk
         full, damaged); `doing` names the job for the message.
         """
-        conn = self.db.conn
+        conn = self.conn
         if conn.in_transaction:  # nested: a savepoint inside the caller's transaction
-            with self.db.atomic():
-                yield self.db
+            with self._savepoint():
+                yield self
             return
         if self.readonly:
             raise CollectionReadOnly(
@@ -133,7 +149,7 @@ class Store:
                 conn.rollback()
             raise
         try:
-            yield self.db
+            yield self
         except BaseException as exc:
             if conn.in_transaction:
                 conn.rollback()
@@ -150,17 +166,35 @@ class Store:
             raise self.fail(exc, doing) from None
         self._wrote = True
 
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """A block inside the open transaction that rolls back alone if it fails."""
+        self._savepoints += 1
+        name = f"flashcards_{self._savepoints}"
+        conn = self.conn
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            # a failure such as a RAISE(ROLLBACK) trigger may have ended the whole
+            # transaction, savepoints and all: then there is nothing left to undo here
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {name}")
+
     def execute(
         self, sql: str, params: Sequence[object] | dict[str, object] = ()
     ) -> sqlite3.Cursor:
-        return self.db.conn.execute(sql, params)
+        return self.conn.execute(sql, params)
 
     def executemany(self, sql: str, params) -> sqlite3.Cursor:  # noqa: ANN001 - any iterable
-        return self.db.conn.executemany(sql, params)
+        return self.conn.executemany(sql, params)
 
     def one(self, sql: str, params: Sequence[object] = ()) -> object:
         """The first column of the first row (None when there is none)."""
-        row = self.db.conn.execute(sql, params).fetchone()
+        row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
     # -- config --------------------------------------------------------------

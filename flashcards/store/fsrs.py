@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, NamedTuple
 
-from flashcards.fsrs_scheduler import Memory
-
 if TYPE_CHECKING:
+    from flashcards.fsrs_scheduler import Memory
     from flashcards.store.db import Store
 
 
@@ -26,7 +25,11 @@ _MEMORY = "SELECT stability, difficulty, phase, step, last_ms, due_ms FROM fsrs_
 
 def memory_of(store: Store, card_id: int) -> Memory | None:
     row = store.execute(f"{_MEMORY} WHERE card_id = ?", (card_id,)).fetchone()
-    return Memory(*row) if row else None
+    if not row:
+        return None
+    from flashcards.fsrs_scheduler import Memory  # SM-2 decks never load FSRS
+
+    return Memory(*row)
 
 
 def write_memory(store: Store, card_id: int, memory: Memory | None) -> None:

@@ -41,22 +41,22 @@ def restore(collection: Path, source: Path, now: datetime | None = None) -> Path
                 kept = _copy_damaged(collection, now)
             else:
                 try:
-                    kept = make_backup(current.db.conn, collection, now, why="before-restore")
+                    kept = make_backup(current.conn, collection, now, why="before-restore")
                 finally:
-                    current.db.conn.close()
+                    current.conn.close()
         try:
             if damaged:
-                _replace_damaged(backup.db.conn, collection)
+                _replace_damaged(backup.conn, collection)
             else:
                 dest = sqlite3.connect(str(collection))
                 try:
-                    backup.db.conn.backup(dest)
+                    backup.conn.backup(dest)
                 finally:
                     dest.close()
         except (sqlite3.Error, OSError) as exc:
             raise explain(exc, collection, "restoring the backup") from None
     finally:
-        backup.db.conn.close()
+        backup.conn.close()
     return kept
 
 

@@ -131,8 +131,9 @@ class FlashcardsApp(NotesFollowing, App[None]):
         if self.col.readonly:
             self.notify(f"{self.col.notice}.", title="Read-only", severity="warning", timeout=10)
         else:
-            self.backup_worker()
-            self.start_watching()
+            # once the first screen is drawn: their threads would hold the GIL (and the
+            # disk) while the first card is made, and neither is needed before it
+            self.call_after_refresh(self.start_background)
         if not self.start_study:
             self.go_home()
             return
@@ -144,6 +145,11 @@ class FlashcardsApp(NotesFollowing, App[None]):
                 self.show_message("No such deck", f"{err}\n\nPick one from the list.")
                 return
         self.start_review(self.start_deck)
+
+    def start_background(self) -> None:
+        """Today's backup, and watching the notes of the decks."""
+        self.backup_worker()
+        self.start_watching()
 
     @work(thread=True, exclusive=True, group="backup")
     def backup_worker(self) -> None:

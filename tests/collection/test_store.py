@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-from helpers import NOW, Notes
+from helpers import NOW, Notes, child_env
 from sqlite_utils.migrations import Migrations
 
 import flashcards.store.schema as store_module
@@ -102,6 +104,65 @@ def _columns(path: Path, table: str) -> set[str]:
 def every_step() -> list:
     """This flashcards' schema steps, in order: what an empty database still needs."""
     return store_module.migrations.pending(sqlite_utils.Database(memory=True))
+
+
+def test_the_schema_knows_its_steps_and_their_table_without_sqlite_utils():
+    # opening reads the applied steps itself: the same table and names sqlite-utils uses
+    assert Migrations.migrations_table == store_module.MIGRATIONS_TABLE
+    assert store_module.migrations.name == store_module.MIGRATION_SET
+    assert store_module.step_names() == [m.name for m in every_step()]
+    assert len(every_step()) == store_module.SCHEMA_VERSION
+
+
+# opens, studies and closes an up-to-date collection, then lists what it imported
+STUDY_WITHOUT_SQLITE_UTILS = r"""
+import sys
+from flashcards import Collection
+with Collection.open(sys.argv[1], timezone="UTC") as col:
+    card = col.next_card()
+    col.answer(card.id, 4)
+    col.undo()
+    col.stats()
+print(" ".join(sorted(m.partition(".")[0] for m in sys.modules)))
+"""
+
+
+def test_studying_an_up_to_date_collection_never_imports_sqlite_utils(built):
+    done = subprocess.run(
+        [sys.executable, "-c", STUDY_WITHOUT_SQLITE_UTILS, str(built)],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert "flashcards" in loaded and "sqlite3" in loaded  # the study did run
+    assert "sqlite_utils" not in loaded
+
+
+def test_a_connection_fires_triggers_from_triggers(built):
+    # as it did when sqlite-utils' Database set it on every connection
+    store = Store(built, readonly=True)
+    assert store.execute("PRAGMA recursive_triggers").fetchone()[0] == 1
+    store.close()
+    store = Store(built)
+    assert store.execute("PRAGMA recursive_triggers").fetchone()[0] == 1
+    store.close()
+
+
+def test_a_nested_transaction_that_fails_undoes_only_its_own_writes(built):
+    store = Store(built)
+    with store.atomic():
+        store.execute("INSERT INTO config(key, value) VALUES ('outer', '1')")
+        with pytest.raises(sqlite3.IntegrityError), store.atomic():
+            store.execute("INSERT INTO config(key, value) VALUES ('inner', '1')")
+            store.execute("INSERT INTO config(key, value) VALUES ('inner', '2')")
+        with store.atomic():
+            store.execute("INSERT INTO config(key, value) VALUES ('second', '1')")
+    keys = {r[0] for r in store.execute("SELECT key FROM config")}
+    store.close()
+    assert {"outer", "second"} <= keys and "inner" not in keys
 
 
 @pytest.fixture

@@ -165,3 +165,29 @@ def test_the_buttons_keep_their_intervals_from_60_to_160_columns(app_factory):
         "4 Easy · 1d · ease +0.10",
     ]
     assert all(label in screen for label in wide)
+
+
+def test_the_grade_buttons_are_made_at_the_first_reveal_and_kept(app_factory):
+    # the start shows a card without making the six hidden grade buttons (launch cost)
+    app = app_factory(deck="Physics")
+    seen = []
+
+    async def scenario(pilot):
+        seen.append((len(app.screen.query(AnswerButton)), shown_buttons(app)))
+        await pilot.press("space")  # reveal: the buttons now, labelled at once
+        seen.append((len(app.screen.query(AnswerButton)), shown_buttons(app)))
+        made = list(app.screen.query(AnswerButton))
+        await pilot.press("3")  # Good, then the next card's front and its reveal
+        await pilot.press("space")
+        assert list(app.screen.query(AnswerButton)) == made  # the same buttons, reused
+
+    drive(app, scenario)
+    assert seen[0] == (1, ["Space  Show answer"])
+    count, labels = seen[1]
+    assert count == 7
+    assert [label.split()[:2] for label in labels] == [
+        ["1", "Again"],
+        ["2", "Hard"],
+        ["3", "Good"],
+        ["4", "Easy"],
+    ]

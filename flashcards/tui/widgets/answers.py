@@ -59,12 +59,19 @@ class AnswerBar(Horizontal):
         self.faces: list[ButtonFace] = []  # the labels shown after the reveal
 
     def compose(self) -> ComposeResult:
-        # all buttons exist from the start and are shown or hidden: no remounting per card
         yield AnswerButton("Space  Show answer", None, id="show", variant="primary")
+
+    def add_grades(self) -> None:
+        """The grade buttons, made at the first reveal (six buttons are ~6 ms of CPU the
+        start of the app need not pay), then shown or hidden: no remounting per card."""
+        if len(self.children) > 1:
+            return
+        buttons = []
         for key in range(6):
             button = AnswerButton(str(key), key, id=f"grade-{key}")
             button.display = False
-            yield button
+            buttons.append(button)
+        self.mount(*buttons)  # in the DOM at once: the lines below find them
 
     def show_front(self) -> None:
         """Only the 'show answer' button."""
@@ -75,6 +82,7 @@ class AnswerBar(Horizontal):
 
     def show_grades(self, grades: int, faces: list[ButtonFace]) -> None:
         """One button per answer key, saying where each answer sends the card."""
+        self.add_grades()
         self.faces = faces
         self.set_class(grades == 6, "six")
         shown = {f.key: f for f in faces}
