@@ -234,7 +234,7 @@ def m017_sync_peer_marks(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE sync_peers ADD COLUMN tail BLOB NOT NULL DEFAULT x''")
 
 
-@migrations()
+@step
 def m018_summary_lookups(db: sqlite_utils.Database) -> None:
     """The deck summaries' triggers made again (store/deck_summaries.py `_take`): they
     found a card's old count row by the deck alone and scanned its due days; each now
