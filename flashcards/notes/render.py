@@ -32,6 +32,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from flashcards.notes.simple_spans import simple_spans
+
 if TYPE_CHECKING:  # markdown-it loads when text with markup is first rendered, not before:
     # commands that show no card text (`decks`, `--help`) never pay for it
     from markdown_it import MarkdownIt
@@ -419,6 +421,15 @@ def _inline(text: str) -> list[Span]:
         return []
     if not _MARKUP.search(text):
         return [Span(text)]
+    simple = simple_spans(text, STRONG, MARK, CODE, REF)
+    if simple is not None:  # most card text: markdown-it's spans without markdown-it
+        return [Span._make(p) for p in simple]
+    return parsed_inline(text)
+
+
+def parsed_inline(text: str) -> list[Span]:
+    """Inline text rendered through markdown-it's tokens (what `simple_spans` must equal,
+    but for the empty spans this leaves and `spans` drops)."""
     md = _parser()
     tokens = md.parseInline(text)[0].children or []
     out: list[Span] = []
