@@ -343,9 +343,12 @@ def back_extra_html(children: str) -> str:
 
 def context_html(card: ExportCard) -> str:
     """The card's breadcrumb: rendered, with the card's own answers hidden in it."""
+    context = tuple(card.context)
     if card.kind == "basic" or not card.hidden:
-        return _breadcrumb(tuple(card.context), ())
-    return _breadcrumb(tuple(card.context), tuple(card.marks[i].answer for i in card.hidden))
+        return _breadcrumb(context, ())
+    # keyed by the answers the context holds, usually none: the cards of a section share
+    answers = faces.answers_in_context(context, [card.marks[i].answer for i in card.hidden])
+    return _breadcrumb(context, answers)
 
 
 @lru_cache(maxsize=1024)  # many cards share a context

@@ -32,7 +32,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from flashcards.notes.simple_spans import simple_spans
+from flashcards.notes.simple_spans import Piece, simple_spans
 
 if TYPE_CHECKING:  # markdown-it loads when text with markup is first rendered, not before:
     # commands that show no card text (`decks`, `--help`) never pay for it
@@ -88,13 +88,41 @@ def spans(text: str) -> tuple[Span, ...]:
     if not _MARKUP.search(text):
         return (Span(text),) if text else ()
     if len(text) > MAX_CACHE_TEXT:
-        return _render(text)
+        return _render_any(text)
     return _cached(text)
 
 
 @lru_cache(maxsize=8192)
 def _cached(text: str) -> tuple[Span, ...]:
-    return _render(text)
+    return _render_any(text)
+
+
+def _render_any(text: str) -> tuple[Span, ...]:
+    simple = _simple(text)
+    return tuple(map(Span._make, simple)) if simple is not None else _render(text)
+
+
+def simple_pieces(text: str) -> list[Piece] | None:
+    """`spans(text)` as `(text, styles, target)` tuples when the text is simple (see
+    `simple_spans`), without a cache; None when it is not: for callers that render
+    each text once (every card's own front)."""
+    if not _MARKUP.search(text):
+        return [(text, (), None)] if text else []
+    return _simple(text)
+
+
+def _simple(text: str) -> list[Piece] | None:
+    """What `_render` makes of text whose every line is prose (no table row, no comment;
+    `simple_spans` takes no fence, quote or footnote) and that `simple_spans` renders:
+    those spans, without the line breaks that end it. None for any other text."""
+    if "|" in text or "%%" in text:
+        return None
+    found = simple_spans(text, STRONG, MARK, CODE, REF)
+    if found is None:
+        return None
+    while found and found[-1][0] == "\n":
+        found.pop()
+    return found
 
 
 def comment_spans(text: str) -> list[tuple[int, int]]:

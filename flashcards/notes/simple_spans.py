@@ -45,8 +45,7 @@ def simple_spans(text: str, strong: str, mark: str, code: str, ref: str) -> list
         return None
     # split() gives the text between spans, then each span's four groups, and so on
     parts = _SPAN.split(text)
-    between = parts[::5]
-    if any(_LEFTOVER.search(t) for t in between):
+    if _LEFTOVER.search("\x00".join(parts[::5]) if len(parts) > 1 else text):
         return None
     out: list[Piece] = []
     if parts[0]:
