@@ -292,6 +292,18 @@ def _simple_front(
     rendered = render.simple_pieces("".join(p if type(p) is str else next(spots) for p in parts))
     if rendered is None:
         return None
+    joined = "".join([text for text, _, _ in rendered])
+    bare = joined  # the texts alone, the gaps left out
+    for m in marks_:
+        bare = bare.replace(m, "")
+    if len(bare) != len(joined) - len(gaps):
+        return None  # a gap lost (it cannot be): `segments` knows what to do
+    present = _may_stand_in(answers, bare) if answers else ()
+    if not present or _answer_pattern(present) is None:
+        # no echo to hide (most cards): the gaps' placeholders in the rendered text
+        for m, gap in zip(marks_, gaps, strict=True):
+            joined = joined.replace(m, _placeholder(gap))
+        return joined
     # the spans' texts cut at the gaps, as `_split` cuts them; a gap shows its placeholder
     texts: list[str] = []
     shown: list[str] = []  # what the front shows, piece by piece

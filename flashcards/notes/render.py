@@ -80,6 +80,20 @@ def plain(text: str) -> str:
     """The text as a plain reader sees it: rendered, without styles."""
     if not _MARKUP.search(text):
         return text
+    if len(text) > MAX_CACHE_TEXT:
+        return _plain(text)
+    return _plain_cached(text)
+
+
+@lru_cache(maxsize=8192)
+def _plain_cached(text: str) -> str:
+    return _plain(text)
+
+
+def _plain(text: str) -> str:
+    simple = _simple(text)  # no span objects for simple text
+    if simple is not None:
+        return "".join([p[0] for p in simple])
     return "".join(s.text for s in spans(text))
 
 

@@ -48,13 +48,18 @@ def test_simple_spans_agree_with_markdown_it(text):
 @given(st.lists(st.one_of(TEXT, SPANS), min_size=1, max_size=4).map("\n".join))
 def test_a_block_renders_the_same_either_way(text):
     # whole blocks (lines, quotes, tables, the last line break dropped), not one run of text
-    render._cached.cache_clear()
-    with_fast = render.spans(text)
-    render._cached.cache_clear()
+    _forget()
+    with_fast = render.spans(text), render.plain(text)
+    _forget()
     with pytest.MonkeyPatch.context() as m:
         m.setattr(render, "simple_spans", lambda *args: None)
-        assert render.spans(text) == with_fast
+        assert (render.spans(text), render.plain(text)) == with_fast
+    _forget()
+
+
+def _forget() -> None:
     render._cached.cache_clear()
+    render._plain_cached.cache_clear()
 
 
 @pytest.mark.parametrize(
