@@ -282,7 +282,10 @@ def _simple_front(
     parts = pieces(body, marks, hidden)
     gaps = [p for p in parts if type(p) is Gap]
     if not gaps:  # a question card
-        rendered = render.simple_pieces("".join(parts))  # type: ignore[arg-type]
+        text = "".join(parts)  # type: ignore[arg-type]
+        if not answers:  # its back renders the same text: cached for it
+            return render.plain(text)
+        rendered = render.simple_pieces(text)
         if rendered is None:
             return None
         texts = [text for text, _, _ in rendered]
