@@ -32,7 +32,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from flashcards.notes.simple_spans import Piece, simple_spans
+from flashcards.notes.simple_spans import Piece, simple_block, simple_spans
 
 if TYPE_CHECKING:  # markdown-it loads when text with markup is first rendered, not before:
     # commands that show no card text (`decks`, `--help`) never pay for it
@@ -126,17 +126,7 @@ def simple_pieces(text: str) -> list[Piece] | None:
 
 
 def _simple(text: str) -> list[Piece] | None:
-    """What `_render` makes of text whose every line is prose (no table row, no comment;
-    `simple_spans` takes no fence, quote or footnote) and that `simple_spans` renders:
-    those spans, without the line breaks that end it. None for any other text."""
-    if "|" in text or "%%" in text:
-        return None
-    found = simple_spans(text, STRONG, MARK, CODE, REF)
-    if found is None:
-        return None
-    while found and found[-1][0] == "\n":
-        found.pop()
-    return found
+    return simple_block(text, STRONG, MARK, CODE, REF)
 
 
 def comment_spans(text: str) -> list[tuple[int, int]]:

@@ -7,7 +7,8 @@ of an export to markdown-it-py, which costs ~0.25 ms a call: most of a
 spans `render` makes of markdown-it's tokens (a property test holds the two
 equal), and answers None for anything else — any other markup, or these spans
 where markdown-it could read them otherwise (nested, adjacent, unbalanced, a
-link target after a wiki link) — which then goes to markdown-it.
+link target after a wiki link) — which then goes to markdown-it. `simple_block` does
+the same for a block's whole text, lines and all.
 """
 
 from __future__ import annotations
@@ -78,3 +79,18 @@ def simple_spans(text: str, strong: str, mark: str, code: str, ref: str) -> list
             out.append((after, (), None))
         previous = kind
     return out
+
+
+def simple_block(text: str, strong: str, mark: str, code: str, ref: str) -> list[Piece] | None:
+    """A whole block's text as `render` makes it of text whose every line is prose (no
+    table row, no comment; `simple_spans` takes no fence, quote or footnote) and that
+    `simple_spans` renders: those pieces, without the line breaks that end the text.
+    None for any other text."""
+    if "|" in text or "%%" in text:
+        return None
+    found = simple_spans(text, strong, mark, code, ref)
+    if found is None:
+        return None
+    while found and found[-1][0] == "\n":
+        found.pop()
+    return found

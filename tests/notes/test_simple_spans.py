@@ -53,6 +53,7 @@ def test_a_block_renders_the_same_either_way(text):
     _forget()
     with pytest.MonkeyPatch.context() as m:
         m.setattr(render, "simple_spans", lambda *args: None)
+        m.setattr(render, "simple_block", lambda *args: None)
         assert (render.spans(text), render.plain(text)) == with_fast
     _forget()
 
