@@ -219,7 +219,10 @@ def _may_stand(answers: Sequence[str], out: list[Segment]) -> tuple[str, ...]:
     pattern was most of the JSON export's time. Exact where it answers no: in ASCII
     text, an ASCII answer matches IGNORECASE only where its lower case is a substring of
     the text's lower case; any other answer, or text, is kept for the pattern to decide."""
-    text = "".join(s.text for s in out if isinstance(s, Span))
+    return _may_stand_in(answers, "".join(s.text for s in out if isinstance(s, Span)))
+
+
+def _may_stand_in(answers: Sequence[str], text: str) -> tuple[str, ...]:
     if not text.isascii():
         return tuple(answers)
     lowered = text.lower()
@@ -256,6 +259,9 @@ def front_text(
 ) -> str:
     """The question as plain text: rendered, each gap `[...]` (or `[hint]`), the answers'
     echoes `[...]`."""
+    simple = _simple_front(body, marks, hidden, answers)
+    if simple is not None:
+        return simple
     out: list[str] = []
     for s in segments(body, marks, hidden, answers):
         if isinstance(s, Gap):
@@ -267,6 +273,90 @@ def front_text(
     return "".join(out)
 
 
+def _simple_front(
+    body: str, marks: Sequence[Deletion], hidden: Sequence[int], answers: Sequence[str]
+) -> str | None:
+    """`front_text` for a block with gaps whose text `render.simple_pieces` renders (most
+    blocks; one front a card, so each is rendered once), as strings: what `segments`
+    makes of it, without a span, gap or echo object per piece. None for other blocks."""
+    parts = pieces(body, marks, hidden)
+    gaps = [p for p in parts if type(p) is Gap]
+    if not gaps:  # a question card
+        text = "".join(parts)  # type: ignore[arg-type]
+        if not answers:  # its back renders the same text: cached for it
+            return render.plain(text)
+        rendered = render.simple_pieces(text)
+        if rendered is None:
+            return None
+        texts = [text for text, _, _ in rendered]
+        return "".join(_hide_echoes(texts, set(), texts, answers))
+    marks_ = _sentinels(body, len(gaps))
+    spots = iter(marks_)
+    rendered = render.simple_pieces("".join(p if type(p) is str else next(spots) for p in parts))
+    if rendered is None:
+        return None
+    joined = "".join([text for text, _, _ in rendered])
+    bare = joined  # the texts alone, the gaps left out
+    for m in marks_:
+        bare = bare.replace(m, "")
+    if len(bare) != len(joined) - len(gaps):
+        return None  # a gap lost (it cannot be): `segments` knows what to do
+    present = _may_stand_in(answers, bare) if answers else ()
+    if not present or _answer_pattern(present) is None:
+        # no echo to hide (most cards): the gaps' placeholders in the rendered text
+        for m, gap in zip(marks_, gaps, strict=True):
+            joined = joined.replace(m, _placeholder(gap))
+        return joined
+    # the spans' texts cut at the gaps, as `_split` cuts them; a gap shows its placeholder
+    texts: list[str] = []
+    shown: list[str] = []  # what the front shows, piece by piece
+    at_gaps: set[int] = set()  # where in `shown` the gaps are
+    if len(gaps) == 1:
+        only, placeholder = marks_[0], _placeholder(gaps[0])
+        for text, _, _ in rendered:
+            if only not in text:
+                texts.append(text)
+                shown.append(text)
+                continue
+            before, _, after = text.partition(only)
+            if before:
+                texts.append(before)
+                shown.append(before)
+            at_gaps.add(len(shown))
+            shown.append(placeholder)
+            if after:
+                texts.append(after)
+                shown.append(after)
+    else:
+        place = {m: _placeholder(g) for m, g in zip(marks_, gaps, strict=True)}
+        find = re.compile("([" + "".join(marks_) + "])")
+        for text, _, _ in rendered:
+            for n, cut in enumerate(find.split(text)):
+                if n % 2:
+                    at_gaps.add(len(shown))
+                    shown.append(place[cut])
+                elif cut:
+                    texts.append(cut)
+                    shown.append(cut)
+    if len(at_gaps) != len(gaps):
+        return None  # a gap lost (it cannot be): `segments` knows what to do
+    return "".join(_hide_echoes(shown, at_gaps, texts, answers))
+
+
+def _hide_echoes(
+    shown: list[str], at_gaps: set[int], texts: list[str], answers: Sequence[str]
+) -> list[str]:
+    """`shown` with the answers' echoes hidden in its texts (all but `at_gaps`)."""
+    if not answers:
+        return shown
+    present = _may_stand_in(answers, "".join(texts))
+    pattern = _answer_pattern(present) if present else None
+    if pattern is None:
+        return shown
+    # an echo never crosses a span's edge: each text is searched on its own
+    return [t if n in at_gaps else pattern.sub(HIDDEN, t) for n, t in enumerate(shown)]
+
+
 def back_text(body: str, marks: Sequence[Deletion], children: str) -> str:
     """The answer side as plain text: the block resolved, then its children, rendered."""
     own = render.plain(resolved(body, marks))
@@ -275,16 +365,27 @@ def back_text(body: str, marks: Sequence[Deletion], children: str) -> str:
 
 def crumbs(context: Sequence[str], answers: Sequence[str] = ()) -> list[str]:
     """The context as a front shows it: each entry rendered, the card's answers hidden."""
-    out = [render.plain(c) for c in context]
+    out, _ = _rendered_context(tuple(context))
     if not answers:
-        return out
-    # only the answers the context holds at all: most cards' answers are not in their
-    # breadcrumb, and each card's own set of answers would otherwise compile a pattern
-    # (the export of 50k cards spent ~45% of its time there); casefold() folds every
-    # pair of letters IGNORECASE treats as one, so no echo is missed
-    folded = "\n".join(out).casefold()
-    present = tuple(a for a in answers if a.strip().casefold() in folded)
+        return list(out)
+    present = answers_in_context(context, answers)
     pattern = _answer_pattern(present) if present else None
-    if pattern is not None:
-        out = [pattern.sub(HIDDEN, c) for c in out]
-    return out
+    if pattern is None:
+        return list(out)
+    return [pattern.sub(HIDDEN, c) for c in out]
+
+
+def answers_in_context(context: Sequence[str], answers: Sequence[str]) -> tuple[str, ...]:
+    """The answers the rendered context holds at all (`crumbs` hides only these): most
+    cards' answers are not in their breadcrumb, and each card's own set of answers would
+    otherwise compile a pattern (the export of 50k cards spent ~45% of its time there);
+    casefold() folds every pair of letters IGNORECASE treats as one, so no echo is
+    missed."""
+    _, folded = _rendered_context(tuple(context))
+    return tuple(a for a in answers if a.strip().casefold() in folded)
+
+
+@lru_cache(maxsize=1024)  # a block's cards, and a section's blocks, share one context
+def _rendered_context(context: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    out = tuple(render.plain(c) for c in context)
+    return out, "\n".join(out).casefold()

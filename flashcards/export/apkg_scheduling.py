@@ -13,13 +13,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, date, datetime
 
-from flashcards import sm2
 from flashcards.export.job import ExportJob
 from flashcards.store import history
 
 NEW, REVIEW = 0, 2  # Anki card types (and queues); a suspended card's queue is -1
 LEARN_LOG, REVIEW_LOG = 0, 1  # revlog types
 CRT_DAYS_BACK = 1  # the collection's day 0, a day before the export's
+MAX_DURATION_MS = 3_600_000  # the longest answer time a revlog row records
 
 
 def write_scheduling(job: ExportJob, conn: sqlite3.Connection) -> None:
@@ -51,33 +51,18 @@ def write_scheduling(job: ExportJob, conn: sqlite3.Connection) -> None:
         "ivl = ?, factor = ?, reps = ?, lapses = ? WHERE id = ?",
         updates,
     )
-    used: set[int] = set()
-    rows = []
-    for (
-        card_id,
-        time_ms,
-        q,
-        duration,
-        interval_before,
-        was_new,
-        ef_after,
-        interval_after,
-    ) in history.answers_of(job.store, list(by_id)):
-        rid = time_ms
-        while rid in used:
-            rid += 1
-        used.add(rid)
-        rows.append(
-            (
-                rid,
-                by_id[card_id],
-                -1,
-                sm2.rating(q),
-                interval_after,
-                interval_before,
-                ef_after,
-                min(duration or 0, 3_600_000),
-                LEARN_LOG if was_new else REVIEW_LOG,
-            )
-        )
+    answers_ = history.revlog_answers(
+        job.store, list(by_id), MAX_DURATION_MS, LEARN_LOG, REVIEW_LOG
+    )
+    times = {a[0] for a in answers_}
+    if len(times) == len(answers_):  # no two answers at the same millisecond: ids as they are
+        rows = [(t, by_id[c], -1, r, ia, ib, ef, d, k) for t, c, r, ia, ib, ef, d, k in answers_]
+    else:
+        used: set[int] = set()
+        rows = []
+        for t, c, r, ia, ib, ef, d, k in answers_:
+            while t in used:
+                t += 1
+            used.add(t)
+            rows.append((t, by_id[c], -1, r, ia, ib, ef, d, k))
     conn.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)

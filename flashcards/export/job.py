@@ -31,7 +31,7 @@ class ExportCard:
 
     What those formats write and nothing more (the json and reviews-csv formats read
     state and reviews with their own queries): a 50,000-card export builds 50,000 of
-    these, positionally, in the order of the query's columns (`CARD_EXPORT_COLUMNS`),
+    these, positionally, from the columns of their card and block queries,
     and every column costs. Cards with the same context or tags share one list
     (`load_decks` parses each text once): read them, never change them.
     """
@@ -181,23 +181,62 @@ def load_decks(
     if not cards:
         return ordered
     loads = json.loads
-    # the JSON columns, each text parsed once: a block's cards share marks and context,
-    # a file's share tags (and the lists: read them, never change them)
+    # each block once, its JSON columns parsed once: a block's cards share its text, marks
+    # and lists, and a file's blocks their context and tags (read them, never change them)
     hiddens: dict[str, tuple[int, ...]] = {}
-    all_marks: dict[str, tuple[Deletion, ...]] = {}
     lists: dict[str, list[str]] = {}
-    for row in queries.card_rows(store, ids, include_retired):
-        *head, hidden, children, status, updated, marks, context, tags = row
-        deck = head[2]  # CARD_EXPORT_COLUMNS: id, guid, deck name, ...
-        if (h := hiddens.get(hidden)) is None:
-            h = hiddens[hidden] = tuple(loads(hidden))
-        if (m := all_marks.get(marks)) is None:
-            m = all_marks[marks] = tuple(Deletion(*d) for d in loads(marks))
+    all_marks: dict[str, tuple[Deletion, ...]] = {}
+    blocks: dict[int, tuple] = {}
+    for block_id, line, norm, body, children, marks, context, tags in queries.block_rows(
+        store, ids, include_retired
+    ):
         if (c := lists.get(context)) is None:
             c = lists[context] = loads(context)
         if (t := lists.get(tags)) is None:
             t = lists[tags] = loads(tags)
-        decks[deck].cards.append(ExportCard(*head, h, children, status, updated, m, c, t))
+        if (m := all_marks.get(marks)) is None:  # "[]" and other short lists recur
+            m = all_marks[marks] = tuple(Deletion(*d) for d in loads(marks))
+        blocks[block_id] = (line, norm, body, children, m, c, t)
+    for (
+        card_id,
+        guid,
+        deck,
+        block_hash,
+        kind,
+        source,
+        position,
+        hidden,
+        status,
+        updated,
+        block_id,
+    ) in queries.card_rows(store, ids, include_retired):
+        if (h := hiddens.get(hidden)) is None:
+            h = hiddens[hidden] = tuple(loads(hidden))
+        block = blocks.get(block_id)
+        if block is None:
+            continue  # a card without its block (a damaged collection): as the join did
+        line, norm, body, children, m, c, t = block
+        decks[deck].cards.append(
+            ExportCard(
+                card_id,
+                guid,
+                deck,
+                block_hash,
+                kind,
+                source,
+                line,
+                position,
+                norm,
+                body,
+                h,
+                children,
+                status,
+                updated,
+                m,
+                c,
+                t,
+            )  # fmt: skip
+        )
     for deck in ordered:
         # a deck's files in the order a build reads them (sorted paths), then outline order;
         # the query sorts by path text, which is usually the same order already

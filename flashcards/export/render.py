@@ -127,12 +127,13 @@ def to_html(markdown: str) -> str:
         return ""
     if not _MARKUP.search(markdown):
         return _escape(markdown)
-    if _slow(markdown):
+    slow = _slow(markdown)
+    if slow:
         markdown = _prepare(markdown)
     if "\n" not in markdown and not markdown.startswith("- "):
         # one line is inline text, as in the outline it came from: no <p> around it
         # (a one-item outline — a question's single child — is still a list)
-        fast = _fast_inline(markdown)
+        fast = _fast_inline(markdown, known_fast=not slow)
         return fast if fast is not None else _markdown().renderInline(markdown)
     return _outline_html(markdown)
 
@@ -171,11 +172,12 @@ def _escape(text: str) -> str:
     )
 
 
-def _fast_inline(text: str) -> str | None:
-    """One line with only the simple spans, rendered; None when markdown-it must."""
+def _fast_inline(text: str, known_fast: bool = False) -> str | None:
+    """One line with only the simple spans, rendered; None when markdown-it must.
+    `known_fast`: the caller found `_slow(text)` false already."""
     if text[:1].isspace() or text[-1:].isspace():
         return None  # markdown strips a line's edges
-    if _slow(text):
+    if not known_fast and _slow(text):
         return None
     # split() gives the text between spans, then each span's four groups, and so on
     parts = _SPAN.split(text)
@@ -343,9 +345,12 @@ def back_extra_html(children: str) -> str:
 
 def context_html(card: ExportCard) -> str:
     """The card's breadcrumb: rendered, with the card's own answers hidden in it."""
+    context = tuple(card.context)
     if card.kind == "basic" or not card.hidden:
-        return _breadcrumb(tuple(card.context), ())
-    return _breadcrumb(tuple(card.context), tuple(card.marks[i].answer for i in card.hidden))
+        return _breadcrumb(context, ())
+    # keyed by the answers the context holds, usually none: the cards of a section share
+    answers = faces.answers_in_context(context, [card.marks[i].answer for i in card.hidden])
+    return _breadcrumb(context, answers)
 
 
 @lru_cache(maxsize=1024)  # many cards share a context

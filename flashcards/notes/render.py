@@ -32,6 +32,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from flashcards.notes.simple_spans import Piece, simple_block, simple_spans
+
 if TYPE_CHECKING:  # markdown-it loads when text with markup is first rendered, not before:
     # commands that show no card text (`decks`, `--help`) never pay for it
     from markdown_it import MarkdownIt
@@ -80,6 +82,20 @@ def plain(text: str) -> str:
     """The text as a plain reader sees it: rendered, without styles."""
     if not _MARKUP.search(text):
         return text
+    if len(text) > MAX_CACHE_TEXT:
+        return _plain(text)
+    return _plain_cached(text)
+
+
+@lru_cache(maxsize=8192)
+def _plain_cached(text: str) -> str:
+    return _plain(text)
+
+
+def _plain(text: str) -> str:
+    simple = _simple(text)  # no span objects for simple text
+    if simple is not None:
+        return "".join([p[0] for p in simple])
     return "".join(s.text for s in spans(text))
 
 
@@ -88,13 +104,31 @@ def spans(text: str) -> tuple[Span, ...]:
     if not _MARKUP.search(text):
         return (Span(text),) if text else ()
     if len(text) > MAX_CACHE_TEXT:
-        return _render(text)
+        return _render_any(text)
     return _cached(text)
 
 
 @lru_cache(maxsize=8192)
 def _cached(text: str) -> tuple[Span, ...]:
-    return _render(text)
+    return _render_any(text)
+
+
+def _render_any(text: str) -> tuple[Span, ...]:
+    simple = _simple(text)
+    return tuple(map(Span._make, simple)) if simple is not None else _render(text)
+
+
+def simple_pieces(text: str) -> list[Piece] | None:
+    """`spans(text)` as `(text, styles, target)` tuples when the text is simple (see
+    `simple_spans`), without a cache; None when it is not: for callers that render
+    each text once (every card's own front)."""
+    if not _MARKUP.search(text):
+        return [(text, (), None)] if text else []
+    return _simple(text)
+
+
+def _simple(text: str) -> list[Piece] | None:
+    return simple_block(text, STRONG, MARK, CODE, REF)
 
 
 def comment_spans(text: str) -> list[tuple[int, int]]:
@@ -447,6 +481,15 @@ def _inline(text: str) -> list[Span]:
         return []
     if not _MARKUP.search(text):
         return [Span(text)]
+    simple = simple_spans(text, STRONG, MARK, CODE, REF)
+    if simple is not None:  # most card text: markdown-it's spans without markdown-it
+        return [Span._make(p) for p in simple]
+    return parsed_inline(text)
+
+
+def parsed_inline(text: str) -> list[Span]:
+    """Inline text rendered through markdown-it's tokens (what `simple_spans` must equal,
+    but for the empty spans this leaves and `spans` drops)."""
     md = _parser()
     tokens = md.parseInline(text)[0].children or []
     out: list[Span] = []

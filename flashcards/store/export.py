@@ -30,15 +30,21 @@ def _marks(ids: Sequence[int]) -> str:
     return ",".join("?" * len(ids))
 
 
-# In ExportCard's field order, the two JSON lists (context, tags) last and as stored:
-# the cards of a block or file share the same text, which the reader parses once.
+# A card as the exports read it, its block's columns apart (BLOCK_EXPORT_COLUMNS): a
+# block's cards share them, and each block is read, and its JSON parsed, once.
 CARD_EXPORT_COLUMNS = (
-    "c.id, c.guid, d.name, c.block_hash, c.kind, c.source, b.line, c.position, "
-    "b.norm, b.body, c.hidden, b.children, "
+    "c.id, c.guid, d.name, c.block_hash, c.kind, c.source, c.position, c.hidden, "
     "CASE WHEN c.retired THEN 'retired' WHEN c.suspended THEN 'suspended' "
     "WHEN c.buried_until IS NOT NULL THEN 'buried' ELSE 'active' END, "
-    "c.updated_at, b.marks, b.context, b.tags"
+    "c.updated_at, c.block_id"
 )
+# the two JSON lists (context, tags) as stored: a file's blocks share the same text
+BLOCK_EXPORT_COLUMNS = "b.id, b.line, b.norm, b.body, b.children, b.marks, b.context, b.tags"
+
+
+def _card_filter(deck_ids: Sequence[int], include_retired: bool) -> str:
+    retired = "" if include_retired else "AND c.retired = 0"
+    return f"c.deck_id IN ({_marks(deck_ids)}) {retired}"
 
 
 def card_rows(store: Store, deck_ids: Sequence[int], include_retired: bool = False) -> list[tuple]:
@@ -46,15 +52,27 @@ def card_rows(store: Store, deck_ids: Sequence[int], include_retired: bool = Fal
     scheduling state, as the json export (every card, in a sound collection)."""
     if not deck_ids:
         return []
-    retired = "" if include_retired else "AND c.retired = 0"
     return store.execute(
         f"SELECT {CARD_EXPORT_COLUMNS} "
-        "FROM cards c JOIN decks d ON d.id = c.deck_id JOIN blocks b ON b.id = c.block_id "
+        "FROM cards c JOIN decks d ON d.id = c.deck_id "
         "JOIN card_state s ON s.card_id = c.id "
-        f"WHERE c.deck_id IN ({_marks(deck_ids)}) {retired} "
+        f"WHERE {_card_filter(deck_ids, include_retired)} "
         "ORDER BY d.name, c.source, c.position",
         tuple(deck_ids),
     ).fetchall()
+
+
+def block_rows(
+    store: Store, deck_ids: Sequence[int], include_retired: bool = False
+) -> Iterator[tuple]:
+    """The blocks of the cards `card_rows` reads (BLOCK_EXPORT_COLUMNS), each once."""
+    if not deck_ids:
+        return iter(())
+    return store.execute(
+        f"SELECT {BLOCK_EXPORT_COLUMNS} FROM blocks b WHERE b.id IN "
+        f"(SELECT c.block_id FROM cards c WHERE {_card_filter(deck_ids, include_retired)})",
+        tuple(deck_ids),
+    )
 
 
 def card_count(store: Store, deck_ids: Sequence[int], include_retired: bool = False) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from flashcards import sm2
 from flashcards.store.db import chunks, marks
 from flashcards.store.queue import replay_order
 
@@ -181,17 +182,33 @@ def answer_counts(store: Store, card_ids: Sequence[int]) -> dict[int, int]:
     return out
 
 
-def answers_of(store: Store, card_ids: Sequence[int]) -> list[tuple]:
-    """(card id, time_ms, q, duration, interval before, was new, ef after, interval after)
-    of every answer of these cards, by card and time; imported schedules are no answers."""
+# sm2.rating (SM-2 quality -> Anki's 1-4) as SQL, generated from it so the two cannot
+# disagree: below a pass, each passing quality, above the last
+_RATING = (
+    f"CASE WHEN q < {sm2.PASS} THEN {sm2.rating(sm2.PASS - 1)} "
+    + " ".join(f"WHEN q = {q} THEN {sm2.rating(q)}" for q in range(sm2.PASS, 6))
+    + f" ELSE {sm2.rating(6)} END"
+)
+
+
+def revlog_answers(
+    store: Store, card_ids: Sequence[int], max_ms: int, learn: int, review: int
+) -> list[tuple]:
+    """(time_ms, card id, rating 1-4, interval after, interval before, ef after, duration
+    in ms (none: 0; at most `max_ms`), `learn` for a new card's answer or else `review`)
+    of every answer of these cards, by card and time, as an Anki revlog row wants them
+    (SQLite works them out: an export reads every review); imported schedules are no
+    answers."""
     out: list[tuple] = []
     for part in chunks(card_ids):
         out.extend(
             store.execute(
-                "SELECT card_id, time_ms, q, duration_ms, interval_before, due_before IS NULL, "
-                f"ef_after, interval_after FROM reviews WHERE kind != 'import' "
-                f"AND card_id IN ({marks(len(part))}) ORDER BY card_id, id",
-                tuple(part),
+                f"SELECT time_ms, card_id, {_RATING}, interval_after, interval_before, "
+                "ef_after, MIN(COALESCE(duration_ms, 0), ?), "
+                "CASE WHEN due_before IS NULL THEN ? ELSE ? END "
+                f"FROM reviews WHERE kind != 'import' AND card_id IN ({marks(len(part))}) "
+                "ORDER BY card_id, id",
+                (max_ms, learn, review, *part),
             )
         )
     return out
