@@ -154,6 +154,24 @@ def due_page(
     return list(map(DueCard._make, found)), upto
 
 
+def due_blocks(
+    store: Store, day: str, deck_ids: Sequence[int]
+) -> list[tuple[int, int, str, str | None]]:
+    """(card id, deck id, block hash, ancestors) of every due review of these decks (due
+    on or before `day`, not suspended, not buried past it), in no order: what counting
+    them one per block needs, and nothing that sorts them (`due_page` reads them in order).
+
+    Plain tuples, unpacked as they are read: thousands of rows at a time.
+    """
+    return store.execute(
+        "SELECT c.id, c.deck_id, c.block_hash, c.ancestors "
+        "FROM card_state s CROSS JOIN cards c ON c.id = s.card_id "
+        f"WHERE s.due > '' AND s.due <= ? AND c.deck_id IN ({marks(len(deck_ids))}) "
+        f"AND {_AVAILABLE}",
+        (day, *deck_ids, day),
+    ).fetchall()
+
+
 def new_page(
     store: Store, day: str, deck_id: int, after: tuple[str, int, int], rows: int
 ) -> list[NewCard]:

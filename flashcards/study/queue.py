@@ -17,7 +17,9 @@ that are spent. The next card is the best head among the decks still under
 their limit, so answering and fetching the next card cost a few set look-ups
 and never a scan of the queue, even when one deck's limit is reached in an
 all-decks queue. The counts are counted once and then kept in step answer by
-answer (`answered`), and put back exactly by `unanswered` (undo).
+answer (`answered`), and put back exactly by `unanswered` (undo); a deck list
+counts the reviews from the due cards read in no order where no limit can bind
+(`flashcards.study.due_counts`), and leaves the lanes to the first card.
 The lanes, feeds, tallies and undo marks are plain records in
 `flashcards.study.lanes`.
 
@@ -31,11 +33,12 @@ from collections import Counter
 from datetime import date
 
 from flashcards.decks import DeckSettings
-from flashcards.store import Store
+from flashcards.store import Store, deck_summaries
 from flashcards.store import custom as custom_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import queue as queue_rows
 from flashcards.study.day import Block, Day, lineage, waits
+from flashcards.study.due_counts import DueCounts, count_due
 from flashcards.study.lanes import Entry, Feed, Lane, Mark, Queue, Tally
 from flashcards.views import Counts
 
@@ -275,21 +278,24 @@ class TodayQueue:
         """The queue's counts per deck: counted once, then kept in step with answers."""
         tally = queue.tally
         if tally is None:
-            claims: dict[Block, tuple[bool, int]] = {}  # one card per block today
-            ups: dict[Block, tuple[Block, ...]] = {}
-            tally = Tally(
-                review={
+            rooms = {
+                deck_id: self._review_limit(deck_id) - cache.reviews_done[deck_id]
+                for deck_id in queue.due.lanes
+            }
+            unordered = self._count_due(cache, queue, rooms)
+            if unordered is not None:
+                review, claims, ups = unordered
+            else:
+                claims = {}  # one card per block today
+                ups = {}
+                review = {
                     deck_id: self._count(
-                        cache,
-                        queue.due,
-                        lane,
-                        self._review_limit(deck_id) - cache.reviews_done[deck_id],
-                        claims,
-                        (False, deck_id),
-                        ups,
+                        cache, queue.due, lane, rooms[deck_id], claims, (False, deck_id), ups
                     )
                     for deck_id, lane in queue.due.lanes.items()
-                },
+                }
+            tally = Tally(
+                review=review,
                 new={
                     deck_id: self._count(
                         cache,
@@ -307,6 +313,19 @@ class TodayQueue:
             )
             queue.tally = tally
         return tally
+
+    def _count_due(self, cache: Day, queue: Queue, rooms: dict[int, int]) -> DueCounts | None:
+        """The review counts from the due cards read in no order (`count_due`), while the
+        due lanes are not all read and no deck can have more due cards than room; None
+        when the lanes are to be walked."""
+        if queue.due.complete:
+            return None  # all in the lanes already: walking them reads nothing more
+        iso = cache.day.isoformat()
+        due = deck_summaries.waiting(self.store, iso)
+        if any(0 < room < due.get((deck_id, False), 0) for deck_id, room in rooms.items()):
+            return None  # a limit may bind: which blocks it claims depends on the order
+        rows = queue_rows.due_blocks(self.store, iso, tuple(rooms))
+        return count_due(cache, rows, rooms)
 
     def _count(
         self,

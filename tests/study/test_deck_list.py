@@ -79,13 +79,18 @@ def test_the_queue_keeps_its_plans_beside_the_deck_list_indexes(col, deck) -> No
 
     def study(store: Store) -> None:
         queue = TodayQueue(store)
-        queue.counts(queue.all_decks(), at(1).date())
+        queue.counts(queue.all_decks(), at(1).date())  # due cards read in no order
+        queue.next_card_id(queue.all_decks(), at(1).date())  # and in queue order
 
     plans = _plans(col.path, study)
     due = [plan for sql, plan in plans if "ORDER BY s.due" in sql]
+    counted = [plan for sql, plan in plans if "s.due > ''" in sql and "ORDER BY" not in sql]
     new = [plan for sql, plan in plans if "+s.due IS NULL" in sql]
-    assert due and new
+    assert due and counted and new
     # due reviews: a range of card_state_due, each card then by its id
-    assert all(p.startswith("SEARCH s USING COVERING INDEX card_state_due") for p in due), due
+    for plan in due + counted:
+        assert plan.startswith("SEARCH s USING COVERING INDEX card_state_due"), plan
+        assert "SEARCH c USING INTEGER PRIMARY KEY" in plan, plan
+    assert not any("TEMP B-TREE" in plan for plan in counted), counted  # nothing sorted
     # new cards: walked in outline order, so the page's LIMIT stops the walk early
     assert all(p.startswith("SEARCH c USING INDEX cards_order") for p in new), new
