@@ -17,9 +17,9 @@ that are spent. The next card is the best head among the decks still under
 their limit, so answering and fetching the next card cost a few set look-ups
 and never a scan of the queue, even when one deck's limit is reached in an
 all-decks queue. The counts are counted once and then kept in step answer by
-answer (`answered`), and put back exactly by `unanswered` (undo); a deck list
-counts the reviews from the due cards read in no order where no limit can bind
-(`flashcards.study.due_counts`), and leaves the lanes to the first card.
+answer (`answered`), and put back exactly by `unanswered` (undo); the reviews
+are counted from narrow rows of the due cards, in no order where no limit can
+bind (`flashcards.study.due_counts`), leaving the lanes to the first card.
 The lanes, feeds, tallies and undo marks are plain records in
 `flashcards.study.lanes`.
 
@@ -38,7 +38,7 @@ from flashcards.store import custom as custom_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import queue as queue_rows
 from flashcards.study.day import Block, Day, lineage, waits
-from flashcards.study.due_counts import DueCounts, count_due
+from flashcards.study.due_counts import DueCount
 from flashcards.study.lanes import Entry, Feed, Lane, Mark, Queue, Tally
 from flashcards.views import Counts
 
@@ -282,9 +282,9 @@ class TodayQueue:
                 deck_id: self._review_limit(deck_id) - cache.reviews_done[deck_id]
                 for deck_id in queue.due.lanes
             }
-            unordered = self._count_due(cache, queue, rooms)
-            if unordered is not None:
-                review, claims, ups = unordered
+            counted = self._count_due(cache, queue, rooms)
+            if counted is not None:
+                review, claims, ups = counted.counts, counted.claims, counted.ups
             else:
                 claims = {}  # one card per block today
                 ups = {}
@@ -314,18 +314,27 @@ class TodayQueue:
             queue.tally = tally
         return tally
 
-    def _count_due(self, cache: Day, queue: Queue, rooms: dict[int, int]) -> DueCounts | None:
-        """The review counts from the due cards read in no order (`count_due`), while the
-        due lanes are not all read and no deck can have more due cards than room; None
-        when the lanes are to be walked."""
+    def _count_due(self, cache: Day, queue: Queue, rooms: dict[int, int]) -> DueCount | None:
+        """The review counts from narrow rows of the due cards (`DueCount`), while the due
+        lanes are not all read: in no order when no deck has more due cards than room
+        (the deck summaries say), else in queue order up to the rooms. None when
+        everything is in the lanes already: walking them reads nothing more."""
         if queue.due.complete:
-            return None  # all in the lanes already: walking them reads nothing more
-        iso = cache.day.isoformat()
-        due = deck_summaries.waiting(self.store, iso)
-        if any(0 < room < due.get((deck_id, False), 0) for deck_id, room in rooms.items()):
-            return None  # a limit may bind: which blocks it claims depends on the order
-        rows = queue_rows.due_blocks(self.store, iso, tuple(rooms))
-        return count_due(cache, rows, rooms)
+            return None
+        store, iso, decks = self.store, cache.day.isoformat(), tuple(rooms)
+        due = deck_summaries.waiting(store, iso)
+        if all(room <= 0 or due.get((d, False), 0) <= room for d, room in rooms.items()):
+            counted = DueCount(cache, rooms)
+            if counted.take_unordered(queue_rows.due_blocks(store, iso, decks)):
+                return counted
+        counted = DueCount(cache, rooms)
+        after = ""
+        while not counted.full and after != iso:
+            # a page no smaller than the rooms left: mostly one read (whole due days)
+            left = sum(max(rooms[d] - n, 0) for d, n in counted.counts.items())
+            rows, after = queue_rows.due_blocks_page(store, iso, decks, after, max(DUE_PAGE, left))
+            counted.take_in_order(rows)
+        return counted
 
     def _count(
         self,

@@ -1,5 +1,6 @@
-"""The review counts read from the due cards in no order (`flashcards.study.due_counts`)
-are the queue-order walk's: the same counts, the same claimed blocks and lineages,
+"""The review counts read from narrow rows of the due cards (`flashcards.study.due_counts`),
+in queue order page by page or in no order, are the walk's along the queue's lanes:
+the same counts, the same claimed blocks and lineages,
 whatever was answered, buried or suspended today in an outline whose parents and
 children wait for each other."""
 
@@ -14,6 +15,8 @@ from hypothesis import strategies as st
 from flashcards import Collection
 from flashcards.decks import DeckSettings, DeckSpec
 from flashcards.store import Store
+from flashcards.store import queue as queue_rows
+from flashcards.study.due_counts import DueCount
 from flashcards.study.lanes import Tally
 from flashcards.study.queue import TodayQueue
 
@@ -33,28 +36,47 @@ def _outline(depths: list[int], deletions: list[int], tag: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _tallies(path, day) -> tuple[Tally, Tally, bool]:
-    """The all-decks queue's tally counted from the due cards read in no order, and
-    the one walked along the lanes once they are all read; and whether the first was
-    read that way (not walked because a limit may bind)."""
-    tallies = []
-    unordered = False
-    for walk in (False, True):
-        store = Store(path)
-        try:
-            queue = TodayQueue(store)
-            cache = queue.today(day)
-            lanes = queue._queue(cache, queue.all_decks())
-            if walk:
-                while not lanes.due.complete:
-                    lanes.due.more()  # all in the lanes: the walk reads nothing more
-            else:
-                rooms = {d: queue._review_limit(d) - cache.reviews_done[d] for d in lanes.due.lanes}
-                unordered = queue._count_due(cache, lanes, rooms) is not None
-            tallies.append(queue._tally(cache, lanes))
-        finally:
-            store.close()
-    return tallies[0], tallies[1], unordered
+def _tally(path, day, walk: bool) -> Tally:
+    """The all-decks queue's tally as a fresh queue counts it, or (`walk`) as the walk
+    along its due lanes counts it once they are all read."""
+    store = Store(path)
+    try:
+        queue = TodayQueue(store)
+        cache = queue.today(day)
+        lanes = queue._queue(cache, queue.all_decks())
+        while walk and not lanes.due.complete:
+            lanes.due.more()  # all in the lanes: the walk reads nothing more
+        return queue._tally(cache, lanes)
+    finally:
+        store.close()
+
+
+def _counts(path, day, page: int) -> tuple[DueCount, DueCount | None]:
+    """The due cards counted in queue order, `page` cards (whole due days) at a time,
+    and in no order (None where that read refuses the rows)."""
+    store = Store(path)
+    try:
+        queue = TodayQueue(store)
+        cache = queue.today(day)
+        decks = queue.all_decks()
+        rooms = {d: queue._review_limit(d) - cache.reviews_done[d] for d in decks}
+        iso = day.isoformat()
+        ordered, after = DueCount(cache, rooms), ""
+        while not ordered.full and after != iso:
+            rows, after = queue_rows.due_blocks_page(store, iso, decks, after, page)
+            ordered.take_in_order(rows)
+        unordered = DueCount(cache, rooms)
+        taken = unordered.take_unordered(queue_rows.due_blocks(store, iso, decks))
+        return ordered, unordered if taken else None
+    finally:
+        store.close()
+
+
+def _same(counted: DueCount | Tally, walked: Tally) -> None:
+    review = counted.counts if isinstance(counted, DueCount) else counted.review
+    assert review == walked.review
+    assert counted.claims == {b: c for b, c in walked.claims.items() if not c[0]}
+    assert counted.ups == {b: u for b, u in walked.ups.items() if not walked.claims[b][0]}
 
 
 decks = st.lists(
@@ -102,9 +124,12 @@ def test_counting_in_no_order_is_the_walk(tmp_path, decks, history, today, data)
                 )
             )
         ids = [c.id for c in col.cards()]
-        for step, (i, q) in enumerate(history):  # spread over ten days before today
-            col.answer(ids[i % len(ids)], q, at(step % 10))
-        now = at(30)
+        first = data.draw(st.lists(st.sampled_from([1, 3, 4, 5]), min_size=1), label="first")
+        for i, card_id in enumerate(ids):  # every card studied once: due from day 1
+            col.answer(card_id, first[i % len(first)], at(0))
+        for step, (i, q) in enumerate(history):  # and some again, over the days after
+            col.answer(ids[i % len(ids)], q, at(1 + step % 12))
+        now = at(20)  # some due today or overdue, some not yet
         for minute, (action, i, q) in enumerate(today):
             card_id = ids[i % len(ids)]
             moment = now + timedelta(minutes=minute)
@@ -115,12 +140,19 @@ def test_counting_in_no_order_is_the_walk(tmp_path, decks, history, today, data)
             else:
                 col.suspend(card_id, moment)
         day = col.today(now + timedelta(minutes=len(today)))
-    counted, walked, unordered = _tallies(path, day)
-    event("read in no order" if unordered else "walked: a limit may bind")
-    assert counted.review == walked.review
-    assert counted.new == walked.new
-    assert counted.claims == walked.claims
-    assert counted.ups == walked.ups
+    walked = _tally(path, day, walk=True)
+    fresh = _tally(path, day, walk=False)
+    assert (fresh.review, fresh.new, fresh.claims, fresh.ups) == (
+        walked.review,
+        walked.new,
+        walked.claims,
+        walked.ups,
+    )
+    ordered, unordered = _counts(path, day, data.draw(st.integers(1, 8), label="page"))
+    _same(ordered, walked)
+    event("unordered read taken" if unordered is not None else "unordered read refused")
+    if unordered is not None:
+        _same(unordered, walked)
 
 
 def test_an_outline_answered_today_is_counted_in_no_order(col, deck, db_path) -> None:
@@ -141,12 +173,11 @@ def test_an_outline_answered_today_is_counted_in_no_order(col, deck, db_path) ->
         col.answer(card_id, 4, at(0))  # all due again tomorrow
     col.answer(ids["c1"], 4, at(1))  # its parent, its sibling and its child wait
     col.bury(ids["b1"], at(1))
-    counted, walked, unordered = _tallies(db_path, at(1).date())
-    assert unordered  # read in no order, not walked
-    assert counted.review == walked.review
-    assert counted.claims == walked.claims
-    assert counted.ups == walked.ups
-    deck_id = next(iter(counted.review))
+    walked = _tally(db_path, at(1).date(), walk=True)
+    ordered, unordered = _counts(db_path, at(1).date(), page=2)
+    assert unordered is not None  # no limit binds: read in no order
+    _same(ordered, walked)
+    _same(unordered, walked)
+    deck_id = next(iter(walked.review))
     # m1 (above c1), c2 (its sibling), g1 (below it) wait; b1 is buried
-    assert counted.review[deck_id] == 3  # k1, s1 and one of v1, v2
-    assert len(counted.claims) == 3
+    assert walked.review[deck_id] == 3  # k1, s1 and one of v1, v2
