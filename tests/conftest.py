@@ -30,8 +30,12 @@ from flashcards import Collection  # noqa: E402
 @pytest.fixture(autouse=True)
 def _own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Every test's user data folder is its own (the sample deck is copied there on first
-    use): no test reads or writes the real one."""
+    use), and so is its cache folder (the files known sound, `store/soundness.py`, keep
+    64: a run of the suite would push out the user's own, and a benchmark's big file
+    would be checked again, for seconds, inside a timed run): no test reads or writes
+    the real ones."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture

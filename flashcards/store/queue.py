@@ -129,6 +129,16 @@ def due_count(store: Store, day: str, deck_ids: Sequence[int]) -> int:
     )
 
 
+def _page_end(store: Store, day: str, after: str, rows: int) -> str:
+    """The last due day of a page after `after`: that of the rows-th card due after it (all
+    decks: a cheap bound from the covering index), or `day` when fewer are due."""
+    last = store.one(
+        "SELECT due FROM card_state WHERE due > ? AND due <= ? ORDER BY due LIMIT 1 OFFSET ?",
+        (after, day, max(rows - 1, 0)),
+    )
+    return str(last) if last is not None else day
+
+
 def due_page(
     store: Store, day: str, deck_ids: Sequence[int], after: str, rows: int
 ) -> tuple[list[DueCard], str]:
@@ -138,12 +148,7 @@ def due_page(
     Whole due days at a time, at least `rows` cards when there are that many: a page
     never splits a day, so no day is read (and sorted) twice however many cards it has.
     """
-    # the due day of the rows-th card (all decks: a cheap bound from the covering index)
-    last = store.one(
-        "SELECT due FROM card_state WHERE due > ? AND due <= ? ORDER BY due LIMIT 1 OFFSET ?",
-        (after, day, max(rows - 1, 0)),
-    )
-    upto = str(last) if last is not None else day
+    upto = _page_end(store, day, after, rows)
     found = store.execute(
         "SELECT s.due, c.source, c.position, c.id, c.deck_id, c.block_hash, c.ancestors "
         "FROM card_state s CROSS JOIN cards c ON c.id = s.card_id "
@@ -152,6 +157,37 @@ def due_page(
         (after, upto, *deck_ids, day),
     ).fetchall()
     return list(map(DueCard._make, found)), upto
+
+
+# What counting due cards one per block needs of each (`flashcards.study.due_counts`):
+# (card id, deck id, block hash, ancestors) as plain tuples, thousands at a time.
+_DUE_BLOCKS = (
+    "SELECT c.id, c.deck_id, c.block_hash, c.ancestors "
+    "FROM card_state s CROSS JOIN cards c ON c.id = s.card_id "
+    "WHERE s.due > ? AND s.due <= ? AND c.deck_id IN ({decks}) AND " + _AVAILABLE
+)
+
+
+def due_blocks(
+    store: Store, day: str, deck_ids: Sequence[int]
+) -> list[tuple[int, int, str, str | None]]:
+    """Every due review of these decks (due on or before `day`, not suspended, not buried
+    past it) as counting needs it, in no order: nothing is sorted."""
+    sql = _DUE_BLOCKS.format(decks=marks(len(deck_ids)))
+    return store.execute(sql, ("", day, *deck_ids, day)).fetchall()
+
+
+def due_blocks_page(
+    store: Store, day: str, deck_ids: Sequence[int], after: str, rows: int
+) -> tuple[list[tuple[int, int, str, str | None]], str]:
+    """`due_page`'s cards (whole due days after `after`, in queue order) as counting needs
+    them, and the last due day read: sorted as `due_page` sorts, none of the keys read."""
+    upto = _page_end(store, day, after, rows)
+    sql = _DUE_BLOCKS.format(decks=marks(len(deck_ids)))
+    found = store.execute(
+        f"{sql} ORDER BY s.due, c.source, c.position, c.id", (after, upto, *deck_ids, day)
+    ).fetchall()
+    return found, upto
 
 
 def new_page(

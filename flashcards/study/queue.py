@@ -17,7 +17,9 @@ that are spent. The next card is the best head among the decks still under
 their limit, so answering and fetching the next card cost a few set look-ups
 and never a scan of the queue, even when one deck's limit is reached in an
 all-decks queue. The counts are counted once and then kept in step answer by
-answer (`answered`), and put back exactly by `unanswered` (undo).
+answer (`answered`), and put back exactly by `unanswered` (undo); the reviews
+are counted from narrow rows of the due cards, in no order where no limit can
+bind (`flashcards.study.due_counts`), leaving the lanes to the first card.
 The lanes, feeds, tallies and undo marks are plain records in
 `flashcards.study.lanes`.
 
@@ -31,11 +33,12 @@ from collections import Counter
 from datetime import date
 
 from flashcards.decks import DeckSettings
-from flashcards.store import Store
+from flashcards.store import Store, deck_summaries
 from flashcards.store import custom as custom_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import queue as queue_rows
 from flashcards.study.day import Block, Day, lineage, waits
+from flashcards.study.due_counts import DueCount
 from flashcards.study.lanes import Entry, Feed, Lane, Mark, Queue, Tally
 from flashcards.views import Counts
 
@@ -275,21 +278,24 @@ class TodayQueue:
         """The queue's counts per deck: counted once, then kept in step with answers."""
         tally = queue.tally
         if tally is None:
-            claims: dict[Block, tuple[bool, int]] = {}  # one card per block today
-            ups: dict[Block, tuple[Block, ...]] = {}
-            tally = Tally(
-                review={
+            rooms = {
+                deck_id: self._review_limit(deck_id) - cache.reviews_done[deck_id]
+                for deck_id in queue.due.lanes
+            }
+            counted = self._count_due(cache, queue, rooms)
+            if counted is not None:
+                review, claims, ups = counted.counts, counted.claims, counted.ups
+            else:
+                claims = {}  # one card per block today
+                ups = {}
+                review = {
                     deck_id: self._count(
-                        cache,
-                        queue.due,
-                        lane,
-                        self._review_limit(deck_id) - cache.reviews_done[deck_id],
-                        claims,
-                        (False, deck_id),
-                        ups,
+                        cache, queue.due, lane, rooms[deck_id], claims, (False, deck_id), ups
                     )
                     for deck_id, lane in queue.due.lanes.items()
-                },
+                }
+            tally = Tally(
+                review=review,
                 new={
                     deck_id: self._count(
                         cache,
@@ -307,6 +313,28 @@ class TodayQueue:
             )
             queue.tally = tally
         return tally
+
+    def _count_due(self, cache: Day, queue: Queue, rooms: dict[int, int]) -> DueCount | None:
+        """The review counts from narrow rows of the due cards (`DueCount`), while the due
+        lanes are not all read: in no order when no deck has more due cards than room
+        (the deck summaries say), else in queue order up to the rooms. None when
+        everything is in the lanes already: walking them reads nothing more."""
+        if queue.due.complete:
+            return None
+        store, iso, decks = self.store, cache.day.isoformat(), tuple(rooms)
+        due = deck_summaries.waiting(store, iso)
+        if all(room <= 0 or due.get((d, False), 0) <= room for d, room in rooms.items()):
+            counted = DueCount(cache, rooms)
+            if counted.take_unordered(queue_rows.due_blocks(store, iso, decks)):
+                return counted
+        counted = DueCount(cache, rooms)
+        after = ""
+        while not counted.full and after != iso:
+            # a page no smaller than the rooms left: mostly one read (whole due days)
+            left = sum(max(rooms[d] - n, 0) for d, n in counted.counts.items())
+            rows, after = queue_rows.due_blocks_page(store, iso, decks, after, max(DUE_PAGE, left))
+            counted.take_in_order(rows)
+        return counted
 
     def _count(
         self,

@@ -71,21 +71,30 @@ def test_the_deck_list_reads_its_summaries_only(col, deck) -> None:
 
 
 def test_the_queue_keeps_its_plans_beside_the_deck_list_indexes(col, deck) -> None:
-    deck("A first")
+    deck("A first", reviews_per_day=2)  # more due tomorrow than room: counted in order
     deck("B second")
     with Collection.open(col.path, timezone="UTC") as other:
-        while (card := other.next_card(None, at(0))) is not None:
-            other.answer(card.id, 4, at(0))
+        for name in ("A first", "B second"):
+            while (card := other.next_card(name, at(0))) is not None:
+                other.answer(card.id, 4, at(0))
 
     def study(store: Store) -> None:
         queue = TodayQueue(store)
-        queue.counts(queue.all_decks(), at(1).date())
+        first, second = queue.all_decks()
+        queue.counts((second,), at(1).date())  # due cards read in no order
+        queue.counts((first, second), at(1).date())  # in queue order, narrow
+        queue.next_card_id((first, second), at(1).date())  # and as lane entries
 
     plans = _plans(col.path, study)
     due = [plan for sql, plan in plans if "ORDER BY s.due" in sql]
+    narrow = [plan for sql, plan in plans if "ORDER BY s.due" in sql and "SELECT c.id" in sql]
+    counted = [plan for sql, plan in plans if "s.due > ''" in sql and "ORDER BY" not in sql]
     new = [plan for sql, plan in plans if "+s.due IS NULL" in sql]
-    assert due and new
+    assert len(due) > len(narrow) > 0 and counted and new
     # due reviews: a range of card_state_due, each card then by its id
-    assert all(p.startswith("SEARCH s USING COVERING INDEX card_state_due") for p in due), due
+    for plan in due + counted:
+        assert plan.startswith("SEARCH s USING COVERING INDEX card_state_due"), plan
+        assert "SEARCH c USING INTEGER PRIMARY KEY" in plan, plan
+    assert not any("TEMP B-TREE" in plan for plan in counted), counted  # nothing sorted
     # new cards: walked in outline order, so the page's LIMIT stops the walk early
     assert all(p.startswith("SEARCH c USING INDEX cards_order") for p in new), new
