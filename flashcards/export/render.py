@@ -24,12 +24,8 @@ from flashcards.export.job import ExportCard, ExportDeck
 
 # the one definition of `==highlight==` syntax, shared with the card extractor
 from flashcards.notes.inline import highlight_plugin
-from flashcards.notes.render import (
-    embed_text,
-    math_plugin,
-    wikilink_plugin,
-    without_comments,
-)
+from flashcards.notes.math import math_plugin
+from flashcards.notes.render import embed_text, wikilink_plugin, without_comments
 
 BREADCRUMB = " › "
 

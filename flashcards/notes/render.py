@@ -21,7 +21,7 @@ What each construct becomes:
 - `*italic*`, `_italic_`, `~~strike~~`, `**strong**`, `==highlight==` → their
   text, styled; inline code keeps its text;
 - `$…$` / `$$…$$` → readable Unicode through pylatexenc, bounded (a formula
-  longer than MAX_MATH, or one pylatexenc cannot read, shows as written).
+  longer than `math.MAX_MATH`, or one pylatexenc cannot read, shows as written).
 
 Fenced code keeps its lines exactly. Unknown or unbalanced markup is text.
 """
@@ -32,14 +32,13 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from flashcards.notes.math import math_plugin, math_text
 from flashcards.notes.simple_spans import Piece, simple_block, simple_spans
 
 if TYPE_CHECKING:  # markdown-it loads when text with markup is first rendered, not before:
     # commands that show no card text (`decks`, `--help`) never pay for it
     from markdown_it import MarkdownIt
     from markdown_it.rules_inline import StateInline
-    from pylatexenc.latex2text import LatexNodes2Text
-    from pylatexenc.macrospec import LatexContextDb
 
 STRONG = "strong"
 EM = "em"
@@ -54,7 +53,6 @@ QUOTE = "quote"
 TITLE = "title"  # a callout's title line
 TABLE = "table"  # table rules (the cells keep their own styles)
 
-MAX_MATH = 1_000  # characters of one formula given to pylatexenc; longer ones show as written
 MAX_CACHE_TEXT = 4_000  # texts longer than this are rendered without being cached
 
 _IMAGE_EXT = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|avif|tiff?)$", re.IGNORECASE)
@@ -353,50 +351,6 @@ def _footnote_ref(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _math(state: StateInline, silent: bool) -> bool:
-    """`$$display$$` and `$inline$` (Pandoc's rule: no space inside the dollars, no
-    digit right after the closing one, so `$5 and $10` stay text)."""
-    src, pos = state.src, state.pos
-    if src[pos] != "$":
-        return False
-    if src.startswith("$$", pos):
-        end = src.find("$$", pos + 2)
-        if end < 0 or not src[pos + 2 : end].strip():
-            return False
-        if not silent:
-            token = state.push("math", "", 0)
-            token.content = src[pos + 2 : end]
-            token.meta["display"] = True
-        state.pos = end + 2
-        return True
-    if pos + 1 >= len(src) or src[pos + 1].isspace():
-        return False
-    end = pos + 1
-    while True:
-        end = src.find("$", end)
-        if end < 0:
-            return False
-        if src[end - 1] == "\\":
-            end += 1
-            continue
-        if src[end - 1].isspace() or src[end + 1 : end + 2].isdigit():
-            return False
-        break
-    if not silent:
-        token = state.push("math", "", 0)
-        token.content = src[pos + 1 : end]
-        token.meta["display"] = False
-    state.pos = end + 1
-    return True
-
-
-def math_plugin(md: MarkdownIt) -> None:
-    """Teach a parser `$…$` / `$$…$$` (`math` tokens; `meta["display"]` for `$$`): the
-    plain renderer and the Anki exporter share this one definition."""
-    md.inline.ruler.before("escape", "math", _math)
-    md.inline.add_terminator_char("$")
-
-
 def wikilink_plugin(md: MarkdownIt) -> None:
     """Teach a parser `[[page|alias]]`, `![[embed]]` (`wikilink` tokens) and footnote
     references `[^1]` (which make no token)."""
@@ -417,46 +371,6 @@ def _parser() -> MarkdownIt:
     md.use(wikilink_plugin)
     md.inline.ruler.disable("newline")  # line breaks stay in the text
     return md
-
-
-@lru_cache(maxsize=2048)
-def math_text(source: str) -> str:
-    """LaTeX → readable Unicode (pylatexenc); the source itself when too long or unreadable."""
-    if len(source) > MAX_MATH:
-        return source
-    converter, context = _latex()
-    try:
-        text = converter.latex_to_text(source, latex_context=context)
-    except Exception:  # noqa: BLE001 - any failure of the converter shows the formula as written
-        return source
-    return " ".join(text.split()) or source
-
-
-# pylatexenc knows `\frac` but not amsmath's display, text and continued fractions, and
-# reads `\dfrac{9}{2}` as `92`: they are fractions all the same
-_FRACTIONS = ("dfrac", "tfrac", "cfrac")
-
-
-@lru_cache(maxsize=1)
-def _latex() -> tuple[LatexNodes2Text, LatexContextDb]:
-    """The LaTeX-to-Unicode converter and the parser's macros, amsmath's fractions added."""
-    from pylatexenc import latex2text, latexwalker, macrospec  # deferred: ~30 ms, only for math
-
-    texts = latex2text.get_default_latex_context_db()
-    frac = texts.get_macro_spec("frac")
-    texts.add_context_category(
-        "amsmath-fractions",
-        macros=[latex2text.MacroTextSpec(n, simplify_repl=frac.simplify_repl) for n in _FRACTIONS],
-        prepend=True,
-    )
-    parsing = latexwalker.get_default_latex_context_db()
-    parsing.add_context_category(
-        "amsmath-fractions", macros=[macrospec.MacroSpec(n, "{{") for n in _FRACTIONS], prepend=True
-    )
-    converter = latex2text.LatexNodes2Text(
-        latex_context=texts, math_mode="text", strict_latex_spaces=False
-    )
-    return converter, parsing
 
 
 def image_name(target: str) -> str:
