@@ -115,6 +115,8 @@ _COLON_LABELS = {
     "references", "features", "security", "fixed", "added", "changed", "removed", "new",
     "when", "where", "who", "use", "uses", "use case", "use cases", "idea", "key", "main",
     "rule", "rules", "steps", "method", "approach", "issue", "cause", "fix", "effect",
+    "intuition", "insight", "insights", "observation", "observations", "motivation",
+    "caveat", "caveats", "analogy", "concept",
 }  # fmt: skip
 _NUMBERED = re.compile(
     r"(?:step|stage|part|phase|chapter|section|lesson|lecture|week|day|unit|module|"

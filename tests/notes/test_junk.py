@@ -43,7 +43,7 @@ def read(name: str, junk=ALL_RULES):
             "label.md",
             [["buffer solution"]],
             [(1, "Note:", LABEL), (2, "Ex.", LABEL), (3, "Step 2", LABEL),
-             (4, "BREAKING CHANGE", LABEL)],
+             (4, "BREAKING CHANGE", LABEL), (5, "Intuition:", LABEL)],
         ),
         (
             "version.md",
