@@ -323,6 +323,7 @@ def _load(file: int, size: int) -> list[tuple]:
         if not chunk:
             raise OSError(f"a reader's results are cut short ({len(data)} of {size} bytes)")
         data += chunk
+    os.ftruncate(file, 0)  # its memory goes back now, not when the last piece is read
     return pickle.loads(data)
 
 
@@ -338,7 +339,7 @@ def _read_packed(
         out.append(
             (
                 r.path,
-                None if r.cards is None else _pack_cards(r.cards),
+                None if r.cards is None else pack_cards(r.cards),
                 r.lines,
                 r.blocks,
                 None if r.error is None else (r.error.path, r.error.line, r.error.reason),
@@ -381,7 +382,7 @@ def _unpack(packed: tuple) -> FileRead:
     ) = packed
     return FileRead(
         path,
-        None if cards is None else _unpack_cards(cards),
+        None if cards is None else unpack_cards(cards),
         lines,
         blocks,
         None if error is None else NoteError(*error),
@@ -395,7 +396,7 @@ def _unpack(packed: tuple) -> FileRead:
     )
 
 
-def _pack_cards(cards: list[Card]) -> tuple[list[tuple], list[tuple]]:
+def pack_cards(cards: list[Card]) -> tuple[list[tuple], list[tuple]]:
     """A file's cards as (blocks, cards) tuples: a block's text once for its cards."""
     blocks: list[tuple] = []
     index: dict[int, int] = {}
@@ -437,7 +438,7 @@ def _pack_cards(cards: list[Card]) -> tuple[list[tuple], list[tuple]]:
     return blocks, rows
 
 
-def _unpack_cards(packed: tuple[list[tuple], list[tuple]]) -> list[Card]:
+def unpack_cards(packed: tuple[list[tuple], list[tuple]]) -> list[Card]:
     blocks, rows = packed
     shown = [
         BlockText(

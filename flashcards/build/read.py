@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashcards import cards as notes_reader
-from flashcards.cards import Card
 from flashcards.decks import DeckSpec
 from flashcards.notes import logseq
 from flashcards.notes.by_dialect import read_text
@@ -38,6 +37,7 @@ from flashcards.reading import FileRead, read_files
 from flashcards.store.decks import SourceRecord
 
 from .preindex import entries_of_new_files
+from .spool import ParsedCards
 
 # A file modified this close to a build may change again within its mtime's granularity
 # (2 s on FAT) without changing size: its mtime is not trusted next time ("racy git").
@@ -83,7 +83,7 @@ class Reading:
     """What the notes say now."""
 
     files: list[str]  # the deck's notes files (absolute paths), in build order
-    parsed: dict[str, list[Card]] = field(default_factory=dict)  # files read: their cards
+    parsed: ParsedCards = field(default_factory=ParsedCards)  # files read: their cards
     source_rows: list[tuple[str, SourceRecord]] = field(default_factory=list)  # new records
     kept: set[str] = field(default_factory=set)  # files whose cards stay as they are
     # the Logseq files read: their entries and the entries they show, for the collection
