@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,6 +37,10 @@ _Job = TypeVar("_Job", Path, tuple)  # a path, or a tuple starting with one
 PARALLEL_FILES = 50
 # Pieces per worker: a worker's results come a piece at a time, each as soon as it is read.
 _PIECES = 8
+# At most this many bytes of notes per piece: a piece's results are held whole, packed, by
+# the worker that reads it and by this process as it loads them (a piece of 50,000 files'
+# eighth half was ~60,000 cards: 300 MiB at the peak of each)
+_PIECE_BYTES = 2_000_000
 
 
 def default_workers(files: int) -> int:
@@ -263,7 +268,8 @@ def _split(
     jobs: Sequence[_Job], first_share: float, pieces: int
 ) -> tuple[list[_Job], list[list[_Job]]]:
     """A first run of jobs holding about `first_share` of the files' bytes, and the rest
-    in up to `pieces` contiguous runs of about equal size."""
+    in up to `pieces` contiguous runs of about equal size — more where runs would hold
+    over `_PIECE_BYTES` each."""
     sizes = []
     for job in jobs:
         path = job[0] if isinstance(job, tuple) else job
@@ -273,6 +279,7 @@ def _split(
             sizes.append(0)
     total = sum(sizes)
     first_end = total * first_share
+    pieces = max(pieces, math.ceil((total - first_end) / _PIECE_BYTES))
     step = (total - first_end) / pieces
     runs: list[list[_Job]] = [[]]
     filled = 0

@@ -88,6 +88,9 @@ class Guids:
         return self._left.pop()
 
 
+BATCH = 4096  # a new deck's cards are inserted this many at a time
+
+
 class Writer:
     """Rows of one build: block ids handed out as blocks are first written."""
 
@@ -170,7 +173,7 @@ class Writer:
                 card.dialect,
             )
         )
-        if self.stream and len(self.cards) >= 4096:
+        if self.stream and len(self.cards) >= BATCH:
             self.flush()
 
     def flush_blocks(self) -> None:
