@@ -26,6 +26,7 @@ from flashcards.store import Store
 from flashcards.store import cards as rows
 from flashcards.store.cards import CardKey, Stored
 
+from .hashset import HashSet
 from .match import assign, pair_edits
 from .spool import card_count
 
@@ -35,7 +36,7 @@ class Json:
     (stored text is compared as text). Siblings share contexts, a file shares tags and
     most cards hide one deletion, so each distinct list is encoded once per build."""
 
-    KEPT = 50_000  # distinct lists remembered: a cold build of a big vault has millions
+    KEPT = 10_000  # distinct lists remembered: a cold build of a big vault has millions
 
     def __init__(self) -> None:
         self._seen: dict[tuple, str] = {}
@@ -202,7 +203,7 @@ def write_new_deck(
     total = card_count(parsed)
     indexes = _drop_indexes(store) if total >= BULK_CARDS and _no_cards(store) else []
     out = Writer(store, deck_id, stream=True)
-    seen = _SeenHashes()
+    seen = _SeenHashes(total)
     count = 0
     for path in files:
         cards = parsed.get(str(path))
@@ -231,16 +232,21 @@ _HEX16 = re.compile("[0-9a-f]{16}").fullmatch  # what `identity.digest` makes
 class _SeenHashes:
     """Copy numbers of a new deck's cards, in outline order: how many cards before this
     one have its content hash. Most hashes come once, so those are kept compactly (a
-    hash of 16 hex digits as its number); only repeated ones get a count."""
+    hash of 16 hex digits as its number, in a `HashSet`); only repeated ones get a
+    count."""
 
-    def __init__(self) -> None:
-        self._once: set[int | str] = set()
+    def __init__(self, expected: int) -> None:
+        self._once = HashSet(expected)
+        self._other: set[str] = set()  # hashes not of 16 hex digits (none the reader makes)
         self._more: Counter[str] = Counter()  # hash -> its cards so far, from the second
 
     def copy(self, content_hash: str) -> int:
-        key: int | str = int(content_hash, 16) if _HEX16(content_hash) else content_hash
-        if key not in self._once:
-            self._once.add(key)
+        if _HEX16(content_hash):
+            new = self._once.add(int(content_hash, 16))
+        else:
+            new = content_hash not in self._other
+            self._other.add(content_hash)
+        if new:
             return 0
         copy = self._more[content_hash] or 1
         self._more[content_hash] = copy + 1

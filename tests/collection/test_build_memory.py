@@ -7,6 +7,7 @@ without bound if a cold build held every card at once.
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import tracemalloc
 from pathlib import Path
@@ -16,6 +17,7 @@ from helpers import Notes, forking
 
 from flashcards import Collection
 from flashcards.build import spool, write
+from flashcards.build.hashset import HashSet
 from flashcards.build.spool import ParsedCards
 from flashcards.cards import extract
 from flashcards.notes.outline import parse_note
@@ -133,3 +135,16 @@ def test_parsed_cards_read_back_as_they_were_set(tmp_path: Path) -> None:
     del spooled["b"]
     assert "b" not in spooled and spooled.total == len(made["a"]) + len(made["c"])
     spooled.close()
+
+
+def test_hash_set_says_what_a_set_says() -> None:
+    """HashSet (the copy numbers' seen hashes) against a set: new or not, through growth,
+    with 0 and the largest 64-bit number, repeats and near neighbours."""
+    rng = random.Random(16)
+    values = [rng.getrandbits(64) for _ in range(5000)] + [0, 0, 1, 2, 1025, 2**64 - 1]
+    values += [v & 0xFFFF for v in values[:500]] + rng.sample(values, 2000)
+    ours, theirs = HashSet(expected=10), set()
+    for value in values:
+        assert ours.add(value) == (value not in theirs)
+        theirs.add(value)
+    assert len(ours) == len(theirs)
