@@ -126,6 +126,9 @@ class FileRead:
     seen: dict[str, str | None] | None = None
     # (index in `cards`, the schedule its note writes for it): notes/schedules.py
     schedules: list[tuple[int, NotedSchedule]] = field(default_factory=list)
+    # a worker's cards as it sent them, for a caller that keeps them so (`read_files`
+    # with `packed`; `cards` is then None): how many, and `pack_cards` of them pickled
+    packed: tuple[int, bytes] | None = None
 
 
 def _read_note_file(job: tuple[Path, ReadOptions], graphs: dict[str, dict[str, str]]) -> FileRead:
@@ -155,6 +158,7 @@ def read_files(
     read: Callable[[_Job], FileRead],
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    packed: bool = False,
 ) -> Iterator[FileRead]:
     """`read(job)` for each job, in job order, in up to `workers` processes (None:
     `default_workers`).
@@ -166,14 +170,17 @@ def read_files(
     own to do with each result does it while the workers read on. Forking is used only
     where it is safe: on Linux with no other thread running (a build on the study app's
     worker thread reads in its own process). `progress(done)` is told about how many
-    jobs are done.
+    jobs are done. With `packed`, what a worker read comes as it sent it: cards in
+    `FileRead.packed`, unpickled by whoever needs them (`unpack`), if anyone does.
     """
     count = default_workers(len(jobs)) if workers is None else workers
     if count > 1 and len(jobs) > 1 and _can_fork():
         share = 1 / count
         first, pieces = _split(jobs, share, pieces=_PIECES * (count - 1))
         if pieces:
-            yield from _read_in_processes(first, pieces, read, count - 1, progress, len(jobs))
+            yield from _read_in_processes(
+                first, pieces, read, count - 1, progress, len(jobs), packed
+            )
             return
     yield from _read_all(jobs, read, progress)
 
@@ -185,6 +192,7 @@ def _read_in_processes(
     workers: int,
     progress: Callable[[int], None] | None,
     total: int,
+    keep_packed: bool = False,
 ) -> Iterator[FileRead]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -213,7 +221,7 @@ def _read_in_processes(
             for result, file in zip(results, files, strict=True):
                 packed = result if file is None else _load(file, result)
                 for p in packed:
-                    yield _unpack(p)
+                    yield _unpack(p, keep_packed)
                 done += len(packed)
                 tell(done)
         except BrokenProcessPool:
@@ -346,7 +354,7 @@ def _read_packed(
         out.append(
             (
                 r.path,
-                None if r.cards is None else pack_cards(r.cards),
+                None if r.cards is None else (len(r.cards), packed_cards(r.cards)),
                 r.lines,
                 r.blocks,
                 None if r.error is None else (r.error.path, r.error.line, r.error.reason),
@@ -372,7 +380,7 @@ def _read_packed(
     return len(data)
 
 
-def _unpack(packed: tuple) -> FileRead:
+def _unpack(packed: tuple, keep_packed: bool = False) -> FileRead:
     (
         path,
         cards,
@@ -387,9 +395,10 @@ def _unpack(packed: tuple) -> FileRead:
         skipped,
         *graph,
     ) = packed
+    kept = cards if keep_packed else None
     return FileRead(
         path,
-        None if cards is None else unpack_cards(cards),
+        None if cards is None or kept else unpack(cards[1]),
         lines,
         blocks,
         None if error is None else NoteError(*error),
@@ -400,6 +409,7 @@ def _unpack(packed: tuple) -> FileRead:
         [NoteError(*w) for w in warnings],
         [Skipped(*k) for k in skipped],
         *graph,
+        packed=kept,
     )
 
 
@@ -443,6 +453,21 @@ def pack_cards(cards: list[Card]) -> tuple[list[tuple], list[tuple]]:
             )
         )
     return blocks, rows
+
+
+def packed_cards(cards: list[Card]) -> bytes:
+    """A file's cards as one compact string of bytes (`pack_cards`, pickled): what a
+    worker sends, and what a build spools; `unpack` makes the cards again."""
+    import pickle
+
+    return pickle.dumps(pack_cards(cards), pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(data: bytes) -> list[Card]:
+    """The cards `packed_cards` made `data` of."""
+    import pickle
+
+    return unpack_cards(pickle.loads(data))
 
 
 def unpack_cards(packed: tuple[list[tuple], list[tuple]]) -> list[Card]:

@@ -197,7 +197,8 @@ def read_notes(
 
     if progress:
         progress(0, len(files))
-    reads = iter(read_files(jobs, read_source, progress=reading if progress else None))
+    # a worker's cards stay as it sent them, bytes, until the write reads them
+    reads = iter(read_files(jobs, read_source, progress=reading if progress else None, packed=True))
     seen: dict[str, dict[str, str | None]] = {}  # the Logseq files read: the entries they show
     to_read = {job[0] for job in jobs}
     for key in files:  # each file's outcome, in file order (as its warnings are reported)
@@ -220,7 +221,7 @@ def read_notes(
         # 0 never equals a real mtime: a racy file is hashed again next time
         mtime = result.mtime_ns if result.mtime_ns < racy_after else 0
         record = SourceRecord(result.size, mtime, result.digest)
-        if result.cards is None:
+        if result.cards is None and result.packed is None:
             keep(key, record)  # touched, not changed
             continue
         out.read += 1
@@ -236,8 +237,13 @@ def read_notes(
             out.skipped[key] = counts
         else:
             out.skipped.pop(key, None)
-        out.parsed[key] = result.cards
-        out.schedules.extend((key, result.cards[i].position, s) for i, s in result.schedules)
+        if result.packed is not None:
+            out.parsed.put(key, *result.packed)
+        else:
+            assert result.cards is not None
+            out.parsed[key] = result.cards
+        # a card's position is its index in its file's cards (`read_source`)
+        out.schedules.extend((key, i, s) for i, s in result.schedules)
         out.source_rows.append((key, record))
         if result.entries is not None:
             out.graph[key] = (result.entries, sorted(result.seen or ()))

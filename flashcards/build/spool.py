@@ -14,13 +14,12 @@ cards (new objects on each read of a file that went to disk).
 from __future__ import annotations
 
 import os
-import pickle
 import tempfile
 from collections.abc import Iterator, Mapping, MutableMapping
 from typing import IO
 
 from flashcards.cards import Card
-from flashcards.reading import pack_cards, unpack_cards
+from flashcards.reading import packed_cards, unpack
 
 __all__ = ["HELD_CARDS", "ParsedCards", "card_count"]
 
@@ -37,8 +36,9 @@ class ParsedCards(MutableMapping[str, list[Card]]):
         self.held = HELD_CARDS if held is None else held
         self.total = 0
         self.spilled = 0  # files written to disk, ever
-        # file -> its cards, or where they are in the temporary file (offset, length)
-        self._files: dict[str, list[Card] | tuple[int, int]] = {}
+        # file -> its cards: as objects, as bytes (`reading.packed_cards`: as the parallel
+        # reader's worker sent them), or where they are in the temporary file (offset, length)
+        self._files: dict[str, list[Card] | bytes | tuple[int, int]] = {}
         self._counts: dict[str, int] = {}
         self._held_keys: list[str] = []  # the files held as objects, in the order set
         self._in_memory = 0  # cards held as objects
@@ -46,14 +46,17 @@ class ParsedCards(MutableMapping[str, list[Card]]):
         self._end = 0
 
     def __setitem__(self, key: str, cards: list[Card]) -> None:
-        old = self._files.get(key)
-        if isinstance(old, list):
-            self._in_memory -= len(old)
-        self.total += len(cards) - self._counts.get(key, 0)
-        self._counts[key] = len(cards)
+        self.put(key, len(cards), cards)
+
+    def put(self, key: str, count: int, cards: list[Card] | bytes) -> None:
+        """A file's `count` cards, as objects or as `reading.packed_cards` made them."""
+        if not isinstance(self._files.get(key, ()), tuple):
+            self._in_memory -= self._counts[key]
+        self.total += count - self._counts.get(key, 0)
+        self._counts[key] = count
         self._files[key] = cards
         self._held_keys.append(key)
-        self._in_memory += len(cards)
+        self._in_memory += count
         if self._in_memory > self.held:
             self._spill()
 
@@ -61,18 +64,21 @@ class ParsedCards(MutableMapping[str, list[Card]]):
         where = self._files[key]
         if isinstance(where, list):
             return where
+        if isinstance(where, bytes):
+            return unpack(where)
         assert self._file is not None
         offset, length = where
         data = os.pread(self._file.fileno(), length, offset)
         if len(data) != length:
             raise OSError(f"the build's spooled cards of {key} are cut short")
-        return unpack_cards(pickle.loads(data))
+        return unpack(data)
 
     def __delitem__(self, key: str) -> None:
         where = self._files.pop(key)
-        if isinstance(where, list):
-            self._in_memory -= len(where)
-        self.total -= self._counts.pop(key)
+        count = self._counts.pop(key)
+        if not isinstance(where, tuple):
+            self._in_memory -= count
+        self.total -= count
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._files)
@@ -99,9 +105,9 @@ class ParsedCards(MutableMapping[str, list[Card]]):
         fd = self._file.fileno()
         for key in self._held_keys:
             where = self._files.get(key)
-            if not isinstance(where, list):
+            if where is None or isinstance(where, tuple):
                 continue  # dropped, or written already
-            data = memoryview(pickle.dumps(pack_cards(where), pickle.HIGHEST_PROTOCOL))
+            data = memoryview(where if isinstance(where, bytes) else packed_cards(where))
             written = 0
             while written < len(data):
                 written += os.pwrite(fd, data[written:], self._end + written)
