@@ -23,13 +23,13 @@ from flashcards.reading import packed_cards, unpack
 
 __all__ = ["HELD_CARDS", "ParsedCards", "card_count"]
 
-# Cards held as objects before files go to disk: a build of this many costs ~40 MiB, and
-# builds of fewer (every rebuild of a few changed files) never touch the disk.
+# Cards held in memory before files go to disk (~25 MiB as objects), so that builds of
+# fewer (every rebuild of a few changed files) never touch the disk.
 HELD_CARDS = 20_000
 
 
 class ParsedCards(MutableMapping[str, list[Card]]):
-    """File -> its cards, as a dict, holding at most `held` cards as objects (see the
+    """File -> its cards, as a dict, holding at most `held` cards in memory (see the
     module docstring). `total` counts the cards of all files without reading any."""
 
     def __init__(self, held: int | None = None) -> None:
@@ -40,8 +40,8 @@ class ParsedCards(MutableMapping[str, list[Card]]):
         # reader's worker sent them), or where they are in the temporary file (offset, length)
         self._files: dict[str, list[Card] | bytes | tuple[int, int]] = {}
         self._counts: dict[str, int] = {}
-        self._held_keys: list[str] = []  # the files held as objects, in the order set
-        self._in_memory = 0  # cards held as objects
+        self._held_keys: list[str] = []  # the files held in memory, in the order set
+        self._in_memory = 0  # cards held in memory
         self._file: IO[bytes] | None = None
         self._end = 0
 
@@ -99,7 +99,7 @@ class ParsedCards(MutableMapping[str, list[Card]]):
         self.close()
 
     def _spill(self) -> None:
-        """Every file held as objects to the temporary file: none held after."""
+        """Every file held in memory to the temporary file: none held after."""
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="flashcards-build-")  # noqa: SIM115 (kept open: closed by close())
         fd = self._file.fileno()

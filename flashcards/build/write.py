@@ -34,7 +34,8 @@ from .spool import card_count
 class Json:
     """JSON text of the list columns, as `json.dumps(items, ensure_ascii=False)` writes it
     (stored text is compared as text). Siblings share contexts, a file shares tags and
-    most cards hide one deletion, so each distinct list is encoded once per build."""
+    most cards hide one deletion, so each distinct list is encoded once while it is
+    remembered (the last `KEPT` of them: repeats come close together)."""
 
     KEPT = 10_000  # distinct lists remembered: a cold build of a big vault has millions
 
