@@ -84,12 +84,12 @@ class _ReadTimer:
         self._read_files = flashcards.build.read.read_files
 
     def __enter__(self) -> _ReadTimer:
-        def timed(jobs, read, workers=None, progress=None):  # type: ignore[no-untyped-def]
+        def timed(jobs, read, workers=None, progress=None, packed=False):  # type: ignore[no-untyped-def]
             n = default_workers(len(jobs)) if workers is None else workers
             self.workers = max(self.workers, n)
             start, cpu = time.perf_counter(), time.process_time()
             try:
-                yield from self._read_files(jobs, read, workers, progress)
+                yield from self._read_files(jobs, read, workers, progress, packed)
             finally:
                 self.seconds += time.perf_counter() - start
                 self.cpu += time.process_time() - cpu

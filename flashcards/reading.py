@@ -10,6 +10,7 @@ far faster than objects and never waits on a full pipe.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,6 +36,10 @@ _Job = TypeVar("_Job", Path, tuple)  # a path, or a tuple starting with one
 PARALLEL_FILES = 50
 # Pieces per worker: a worker's results come a piece at a time, each as soon as it is read.
 _PIECES = 8
+# At most this many bytes of notes per piece: a piece's results are held whole, packed, by
+# the worker that reads it and by this process as it loads them (a piece of 50,000 files'
+# eighth half was ~60,000 cards: 300 MiB at the peak of each)
+_PIECE_BYTES = 2_000_000
 
 
 def default_workers(files: int) -> int:
@@ -120,6 +125,9 @@ class FileRead:
     seen: dict[str, str | None] | None = None
     # (index in `cards`, the schedule its note writes for it): notes/schedules.py
     schedules: list[tuple[int, NotedSchedule]] = field(default_factory=list)
+    # a worker's cards as it sent them, for a caller that keeps them so (`read_files`
+    # with `packed`; `cards` is then None): how many, and `pack_cards` of them pickled
+    packed: tuple[int, bytes] | None = None
 
 
 def _read_note_file(job: tuple[Path, ReadOptions], graphs: dict[str, dict[str, str]]) -> FileRead:
@@ -149,6 +157,7 @@ def read_files(
     read: Callable[[_Job], FileRead],
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    packed: bool = False,
 ) -> Iterator[FileRead]:
     """`read(job)` for each job, in job order, in up to `workers` processes (None:
     `default_workers`).
@@ -160,14 +169,17 @@ def read_files(
     own to do with each result does it while the workers read on. Forking is used only
     where it is safe: on Linux with no other thread running (a build on the study app's
     worker thread reads in its own process). `progress(done)` is told about how many
-    jobs are done.
+    jobs are done. With `packed`, what a worker read comes as it sent it: cards in
+    `FileRead.packed`, unpickled by whoever needs them (`unpack`), if anyone does.
     """
     count = default_workers(len(jobs)) if workers is None else workers
     if count > 1 and len(jobs) > 1 and _can_fork():
         share = 1 / count
         first, pieces = _split(jobs, share, pieces=_PIECES * (count - 1))
         if pieces:
-            yield from _read_in_processes(first, pieces, read, count - 1, progress, len(jobs))
+            yield from _read_in_processes(
+                first, pieces, read, count - 1, progress, len(jobs), packed
+            )
             return
     yield from _read_all(jobs, read, progress)
 
@@ -179,6 +191,7 @@ def _read_in_processes(
     workers: int,
     progress: Callable[[int], None] | None,
     total: int,
+    keep_packed: bool = False,
 ) -> Iterator[FileRead]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -207,7 +220,7 @@ def _read_in_processes(
             for result, file in zip(results, files, strict=True):
                 packed = result if file is None else _load(file, result)
                 for p in packed:
-                    yield _unpack(p)
+                    yield _unpack(p, keep_packed)
                 done += len(packed)
                 tell(done)
         except BrokenProcessPool:
@@ -262,7 +275,8 @@ def _split(
     jobs: Sequence[_Job], first_share: float, pieces: int
 ) -> tuple[list[_Job], list[list[_Job]]]:
     """A first run of jobs holding about `first_share` of the files' bytes, and the rest
-    in up to `pieces` contiguous runs of about equal size."""
+    in up to `pieces` contiguous runs of about equal size — more where runs would hold
+    over `_PIECE_BYTES` each."""
     sizes = []
     for job in jobs:
         path = job[0] if isinstance(job, tuple) else job
@@ -272,6 +286,7 @@ def _split(
             sizes.append(0)
     total = sum(sizes)
     first_end = total * first_share
+    pieces = max(pieces, math.ceil((total - first_end) / _PIECE_BYTES))
     step = (total - first_end) / pieces
     runs: list[list[_Job]] = [[]]
     filled = 0
@@ -322,6 +337,7 @@ def _load(file: int, size: int) -> list[tuple]:
         if not chunk:
             raise OSError(f"a reader's results are cut short ({len(data)} of {size} bytes)")
         data += chunk
+    os.ftruncate(file, 0)  # its memory goes back now, not when the last piece is read
     return pickle.loads(data)
 
 
@@ -337,7 +353,7 @@ def _read_packed(
         out.append(
             (
                 r.path,
-                None if r.cards is None else _pack_cards(r.cards),
+                None if r.cards is None else (len(r.cards), packed_cards(r.cards)),
                 r.lines,
                 r.blocks,
                 None if r.error is None else (r.error.path, r.error.line, r.error.reason),
@@ -363,7 +379,7 @@ def _read_packed(
     return len(data)
 
 
-def _unpack(packed: tuple) -> FileRead:
+def _unpack(packed: tuple, keep_packed: bool = False) -> FileRead:
     (
         path,
         cards,
@@ -378,9 +394,10 @@ def _unpack(packed: tuple) -> FileRead:
         skipped,
         *graph,
     ) = packed
+    kept = cards if keep_packed else None
     return FileRead(
         path,
-        None if cards is None else _unpack_cards(cards),
+        None if cards is None or kept else unpack(cards[1]),
         lines,
         blocks,
         None if error is None else NoteError(*error),
@@ -391,10 +408,11 @@ def _unpack(packed: tuple) -> FileRead:
         [NoteError(*w) for w in warnings],
         [Skipped(*k) for k in skipped],
         *graph,
+        packed=kept,
     )
 
 
-def _pack_cards(cards: list[Card]) -> tuple[list[tuple], list[tuple]]:
+def pack_cards(cards: list[Card]) -> tuple[list[tuple], list[tuple]]:
     """A file's cards as (blocks, cards) tuples: a block's text once for its cards."""
     blocks: list[tuple] = []
     index: dict[int, int] = {}
@@ -436,7 +454,22 @@ def _pack_cards(cards: list[Card]) -> tuple[list[tuple], list[tuple]]:
     return blocks, rows
 
 
-def _unpack_cards(packed: tuple[list[tuple], list[tuple]]) -> list[Card]:
+def packed_cards(cards: list[Card]) -> bytes:
+    """A file's cards as one compact string of bytes (`pack_cards`, pickled): what a
+    worker sends, and what a build spools; `unpack` makes the cards again."""
+    import pickle
+
+    return pickle.dumps(pack_cards(cards), pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(data: bytes) -> list[Card]:
+    """The cards `packed_cards` made `data` of."""
+    import pickle
+
+    return unpack_cards(pickle.loads(data))
+
+
+def unpack_cards(packed: tuple[list[tuple], list[tuple]]) -> list[Card]:
     blocks, rows = packed
     shown = [
         BlockText(

@@ -164,6 +164,20 @@ def _build_once(store: Store, spec: DeckSpec, progress: Progress | None) -> Buil
     report = BuildReport(deck=spec.name)
     version = _data_version(store)
     reading = read_notes(spec, _snapshot(store, spec), progress, partial(_with_graph, store))
+    try:
+        return _write_reading(store, spec, reading, report, version, started)
+    finally:
+        reading.parsed.close()  # the cards it spooled to disk, if any
+
+
+def _write_reading(
+    store: Store,
+    spec: DeckSpec,
+    reading: Reading,
+    report: BuildReport,
+    version: int,
+    started: float,
+) -> BuildReport:
     assert reading.snapshot is not None
     snapshot = reading.snapshot
     report.files, report.read, report.lines = len(reading.files), reading.read, reading.lines

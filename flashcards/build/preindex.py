@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flashcards.notes import logseq
 from flashcards.notes.files import read_bounded
-from flashcards.notes.graph import indexed_note, page_name
+from flashcards.notes.graph import indexed_note, titled
 from flashcards.notes.outline import NoteError
 
 _EMBEDDED_PAGE = re.compile(rb"\{\{embed[ \t]+\[\[([^\[\]{}\n]{1,500})\]\]")
@@ -29,34 +29,51 @@ def entries_of_new_files(
     """The index entries of `files` ((path, its graph root, the size cap)): blocks with an
     `id::`, and the pages embedded by one of these files or named in `embedded` (the
     `[[page` keys other files showed). A file that cannot be read or parsed adds nothing
-    (its own reading reports it)."""
-    raw: list[tuple[str | Path, str, bytes]] = []
+    (its own reading reports it).
+
+    One file's bytes at a time (a cold build's files are the whole vault): a file with
+    an `id::` is parsed as it is read; one without is read again, once every file has
+    said which pages it embeds, only if it is one of them."""
     wanted = {key[2:] for key in embedded if key.startswith("[[")}
+    found: list[dict[str, str] | None] = []  # per file, in order: its entries, once parsed
+    later: list[tuple[int, str | Path, str, int, str | None]] = []  # no id: their `title::`
     for path, root, cap in files:
         try:
             data, _ = read_bounded(path, cap)
         except NoteError:
+            found.append(None)
             continue
-        raw.append((path, root, data))
         if b"{{embed" in data:
             wanted.update(
                 m.decode("utf-8", "replace").strip().lower() for m in _EMBEDDED_PAGE.findall(data)
             )
+        if b"id::" in data:
+            found.append(_entries(data, path, root))
+        else:
+            later.append((len(found), path, root, cap, titled(data)))
+            found.append(None)
+    if wanted:
+        for at, path, root, cap, title in later:
+            page = logseq.page_title(path, {}, root) if title is None else title
+            if page.lower() in wanted:
+                try:
+                    data, _ = read_bounded(path, cap)
+                except NoteError:
+                    continue
+                found[at] = _entries(data, path, root)
     index: dict[str, str] = {}
-    for path, root, data in raw:
-        if b"id::" not in data:
-            if not wanted:
-                continue
-            if page_name(data, path, root).lower() not in wanted:
-                continue
-        note = indexed_note(data, path, root)
-        if note is None:
-            continue
-        # only what some file may show: blocks by id, and the pages embedded (each read
-        # job carries the index to a forked reader, so it is kept small)
-        index.update(
-            (key, text)
-            for key, text in logseq.entries(note).items()
-            if not key.startswith("[[") or key[2:] in wanted
-        )
+    for entries in found:
+        if entries:
+            # only what some file may show: blocks by id, and the pages embedded (each read
+            # job carries the index to a forked reader, so it is kept small)
+            index.update(
+                (key, text)
+                for key, text in entries.items()
+                if not key.startswith("[[") or key[2:] in wanted
+            )
     return index
+
+
+def _entries(data: bytes, path: str | Path, root: str) -> dict[str, str] | None:
+    note = indexed_note(data, path, root)
+    return None if note is None else logseq.entries(note)

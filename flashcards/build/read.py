@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashcards import cards as notes_reader
-from flashcards.cards import Card
 from flashcards.decks import DeckSpec
 from flashcards.notes import logseq
 from flashcards.notes.by_dialect import read_text
@@ -38,6 +37,7 @@ from flashcards.reading import FileRead, read_files
 from flashcards.store.decks import SourceRecord
 
 from .preindex import entries_of_new_files
+from .spool import ParsedCards
 
 # A file modified this close to a build may change again within its mtime's granularity
 # (2 s on FAT) without changing size: its mtime is not trusted next time ("racy git").
@@ -83,7 +83,7 @@ class Reading:
     """What the notes say now."""
 
     files: list[str]  # the deck's notes files (absolute paths), in build order
-    parsed: dict[str, list[Card]] = field(default_factory=dict)  # files read: their cards
+    parsed: ParsedCards = field(default_factory=ParsedCards)  # files read: their cards
     source_rows: list[tuple[str, SourceRecord]] = field(default_factory=list)  # new records
     kept: set[str] = field(default_factory=set)  # files whose cards stay as they are
     # the Logseq files read: their entries and the entries they show, for the collection
@@ -197,7 +197,8 @@ def read_notes(
 
     if progress:
         progress(0, len(files))
-    reads = iter(read_files(jobs, read_source, progress=reading if progress else None))
+    # a worker's cards stay as it sent them, bytes, until the write reads them
+    reads = iter(read_files(jobs, read_source, progress=reading if progress else None, packed=True))
     seen: dict[str, dict[str, str | None]] = {}  # the Logseq files read: the entries they show
     to_read = {job[0] for job in jobs}
     for key in files:  # each file's outcome, in file order (as its warnings are reported)
@@ -220,7 +221,7 @@ def read_notes(
         # 0 never equals a real mtime: a racy file is hashed again next time
         mtime = result.mtime_ns if result.mtime_ns < racy_after else 0
         record = SourceRecord(result.size, mtime, result.digest)
-        if result.cards is None:
+        if result.cards is None and result.packed is None:
             keep(key, record)  # touched, not changed
             continue
         out.read += 1
@@ -236,8 +237,13 @@ def read_notes(
             out.skipped[key] = counts
         else:
             out.skipped.pop(key, None)
-        out.parsed[key] = result.cards
-        out.schedules.extend((key, result.cards[i].position, s) for i, s in result.schedules)
+        if result.packed is not None:
+            out.parsed.put(key, *result.packed)
+        else:
+            assert result.cards is not None
+            out.parsed[key] = result.cards
+        # a card's position is its index in its file's cards (`read_source`)
+        out.schedules.extend((key, i, s) for i, s in result.schedules)
         out.source_rows.append((key, record))
         if result.entries is not None:
             out.graph[key] = (result.entries, sorted(result.seen or ()))

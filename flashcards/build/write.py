@@ -10,9 +10,10 @@ deletes a card or a review; blocks no card shows any more are dropped.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
 from pathlib import Path
 
@@ -25,13 +26,18 @@ from flashcards.store import Store
 from flashcards.store import cards as rows
 from flashcards.store.cards import CardKey, Stored
 
+from .hashset import HashSet
 from .match import assign, pair_edits
+from .spool import card_count
 
 
 class Json:
     """JSON text of the list columns, as `json.dumps(items, ensure_ascii=False)` writes it
     (stored text is compared as text). Siblings share contexts, a file shares tags and
-    most cards hide one deletion, so each distinct list is encoded once per build."""
+    most cards hide one deletion, so each distinct list is encoded once while it is
+    remembered (the last `KEPT` of them: repeats come close together)."""
+
+    KEPT = 10_000  # distinct lists remembered: a cold build of a big vault has millions
 
     def __init__(self) -> None:
         self._seen: dict[tuple, str] = {}
@@ -41,6 +47,8 @@ class Json:
         key = tuple(items)
         text = self._seen.get(key)
         if text is None:
+            if len(self._seen) >= self.KEPT:
+                self._seen.clear()  # most repeats are siblings' and a file's: close together
             if all(type(item) is str for item in key):
                 # what the encoder writes for a list of strings, without its per-call setup
                 text = "[" + ", ".join(map(_json_string, key)) + "]"
@@ -80,6 +88,9 @@ class Guids:
             drawn = secrets.token_bytes(8 * 1024).hex()
             self._left = [drawn[i : i + 16] for i in range(0, len(drawn), 16)]
         return self._left.pop()
+
+
+BATCH = 4096  # a new deck's cards are inserted this many at a time
 
 
 class Writer:
@@ -140,7 +151,8 @@ class Writer:
     def new_card(self, card: Card, content_hash: str, shared: str) -> None:
         card_id = self.next_card
         self.next_card += 1
-        self.new_hashes.add(content_hash)
+        if not self.stream:  # a new deck's hashes clash with none
+            self.new_hashes.add(content_hash)
         self.cards.append(
             (
                 card_id,
@@ -163,7 +175,7 @@ class Writer:
                 card.dialect,
             )
         )
-        if self.stream and len(self.cards) >= 4096:
+        if self.stream and len(self.cards) >= BATCH:
             self.flush()
 
     def flush_blocks(self) -> None:
@@ -179,23 +191,33 @@ class Writer:
 
 
 def write_new_deck(
-    store: Store, deck_id: int, files: Sequence[str | Path], parsed: dict[str, list[Card]]
+    store: Store, deck_id: int, files: Sequence[str | Path], parsed: Mapping[str, list[Card]]
 ) -> int:
     """A new deck: every card is new; identical blocks get copy numbers in outline order.
     Returns the number of cards. Into a collection with no cards yet (a first build),
     the cards and blocks tables' indexes are built after the rows are in, in the same
-    transaction: ten indexes kept up row by row cost more than building them once."""
-    total = sum(len(parsed.get(str(path), ())) for path in files)
+    transaction: ten indexes kept up row by row cost more than building them once.
+
+    One file's cards at a time: what `parsed` holds on disk (`spool.ParsedCards`) is
+    read back file by file and let go once written, and all that stays for the deck's
+    other files is which content hashes it has seen."""
+    total = card_count(parsed)
     indexes = _drop_indexes(store) if total >= BULK_CARDS and _no_cards(store) else []
     out = Writer(store, deck_id, stream=True)
-    copies: Counter[str] = Counter()
+    seen = _SeenHashes(total)
     count = 0
     for path in files:
-        for card in parsed.get(str(path), ()):
-            copy = copies[card.content_hash]
-            copies[card.content_hash] = copy + 1
+        cards = parsed.get(str(path))
+        if not cards:
+            continue
+        for card in cards:
+            copy = seen.copy(card.content_hash)
             out.new_card(card, with_copy(card.content_hash, copy), with_copy(card.block_hash, copy))
-            count += 1
+        count += len(cards)
+        # a file's blocks are its own: once its cards are written they are let go, and
+        # the id() of a block let go may be taken by a block of the next file
+        out.block_ids.clear()
+        del cards
     out.flush()
     for statement in indexes:
         store.execute(statement)
@@ -203,6 +225,33 @@ def write_new_deck(
 
 
 BULK_CARDS = 5000  # from this many new cards into an empty collection, indexes come after
+
+
+_HEX16 = re.compile("[0-9a-f]{16}").fullmatch  # what `identity.digest` makes
+
+
+class _SeenHashes:
+    """Copy numbers of a new deck's cards, in outline order: how many cards before this
+    one have its content hash. Most hashes come once, so those are kept compactly (a
+    hash of 16 hex digits as its number, in a `HashSet`); only repeated ones get a
+    count."""
+
+    def __init__(self, expected: int) -> None:
+        self._once = HashSet(expected)
+        self._other: set[str] = set()  # hashes not of 16 hex digits (none the reader makes)
+        self._more: Counter[str] = Counter()  # hash -> its cards so far, from the second
+
+    def copy(self, content_hash: str) -> int:
+        if _HEX16(content_hash):
+            new = self._once.add(int(content_hash, 16))
+        else:
+            new = content_hash not in self._other
+            self._other.add(content_hash)
+        if new:
+            return 0
+        copy = self._more[content_hash] or 1
+        self._more[content_hash] = copy + 1
+        return copy
 
 
 def _no_cards(store: Store) -> bool:

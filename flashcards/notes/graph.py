@@ -62,10 +62,14 @@ def index_of_graph(root: str, max_bytes: int | None = None) -> dict[str, str]:
 def page_name(data: bytes, path: Path, root: str) -> str:
     """The page a graph file is, as an embed names it: its `title::`, else its file name's
     page title (read from the raw bytes, before any parse)."""
+    title = titled(data)
+    return logseq.page_title(path, {}, root) if title is None else title
+
+
+def titled(data: bytes) -> str | None:
+    """A graph file's `title::` (from its raw bytes), None when it has none."""
     title = _TITLE.match(data)
-    if title:
-        return title[1].decode("utf-8", "replace").strip()
-    return logseq.page_title(path, {}, root)
+    return title[1].decode("utf-8", "replace").strip() if title else None
 
 
 def indexed_note(data: bytes, path: Path, root: str) -> Note | None:
