@@ -28,12 +28,13 @@ def test_skipped_lists_each_deletion_with_its_reason(cli) -> None:
         (2, "Ex.", "stock label"),
         (3, "Step 2", "stock label"),
         (4, "BREAKING CHANGE", "stock label"),
+        (5, "Intuition:", "stock label"),
     ]
     assert all(r["source"] == str(JUNK / "label.md") for r in rows)
     table = cli("cards", str(JUNK), "--skipped")
     assert table.exit_code == 0
     assert "version number" in table.stdout and "bold inside a word" in table.stdout
-    assert "42 deletions made no card" in table.stdout  # every fixture of junk/ together
+    assert "43 deletions made no card" in table.stdout  # every fixture of junk/ together
 
 
 def test_skipped_in_a_real_process(tmp_path: Path, flashcards) -> None:
@@ -55,7 +56,7 @@ def test_the_build_report_counts_skips_also_when_nothing_was_read_again(cli, tmp
     (notes / "b.md").write_text((JUNK / "version.md").read_text())
     (notes / ".trash").mkdir()
     expected = (
-        "  7 deletions made no card (stock label 4, version number 3); "
+        "  8 deletions made no card (stock label 5, version number 3); "
         f"see flashcards cards {notes} --skipped"
     )
     first = cli("--db", "c.sqlite", "build", str(notes)).stdout.splitlines()
@@ -63,7 +64,7 @@ def test_the_build_report_counts_skips_also_when_nothing_was_read_again(cli, tmp
     again = cli("--db", "c.sqlite", "build", str(notes), "--json").stdout
     (report,) = json.loads(again)
     assert report["read"] == 0
-    assert report["skipped"] == {"stock label": 4, "version number": 3}
+    assert report["skipped"] == {"stock label": 5, "version number": 3}
     assert expected in cli("--db", "c.sqlite", "build", str(notes)).stdout.splitlines()
 
 
