@@ -239,16 +239,9 @@ def m018_summary_lookups(db: sqlite_utils.Database) -> None:
     """The deck summaries' triggers made again (store/deck_summaries.py `_take`): they
     found a card's old count row by the deck alone and scanned its due days; each now
     looks the row up by its whole key. Same counts, no data changes."""
-    from flashcards.store.deck_summaries import TRIGGERS, _triggers
+    from flashcards.store.deck_summaries import remake_triggers
 
-    made = _triggers()
-    present = {
-        row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    }
-    for name in TRIGGERS:
-        if name in present:  # one missing stays missing: doctor names it, --repair recounts
-            db.execute(f"DROP TRIGGER {name}")
-            db.execute(made[name])
+    remake_triggers(db)
 
 
 TABLES = (
