@@ -40,7 +40,7 @@ from pathlib import Path
 import genanki
 from genanki.apkg_schema import APKG_SCHEMA
 
-from flashcards.export.apkg_scheduling import write_scheduling
+from flashcards.export.apkg_scheduling import SUSPENDED, CardState, card_states, write_scheduling
 from flashcards.export.files import temp_file
 from flashcards.export.job import ExportCard, ExportDeck, ExportJob
 from flashcards.export.media import Media, as_text
@@ -191,7 +191,8 @@ def deck_description(description: str) -> str:
 def _write_collection(job: ExportJob, db_name: Path, media: Media) -> None:
     """The Anki collection of the package: genanki's schema, the decks, one note a card."""
     timestamp = job.now.timestamp()
-    conn = sqlite3.connect(db_name)
+    # URIs allowed: the scheduling attaches the collection read-only (`apkg_scheduling`)
+    conn = sqlite3.connect(db_name.absolute().as_uri(), uri=True)
     try:
         # a rollback journal in memory: no second scratch file to leave behind; no fsync
         # either: a scratch file that a crash leaves half written is never zipped
@@ -205,6 +206,8 @@ def _write_collection(job: ExportJob, db_name: Path, media: Media) -> None:
         indexes = _INDEX.findall(APKG_SCHEMA)
         for _, name in indexes:
             cursor.execute(f"DROP INDEX {name}")
+        states = card_states(job) if job.scheduling else {}
+        anki_ids: list[tuple[int, int]] = []  # (our card id, its Anki card id)
         done = 0
         for deck in job.decks:
             anki_deck = genanki.Deck(
@@ -213,9 +216,11 @@ def _write_collection(job: ExportJob, db_name: Path, media: Media) -> None:
             anki_deck.add_model(CLOZE_MODEL)
             anki_deck.add_model(BASIC_MODEL)
             anki_deck.write_to_db(cursor, timestamp, ids)  # the deck and note types
-            done = _write_notes(cursor, deck, anki_deck.deck_id, timestamp, ids, job, done, media)
+            done = _write_notes(
+                cursor, deck, anki_deck.deck_id, timestamp, ids, job, done, media, states, anki_ids
+            )
         if job.scheduling:
-            write_scheduling(job, conn)
+            write_scheduling(job, conn, anki_ids)
         for statement, _ in indexes:
             cursor.execute(statement)
         conn.commit()
@@ -232,11 +237,15 @@ def _write_notes(
     job: ExportJob,
     done: int,
     media: Media | None = None,
+    states: dict[int, CardState] | None = None,
+    anki_ids: list[tuple[int, int]] | None = None,
 ) -> int:
     """A deck's notes and their cards, written as genanki's `Note.write_to_db` and
     `Card.write_to_db` write them (same columns, values and id order), in batches of
-    rows rather than a Python object and two statements per note; returns `done` plus
-    the deck's cards."""
+    rows rather than a Python object and two statements per note; a card in `states`
+    gets its scheduling columns in the same row; `anki_ids` gets (our card id, its Anki
+    card id) of each. Returns `done` plus the deck's cards."""
+    states = states or {}
     notes: list[tuple[object, ...]] = []
     cards: list[tuple[object, ...]] = []
     for position, card in enumerate(deck.cards):
@@ -251,11 +260,24 @@ def _write_notes(
         )
         # one card per note: ord 0 is the c1 deletion (cloze) or the only template
         # (basic); new, in outline order; a suspended card's queue is -1
-        queue = -1 if card.status == "suspended" else 0
-        cards.append(
-            (next(ids), note_id, anki_deck_id, 0, modified, -1, 0, queue, position)
-            + (0, 0, 0, 0, 0, 0, 0, 0, "")
-        )
+        anki_id = next(ids)
+        suspended = card.status == "suspended"
+        state = states.get(card.id)
+        if state is None:
+            queue = SUSPENDED if suspended else 0
+            cards.append(
+                (anki_id, note_id, anki_deck_id, 0, modified, -1, 0, queue, position)
+                + (0, 0, 0, 0, 0, 0, 0, 0, "")
+            )
+        else:  # scheduled: a review card (type and queue alike unless suspended)
+            kind, due, interval, factor, reps, lapses = state
+            queue = SUSPENDED if suspended else kind
+            cards.append(
+                (anki_id, note_id, anki_deck_id, 0, modified, -1, kind, queue, due, interval)
+                + (factor, reps, lapses, 0, 0, 0, 0, "")
+            )
+        if anki_ids is not None:
+            anki_ids.append((card.id, anki_id))
         done += 1
         if done % 1000 == 0:
             _flush(cursor, notes, cards)

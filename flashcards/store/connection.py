@@ -243,6 +243,14 @@ def _connect(
     return conn
 
 
+def reader_uri(path: Path) -> str:
+    """A URI that opens the collection at `path` for reading only, as `_connect` reads a
+    file it may not write (for another connection to ATTACH next to its own)."""
+    if _writable(path, True) or _has_wal(path):
+        return _uri(path, mode="ro")
+    return _uri(path, immutable="1")
+
+
 def _database(conn: sqlite3.Connection) -> sqlite_utils.Database:
     """`conn` as sqlite-utils' Database, for applying schema steps (imports it: ~35 ms)."""
     from flashcards.store.sqlite_lib import sqlite_utils

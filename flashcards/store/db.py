@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flashcards.store import soundness
-from flashcards.store.connection import open_database
+from flashcards.store.connection import open_database, reader_uri
 from flashcards.store.errors import (
     CollectionDamaged,
     CollectionReadOnly,
@@ -95,6 +95,15 @@ class Store:
         if self._wrote and not self._failed:
             # only SQLite wrote the file since it was found sound: still sound as it is now
             soundness.remember(self.path)
+
+    def reader_uri(self) -> str | None:
+        """A read-only URI of the file this store reads, for another connection to ATTACH
+        (the apkg export copies the review log with it, SQLite to SQLite); None when the
+        store reads something else (an older schema's copy in memory)."""
+        for _, name, file in self.conn.execute("PRAGMA database_list"):
+            if name == "main" and file and Path(file) == self.path.resolve():
+                return reader_uri(Path(file))
+        return None
 
     def daily_backup(self) -> Path | None:
         """Today's backup into `backups/` unless there is one (see `backup.py`)."""

@@ -154,34 +154,6 @@ def cards_by_place(store: Store, deck: str, source: str) -> dict[tuple[int, str]
     }
 
 
-def states_of(store: Store, card_ids: Sequence[int]) -> list[tuple]:
-    """(card id, repetitions, ef, interval, due, lapses) of these cards."""
-    out: list[tuple] = []
-    for part in chunks(card_ids):
-        out.extend(
-            store.execute(
-                "SELECT card_id, repetitions, ef, interval, due, lapses FROM card_state "
-                f"WHERE card_id IN ({marks(len(part))})",
-                tuple(part),
-            )
-        )
-    return out
-
-
-def answer_counts(store: Store, card_ids: Sequence[int]) -> dict[int, int]:
-    """How many answers (reviews and drills) each of these cards has."""
-    out: dict[int, int] = {}
-    for part in chunks(card_ids):
-        out.update(
-            store.execute(
-                "SELECT card_id, COUNT(*) FROM reviews WHERE kind != 'import' "
-                f"AND card_id IN ({marks(len(part))}) GROUP BY card_id",
-                tuple(part),
-            )
-        )
-    return out
-
-
 # sm2.rating (SM-2 quality -> Anki's 1-4) as SQL, generated from it so the two cannot
 # disagree: below a pass, each passing quality, above the last
 _RATING = (
@@ -189,6 +161,33 @@ _RATING = (
     + " ".join(f"WHEN q = {q} THEN {sm2.rating(q)}" for q in range(sm2.PASS, 6))
     + f" ELSE {sm2.rating(6)} END"
 )
+
+
+# revlog_answers' columns after the time and the card, of a `reviews` row (three
+# parameters: max_ms, learn, review), and which reviews are answers: for a writer that
+# reads them with SQL of its own (the apkg export, SQLite to SQLite)
+REVLOG_VALUES = (
+    f"{_RATING}, interval_after, interval_before, ef_after, "
+    "MIN(COALESCE(duration_ms, 0), ?), CASE WHEN due_before IS NULL THEN ? ELSE ? END"
+)
+REVLOG_ANSWERS = "kind != 'import'"
+
+
+def _exported(deck_ids: Sequence[int]) -> str:
+    """The cards an export of these decks can hold (its retired cards never)."""
+    return f"SELECT id FROM cards WHERE deck_id IN ({marks(len(deck_ids))}) AND retired = 0"
+
+
+def scheduled_states(store: Store, deck_ids: Sequence[int]) -> Iterator[tuple]:
+    """(card id, repetitions, ef, interval, due, lapses, answers) of the scheduled cards
+    (a due date) of these decks, `answers` counting its reviews and drills (imported
+    schedules are no answers)."""
+    return store.execute(
+        "SELECT s.card_id, s.repetitions, s.ef, s.interval, s.due, s.lapses, "
+        f"(SELECT COUNT(*) FROM reviews WHERE card_id = s.card_id AND {REVLOG_ANSWERS}) "
+        f"FROM card_state s WHERE s.due IS NOT NULL AND s.card_id IN ({_exported(deck_ids)})",
+        tuple(deck_ids),
+    )
 
 
 def revlog_answers(
@@ -203,10 +202,8 @@ def revlog_answers(
     for part in chunks(card_ids):
         out.extend(
             store.execute(
-                f"SELECT time_ms, card_id, {_RATING}, interval_after, interval_before, "
-                "ef_after, MIN(COALESCE(duration_ms, 0), ?), "
-                "CASE WHEN due_before IS NULL THEN ? ELSE ? END "
-                f"FROM reviews WHERE kind != 'import' AND card_id IN ({marks(len(part))}) "
+                f"SELECT time_ms, card_id, {REVLOG_VALUES} FROM reviews "
+                f"WHERE {REVLOG_ANSWERS} AND card_id IN ({marks(len(part))}) "
                 "ORDER BY card_id, id",
                 (max_ms, learn, review, *part),
             )

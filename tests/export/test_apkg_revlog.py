@@ -10,7 +10,8 @@ from helpers import NOW
 
 from flashcards import sm2
 from flashcards.export import export
-from flashcards.store import history
+from flashcards.export.apkg_scheduling import clash_spans
+from flashcards.store import Store, history
 
 
 def _revlog(tmp_path, col) -> list[tuple]:
@@ -50,3 +51,49 @@ def test_the_sql_rating_is_sm2s_for_every_quality():
     for q in range(-2, 9):
         (sql,) = conn.execute(f"SELECT {history._RATING} FROM (SELECT ? AS q)", (q,)).fetchone()
         assert sql == sm2.rating(q), q
+
+
+def _clashing_answers(col) -> None:
+    """Answers of different cards in the same milliseconds, in runs that push into each
+    other: three at t, one at t + 1 (bumped past by them), two at t + 10 (a run of its own)."""
+    ids = [c.id for c in col.cards()]
+    at = NOW + timedelta(days=20)
+    for card in (ids[7], ids[5], ids[6]):
+        col.answer(card, 4, now=at)
+    col.answer(ids[8], 3, now=at + timedelta(milliseconds=1))
+    col.answer(ids[9], 5, now=at + timedelta(milliseconds=10))
+    col.answer(ids[4], 4, now=at + timedelta(milliseconds=10))
+
+
+def test_the_revlog_sqlite_copies_is_the_one_python_writes(sample, tmp_path, monkeypatch):
+    """The review log goes from the collection to the package by SQLite (the collection
+    attached); the rows written one by one in Python, which a collection that cannot be
+    attached gets, are the same, ids bumped past clashes alike."""
+    _clashing_answers(sample)
+    copied = _revlog(tmp_path, sample)
+    times = [r[0] for r in copied]
+    assert len(set(times)) == len(times) == sample.review_count() == 15
+    base = int((NOW + timedelta(days=20)).timestamp() * 1000)
+    assert [t - base for t in times if 0 <= t - base < 20] == [0, 1, 2, 3, 10, 11]
+
+    monkeypatch.setattr(Store, "reader_uri", lambda self: None)
+    (tmp_path / "python").mkdir()
+    assert _revlog(tmp_path / "python", sample) == copied
+
+
+def test_a_collection_is_attached_by_a_read_only_uri(db):
+    store = Store(db)
+    try:
+        uri = store.reader_uri()
+    finally:
+        store.close()
+    assert uri is not None and uri.startswith("file:") and "mode=ro" in uri
+
+
+def test_clash_spans_are_the_runs_where_answers_met():
+    assert clash_spans([]) == []
+    assert clash_spans([1, 2, 3, 7]) == []
+    # 20, 20, 20 take 20-22, and 23 is next to them: one run
+    assert clash_spans([5, 5, 6, 9, 20, 20, 20, 23]) == [(5, 7), (20, 23)]
+    assert clash_spans([5, 5, 7]) == [(5, 7)]  # 5 is bumped to 6, next to 7: one run
+    assert clash_spans([5, 5, 8]) == [(5, 6)]
