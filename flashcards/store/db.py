@@ -101,7 +101,7 @@ class Store:
         (the apkg export copies the review log with it, SQLite to SQLite); None when the
         store reads something else (an older schema's copy in memory)."""
         for _, name, file in self.conn.execute("PRAGMA database_list"):
-            if name == "main" and file and Path(file) == self.path.resolve():
+            if name == "main" and file:  # a copy in memory has no file
                 return reader_uri(Path(file))
         return None
 

@@ -6,6 +6,7 @@ import sqlite3
 import zipfile
 from datetime import timedelta
 
+import pytest
 from helpers import NOW
 
 from flashcards import sm2
@@ -81,13 +82,14 @@ def test_the_revlog_sqlite_copies_is_the_one_python_writes(sample, tmp_path, mon
     assert _revlog(tmp_path / "python", sample) == copied
 
 
-def test_a_collection_is_attached_by_a_read_only_uri(db):
-    store = Store(db)
+@pytest.mark.parametrize("readonly", [False, True])
+def test_a_collection_is_attached_by_a_read_only_uri(db, readonly):
+    store = Store(db, readonly=readonly)  # the CLI exports through a read-only store
     try:
         uri = store.reader_uri()
     finally:
         store.close()
-    assert uri is not None and uri.startswith("file:") and "mode=ro" in uri
+    assert uri is not None and uri.startswith("file:") and uri.endswith("?mode=ro")
 
 
 def test_clash_spans_are_the_runs_where_answers_met():
