@@ -32,7 +32,9 @@ _STATE_SQL = {
     "learning": "(s.due IS NOT NULL AND (s.repetitions = 0 OR (s.drill = 1 AND s.last_day = :today)))",
     "suspended": "c.suspended = 1",
     "buried": "(c.buried_until IS NOT NULL AND c.buried_until > :today)",
-    "leech": f"s.lapses >= {LEECH_LAPSES}",
+    # unlikely(): leeches are few, so SQLite reads the states first and looks up the
+    # cards of the few (no index of lapses since m019: ~5x faster than the other way)
+    "leech": f"unlikely(s.lapses >= {LEECH_LAPSES})",
     "retired": "c.retired = 1",
 }
 # each order ends on the state row's id: a total order, the same page whichever way it is
