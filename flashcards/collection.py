@@ -67,7 +67,7 @@ def _view(row: card_rows.CardRow, today: str) -> CardView:
         status = "buried"
     else:
         status = "active"
-    grades = DeckSettings.from_json(_settings(row.deck_settings)).grades
+    grades = _grades(row.deck_settings)
     return CardView(
         id=row.id,
         guid=row.guid,
@@ -98,6 +98,16 @@ def _view(row: card_rows.CardRow, today: str) -> CardView:
 
 
 _SETTINGS: dict[str, dict] = {}  # a deck's settings JSON, parsed once per process
+
+
+_GRADES: dict[str, int] = {}  # the grades of a deck's settings JSON, worked out once
+
+
+def _grades(text: str) -> int:
+    found = _GRADES.get(text)
+    if found is None:  # every card shown asks: the deck's settings are read once
+        found = _GRADES[text] = DeckSettings.from_json(_settings(text)).grades
+    return found
 
 
 def _settings(text: str) -> dict:

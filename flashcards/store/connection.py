@@ -149,13 +149,14 @@ def open_database(
         # FULL: each commit waits for the WAL to reach the disk, so an answer the app has
         # shown as saved survives a power cut (NORMAL lost the last ones; ~0.2 ms each)
         conn.execute("PRAGMA synchronous = FULL")
-        # An answer commits ~13 WAL frames (pages) with one fdatasync, as Anki's does
-        # (~11.5, one fsync; benchmarks/bench_study.py counts both). At SQLite's default
-        # of 1000 frames (Anki's) the checkpoint (page copy + fsync of the file, 10-60 ms)
-        # lands on every ~75th answer, i.e. in the p99 of answering; 4000 (16 MiB of WAL)
-        # puts it on every ~300th. The cost: a fresh WAL grows (each commit appends, and
-        # the new size is synced too: ~2x the sync of a rewrite in place) for the first
-        # ~300 answers instead of ~75. Measured against Anki (load ~23 on 2 cores), 1000
+        # An answer commits ~10.4 WAL frames (pages; ~16 before schema step m019) with one
+        # fdatasync, as Anki's does (~11.5, one fsync; benchmarks/bench_study.py counts
+        # both). At SQLite's default of 1000 frames (Anki's) the checkpoint (page copy +
+        # fsync of the file, 10-60 ms) lands on every ~95th answer, i.e. in the p99 of
+        # answering; 4000 (16 MiB of WAL) puts it on every ~385th. The cost: a fresh WAL
+        # grows (each commit appends, and the new size is synced too: ~2x the sync of a
+        # rewrite in place) for the first ~385 answers instead of ~95. (Measured at ~13
+        # frames an answer:) Measured against Anki (load ~23 on 2 cores), 1000
         # took p50 from 1.27-1.47x Anki's to 1.15x and p99 from 0.8-0.9x to 1.6x.
         conn.execute("PRAGMA wal_autocheckpoint = 4000")
         conn.execute("PRAGMA foreign_keys = ON")

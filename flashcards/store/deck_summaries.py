@@ -160,6 +160,30 @@ def _used(summary: _Summary, table: str) -> list[str]:
     return sorted(columns)
 
 
+def _moved(summary: _Summary, table: str) -> str:
+    """The WHEN of an update trigger: the row moves between groups (or in or out of the
+    summary) only when its link to the other table, one of its key expressions or its
+    condition differs between OLD and NEW. An answer moves the due day of a card, and
+    with it every `{s}.due` column's trigger, but `new` ((due IS NULL)) and the ease
+    stay: compared column by column, card_eases took the card out of its group and put
+    it back, a page written for nothing on most answers (schema step m019)."""
+    mark = "{c}." if table == "cards" else "{s}."
+    link = "id" if table == "cards" else "card_id"
+    terms = [f"OLD.{link} IS NOT NEW.{link}"]
+    for expr in (*summary.keys.values(), summary.where):
+        if mark in expr:  # each key and condition reads one of the two tables
+            if not (expr.startswith("(") and expr.endswith(")")):
+                expr = f"({expr})"
+            names = (
+                {"c": row, "s": "s"} if table == "cards" else {"c": "c", "s": row}
+                for row in ("OLD", "NEW")
+            )
+            term = " IS NOT ".join(expr.format(**n) for n in names)
+            if term not in terms:
+                terms.append(term)
+    return " OR ".join(terms)
+
+
 def _triggers() -> dict[str, str]:
     """{trigger name: its CREATE statement}: per summary, on each table it reads."""
     out = {}
@@ -167,7 +191,7 @@ def _triggers() -> dict[str, str]:
         for table in ("cards", "card_state") if summary.state else ("cards",):
             short = "cards" if table == "cards" else "state"
             used = _used(summary, table)
-            changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in used)
+            changed = _moved(summary, table)
             bodies = {
                 "insert": ("INSERT", "", _add(name, summary, table, "NEW")),
                 "delete": ("DELETE", "", _take(name, summary, table, "OLD")),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from itertools import compress
+from operator import ne
 from typing import TYPE_CHECKING, NamedTuple
 
 from flashcards.store.db import marks
@@ -79,6 +81,7 @@ class AnswerState(NamedTuple):
     suspended: int
     buried_until: str | None
     ancestors: str | None
+    latest_ms: int | None  # the time of its latest review (None: never reviewed)
 
 
 class ReviewOf(NamedTuple):
@@ -232,23 +235,25 @@ def answers_on(store: Store, day: str) -> list[TodayAnswer]:
 
 _ANSWER_STATE = (
     "SELECT s.repetitions, s.ef, s.interval, s.due, s.lapses, s.last_day, s.drill, c.deck_id, "
-    "c.block_hash, c.suspended, c.buried_until, c.ancestors "
+    "c.block_hash, c.suspended, c.buried_until, c.ancestors, "
+    "(SELECT MAX(time_ms) FROM reviews WHERE card_id = s.card_id) "
     "FROM card_state s JOIN cards c ON c.id = s.card_id WHERE s.card_id = ?"
 )
 
 
 def answer_state(store: Store, card_id: int) -> AnswerState | None:
-    """A card's state with its deck, block and flags: read inside the answer's transaction."""
+    """A card's state with its deck, block, flags and latest review time, in one look-up:
+    read inside the answer's transaction."""
     row = store.execute(_ANSWER_STATE, (card_id,)).fetchone()
     return AnswerState._make(row) if row else None
 
 
-def answer_time(store: Store, card_id: int, time_ms: int) -> int:
-    """When an answer at `time_ms` is recorded: never at or before the card's latest review
-    (one imported or synced from a device whose clock ran ahead), so that the replay
-    order of the log is the order the states were written in."""
-    row = store.execute("SELECT MAX(time_ms) FROM reviews WHERE card_id = ?", (card_id,)).fetchone()
-    return time_ms if row[0] is None or row[0] < time_ms else row[0] + 1
+def answer_time(latest_ms: int | None, time_ms: int) -> int:
+    """When an answer at `time_ms` is recorded, given the card's latest review time
+    (`AnswerState.latest_ms`): never at or before it (a review imported or synced from a
+    device whose clock ran ahead), so that the replay order of the log is the order the
+    states were written in."""
+    return time_ms if latest_ms is None or latest_ms < time_ms else latest_ms + 1
 
 
 def state_of(store: Store, card_id: int) -> StateRow | None:
@@ -296,8 +301,12 @@ def add_review(
     return int(cur.lastrowid)  # type: ignore[arg-type]
 
 
-# card_state's columns in the order of StateRow; all but repetitions and drill are indexed
+# card_state's columns in the order of StateRow; due is indexed, and the deck summaries'
+# triggers read due, interval, lapses and ef (m019 dropped the indexes of the others)
 STATE_COLUMNS = ("repetitions", "ef", "interval", "due", "lapses", "last_day", "drill")
+
+
+_POSITIONS = range(len(STATE_COLUMNS))
 
 
 @lru_cache(maxsize=128)  # at most 2**7 column sets
@@ -316,7 +325,9 @@ def move_state(store: Store, card_id: int, old: Sequence[object], new: Sequence[
     most of them), and a drill under SM-2 moves nothing but the drill flag. Naming only
     the changed columns keeps those index pages out of the commit.
     """
-    changed = tuple(i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b)
+    if len(old) != len(new):
+        raise ValueError("a state row and its new values differ in length")
+    changed = tuple(compress(_POSITIONS, map(ne, old, new)))  # in C: this runs every answer
     if changed:
         store.execute(_move_sql(changed), (*(new[i] for i in changed), card_id))
 

@@ -244,6 +244,34 @@ def m018_summary_lookups(db: sqlite_utils.Database) -> None:
     remake_triggers(db)
 
 
+# What an answer no longer writes (m019): the browse sorts' indexes of card_state (m005),
+# and reviews_card(card_id, id), which reviews_replay(card_id, time_ms) (m013) does the
+# work of: both lead with the card, and a card's few reviews sort by id in a moment.
+ANSWER_DROPPED_INDEXES = (
+    "card_state_interval",
+    "card_state_ef",
+    "card_state_lapses",
+    "card_state_last",
+    "reviews_card",
+)
+
+
+@step
+def m019_answer_pages(db: sqlite_utils.Database) -> None:
+    """Fewer pages per answer, each written and synced before it is acknowledged
+    (synchronous=FULL, issue 10): the indexes in `ANSWER_DROPPED_INDEXES` go, one to
+    three pages an answer between them (the browser's sorts by interval, ease, lapses and
+    last review read the states and keep the top of the page instead:
+    store/browse.py), and the deck summaries' triggers are made again: they take a card
+    out of its group and put it back only when the group changes (`deck_summaries._moved`),
+    not whenever a column it is read from does. Same counts, no data changes."""
+    from flashcards.store.deck_summaries import remake_triggers
+
+    for name in ANSWER_DROPPED_INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+    remake_triggers(db)
+
+
 TABLES = (
     "config",
     "decks",

@@ -135,7 +135,7 @@ def cards_studied(store: Store, deck_id: int | None, day: str) -> int:
 # step m015: per deck, cards by interval and by EF, due cards by day), a few thousand rows
 # however many cards there are. What depends on the day is corrected from the few cards
 # it concerns, found through narrow indexes: the buried ones (cards_stats: deck, flags,
-# buried_until) and those in a same-day drill (card_state_last).
+# buried_until) and those in a same-day drill (through the day's reviews: reviews_day).
 
 STATUSES = ("suspended", "buried", "new", "learning", "young", "mature", "retired")
 
@@ -192,14 +192,18 @@ def card_counts(
     for status, n in rows:
         counts[status] -= n
         counts["buried"] += n
-    # a scheduled card in a same-day drill is 'learning' (unless buried or inactive)
+    # a scheduled card in a same-day drill is 'learning' (unless buried or inactive). Its
+    # last_day is the day of its last answer, a row of the log: the cards answered today
+    # (reviews_day) hold every one of them. card_state keeps no index of last_day (m019:
+    # every answer moved the card in it, a page more to write and sync).
     deck, params = _deck(deck_id, "c.deck_id")
     rows = store.execute(
-        "SELECT s.interval < ?, COUNT(*) FROM card_state s INDEXED BY card_state_last "
+        "SELECT s.interval < ?, COUNT(*) FROM (SELECT DISTINCT card_id FROM reviews "
+        "WHERE day = ?) AS r CROSS JOIN card_state s ON s.card_id = r.card_id "
         "CROSS JOIN cards c ON c.id = s.card_id WHERE s.last_day = ? AND s.drill = 1 "
         "AND s.due IS NOT NULL AND c.retired = 0 AND c.suspended = 0 "
         f"AND (c.buried_until IS NULL OR c.buried_until <= ?){deck} GROUP BY 1",
-        [mature_days, today, today, *params],
+        [mature_days, today, today, today, *params],
     )
     for young, n in rows:
         counts["young" if young else "mature"] -= n

@@ -157,7 +157,7 @@ class Study:
             review_id = queue_rows.add_review(
                 self.store,
                 card_id,
-                queue_rows.answer_time(self.store, card_id, at_ms),
+                queue_rows.answer_time(row.latest_ms, at_ms),
                 iso,
                 q,
                 duration_ms,

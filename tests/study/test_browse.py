@@ -105,6 +105,44 @@ def test_sorting_and_pages(col, deck):
         col.find("is:frozen")
 
 
+def _full_sort(cards: list, sort: str, descending: bool) -> list[int]:
+    """The order a sort of every card gives: by the column, then the id, both in the
+    sort's direction; for due and last review the cards without one last, by id."""
+    column = {"interval": "interval", "ease": "ease", "lapses": "lapses", "due": "due"}
+    column["last"] = "last_review"
+    key = column[sort]
+    dated = sorted(
+        (c for c in cards if getattr(c, key) is not None),
+        key=lambda c: (getattr(c, key), c.id),
+        reverse=descending,
+    )
+    return [c.id for c in dated] + sorted(c.id for c in cards if getattr(c, key) is None)
+
+
+@pytest.mark.parametrize("text", ["", "fact", "is:due"])
+def test_every_sort_pages_through_the_cards_as_a_full_sort_orders_them(col, deck, text):
+    # the sorts with no index (interval, ease, lapses, last review: m019) keep the top of
+    # the order over the ids alone; page by page they read as sorting every card would
+    ids = deck("Facts", "".join(f"- Fact {i} is **f{i}x**.\n" for i in range(40)))
+    cards = sorted(ids.values())
+    for day in range(12):  # spread intervals, eases, lapses and days of last review
+        for i, card in enumerate(cards):
+            if (i + day) % 3 == 0:
+                col.answer(card, (5, 4, 3, 1, 0)[(i * 7 + day) % 5], at(day * 3 + i % 2))
+    now = at(40)
+    every = col.find(text, limit=1000, now=now).cards
+    assert len(every) > 10
+    for sort in ("interval", "ease", "lapses", "last", "due"):
+        for descending in (False, True):
+            pages = []
+            for offset in range(0, len(every) + 7, 7):
+                found = col.find(
+                    text, sort=sort, descending=descending, limit=7, offset=offset, now=now
+                )
+                pages += [c.id for c in found.cards]
+            assert pages == _full_sort(every, sort, descending), (sort, descending)
+
+
 def test_history_lists_every_review_kind(col, deck):
     ids = deck()
     col.answer(ids["a1"], 1, at())
