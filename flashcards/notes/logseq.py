@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-from flashcards.notes.outline import Block, Note, iter_blocks
+from flashcards.notes.outline import Block, Note
 
 GraphIndex = Mapping[str, str]  # block uuid (lower case) or "[[" + page name (lower) -> text
 
@@ -128,7 +128,7 @@ def _outside_code(line: str, pattern: re.Pattern[str], repl: Callable[[re.Match[
 
 def clean(note: Note) -> None:
     """Take Logseq's chrome out of every block of `note` (see the module docstring)."""
-    for block, _ in iter_blocks(note.blocks):
+    for block in note.in_order():
         lines = block.lines
         if lines and any(_chrome(line) for line in lines):
             _clean_block(block)
@@ -220,7 +220,7 @@ def entries(note: Note) -> dict[str, str]:
     found: dict[str, str] = {}
     page: list[str] = []
     size = 0
-    for block, _ in iter_blocks(note.blocks):
+    for block in note.in_order():
         text = " ".join(line.strip() for line in block.lines if line.strip())
         uid = block.properties.get("id", "")
         if uid and _IS_UUID.match(uid):
@@ -250,7 +250,7 @@ def prepare(
     own = entries(note)
     index: GraphIndex = ChainMap(own, graph) if graph else own  # type: ignore[arg-type]
     seen: dict[str, str | None] = {}
-    for block, _ in iter_blocks(note.blocks):
+    for block in note.in_order():
         lines = block.lines
         if not any("((" in line or "{{embed" in line for line in lines):
             continue

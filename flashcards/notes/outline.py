@@ -69,6 +69,15 @@ class Note:
     line_count: int
     block_count: int = 0
     title: str | None = None  # the page's title, its cards' breadcrumb root (Logseq)
+    # every block in outline order, once asked for (`in_order`): the tree's shape never
+    # changes after parsing (only blocks' lines do), and four passes walk it
+    _order: list[Block] | None = field(default=None, repr=False, compare=False)
+
+    def in_order(self) -> list[Block]:
+        """Every block, depth first in outline order (`iter_blocks` without ancestors)."""
+        if self._order is None:
+            self._order = outline_order(self.blocks)
+        return self._order
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -355,6 +364,18 @@ def _open_fence(
     if marker[0] == "`" and "`" in text[len(marker) :]:
         return None  # ```inline``` is a code span, not a fence
     return marker, len(block.lines) - 1, block, strip, limit
+
+
+def outline_order(blocks: list[Block]) -> list[Block]:
+    """Every block of the tree, depth first in outline order, without recursion."""
+    out: list[Block] = []
+    stack = blocks[::-1]
+    while stack:
+        block = stack.pop()
+        out.append(block)
+        if block.children:
+            stack.extend(reversed(block.children))
+    return out
 
 
 def iter_blocks(blocks: list[Block]):

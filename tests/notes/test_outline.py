@@ -479,3 +479,18 @@ def test_a_consistently_indented_outline_nests_exactly(rows) -> None:
         for i, (d, (_, _, bullet)) in enumerate(zip(depths, rows, strict=True))
     )
     assert tree(text) == [(d, f"item {i}") for i, d in enumerate(depths)]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=60).map("".join))
+def test_in_order_is_iter_blocks_without_ancestors(text: str) -> None:
+    """`Note.in_order` (the walk the Logseq passes and the schedules share) is the same
+    blocks, the same objects, in the same order as `iter_blocks`."""
+    try:
+        note = parse_note(text)
+    except NoteError:
+        return
+    walked = [block for block, _ in iter_blocks(note.blocks)]
+    assert [id(b) for b in note.in_order()] == [id(b) for b in walked]
+    assert note.in_order() is note.in_order()  # worked out once
+    assert len(walked) == note.block_count
