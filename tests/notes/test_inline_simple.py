@@ -95,6 +95,17 @@ SPANS = [
     "#[[tag]]",
     "[a]",
     "[x](y)",
+    "`code`",
+    "`a**b**`",
+    "`{{c1::x}}`",
+    "``x``",
+    "``a`b``",
+    "`` a ` b ``",
+    "` x`",
+    "`x `",
+    "`a\nb`",
+    "`<b>&amp;_\\`",
+    "```",
 ]
 PLAIN = [" ", "a", "word", ".", ",", "(", ")", "\n", "é", "-", "!", "]", "}"]
 blocks = st.one_of(
@@ -105,7 +116,7 @@ blocks = st.one_of(
 marker_sets = st.sets(st.sampled_from(ALL_MARKERS)).map(frozenset)
 
 
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=blocks, markers=marker_sets, plain=st.booleans())
 @example(text="a**b**c", markers=frozenset(ALL_MARKERS), plain=True)
 @example(text="**a** ==b== {{c1::c::d}} {{cloze e \\\\ f}}", markers=frozenset(), plain=True)
@@ -132,6 +143,9 @@ ALL = frozenset(ALL_MARKERS)
         "multi\nline **one** and\n**two**",
         "a [[page]] link and **[[reliability]]**",  # wiki links are text to markdown-it
         "tagged #[[topic]] with ==[[a]] b== [not a link]",
+        "a decoy `version**x**` [[index]] and a **real** one",  # code binds tighter
+        "``a ` b`` then ==mark== and `<b> & _x_`, {{c1::done}}",
+        "`**code**` and **bold**",
     ],
 )
 def test_simple_blocks_are_scanned_without_a_parse(text: str) -> None:
@@ -143,7 +157,8 @@ def test_simple_blocks_are_scanned_without_a_parse(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "`**code**` and **bold**",  # a code span hides a marker
+        "a `b` c `d",  # a backtick run that never closes is text: parsed
+        "`a\nb` **x**",  # a code span over a line break: its content changes
         "\\**not** bold",  # an escape
         "**a *b* c**",  # nested emphasis
         "** not** bold",  # an opener before a space cannot open
