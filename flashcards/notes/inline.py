@@ -434,6 +434,10 @@ def plain_text(text: str, markers: frozenset[str] = frozenset(ALL_MARKERS)) -> s
     """The text as a reader sees it: markup, wiki-link brackets and cloze syntax removed."""
     if not _INLINE_MARKUP.search(text):
         return _tidy(text)
+    # the simple scan's plain text is what markdown-it's tokens give (its property test)
+    simple = _scan_simple(text, markers, True)
+    if simple is not None:
+        return simple[1]  # type: ignore[return-value]
     return _plain_tokens(_parse_inline(_parser(markers), text))
 
 

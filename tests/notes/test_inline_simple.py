@@ -12,7 +12,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from flashcards.notes.inline import _scan_parsed, find_deletions, scan
+from flashcards.notes.inline import (
+    _parse_inline,
+    _parser,
+    _plain_tokens,
+    _scan_parsed,
+    find_deletions,
+    plain_text,
+    scan,
+)
 from flashcards.notes.inline_simple import scan_simple
 from flashcards.notes.markers import ALL_MARKERS, ANKI_CLOZE, HIGHLIGHT, LOGSEQ_CLOZE, STRONG
 
@@ -127,6 +135,14 @@ def test_the_simple_scan_finds_what_markdown_it_finds(
     simple = scan_simple(text, markers, plain)
     if simple is not None:
         assert simple == _scan_parsed(text, markers, plain)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=blocks, markers=marker_sets)
+@example(text="a **b** `c**d**` ==e==", markers=frozenset(ALL_MARKERS))
+def test_plain_text_is_what_markdown_it_tokens_give(text: str, markers: frozenset[str]) -> None:
+    """`plain_text` takes the simple scan's plain text where it has one: the same."""
+    assert plain_text(text, markers) == _plain_tokens(_parse_inline(_parser(markers), text))
 
 
 ALL = frozenset(ALL_MARKERS)
