@@ -50,6 +50,12 @@ from flashcards.notes.markers import (  # noqa: F401 - the names readers import 
 _TRIGGERS = re.compile(r"\*\*|__|==|\{\{")
 
 
+def has_trigger(text: str) -> bool:
+    """`_TRIGGERS.search(text)`, by four substring tests (several times quicker; most
+    blocks of a vault hold none)."""
+    return "**" in text or "==" in text or "{{" in text or "__" in text
+
+
 def _parse_inline(md: MarkdownIt, src: str) -> list[Token]:
     tokens: list[Token] = []
     state = StateInline(src, md, {}, tokens)
@@ -353,7 +359,7 @@ def scan(
     marker and so was not parsed; a caller that needs it then asks `plain_text`,
     whose fast path applies.
     """
-    if not _TRIGGERS.search(text):
+    if not has_trigger(text):
         return [], None
     simple = _scan_simple(text, markers, plain)
     if simple is not None:

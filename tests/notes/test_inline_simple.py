@@ -13,11 +13,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from flashcards.notes.inline import (
+    _TRIGGERS,
     _parse_inline,
     _parser,
     _plain_tokens,
     _scan_parsed,
     find_deletions,
+    has_trigger,
     plain_text,
     scan,
 )
@@ -143,6 +145,12 @@ def test_the_simple_scan_finds_what_markdown_it_finds(
 def test_plain_text_is_what_markdown_it_tokens_give(text: str, markers: frozenset[str]) -> None:
     """`plain_text` takes the simple scan's plain text where it has one: the same."""
     assert plain_text(text, markers) == _plain_tokens(_parse_inline(_parser(markers), text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.one_of(blocks, st.text()))
+def test_has_trigger_is_the_trigger_search(text: str) -> None:
+    assert has_trigger(text) == (_TRIGGERS.search(text) is not None)
 
 
 ALL = frozenset(ALL_MARKERS)
