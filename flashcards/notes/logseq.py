@@ -237,16 +237,18 @@ def entries(note: Note) -> dict[str, str]:
 
 
 def prepare(
-    note: Note, graph: GraphIndex | None, root: str | None
+    note: Note, graph: GraphIndex | None, root: str | None, cleaned: bool = False
 ) -> tuple[dict[str, str], dict[str, str | None]]:
     """Read a graph's note as Logseq shows it: chrome out, its title set, references
-    resolved from `graph` (the rest of the graph) and the note itself.
+    resolved from `graph` (the rest of the graph) and the note itself. `cleaned`: the
+    first two are done already (`graph.indexed_note` made the note).
 
     Returns the note's own index entries and every entry resolving it looked at, with
     the text it found (None: missing) — a build reads the note again when one changes.
     """
-    note.title = page_title(note.path, note.metadata, root)
-    clean(note)
+    if not cleaned:
+        note.title = page_title(note.path, note.metadata, root)
+        clean(note)
     own = entries(note)
     index: GraphIndex = ChainMap(own, graph) if graph else own  # type: ignore[arg-type]
     seen: dict[str, str | None] = {}
