@@ -130,8 +130,28 @@ def clean(note: Note) -> None:
     """Take Logseq's chrome out of every block of `note` (see the module docstring)."""
     for block in note.in_order():
         lines = block.lines
-        if lines and any(_chrome(line) for line in lines):
+        if lines and _has_chrome(lines[0] if len(lines) == 1 else "\n".join(lines)):
             _clean_block(block)
+
+
+# `_chrome` of any line, over a block's lines joined by newlines: a line starting with
+# `:` once its whitespace is stripped, or with a task marker or a priority
+_CHROME_START = re.compile(
+    r"^(?:\s*:|(?:TODO|DOING|DONE|LATER|NOW|WAITING|WAIT|CANCELED|CANCELLED|IN-PROGRESS)"
+    r"(?:[ \t]+|$)|\[#[A-Ca-c]\](?:[ \t]+|$))",
+    re.MULTILINE,
+)
+
+
+def _has_chrome(text: str) -> bool:
+    """Whether `_chrome` holds for any of the lines `text` joins (one test per block)."""
+    return (
+        "{{" in text
+        or "#+" in text
+        or "SCHEDULED:" in text
+        or "DEADLINE:" in text
+        or _CHROME_START.search(text) is not None
+    )
 
 
 def _chrome(line: str) -> bool:
@@ -221,8 +241,10 @@ def entries(note: Note) -> dict[str, str]:
     page: list[str] = []
     size = 0
     for block in note.in_order():
+        uid = block.properties.get("id", "") if block.properties else ""
+        if not uid and size >= MAX_PAGE_CHARS:
+            continue  # its text is neither an entry nor part of the page's
         text = " ".join(line.strip() for line in block.lines if line.strip())
-        uid = block.properties.get("id", "")
         if uid and _IS_UUID.match(uid):
             found[uid.lower()] = text[:MAX_ENTRY_CHARS]
         if text and size < MAX_PAGE_CHARS:
@@ -254,7 +276,11 @@ def prepare(
     seen: dict[str, str | None] = {}
     for block in note.in_order():
         lines = block.lines
-        if not any("((" in line or "{{embed" in line for line in lines):
+        if not lines:
+            continue
+        # neither can straddle two lines joined by a newline
+        joined = lines[0] if len(lines) == 1 else "\n".join(lines)
+        if "((" not in joined and "{{embed" not in joined:
             continue
         before = block.text
         changed = False
