@@ -10,13 +10,16 @@ numbers come from `flashcards.identity`; the records themselves live in
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from flashcards import faces
 from flashcards.card_records import BlockText, Card, Extraction
 from flashcards.identity import BASIC, CLOZE, block_hash, card_hash, normalize, with_copy
+from flashcards.notes.card_tags import CARD_TAG as _CARD_TAG
+from flashcards.notes.card_tags import may_be_tagged as _may_be_tagged
+from flashcards.notes.card_tags import tagged_card as _tagged_card
+from flashcards.notes.card_tags import untagged as _untagged
 from flashcards.notes.inline import (
     ALL_MARKERS,
     ANKI_CLOZE,
@@ -60,21 +63,6 @@ MAX_CONTEXT = 32  # breadcrumb entries
 MAX_DELETIONS = 200  # deletions of one block that make cards; the rest stay text
 MAX_BACK_DEPTH = 12  # levels of children on a card's back
 MAX_BACK_CHARS = 20_000  # characters of children on a card's back
-
-_CARD_TAG = re.compile(r"(?<![\w#/\[])(?:#card\b(?![-/])|#?\[\[card\]\])", re.IGNORECASE)
-
-
-def _may_be_tagged(text: str) -> bool:
-    """Whether `_CARD_TAG` could match: the text holds `card` in some case. A search that
-    starts with a look-behind tries every position (~5 µs a block); this is ~0.2 µs. (No
-    character but the ASCII letters matches c, a, r or d under IGNORECASE, and those lower
-    to themselves.)"""
-    return "card" in text.lower()
-
-
-def _untagged(text: str) -> str:
-    """`text` without its `#card` / `[[card]]` tags."""
-    return _CARD_TAG.sub("", text) if _may_be_tagged(text) else text
 
 
 def _prose_spans(block: Block, text: str) -> list[tuple[int, int]]:
@@ -147,6 +135,9 @@ class _NoteReader:
         self.contexts: dict[int, list[str]] = {}  # id(block) -> its children's context
         self.outlines: dict[int, str] = {}  # id(block) -> its children as a back shows them
         self.hashes: dict[int, str] = {}  # id(block) -> its block hash, as an ancestor
+        self.lineages: dict[int, tuple[str, ...]] = {}  # id(parent) -> its children's lineage
+        # id(block) -> its lines on its ancestors' backs (clozes resolved), and their size
+        self.back_lines: dict[int, tuple[list[str], int]] = {}
         self.refrains: dict[int, frozenset[str]] = {}  # id(block) -> its children's refrains
         self.warnings: list[NoteError] = []  # what was cut short, with the line
         self.deep_warned = False
@@ -157,7 +148,7 @@ class _NoteReader:
         if not lines:
             return [], False
         text = lines[0] if len(lines) == 1 else "\n".join(lines).strip("\n")
-        if not text or block.is_heading:
+        if not text or (lines[0][:1] == "#" and block.is_heading):
             return [], False
         if ("#" in text or "[[" in text) and _may_be_tagged(text) and _CARD_TAG.search(text):
             card_tags = _card_tags(block, text)
@@ -270,7 +261,16 @@ class _NoteReader:
         return _deletions(block, text, self.markers), None
 
     def lineage(self, ancestors: tuple[Block, ...]) -> tuple[str, ...]:
-        """The block hashes of `ancestors` (as their own cards would have them)."""
+        """The block hashes of `ancestors` (as their own cards would have them), worked out
+        once per parent: the ancestors of its children are the same blocks."""
+        if not ancestors:
+            return ()
+        found = self.lineages.get(id(ancestors[-1]))
+        if found is None:
+            found = self.lineages[id(ancestors[-1])] = self._lineage(ancestors)
+        return found
+
+    def _lineage(self, ancestors: tuple[Block, ...]) -> tuple[str, ...]:
         out = []
         for a in ancestors:
             found = self.hashes.get(id(a))
@@ -349,12 +349,16 @@ class _NoteReader:
             if depth >= MAX_BACK_DEPTH or size >= MAX_BACK_CHARS:
                 lines.append(f"{pad}- …")
                 break
-            text = self.shown(node)
-            if text:
-                first, *rest = text.split("\n")
-                lines.append(f"{pad}- {first}")
-                lines.extend(f"{pad}  {line}" if line else "" for line in rest)
-                size += len(text) + len(pad) + 2
+            shown = self.back_lines.get(id(node))
+            if shown is None:  # each ancestor's back shows it: split it once
+                text = self.shown(node)
+                shown = self.back_lines[id(node)] = (text.split("\n") if text else [], len(text))
+            parts, chars = shown
+            if parts:
+                lines.append(f"{pad}- {parts[0]}")
+                if len(parts) > 1:
+                    lines.extend(f"{pad}  {line}" if line else "" for line in parts[1:])
+                size += chars + len(pad) + 2
             stack.extend((c, depth + 1) for c in reversed(node.children))
         outline = self.outlines[id(block)] = "\n".join(lines)
         return outline
@@ -470,11 +474,6 @@ def _card_tags(block: Block, text: str) -> list[tuple[int, int]]:
             matches = [m for m in matches if not any(s <= m[0] < e for s, e in code)]
         found.extend((start + a, end + a) for start, end in matches)
     return found
-
-
-def _tagged_card(block: Block) -> bool:
-    """Whether the block's `tags::` property names `card`."""
-    return any(tag.lower() == "card" for tag in parse_tags(block.properties["tags"]))
 
 
 def _tags(note: Note, block: Block) -> list[str]:
