@@ -130,28 +130,30 @@ def clean(note: Note) -> None:
     """Take Logseq's chrome out of every block of `note` (see the module docstring)."""
     for block in note.in_order():
         lines = block.lines
-        if lines and _has_chrome(lines[0] if len(lines) == 1 else "\n".join(lines)):
+        if lines and _has_chrome(lines):
             _clean_block(block)
 
 
-# `_chrome` of any line, over a block's lines joined by newlines: a line starting with
-# `:` once its whitespace is stripped, or with a task marker or a priority
+# what `_chrome` looks for at a line's start: `:` once its whitespace is stripped, a task
+# marker or a priority
 _CHROME_START = re.compile(
-    r"^(?:\s*:|(?:TODO|DOING|DONE|LATER|NOW|WAITING|WAIT|CANCELED|CANCELLED|IN-PROGRESS)"
-    r"(?:[ \t]+|$)|\[#[A-Ca-c]\](?:[ \t]+|$))",
-    re.MULTILINE,
+    r"\s*:|(?:TODO|DOING|DONE|LATER|NOW|WAITING|WAIT|CANCELED|CANCELLED|IN-PROGRESS)"
+    r"(?:[ \t]+|$)|\[#[A-Ca-c]\](?:[ \t]+|$)"
 )
 
 
-def _has_chrome(text: str) -> bool:
-    """Whether `_chrome` holds for any of the lines `text` joins (one test per block)."""
-    return (
-        "{{" in text
-        or "#+" in text
-        or "SCHEDULED:" in text
-        or "DEADLINE:" in text
-        or _CHROME_START.search(text) is not None
-    )
+def _has_chrome(lines: list[str]) -> bool:
+    """Whether `_chrome` holds for any of a block's lines: substring tests over them all
+    at once, a regex only on lines whose first character can start chrome."""
+    text = lines[0] if len(lines) == 1 else "\n".join(lines)
+    if "{{" in text or "#+" in text or "SCHEDULED:" in text or "DEADLINE:" in text:
+        return True
+    start = _CHROME_START.match
+    for line in lines:
+        first = line[:1]
+        if first and (first in ":TDLNWCI[" or first.isspace()) and start(line):
+            return True
+    return False
 
 
 def _chrome(line: str) -> bool:

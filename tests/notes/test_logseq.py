@@ -227,5 +227,5 @@ _LINE_PIECES = st.sampled_from(
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(st.lists(_LINE_PIECES, max_size=6).map("".join), min_size=1, max_size=4))
 def test_the_block_chrome_test_is_any_lines_chrome_test(lines: list[str]) -> None:
-    """`clean` tests a block's lines joined, once: the same as testing each line."""
-    assert logseq._has_chrome("\n".join(lines)) == any(logseq._chrome(line) for line in lines)
+    """`clean` tests a block's lines at once: the same as testing each line."""
+    assert logseq._has_chrome(lines) == any(logseq._chrome(line) for line in lines)
