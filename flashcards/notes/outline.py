@@ -257,7 +257,12 @@ def _parse_lines(lines: list[str], offset: int) -> tuple[list[Block], dict[str, 
         lineno = offset + idx + 1
 
         bullet = bullet_match(content) if first in "-*+" or first.isdigit() else None
-        if first in "-*_" and (not stack or indent <= stack[0][0]) and _HRULE.match(content):
+        if (
+            first in "-*_"
+            and (not stack or indent <= stack[0][0])
+            and (content[-1] == first or content[-1] in " \t")  # a rule ends with its mark
+            and _HRULE.match(content)
+        ):
             # '---', '***' or '* * *' outside any bullet's text is a thematic break
             stack.clear()
             paragraph = None

@@ -494,3 +494,15 @@ def test_in_order_is_iter_blocks_without_ancestors(text: str) -> None:
     assert [id(b) for b in note.in_order()] == [id(b) for b in walked]
     assert note.in_order() is note.in_order()  # worked out once
     assert len(walked) == note.block_count
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="-*_ \tab", min_size=1, max_size=12))
+def test_a_thematic_break_ends_with_its_mark(line: str) -> None:
+    """The reader tries `_HRULE` only on lines whose last character is their first
+    (or a space): no line that does not fails to be seen."""
+    from flashcards.notes.outline import _HRULE
+
+    content = line.lstrip(" \t")
+    if content and content[0] in "-*_" and _HRULE.match(content):
+        assert content[-1] == content[0] or content[-1] in " \t"
