@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashcards import cards as notes_reader
+from flashcards import reading as parallel_reading
 from flashcards.decks import DeckSpec
 from flashcards.notes import logseq
 from flashcards.notes.by_dialect import read_text
@@ -284,7 +285,9 @@ def _index_new_files(
 ) -> None:
     """Add to `index` the entries of the Logseq files to read that no build has read yet
     (`flashcards.build.preindex`), so that files showing them are not read twice; the
-    notes it parsed wait in `_PARSED` for their reading (their files added to `kept`)."""
+    notes it parsed wait in `_PARSED` for their reading (their files added to `kept`) —
+    when the reading runs in this process alone: a forked reader would hold a copy of
+    them all (twice the memory) for the half of the files it reads."""
     new = []
     for path, _known, options, _index in jobs:
         if options.dialect == LOGSEQ and path not in graph:
@@ -293,8 +296,10 @@ def _index_new_files(
                 new.append((path, root, options.max_bytes))
     if new:
         shown = [key for keys in refs.values() for key in keys]
-        parsed: Kept = {}
+        parsed: Kept | None = {} if parallel_reading.default_workers(len(jobs)) == 1 else None
         index.update(entries_of_new_files(new, shown, parsed))
+        if parsed is None:
+            return
         _PARSED.update(parsed)
         kept.extend(parsed)
 

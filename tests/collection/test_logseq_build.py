@@ -17,6 +17,7 @@ from helpers import NOW, Notes
 import flashcards.build.read
 import flashcards.notes.by_dialect
 import flashcards.notes.graph
+import flashcards.reading
 
 UID = "6401b0c2-aaaa-4bbb-8ccc-000000000001"
 CELLS = f"- The cell's powerhouse is the mitochondrion\n  id:: {UID}\n"
@@ -146,3 +147,21 @@ def test_a_file_changed_after_the_pre_index_is_parsed_again(col, graph, monkeypa
     col.build(graph.root)
     assert any(c.answers == ["ribosome"] for c in col.cards())
     assert not flashcards.build.read._PARSED
+
+
+def test_a_read_in_two_processes_keeps_no_pre_index_notes(col, graph, parses, monkeypatch):
+    """A forked reader would hold a copy of every kept note: with two, none is kept (each
+    file is parsed by its own reading, in whichever process reads it)."""
+    monkeypatch.setattr(flashcards.reading, "default_workers", lambda files: 2)
+    monkeypatch.setattr(flashcards.build.read, "_PARSED", {})
+    kept = []
+    index = flashcards.build.read.entries_of_new_files
+
+    def spy(files, embedded=(), keep=None):
+        kept.append(keep)
+        return index(files, embedded, keep)
+
+    monkeypatch.setattr(flashcards.build.read, "entries_of_new_files", spy)
+    col.build(graph.root)
+    assert kept == [None]
+    assert _atp(col).front == "Recall: The cell's powerhouse is the mitochondrion — it makes [...]"
