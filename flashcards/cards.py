@@ -10,15 +10,17 @@ numbers come from `flashcards.identity`; the records themselves live in
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from flashcards import faces
 from flashcards.card_records import BlockText, Card, Extraction
 from flashcards.identity import BASIC, CLOZE, block_hash, card_hash, normalize, with_copy
+from flashcards.notes.card_tags import CARD_TAG as _CARD_TAG
+from flashcards.notes.card_tags import may_be_tagged as _may_be_tagged
+from flashcards.notes.card_tags import tagged_card as _tagged_card
+from flashcards.notes.card_tags import untagged as _untagged
 from flashcards.notes.inline import (
-    _TRIGGERS,
     ALL_MARKERS,
     ANKI_CLOZE,
     HIGHLIGHT,
@@ -27,6 +29,7 @@ from flashcards.notes.inline import (
     Deletion,
     code_spans,
     find_deletions,
+    has_trigger,
     plain_text,
     scan,
 )
@@ -60,8 +63,6 @@ MAX_CONTEXT = 32  # breadcrumb entries
 MAX_DELETIONS = 200  # deletions of one block that make cards; the rest stay text
 MAX_BACK_DEPTH = 12  # levels of children on a card's back
 MAX_BACK_CHARS = 20_000  # characters of children on a card's back
-
-_CARD_TAG = re.compile(r"(?<![\w#/\[])(?:#card\b(?![-/])|#?\[\[card\]\])", re.IGNORECASE)
 
 
 def _prose_spans(block: Block, text: str) -> list[tuple[int, int]]:
@@ -108,7 +109,7 @@ def _title(block: Block, markers: frozenset[str]) -> str:
     """A block as one entry of its descendants' context: its first line, plain."""
     first = next((line for line in block.lines if line), "")
     title = plain_text(first.lstrip("#").strip() if block.is_heading else first, markers)
-    return _CARD_TAG.sub("", title).strip()
+    return _untagged(title).strip()
 
 
 @lru_cache(maxsize=4096)
@@ -134,6 +135,9 @@ class _NoteReader:
         self.contexts: dict[int, list[str]] = {}  # id(block) -> its children's context
         self.outlines: dict[int, str] = {}  # id(block) -> its children as a back shows them
         self.hashes: dict[int, str] = {}  # id(block) -> its block hash, as an ancestor
+        self.lineages: dict[int, tuple[str, ...]] = {}  # id(parent) -> its children's lineage
+        # id(block) -> its lines on its ancestors' backs (clozes resolved), and their size
+        self.back_lines: dict[int, tuple[list[str], int]] = {}
         self.refrains: dict[int, frozenset[str]] = {}  # id(block) -> its children's refrains
         self.warnings: list[NoteError] = []  # what was cut short, with the line
         self.deep_warned = False
@@ -144,15 +148,15 @@ class _NoteReader:
         if not lines:
             return [], False
         text = lines[0] if len(lines) == 1 else "\n".join(lines).strip("\n")
-        if not text or block.is_heading:
+        if not text or (lines[0][:1] == "#" and block.is_heading):
             return [], False
-        if ("#" in text or "[[" in text) and _CARD_TAG.search(text):
+        if ("#" in text or "[[" in text) and _may_be_tagged(text) and _CARD_TAG.search(text):
             card_tags = _card_tags(block, text)
             if card_tags:
                 return self.question_card(block, ancestors, text, card_tags), True
         if "tags" in block.properties and _tagged_card(block):  # `tags:: card` is `#card`
             return self.question_card(block, ancestors, text, []), True
-        if not _TRIGGERS.search(text):
+        if not has_trigger(text):
             return [], False  # no marker: no deletion (most blocks)
 
         found = self.found.pop(id(block), None) or self.scan(block, text)
@@ -160,7 +164,7 @@ class _NoteReader:
         if "%%" in text:  # a `%% comment %%` is no card text: nothing in it is a deletion
             deletions = _outside_comments(text, deletions)
         if plain is not None:
-            self.titles[id(block)] = _CARD_TAG.sub("", plain).strip()
+            self.titles[id(block)] = _untagged(plain).strip()
         if not deletions:
             return [], False
         if len(deletions) > MAX_DELETIONS:
@@ -257,7 +261,16 @@ class _NoteReader:
         return _deletions(block, text, self.markers), None
 
     def lineage(self, ancestors: tuple[Block, ...]) -> tuple[str, ...]:
-        """The block hashes of `ancestors` (as their own cards would have them)."""
+        """The block hashes of `ancestors` (as their own cards would have them), worked out
+        once per parent: the ancestors of its children are the same blocks."""
+        if not ancestors:
+            return ()
+        found = self.lineages.get(id(ancestors[-1]))
+        if found is None:
+            found = self.lineages[id(ancestors[-1])] = self._lineage(ancestors)
+        return found
+
+    def _lineage(self, ancestors: tuple[Block, ...]) -> tuple[str, ...]:
         out = []
         for a in ancestors:
             found = self.hashes.get(id(a))
@@ -336,12 +349,16 @@ class _NoteReader:
             if depth >= MAX_BACK_DEPTH or size >= MAX_BACK_CHARS:
                 lines.append(f"{pad}- …")
                 break
-            text = self.shown(node)
-            if text:
-                first, *rest = text.split("\n")
-                lines.append(f"{pad}- {first}")
-                lines.extend(f"{pad}  {line}" if line else "" for line in rest)
-                size += len(text) + len(pad) + 2
+            shown = self.back_lines.get(id(node))
+            if shown is None:  # each ancestor's back shows it: split it once
+                text = self.shown(node)
+                shown = self.back_lines[id(node)] = (text.split("\n") if text else [], len(text))
+            parts, chars = shown
+            if parts:
+                lines.append(f"{pad}- {parts[0]}")
+                if len(parts) > 1:
+                    lines.extend(f"{pad}  {line}" if line else "" for line in parts[1:])
+                size += chars + len(pad) + 2
             stack.extend((c, depth + 1) for c in reversed(node.children))
         outline = self.outlines[id(block)] = "\n".join(lines)
         return outline
@@ -457,11 +474,6 @@ def _card_tags(block: Block, text: str) -> list[tuple[int, int]]:
             matches = [m for m in matches if not any(s <= m[0] < e for s, e in code)]
         found.extend((start + a, end + a) for start, end in matches)
     return found
-
-
-def _tagged_card(block: Block) -> bool:
-    """Whether the block's `tags::` property names `card`."""
-    return any(tag.lower() == "card" for tag in parse_tags(block.properties["tags"]))
 
 
 def _tags(note: Note, block: Block) -> list[str]:

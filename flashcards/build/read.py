@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashcards import cards as notes_reader
+from flashcards import reading as parallel_reading
 from flashcards.decks import DeckSpec
 from flashcards.notes import logseq
 from flashcards.notes.by_dialect import read_text
@@ -36,12 +37,18 @@ from flashcards.notes.schedules import NotedSchedule
 from flashcards.reading import FileRead, read_files
 from flashcards.store.decks import SourceRecord
 
-from .preindex import entries_of_new_files
+from .preindex import Kept, entries_of_new_files
 from .spool import ParsedCards
 
 # A file modified this close to a build may change again within its mtime's granularity
 # (2 s on FAT) without changing size: its mtime is not trusted next time ("racy git").
 RACY_NS = 2_000_000_000
+
+# Notes the pre-index parsed (`preindex.entries_of_new_files`), for `read_source` to take
+# instead of parsing the same bytes again: file -> its bytes and note. Each is taken once
+# (its references are then resolved in it) and checked against the bytes read; what a
+# build leaves is dropped when its reading ends. (A forked reader has its own copy.)
+_PARSED: Kept = {}
 
 Progress = Callable[[int, int], None]
 
@@ -110,6 +117,21 @@ def read_notes(
     """Read what changed in the deck's notes since `snap` (see the module docstring).
     When some file is to be read or is gone and `snap` has no graph index, `load_graph`
     gives the snapshot with it; `Reading.snapshot` is the snapshot the reading used."""
+    kept: list[str] = []  # the files whose pre-index notes wait in _PARSED
+    try:
+        return _read_notes(spec, snap, progress, load_graph, kept)
+    finally:
+        for key in kept:  # not taken (a file that changed meanwhile, an interrupted read)
+            _PARSED.pop(key, None)
+
+
+def _read_notes(
+    spec: DeckSpec,
+    snap: Snapshot,
+    progress: Progress | None,
+    load_graph: Callable[[Snapshot], Snapshot] | None,
+    kept: list[str],
+) -> Reading:
     racy_after = time.time_ns() - RACY_NS
     settings = spec.settings.to_json()
     prior = snap.prior
@@ -188,7 +210,7 @@ def read_notes(
         for source, found in graph.items():
             if source in present_keys:
                 index.update(found)
-    _index_new_files(jobs, graph, refs, index)
+    _index_new_files(jobs, graph, refs, index, kept)
     skipped = len(files) - len(jobs)
 
     def reading(done: int) -> None:
@@ -259,9 +281,13 @@ def _index_new_files(
     graph: dict[str, dict[str, str]],
     refs: dict[str, list[str]],
     index: dict[str, str],
+    kept: list[str],
 ) -> None:
     """Add to `index` the entries of the Logseq files to read that no build has read yet
-    (`flashcards.build.preindex`), so that files showing them are not read twice."""
+    (`flashcards.build.preindex`), so that files showing them are not read twice; the
+    notes it parsed wait in `_PARSED` for their reading (their files added to `kept`) —
+    when the reading runs in this process alone: a forked reader would hold a copy of
+    them all (twice the memory) for the half of the files it reads."""
     new = []
     for path, _known, options, _index in jobs:
         if options.dialect == LOGSEQ and path not in graph:
@@ -270,7 +296,12 @@ def _index_new_files(
                 new.append((path, root, options.max_bytes))
     if new:
         shown = [key for keys in refs.values() for key in keys]
-        index.update(entries_of_new_files(new, shown))
+        parsed: Kept | None = {} if parallel_reading.default_workers(len(jobs)) == 1 else None
+        index.update(entries_of_new_files(new, shown, parsed))
+        if parsed is None:
+            return
+        _PARSED.update(parsed)
+        kept.extend(parsed)
 
 
 def _follow_references(
@@ -323,8 +354,9 @@ def read_source(job: tuple[str | Path, str | None, ReadOptions, dict[str, str]])
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     if digest == known:
         return FileRead(key, size=st.st_size, mtime_ns=st.st_mtime_ns, digest=digest)
+    kept = _PARSED.pop(key, None) if _PARSED else None
     try:
-        read = read_text(raw, key, options, index)
+        read = read_text(raw, key, options, index, kept[1] if kept and kept[0] == raw else None)
     except NoteError as err:
         return FileRead(key, error=err)
     for position, card in enumerate(read.cards):

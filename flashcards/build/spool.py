@@ -14,6 +14,7 @@ cards (new objects on each read of a file that went to disk).
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 from collections.abc import Iterator, Mapping, MutableMapping
 from typing import IO
@@ -72,6 +73,20 @@ class ParsedCards(MutableMapping[str, list[Card]]):
         if len(data) != length:
             raise OSError(f"the build's spooled cards of {key} are cut short")
         return unpack(data)
+
+    def packed(self, key: str) -> tuple[list[tuple], list[tuple]] | None:
+        """A file's cards as `reading.pack_cards` tuples, without making card objects, when
+        they are held packed (as bytes or on disk); None when they are held as objects."""
+        where = self._files[key]
+        if isinstance(where, list):
+            return None
+        if isinstance(where, tuple):
+            assert self._file is not None
+            offset, length = where
+            where = os.pread(self._file.fileno(), length, offset)
+            if len(where) != length:
+                raise OSError(f"the build's spooled cards of {key} are cut short")
+        return pickle.loads(where)
 
     def __delitem__(self, key: str) -> None:
         where = self._files.pop(key)

@@ -28,7 +28,7 @@ from flashcards.store.cards import CardKey, Stored
 
 from .hashset import HashSet
 from .match import assign, pair_edits
-from .spool import card_count
+from .spool import ParsedCards, card_count
 
 
 class Json:
@@ -58,18 +58,19 @@ class Json:
         return text
 
     @staticmethod
-    def marks(marks: tuple[Deletion, ...]) -> str:
+    def marks(marks: Sequence[tuple]) -> str:
         """A block's deletions (as `json.dumps` of their tuples writes them): each block
         is written once, so nothing is cached."""
         if not marks:
             return "[]"
         out = []
-        for d in marks:
-            hint = "null" if d.hint is None else _json_string(d.hint)
-            number = "null" if d.number is None else str(d.number)
+        # as Deletion's fields, in order: named tuples and the plain ones a spool holds alike
+        for kind, start, end, inner, answer, hint, number in marks:
+            hint_ = "null" if hint is None else _json_string(hint)
+            number_ = "null" if number is None else str(number)
             out.append(
-                f"[{_json_string(d.kind)}, {d.start}, {d.end}, {_json_string(d.inner)}, "
-                f"{_json_string(d.answer)}, {hint}, {number}]"
+                f"[{_json_string(kind)}, {start}, {end}, {_json_string(inner)}, "
+                f"{_json_string(answer)}, {hint_}, {number_}]"
             )
         return "[" + ", ".join(out) + "]"
 
@@ -178,6 +179,77 @@ class Writer:
         if self.stream and len(self.cards) >= BATCH:
             self.flush()
 
+    def new_packed(self, packed: tuple[list[tuple], list[tuple]], seen: _SeenHashes) -> int:
+        """A new deck's cards of one file as `reading.pack_cards` holds them (a spooled
+        file's), written as `new_card` writes the cards `reading.unpack_cards` would make
+        of them, copy numbers from `seen` — without making those objects. The count."""
+        assert self.stream  # a new deck's: no hash of it clashes with another
+        blocks, cards = packed
+        j, marks = self.to_json, self.to_json.marks
+        deck_id, stamp, new_guid, copy_of = self.deck_id, self.stamp, self.new_guid, seen.copy
+        ids: list[int | None] = [None] * len(blocks)  # a block's row, once its first card is
+        for (
+            content_hash,
+            kind,
+            at,
+            hidden,
+            answers,
+            hint,
+            shared,
+            deletion,
+            position,
+            _,
+            dialect,
+        ) in cards:
+            block = blocks[at]
+            block_id = ids[at]
+            if block_id is None:
+                block_id = ids[at] = self.next_block
+                self.next_block += 1
+                source, line, body, marks_, children, context, tags, norm, _ = block
+                self.blocks.append(
+                    (
+                        block_id,
+                        deck_id,
+                        source,
+                        line,
+                        body,
+                        marks(marks_),
+                        children,
+                        j(context),
+                        j(tags),
+                        norm,
+                    )
+                )
+            copy = copy_of(content_hash)
+            card_id = self.next_card
+            self.next_card += 1
+            self.cards.append(
+                (
+                    card_id,
+                    new_guid(),
+                    deck_id,
+                    with_copy(content_hash, copy),
+                    content_hash,
+                    with_copy(shared, copy),
+                    kind,
+                    deletion,
+                    block[0],
+                    position,
+                    block_id,
+                    j(hidden),
+                    j(answers),
+                    hint,
+                    stamp,
+                    stamp,
+                    " ".join(block[8]),
+                    dialect,
+                )
+            )
+            if len(self.cards) >= BATCH:
+                self.flush()
+        return len(cards)
+
     def flush_blocks(self) -> None:
         if self.blocks:
             rows.insert_blocks(self.store, self.blocks)
@@ -206,8 +278,13 @@ def write_new_deck(
     out = Writer(store, deck_id, stream=True)
     seen = _SeenHashes(total)
     count = 0
+    spool = parsed if isinstance(parsed, ParsedCards) else None
     for path in files:
-        cards = parsed.get(str(path))
+        key = str(path)
+        if spool is not None and key in spool and (packed := spool.packed(key)) is not None:
+            count += out.new_packed(packed, seen)  # spooled: written from its tuples
+            continue
+        cards = parsed.get(key)
         if not cards:
             continue
         for card in cards:

@@ -15,7 +15,7 @@ from flashcards.notes import logseq, osr
 from flashcards.notes.dialect import LOGSEQ, ReadOptions
 from flashcards.notes.junk import Skipped
 from flashcards.notes.logseq import GraphIndex
-from flashcards.notes.outline import NoteError, note_text, parse_note, split_front_matter
+from flashcards.notes.outline import Note, NoteError, note_text, parse_note, split_front_matter
 from flashcards.notes.schedules import NotedSchedule, for_cards, note_schedules
 
 
@@ -37,11 +37,17 @@ class TextRead:
 
 
 def read_text(
-    raw: bytes | str, path: str, options: ReadOptions, graph: GraphIndex | None = None
+    raw: bytes | str,
+    path: str,
+    options: ReadOptions,
+    graph: GraphIndex | None = None,
+    parsed: Note | None = None,
 ) -> TextRead:
     """The cards of a note's bytes or text, in order (not yet told apart); NoteError for
     what its author must fix. A Logseq graph's note shows references from `graph` (the
-    rest of the graph's index) and its own entries."""
+    rest of the graph's index) and its own entries. `parsed`: a graph note's parse of
+    these very bytes, titled and cleaned (`graph.indexed_note`), used instead of parsing
+    them again (it is changed: references are resolved in it)."""
     if options.osr is not None:
         text = note_text(raw, path)
         metadata, offset, body = split_front_matter(text, path)
@@ -52,11 +58,12 @@ def read_text(
         read = TextRead(cards, offset + len(lines), len(cards))
         note = parse_note(text, path) if cards and "<!--SR:" in text else None
     else:
-        note = parse_note(raw, path)
-        read = TextRead([], note.line_count, note.block_count)
         root = logseq.graph_root(path) if options.dialect == LOGSEQ else None
+        cleaned = parsed is not None and root is not None
+        note = parsed if parsed is not None and cleaned else parse_note(raw, path)
+        read = TextRead([], note.line_count, note.block_count)
         if root is not None:
-            read.entries, read.seen = logseq.prepare(note, graph, root)
+            read.entries, read.seen = logseq.prepare(note, graph, root, cleaned)
         else:
             logseq.clean(note)
         read.cards = list(extract(note, options.markers, read.warnings, options.junk, read.skipped))

@@ -6,8 +6,8 @@ Most blocks that hold a deletion marker hold nothing else: a few `**answer**`,
 `scan_simple` takes only texts whose parse it can tell in advance and gives up
 (returns None) on anything else, so the caller parses:
 
-- outside the clozes, no character that starts another inline rule: `` ` `` `\\` `<`
-  `&` `_` (a cloze's body is one token: markdown-it never looks inside it); `[` only
+- outside the clozes and code spans, no character that starts another inline rule:
+  `\\` `<` `&` `_` (a cloze's body is one token: markdown-it never looks inside it); `[` only
   where the text has no `](` anywhere: with no reference definitions in a block, a
   bracket is then never a link, just text (Logseq's `[[page]]` links are everywhere);
 - every `*` and `=` in a run of exactly two, runs in pairs with plain text between
@@ -15,7 +15,11 @@ Most blocks that hold a deletion marker hold nothing else: a few `**answer**`,
   close, by CommonMark's flanking rules (markdown-it's own character classes): such
   runs pair with each other in order, and each pair is one strong or mark span;
 - every `{` the start of a cloze of an enabled kind that closes; its answer has
-  no markup (else `plain_text` would parse it).
+  no markup (else `plain_text` would parse it);
+- every run of backticks the start of a code span that closes (the next run as long),
+  on one line, not starting or ending with a space (markdown-it then strips nothing):
+  literal text, its markers none (code binds tighter than any other markup), its content
+  part of the plain text. A deletion with a backtick inside is still parsed.
 
 A property test (tests/notes/test_inline_simple.py) checks on generated blocks
 that whatever this finds is exactly what markdown-it finds.
@@ -39,7 +43,8 @@ WIKI = re.compile(r"#?\[\[([^\[\]]*)\]\]")
 INLINE_MARKUP = re.compile(r"[*_=`{\\<&]|\]\(")
 # Characters whose rules this scan does not follow.
 _GIVE_UP = re.compile(r"[`\\<&_]")
-_MARKER = re.compile(r"[*={]")
+_MARKER = re.compile(r"[*={`]")
+_OUTSIDE = re.compile(r"[\\<&_]")  # between markers: a backtick there is a marker itself
 
 
 def tidy(text: str) -> str:
@@ -76,10 +81,17 @@ def scan_simple(
     at = 0
     while (m := _MARKER.search(text, at)) is not None:
         start = m.start()
-        if _GIVE_UP.search(text, at, start):
+        if _OUTSIDE.search(text, at, start):
             return None
         parts.append(text[at:start])
         ch = text[start]
+        if ch == "`":
+            end = _code_span(text, start)
+            if end is None:
+                return None
+            parts.append(text[end[0] : end[1]])
+            at = end[2]
+            continue
         if ch == "{":
             cloze = _cloze(text, start, markers)
             if cloze is None:
@@ -113,12 +125,35 @@ def scan_simple(
             found.append(Deletion(kind, start, end, inner, tidy(inner)))
         parts.append(inner)
         at = end
-    if _GIVE_UP.search(text, at):
+    if _OUTSIDE.search(text, at):
         return None
     if not plain:
         return found, None
     parts.append(text[at:])
     return found, tidy("".join(parts))
+
+
+def _code_span(text: str, start: int) -> tuple[int, int, int] | None:
+    """The code span markdown-it's backtick rule reads at `start` — (its content's start,
+    its content's end, the span's end) — or None where it reads none (no closing run as
+    long: the run is text) or would change its content (a line break, a space at an end)."""
+    size = len(text)
+    opened = start
+    while opened < size and text[opened] == "`":
+        opened += 1
+    length = opened - start
+    at = opened
+    while (close := text.find("`", at)) >= 0:
+        end = close
+        while end < size and text[end] == "`":
+            end += 1
+        if end - close == length:
+            content = text[opened:close]
+            if "\n" in content or content[0] == " " or content[-1] == " ":
+                return None
+            return opened, close, end
+        at = end
+    return None
 
 
 def _cloze(text: str, start: int, markers: frozenset[str]) -> Deletion | None:

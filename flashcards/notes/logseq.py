@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-from flashcards.notes.outline import Block, Note, iter_blocks
+from flashcards.notes.outline import Block, Note
 
 GraphIndex = Mapping[str, str]  # block uuid (lower case) or "[[" + page name (lower) -> text
 
@@ -128,10 +128,32 @@ def _outside_code(line: str, pattern: re.Pattern[str], repl: Callable[[re.Match[
 
 def clean(note: Note) -> None:
     """Take Logseq's chrome out of every block of `note` (see the module docstring)."""
-    for block, _ in iter_blocks(note.blocks):
+    for block in note.in_order():
         lines = block.lines
-        if lines and any(_chrome(line) for line in lines):
+        if lines and _has_chrome(lines):
             _clean_block(block)
+
+
+# what `_chrome` looks for at a line's start: `:` once its whitespace is stripped, a task
+# marker or a priority
+_CHROME_START = re.compile(
+    r"\s*:|(?:TODO|DOING|DONE|LATER|NOW|WAITING|WAIT|CANCELED|CANCELLED|IN-PROGRESS)"
+    r"(?:[ \t]+|$)|\[#[A-Ca-c]\](?:[ \t]+|$)"
+)
+
+
+def _has_chrome(lines: list[str]) -> bool:
+    """Whether `_chrome` holds for any of a block's lines: substring tests over them all
+    at once, a regex only on lines whose first character can start chrome."""
+    text = lines[0] if len(lines) == 1 else "\n".join(lines)
+    if "{{" in text or "#+" in text or "SCHEDULED:" in text or "DEADLINE:" in text:
+        return True
+    start = _CHROME_START.match
+    for line in lines:
+        first = line[:1]
+        if first and (first in ":TDLNWCI[" or first.isspace()) and start(line):
+            return True
+    return False
 
 
 def _chrome(line: str) -> bool:
@@ -220,9 +242,11 @@ def entries(note: Note) -> dict[str, str]:
     found: dict[str, str] = {}
     page: list[str] = []
     size = 0
-    for block, _ in iter_blocks(note.blocks):
+    for block in note.in_order():
+        uid = block.properties.get("id", "") if block.properties else ""
+        if not uid and size >= MAX_PAGE_CHARS:
+            continue  # its text is neither an entry nor part of the page's
         text = " ".join(line.strip() for line in block.lines if line.strip())
-        uid = block.properties.get("id", "")
         if uid and _IS_UUID.match(uid):
             found[uid.lower()] = text[:MAX_ENTRY_CHARS]
         if text and size < MAX_PAGE_CHARS:
@@ -237,22 +261,28 @@ def entries(note: Note) -> dict[str, str]:
 
 
 def prepare(
-    note: Note, graph: GraphIndex | None, root: str | None
+    note: Note, graph: GraphIndex | None, root: str | None, cleaned: bool = False
 ) -> tuple[dict[str, str], dict[str, str | None]]:
     """Read a graph's note as Logseq shows it: chrome out, its title set, references
-    resolved from `graph` (the rest of the graph) and the note itself.
+    resolved from `graph` (the rest of the graph) and the note itself. `cleaned`: the
+    first two are done already (`graph.indexed_note` made the note).
 
     Returns the note's own index entries and every entry resolving it looked at, with
     the text it found (None: missing) — a build reads the note again when one changes.
     """
-    note.title = page_title(note.path, note.metadata, root)
-    clean(note)
+    if not cleaned:
+        note.title = page_title(note.path, note.metadata, root)
+        clean(note)
     own = entries(note)
     index: GraphIndex = ChainMap(own, graph) if graph else own  # type: ignore[arg-type]
     seen: dict[str, str | None] = {}
-    for block, _ in iter_blocks(note.blocks):
+    for block in note.in_order():
         lines = block.lines
-        if not any("((" in line or "{{embed" in line for line in lines):
+        if not lines:
+            continue
+        # neither can straddle two lines joined by a newline
+        joined = lines[0] if len(lines) == 1 else "\n".join(lines)
+        if "((" not in joined and "{{embed" not in joined:
             continue
         before = block.text
         changed = False

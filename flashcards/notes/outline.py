@@ -69,6 +69,15 @@ class Note:
     line_count: int
     block_count: int = 0
     title: str | None = None  # the page's title, its cards' breadcrumb root (Logseq)
+    # every block in outline order, once asked for (`in_order`): the tree's shape never
+    # changes after parsing (only blocks' lines do), and four passes walk it
+    _order: list[Block] | None = field(default=None, repr=False, compare=False)
+
+    def in_order(self) -> list[Block]:
+        """Every block, depth first in outline order (`iter_blocks` without ancestors)."""
+        if self._order is None:
+            self._order = outline_order(self.blocks)
+        return self._order
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -248,7 +257,12 @@ def _parse_lines(lines: list[str], offset: int) -> tuple[list[Block], dict[str, 
         lineno = offset + idx + 1
 
         bullet = bullet_match(content) if first in "-*+" or first.isdigit() else None
-        if first in "-*_" and (not stack or indent <= stack[0][0]) and _HRULE.match(content):
+        if (
+            first in "-*_"
+            and (not stack or indent <= stack[0][0])
+            and (content[-1] == first or content[-1] in " \t")  # a rule ends with its mark
+            and _HRULE.match(content)
+        ):
             # '---', '***' or '* * *' outside any bullet's text is a thematic break
             stack.clear()
             paragraph = None
@@ -355,6 +369,18 @@ def _open_fence(
     if marker[0] == "`" and "`" in text[len(marker) :]:
         return None  # ```inline``` is a code span, not a fence
     return marker, len(block.lines) - 1, block, strip, limit
+
+
+def outline_order(blocks: list[Block]) -> list[Block]:
+    """Every block of the tree, depth first in outline order, without recursion."""
+    out: list[Block] = []
+    stack = blocks[::-1]
+    while stack:
+        block = stack.pop()
+        out.append(block)
+        if block.children:
+            stack.extend(reversed(block.children))
+    return out
 
 
 def iter_blocks(blocks: list[Block]):

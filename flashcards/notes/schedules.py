@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flashcards.notes.outline import Block, Note, NoteError, iter_blocks
+from flashcards.notes.outline import Block, Note, NoteError
 
 OSR_NEW = date(2000, 1, 1)  # the plugin's placeholder for a sibling never reviewed
 EF_MIN, EF_MAX = 1300, 10_000  # thousandths; an ease outside is a typo, clamped
@@ -160,6 +160,13 @@ def _comment_of(block: Block) -> tuple[str, int] | None:
     return None
 
 
+def _may_hold_schedule(block: Block) -> bool:
+    """Whether `_schedules_of` could find anything in the block (a cheap first test)."""
+    return any("<!--SR:" in line for line in block.lines) or (
+        bool(block.properties) and any(key in block.properties for key in LOGSEQ_KEYS)
+    )
+
+
 def _only_comment(block: Block) -> bool:
     return bool(block.lines) and _COMMENT.fullmatch(block.text.strip()) is not None
 
@@ -172,7 +179,10 @@ def note_schedules(
     that made cards; a block holding nothing but an SR comment gives it to the card
     block right above it. Malformed ones go to `warnings`, with their line."""
     wanted = set(card_lines)
-    blocks = sorted((b for b, _ in iter_blocks(note.blocks)), key=lambda b: b.line)
+    order = note.in_order()
+    if not any(_may_hold_schedule(b) for b in order):
+        return {}  # most notes: no comment, no card-*:: property anywhere
+    blocks = sorted(order, key=lambda b: b.line)
     found: dict[int, list[NotedSchedule | None]] = {}
     previous: Block | None = None
     for block in blocks:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from helpers import Notes, forking
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from flashcards import Collection
 from flashcards.build import spool, write
@@ -148,3 +150,61 @@ def test_hash_set_says_what_a_set_says() -> None:
         assert ours.add(value) == (value not in theirs)
         theirs.add(value)
     assert len(ours) == len(theirs)
+
+
+_PIECES = st.sampled_from(
+    [
+        "- plain words\n",
+        "- the **alpha** and ==beta== here\n",
+        "  - a child with **gamma** in it\n",
+        "    - a grandchild {{c1::delta::a hint}} and {{c2::eps}}\n",
+        "- {{cloze zeta \\\\ a cue}} in Logseq's form\n",
+        "# A heading\n",
+        "- the same **repeated** block\n",
+        "- the same **repeated** block\n",
+        "- `code **not** a deletion` but **this** is\n",
+        "- tags:: [[x]], y\n  the **tagged** one\n",
+        "- a question #card\n  - its answer\n",
+        "---\ntags: [t1, t2]\n---\n",
+        "- line one **first**\n  line two ==second==\n",
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_PIECES, min_size=1, max_size=12).map("".join), min_size=1, max_size=4))
+def test_a_spooled_file_is_written_as_its_cards_would_be(texts: list[str]) -> None:
+    """A new deck's spooled files are written from their packed tuples (`new_packed`),
+    without making card objects: the rows are those `new_card` writes of the cards."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        notes = Notes(root / "notes")
+        front = "---\ntags: [t1, t2]\n---\n"
+        for i, text in enumerate(texts):
+            # front matter only where it opens a file
+            opens = text.startswith(front)
+            notes.write(f"n{i}.md", (front if opens else "") + text.replace(front, ""))
+        rows = {}
+        for held in (10**9, 0):
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(spool, "HELD_CARDS", held)
+                mp.setattr(write, "BULK_CARDS", 0)  # indexes after the rows, in both
+                with Collection.open(root / f"{held}.sqlite") as col:
+                    col.build(root / "notes")
+            rows[held] = _rows(root / f"{held}.sqlite")
+        assert rows[0] == rows[10**9]
+
+
+def test_a_spooled_new_deck_makes_no_card_objects(tmp_path: Path, monkeypatch) -> None:
+    """Every file spooled: the write reads each back as tuples, never as cards."""
+    notes = _vault(tmp_path / "notes", 5)
+    monkeypatch.setattr(spool, "HELD_CARDS", 0)
+
+    def refuse(data: bytes) -> list:
+        raise AssertionError("a spooled file was read back as card objects")
+
+    monkeypatch.setattr(spool, "unpack", refuse)
+    with Collection.open(tmp_path / "c.sqlite") as col:
+        assert col.build(notes).new == 5 * CARDS_PER_FILE

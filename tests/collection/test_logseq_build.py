@@ -16,6 +16,8 @@ from helpers import NOW, Notes
 
 import flashcards.build.read
 import flashcards.notes.by_dialect
+import flashcards.notes.graph
+import flashcards.reading
 
 UID = "6401b0c2-aaaa-4bbb-8ccc-000000000001"
 CELLS = f"- The cell's powerhouse is the mitochondrion\n  id:: {UID}\n"
@@ -111,10 +113,55 @@ def test_a_deleted_referenced_block_shows_the_placeholder(col, graph):
 
 
 def test_a_cold_build_reads_each_file_once_even_when_it_shows_a_later_files_block(
-    col, graph, parses
+    col, graph, parses, monkeypatch
 ):
     # the journal (read first) shows a block of pages/Cells.md (read after it): the new
-    # files' entries are indexed before reading, so it is not read a second time
+    # files' entries are indexed before reading, so it is not read a second time — and
+    # the note the pre-index parsed is the one its reading takes: one parse of each file
+    indexed: list[str] = []
+    parse = flashcards.notes.graph.parse_note
+
+    def spy(raw, path):
+        indexed.append(Path(path).name)
+        return parse(raw, path)
+
+    monkeypatch.setattr(flashcards.notes.graph, "parse_note", spy)
     col.build(graph.root)
-    assert sorted(parses) == ["2024_01_31.md", "Cells.md", "Other.md"]
+    assert indexed == ["Cells.md"]
+    assert sorted(parses) == ["2024_01_31.md", "Other.md"]
+    assert not flashcards.build.read._PARSED  # nothing left behind
+    assert _atp(col).front == "Recall: The cell's powerhouse is the mitochondrion — it makes [...]"
+
+
+def test_a_file_changed_after_the_pre_index_is_parsed_again(col, graph, monkeypatch):
+    """The note the pre-index kept is of the bytes it read: a file whose bytes differ
+    by the time it is read is parsed from those, and its cards are the new text's."""
+    index = flashcards.build.read.entries_of_new_files
+
+    def then_edit(*args, **kwargs):
+        found = index(*args, **kwargs)
+        graph.write("pages/Cells.md", CELLS + "- A new **ribosome** block\n")
+        return found
+
+    monkeypatch.setattr(flashcards.build.read, "entries_of_new_files", then_edit)
+    col.build(graph.root)
+    assert any(c.answers == ["ribosome"] for c in col.cards())
+    assert not flashcards.build.read._PARSED
+
+
+def test_a_read_in_two_processes_keeps_no_pre_index_notes(col, graph, parses, monkeypatch):
+    """A forked reader would hold a copy of every kept note: with two, none is kept (each
+    file is parsed by its own reading, in whichever process reads it)."""
+    monkeypatch.setattr(flashcards.reading, "default_workers", lambda files: 2)
+    monkeypatch.setattr(flashcards.build.read, "_PARSED", {})
+    kept = []
+    index = flashcards.build.read.entries_of_new_files
+
+    def spy(files, embedded=(), keep=None):
+        kept.append(keep)
+        return index(files, embedded, keep)
+
+    monkeypatch.setattr(flashcards.build.read, "entries_of_new_files", spy)
+    col.build(graph.root)
+    assert kept == [None]
     assert _atp(col).front == "Recall: The cell's powerhouse is the mitochondrion — it makes [...]"

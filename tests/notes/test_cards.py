@@ -856,3 +856,23 @@ def test_the_inline_loop_by_character_gives_markdown_its_own_tokens(body: str) -
             return [(t.type, t.content, t.markup, t.nesting, t.level) for t in tokens]
 
         assert shape(fast) == shape(stock)
+
+
+def test_the_card_tag_precheck_never_misses_a_tag() -> None:
+    """`_may_be_tagged` (a substring test on the lowered text) is True wherever the
+    case-insensitive `_CARD_TAG` can match: every character that matches c, a, r or d
+    under IGNORECASE lowers to that letter."""
+    import sys
+
+    from flashcards.cards import _CARD_TAG, _may_be_tagged
+
+    for letter in "card":
+        pattern = re.compile(letter, re.IGNORECASE)
+        others = [
+            chr(i)
+            for i in range(sys.maxunicode + 1)
+            if pattern.fullmatch(chr(i)) and chr(i).lower() != letter
+        ]
+        assert others == []
+    for text in ["#card", "#CARD x", "a [[Card]]", "#[[cArD]]", "x #card-y", "#cards"]:
+        assert _may_be_tagged(text) or not _CARD_TAG.search(text)

@@ -12,7 +12,17 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from flashcards.notes.inline import _scan_parsed, find_deletions, scan
+from flashcards.notes.inline import (
+    _TRIGGERS,
+    _parse_inline,
+    _parser,
+    _plain_tokens,
+    _scan_parsed,
+    find_deletions,
+    has_trigger,
+    plain_text,
+    scan,
+)
 from flashcards.notes.inline_simple import scan_simple
 from flashcards.notes.markers import ALL_MARKERS, ANKI_CLOZE, HIGHLIGHT, LOGSEQ_CLOZE, STRONG
 
@@ -95,6 +105,17 @@ SPANS = [
     "#[[tag]]",
     "[a]",
     "[x](y)",
+    "`code`",
+    "`a**b**`",
+    "`{{c1::x}}`",
+    "``x``",
+    "``a`b``",
+    "`` a ` b ``",
+    "` x`",
+    "`x `",
+    "`a\nb`",
+    "`<b>&amp;_\\`",
+    "```",
 ]
 PLAIN = [" ", "a", "word", ".", ",", "(", ")", "\n", "é", "-", "!", "]", "}"]
 blocks = st.one_of(
@@ -105,7 +126,7 @@ blocks = st.one_of(
 marker_sets = st.sets(st.sampled_from(ALL_MARKERS)).map(frozenset)
 
 
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=blocks, markers=marker_sets, plain=st.booleans())
 @example(text="a**b**c", markers=frozenset(ALL_MARKERS), plain=True)
 @example(text="**a** ==b== {{c1::c::d}} {{cloze e \\\\ f}}", markers=frozenset(), plain=True)
@@ -116,6 +137,20 @@ def test_the_simple_scan_finds_what_markdown_it_finds(
     simple = scan_simple(text, markers, plain)
     if simple is not None:
         assert simple == _scan_parsed(text, markers, plain)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=blocks, markers=marker_sets)
+@example(text="a **b** `c**d**` ==e==", markers=frozenset(ALL_MARKERS))
+def test_plain_text_is_what_markdown_it_tokens_give(text: str, markers: frozenset[str]) -> None:
+    """`plain_text` takes the simple scan's plain text where it has one: the same."""
+    assert plain_text(text, markers) == _plain_tokens(_parse_inline(_parser(markers), text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.one_of(blocks, st.text()))
+def test_has_trigger_is_the_trigger_search(text: str) -> None:
+    assert has_trigger(text) == (_TRIGGERS.search(text) is not None)
 
 
 ALL = frozenset(ALL_MARKERS)
@@ -132,6 +167,9 @@ ALL = frozenset(ALL_MARKERS)
         "multi\nline **one** and\n**two**",
         "a [[page]] link and **[[reliability]]**",  # wiki links are text to markdown-it
         "tagged #[[topic]] with ==[[a]] b== [not a link]",
+        "a decoy `version**x**` [[index]] and a **real** one",  # code binds tighter
+        "``a ` b`` then ==mark== and `<b> & _x_`, {{c1::done}}",
+        "`**code**` and **bold**",
     ],
 )
 def test_simple_blocks_are_scanned_without_a_parse(text: str) -> None:
@@ -143,7 +181,8 @@ def test_simple_blocks_are_scanned_without_a_parse(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "`**code**` and **bold**",  # a code span hides a marker
+        "a `b` c `d",  # a backtick run that never closes is text: parsed
+        "`a\nb` **x**",  # a code span over a line break: its content changes
         "\\**not** bold",  # an escape
         "**a *b* c**",  # nested emphasis
         "** not** bold",  # an opener before a space cannot open

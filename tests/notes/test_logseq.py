@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flashcards.cards import Card
 from flashcards.notes import logseq
@@ -210,3 +212,20 @@ def test_graph_root_is_found_above_a_file_and_not_outside_a_graph(tmp_path):
     assert logseq.graph_root(GRAPHS / "refs" / "journals" / "2024_01_31.md") == str(GRAPHS / "refs")
     (tmp_path / "plain.md").write_text("- x\n")
     assert logseq.graph_root(tmp_path / "plain.md") is None
+
+
+_LINE_PIECES = st.sampled_from(
+    [
+        "TODO", "DOING", "DONE", "LATER", "NOW", "WAITING", "WAIT", "CANCELED", "IN-PROGRESS",
+        "[#A]", "[#b]", "[#D]", "[", ":", ":LOGBOOK:", ":END:", "SCHEDULED:", "DEADLINE:",
+        "{{", "}}", "#+", "#+BEGIN_SRC", " ", "\t", "\u00a0", "\u2003", "\x1c", "\x0b", "a",
+        "word", "T", "D", "x:", "-", "\u2028",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.lists(_LINE_PIECES, max_size=6).map("".join), min_size=1, max_size=4))
+def test_the_block_chrome_test_is_any_lines_chrome_test(lines: list[str]) -> None:
+    """`clean` tests a block's lines at once: the same as testing each line."""
+    assert logseq._has_chrome(lines) == any(logseq._chrome(line) for line in lines)

@@ -479,3 +479,30 @@ def test_a_consistently_indented_outline_nests_exactly(rows) -> None:
         for i, (d, (_, _, bullet)) in enumerate(zip(depths, rows, strict=True))
     )
     assert tree(text) == [(d, f"item {i}") for i, d in enumerate(depths)]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=60).map("".join))
+def test_in_order_is_iter_blocks_without_ancestors(text: str) -> None:
+    """`Note.in_order` (the walk the Logseq passes and the schedules share) is the same
+    blocks, the same objects, in the same order as `iter_blocks`."""
+    try:
+        note = parse_note(text)
+    except NoteError:
+        return
+    walked = [block for block, _ in iter_blocks(note.blocks)]
+    assert [id(b) for b in note.in_order()] == [id(b) for b in walked]
+    assert note.in_order() is note.in_order()  # worked out once
+    assert len(walked) == note.block_count
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="-*_ \tab", min_size=1, max_size=12))
+def test_a_thematic_break_ends_with_its_mark(line: str) -> None:
+    """The reader tries `_HRULE` only on lines whose last character is their first
+    (or a space): no line that does not fails to be seen."""
+    from flashcards.notes.outline import _HRULE
+
+    content = line.lstrip(" \t")
+    if content and content[0] in "-*_" and _HRULE.match(content):
+        assert content[-1] == content[0] or content[-1] in " \t"
