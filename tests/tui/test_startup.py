@@ -1,0 +1,95 @@
+"""Start-up: the cyclic collector waits while the app draws its first screen.
+
+`flashcards.gcpause.StartupPause` turns the collector off from the app's Load event
+until the first screen is drawn (a card, the decks, a message), and freezes what the
+imports made, so that no full collection lands in the middle of the first paint. These
+tests check that it is off while the first screen is made, on again once it shows, on
+every path, and never turned on when someone else had turned it off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.message import Message
+
+from flashcards.gcpause import StartupPause
+from flashcards.tui.screens.home import HomeScreen
+from flashcards.tui.screens.message import MessageScreen
+from flashcards.tui.screens.review import ReviewScreen
+
+
+@pytest.fixture(autouse=True)
+def collector_restored() -> Iterator[None]:
+    """Each test leaves the collector as it found it, whatever it asserts."""
+    was = gc.isenabled()
+    yield
+    if was:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def _enabled_during_and_after(app) -> tuple[bool, bool, type]:
+    """Whether the collector ran while the first screen was made, and once it showed."""
+    during: list[bool] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, events.Mount) and message._sender is app:
+            during.append(gc.isenabled())  # the app's on_mount opens the collection
+
+    async def main() -> tuple[bool, type]:
+        async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            return gc.isenabled(), type(app.screen)
+
+    after, screen = asyncio.run(main())
+    return during[0], after, screen
+
+
+def test_off_while_the_first_card_is_made_and_on_once_it_shows(app_factory):
+    gc.enable()
+    during, after, screen = _enabled_during_and_after(app_factory(study=True))
+    assert screen is ReviewScreen
+    assert (during, after) == (False, True)
+    assert gc.get_freeze_count() > 0  # the imports' objects are out of the collector's reach
+
+
+def test_on_again_when_the_first_screen_is_the_decks(app_factory):
+    gc.enable()
+    during, after, screen = _enabled_during_and_after(app_factory())
+    assert screen is HomeScreen
+    assert (during, after) == (False, True)
+
+
+def test_on_again_when_the_collection_cannot_be_opened(app_factory, tmp_path: Path):
+    bad = tmp_path / "not-a-collection.sqlite"
+    bad.write_bytes(b"this is not an SQLite database" * 100)
+    gc.enable()
+    during, after, screen = _enabled_during_and_after(app_factory(path=bad))
+    assert screen is MessageScreen
+    assert (during, after) == (False, True)
+
+
+def test_a_collector_turned_off_by_the_caller_stays_off(app_factory):
+    gc.disable()
+    during, after, _ = _enabled_during_and_after(app_factory(study=True))
+    assert (during, after) == (False, False)
+
+
+def test_the_pause_ends_once():
+    gc.enable()
+    pause = StartupPause()
+    pause.begin()
+    assert not gc.isenabled()
+    pause.end()
+    assert gc.isenabled()
+    gc.disable()  # someone else's pause after ours: a second end must not undo it
+    pause.end()
+    assert not gc.isenabled()
