@@ -30,7 +30,7 @@ from flashcards.clock import DEFAULT_ROLLOVER_HOUR, DateOutOfRange
 from flashcards.collection_browse import BrowseMethods
 from flashcards.collection_errors import CollectionError
 from flashcards.collection_tools import ToolMethods
-from flashcards.decks import DeckSettings
+from flashcards.deck_settings import DeckSettings
 from flashcards.store import SCHEMA_VERSION, Store
 from flashcards.store import cards as card_rows
 from flashcards.store import decks as deck_rows

@@ -5,16 +5,23 @@ until the first screen is drawn (a card, the decks, a message), and freezes what
 imports made, so that no full collection lands in the middle of the first paint. These
 tests check that it is off while the first screen is made, on again once it shows, on
 every path, and never turned on when someone else had turned it off.
+
+The first card needs the deck settings, not the notes reader that parses deck specs:
+opening the app and its review screen loads neither the dialects nor the junk rules
+(flashcards.deck_settings holds the settings apart from flashcards.decks).
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import child_env
 from textual import events
 from textual.message import Message
 
@@ -93,3 +100,29 @@ def test_the_pause_ends_once():
     gc.disable()  # someone else's pause after ours: a second end must not undo it
     pause.end()
     assert not gc.isenabled()
+
+
+NOT_FOR_THE_FIRST_CARD = (
+    "flashcards.decks",  # deck specs: YAML, the notes reader
+    "flashcards.notes.dialect",
+    "flashcards.notes.junk",
+    "flashcards.build",
+    "markdown_it",
+)
+
+
+def test_the_review_loads_no_notes_reader():
+    code = (
+        "import sys\n"
+        "import flashcards.tui.app, flashcards.tui.screens.review\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert {"flashcards.tui.app", "flashcards.deck_settings", "textual"} <= loaded
+    assert not [m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)], sorted(
+        m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)
+    )
