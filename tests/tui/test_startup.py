@@ -6,6 +6,10 @@ imports made, so that no full collection lands in the middle of the first paint.
 tests check that it is off while the first screen is made, on again once it shows, on
 every path, and never turned on when someone else had turned it off.
 
+The first card's screen is laid out and painted once with everything on it: the card is
+read before the screen's widgets are made, and the footer makes its keys with them (not
+after the first paint, as Textual's Footer does, which costs a second layout and paint).
+
 The first card needs the deck settings, not the notes reader that parses deck specs:
 opening the app and its review screen loads neither the dialects nor the junk rules
 (flashcards.deck_settings holds the settings apart from flashcards.decks).
@@ -26,9 +30,12 @@ from textual import events
 from textual.message import Message
 
 from flashcards.gcpause import StartupPause
+from flashcards.study.custom import CustomSession, CustomStudy
+from flashcards.tui.screens.custom import CustomReviewScreen
 from flashcards.tui.screens.home import HomeScreen
 from flashcards.tui.screens.message import MessageScreen
 from flashcards.tui.screens.review import ReviewScreen
+from flashcards.tui.widgets.keys import Keys
 
 
 @pytest.fixture(autouse=True)
@@ -126,3 +133,55 @@ def test_the_review_loads_no_notes_reader():
     assert not [m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)], sorted(
         m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)
     )
+
+
+def test_the_keys_are_made_once_with_the_first_card(app_factory, monkeypatch):
+    made: list[list[str]] = []
+    compose = Keys.compose
+
+    def counted(self: Keys):
+        widgets = list(compose(self))
+        made.append([w.description for w in widgets if hasattr(w, "description")])
+        return iter(widgets)
+
+    monkeypatch.setattr(Keys, "compose", counted)
+    app = app_factory(study=True)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen) and app.screen.card is not None
+
+    asyncio.run(main())
+    assert len(made) == 1, made  # no empty footer first, remade after the first paint
+    assert "Show answer / Good" in made[0] and "Suspend" in made[0]
+
+
+def test_a_custom_review_opens_on_its_own_first_card(app_factory):
+    """Only the ordinary review reads its first card before its widgets: a custom
+    session's comes from its own queue, not the day's."""
+    app = app_factory(study=True)
+
+    async def main() -> tuple[int, int]:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            ordinary = app.screen.card
+            ids = [c.id for c in app.opened.cards()]
+            last = next(i for i in reversed(ids) if i != ordinary.id)
+            session = CustomSession.of(CustomStudy("cram"), [last])
+            app.push_screen(
+                CustomReviewScreen(
+                    app.opened,
+                    session,
+                    collection_path=app.collection_path,
+                    now=app.now,
+                    clock=app.clock,
+                )
+            )
+            await pilot.pause()
+            await pilot.pause()
+            return app.screen.card.id, last
+
+    shown, wanted = asyncio.run(main())
+    assert shown == wanted

@@ -102,6 +102,13 @@ class ReviewScreen(NoteEditing):
         self.practice = False  # answers move no schedule (custom study's cram, ahead)
 
     def compose(self) -> ComposeResult:
+        if not self.undo_first:
+            # the first card before its widgets: the keys below are made for it, in the
+            # screen's first paint (on_mount shows it; a failure is left to load_next)
+            try:
+                self.card = self.first_card()
+            except RECOVERABLE:
+                self.card = None
         yield Header(icon="▦")
         # one readable column, centred: the breadcrumb and the card, in the middle of it
         with Center(id="middle"), Vertical(id="column"):
@@ -122,10 +129,17 @@ class ReviewScreen(NoteEditing):
         self.query_one("#card").focus()
         if self.undo_first and self.col.can_undo:
             self.action_undo()
+        elif self.card is not None:
+            self.show_card(self.card)  # read in compose
         else:
             self.load_next()
 
     # -- showing -----------------------------------------------------------------
+
+    def first_card(self) -> CardView | None:
+        """The card the review opens on, read before the screen's widgets are made (None:
+        `load_next` finds what to show once they are)."""
+        return self.col.next_card(self.deck, self.now)
 
     @guarded("reading the next card")
     def load_next(self) -> None:

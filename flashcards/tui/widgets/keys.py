@@ -8,7 +8,9 @@ the same keys out two to a row, each one tappable (a click runs its action).
 Textual's Footer also remakes every key each time the screen says its bindings may have
 changed — on every focus move and `refresh_bindings` — which at start-up is four times
 before the first card shows, ~10 ms each. This one remakes them only when what it shows
-(the keys, their state, the width's layout) is not what it already shows.
+(the keys, their state, the width's layout) is not what it already shows, and makes them
+when it is first composed (Footer waits for the screen's first word on its bindings and
+makes them after the next refresh: a second layout and paint of the screen).
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ class Keys(Footer):
         await super().recompose()
 
     def compose(self) -> ComposeResult:
+        if not self._bindings_ready and self.is_attached:
+            # the keys are known now; should they change, the screen says so and
+            # `recompose` remakes them
+            self.set_reactive(Footer._bindings_ready, True)
         self._composed_for = self._shown()
         for widget in super().compose():
             if isinstance(widget, FooterKey):
