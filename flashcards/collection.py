@@ -21,7 +21,6 @@ from copy import copy
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import platformdirs
 
@@ -149,7 +148,12 @@ class Collection(BrowseMethods, ToolMethods):
         the caller, as the app does off its UI thread). `busy_timeout_ms`: how long a
         write waits for another process's (default: 10 s, three times).
         """
-        tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+        if isinstance(timezone, str):
+            from zoneinfo import ZoneInfo  # a zone by name (tests, sync): ~2 ms of an app start
+
+            tz: tzinfo | None = ZoneInfo(timezone)
+        else:
+            tz = timezone
         store = Store(
             Path(path) if path else default_path(),
             readonly=readonly,
