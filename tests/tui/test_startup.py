@@ -29,6 +29,7 @@ from helpers import child_env
 from textual import events
 from textual.message import Message
 
+from flashcards.collection import Collection
 from flashcards.gcpause import StartupPause
 from flashcards.study.custom import CustomSession, CustomStudy
 from flashcards.tui.screens.custom import CustomReviewScreen
@@ -185,3 +186,34 @@ def test_a_custom_review_opens_on_its_own_first_card(app_factory):
 
     shown, wanted = asyncio.run(main())
     assert shown == wanted
+
+
+def test_the_first_card_is_read_once(app_factory, monkeypatch):
+    """Textual resumes a screen when it first shows: the review reads its card's state
+    and counts again only when it comes back from under another screen."""
+    calls: list[str] = []
+    for name in ("counts", "card", "next_card"):
+        original = getattr(Collection, name)
+
+        def counted(self, *args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Collection, name, counted)
+    app = app_factory(study=True)
+
+    async def main() -> list[str]:  # what the first card read
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen) and app.screen.card is not None
+            first = list(calls)
+            await pilot.press("question_mark")  # the keys page over the review, and back
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+            return first
+
+    first = asyncio.run(main())
+    assert first == ["next_card", "card", "counts"]  # (next_card reads the card it picks)
+    assert calls[len(first) :] == ["card", "counts"]  # back from the keys page: still due?
