@@ -7,8 +7,8 @@ tests check that it is off while the first screen is made, on again once it show
 every path, and never turned on when someone else had turned it off.
 
 The first card's screen is laid out and painted once with everything on it: the card is
-read before the screen's widgets are made, and the footer makes its keys with them (not
-after the first paint, as Textual's Footer does, which costs a second layout and paint).
+read before the screen's widgets are made, and the footer draws its keys from the first
+paint on, in one widget (tests/tui/test_footer.py: the same line as Textual's Footer).
 
 The first card needs the deck settings, not the notes reader that parses deck specs:
 opening the app and its review screen loads neither the dialects nor the junk rules
@@ -136,27 +136,18 @@ def test_the_review_loads_no_notes_reader():
     )
 
 
-def test_the_keys_are_made_once_with_the_first_card(app_factory, monkeypatch):
-    made: list[list[str]] = []
-    compose = Keys.compose
-
-    def counted(self: Keys):
-        widgets = list(compose(self))
-        made.append([w.description for w in widgets if hasattr(w, "description")])
-        return iter(widgets)
-
-    monkeypatch.setattr(Keys, "compose", counted)
+def test_the_first_card_shows_its_keys_in_one_widget(app_factory):
     app = app_factory(study=True)
 
-    async def main() -> None:
+    async def main() -> list[str]:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            await pilot.pause()
             assert isinstance(app.screen, ReviewScreen) and app.screen.card is not None
+            assert not app.screen.query("FooterKey")  # no widget per key
+            return [key.description for key in app.screen.query_one(Keys).keys]
 
-    asyncio.run(main())
-    assert len(made) == 1, made  # no empty footer first, remade after the first paint
-    assert "Show answer / Good" in made[0] and "Suspend" in made[0]
+    shown = asyncio.run(main())
+    assert "Show answer / Good" in shown and "Suspend" in shown
 
 
 def test_a_custom_review_opens_on_its_own_first_card(app_factory):
