@@ -21,7 +21,6 @@ from copy import copy
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import platformdirs
 
@@ -30,7 +29,7 @@ from flashcards.clock import DEFAULT_ROLLOVER_HOUR, DateOutOfRange
 from flashcards.collection_browse import BrowseMethods
 from flashcards.collection_errors import CollectionError
 from flashcards.collection_tools import ToolMethods
-from flashcards.decks import DeckSettings
+from flashcards.deck_settings import DeckSettings
 from flashcards.store import SCHEMA_VERSION, Store
 from flashcards.store import cards as card_rows
 from flashcards.store import decks as deck_rows
@@ -159,7 +158,12 @@ class Collection(BrowseMethods, ToolMethods):
         the caller, as the app does off its UI thread). `busy_timeout_ms`: how long a
         write waits for another process's (default: 10 s, three times).
         """
-        tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+        if isinstance(timezone, str):
+            from zoneinfo import ZoneInfo  # a zone by name (tests, sync): ~2 ms of an app start
+
+            tz: tzinfo | None = ZoneInfo(timezone)
+        else:
+            tz = timezone
         store = Store(
             Path(path) if path else default_path(),
             readonly=readonly,

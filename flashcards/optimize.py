@@ -22,7 +22,7 @@ from itertools import groupby
 
 from flashcards import sm2
 from flashcards.clock import iso_utc
-from flashcards.decks import DeckSettings
+from flashcards.deck_settings import DeckSettings
 from flashcards.store import Store
 from flashcards.store import decks as deck_rows
 from flashcards.store import fsrs as fsrs_rows

@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flashcards import sm2
-from flashcards.decks import DeckSettings
+from flashcards.deck_settings import DeckSettings
 
 if TYPE_CHECKING:
     from flashcards.fsrs_scheduler import Config, Memory

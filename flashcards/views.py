@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flashcards import faces, sm2
-from flashcards.decks import DEFAULT_GRADES
+from flashcards.deck_settings import DEFAULT_GRADES
 from flashcards.notes.markers import Deletion
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from flashcards.decks import DeckSettings
+from flashcards.deck_settings import DeckSettings
 from flashcards.store import Store, deck_summaries
 from flashcards.store import custom as custom_rows
 from flashcards.store import decks as deck_rows

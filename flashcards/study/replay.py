@@ -13,7 +13,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from flashcards import scheduling
-from flashcards.decks import DeckSettings
+from flashcards.deck_settings import DeckSettings
 from flashcards.store import Store
 from flashcards.store import decks as deck_rows
 from flashcards.store import fsrs as fsrs_rows

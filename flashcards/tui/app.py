@@ -31,6 +31,7 @@ from textual.binding import Binding
 
 from flashcards.collection import Collection, CollectionError
 from flashcards.display import visible
+from flashcards.gcpause import StartupPause
 from flashcards.store import StoreError
 from flashcards.tui.messages import (
     BrowseRequested,
@@ -93,6 +94,7 @@ class FlashcardsApp(NotesFollowing, App[None]):
         self.specs = specs
         self.col: Collection | None = None
         self.pending_review: tuple[str | None] | None = None
+        self.startup_pause = StartupPause()  # no collector pauses until the first screen shows
 
     @property
     def now(self) -> datetime | None:
@@ -107,7 +109,12 @@ class FlashcardsApp(NotesFollowing, App[None]):
 
     # -- start and stop --------------------------------------------------------
 
+    def on_load(self) -> None:
+        self.startup_pause.begin()
+
     def on_mount(self) -> None:
+        # whichever screen comes first (a card, the decks, a message), once it is drawn
+        self.call_after_refresh(self.startup_pause.end)
         if self.settings_problem:
             self.notify(self.settings_problem, title="Settings", severity="warning", markup=False)
         try:
@@ -199,6 +206,7 @@ class FlashcardsApp(NotesFollowing, App[None]):
         )
 
     def on_unmount(self) -> None:
+        self.startup_pause.end()  # an app that ends before its first screen shows
         self.stop_watching()  # the watch threads end within a step: quitting never waits
         if self.col is not None:
             self.col.close()

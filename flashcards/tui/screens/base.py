@@ -20,6 +20,7 @@ class AppScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.leaving = False  # a request to go elsewhere is on its way to the app
+        self.covered = False  # another screen has been over this one (or replaced it)
 
     def request(self, message: Message) -> None:
         """Ask the app to go elsewhere; keys wait until it has."""
@@ -32,3 +33,4 @@ class AppScreen(Screen[None]):
     def on_screen_suspend(self) -> None:
         # covered or replaced: the request was carried out, and keys go to the new screen
         self.leaving = False
+        self.covered = True

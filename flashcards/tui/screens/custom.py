@@ -148,6 +148,9 @@ class CustomReviewScreen(ReviewScreen):
         self.custom = custom
         self.practice = custom.study.log_kind is not None
 
+    def first_card(self) -> CardView | None:
+        return None  # the session's own queue: load_next reads it once the screen is up
+
     def load_next(self) -> None:
         # (no on_mount here: Textual runs the review's own, which loads the first card)
         self.sub_title = visible(self.custom.study.describe())

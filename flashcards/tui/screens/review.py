@@ -37,7 +37,7 @@ from flashcards.tui.messages import (
 from flashcards.tui.session import Session
 from flashcards.tui.watching import NotesRebuilt
 from flashcards.tui.widgets.answers import AnswerBar
-from flashcards.tui.widgets.card import CardFace, Crumbs, back_content, front_content
+from flashcards.tui.widgets.card import CardFace, Crumbs, back_content, front_content, shown_as
 from flashcards.tui.widgets.keys import Keys
 
 BUSY_TRIES = 25  # retries of an answer while another process writes (about 10 s in all)
@@ -102,6 +102,13 @@ class ReviewScreen(NoteEditing):
         self.practice = False  # answers move no schedule (custom study's cram, ahead)
 
     def compose(self) -> ComposeResult:
+        if not self.undo_first:
+            # the first card before its widgets: the keys are made for it, in the first
+            # paint (on_mount shows it; a failure is left to load_next)
+            try:
+                self.card = self.first_card()
+            except RECOVERABLE:
+                self.card = None
         yield Header(icon="▦")
         # one readable column, centred: the breadcrumb and the card, in the middle of it
         with Center(id="middle"), Vertical(id="column"):
@@ -122,10 +129,16 @@ class ReviewScreen(NoteEditing):
         self.query_one("#card").focus()
         if self.undo_first and self.col.can_undo:
             self.action_undo()
+        elif self.card is not None:
+            self.show_card(self.card)  # read in compose
         else:
             self.load_next()
 
     # -- showing -----------------------------------------------------------------
+
+    def first_card(self) -> CardView | None:
+        """The card to open on, read before the widgets are (None: `load_next` finds it)."""
+        return self.col.next_card(self.deck, self.now)
 
     @guarded("reading the next card")
     def load_next(self) -> None:
@@ -369,8 +382,9 @@ class ReviewScreen(NoteEditing):
     @guarded("reading the card")
     def on_screen_resume(self) -> None:
         """Back from the browser (or a message): the card shown may be suspended or
-        buried now, and unsuspended cards may be due."""
-        if not self.is_mounted or self.leaving or self.pending is not None or self.busy:
+        buried now, and unsuspended cards may be due (not on first showing: on_mount read it)."""
+        busy = self.leaving or self.pending is not None or self.busy
+        if not self.covered or not self.is_mounted or busy:
             return
         card = self.card
         if card is None:
@@ -449,7 +463,7 @@ class ReviewScreen(NoteEditing):
         if now is None or now.status != "active":
             self.notify("That card left your notes (it keeps its history).", timeout=3)
             self.load_next()
-        elif _face(now) != _face(card):
+        elif shown_as(now) != shown_as(card):
             self.show_card(now)
         else:
             self.show_status()  # other cards came or went: the counts moved
@@ -478,19 +492,3 @@ class ReviewScreen(NoteEditing):
             self.show_card(card)  # the edited card keeps its id and history
         else:
             self.load_next()
-
-
-def _face(card: CardView) -> tuple[object, ...]:
-    """What the review shows of a card: when it differs, the card is shown again."""
-    return (
-        card.body,
-        card.marks,
-        card.hidden,
-        card.context,
-        card.children,
-        card.hint,
-        card.answers,
-        card.source,
-        card.line,
-        card.kind,
-    )

@@ -210,3 +210,19 @@ class CardFace(Widget):
 
     def render(self) -> Content:
         return Content("\n").join(self._lines(self.content_region.width))
+
+
+def shown_as(card: CardView) -> tuple[object, ...]:
+    """What the review shows of a card: when it differs, the card is shown again."""
+    return (
+        card.body,
+        card.marks,
+        card.hidden,
+        card.context,
+        card.children,
+        card.hint,
+        card.answers,
+        card.source,
+        card.line,
+        card.kind,
+    )

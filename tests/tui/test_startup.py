@@ -1,0 +1,210 @@
+"""Start-up: the cyclic collector waits while the app draws its first screen.
+
+`flashcards.gcpause.StartupPause` turns the collector off from the app's Load event
+until the first screen is drawn (a card, the decks, a message), and freezes what the
+imports made, so that no full collection lands in the middle of the first paint. These
+tests check that it is off while the first screen is made, on again once it shows, on
+every path, and never turned on when someone else had turned it off.
+
+The first card's screen is laid out and painted once with everything on it: the card is
+read before the screen's widgets are made, and the footer draws its keys from the first
+paint on, in one widget (tests/tui/test_footer.py: the same line as Textual's Footer).
+
+The first card needs the deck settings, not the notes reader that parses deck specs:
+opening the app and its review screen loads neither the dialects nor the junk rules
+(flashcards.deck_settings holds the settings apart from flashcards.decks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import child_env
+from textual import events
+from textual.message import Message
+
+from flashcards.collection import Collection
+from flashcards.gcpause import StartupPause
+from flashcards.study.custom import CustomSession, CustomStudy
+from flashcards.tui.screens.custom import CustomReviewScreen
+from flashcards.tui.screens.home import HomeScreen
+from flashcards.tui.screens.message import MessageScreen
+from flashcards.tui.screens.review import ReviewScreen
+from flashcards.tui.widgets.keys import Keys
+
+
+@pytest.fixture(autouse=True)
+def collector_restored() -> Iterator[None]:
+    """Each test leaves the collector as it found it, whatever it asserts."""
+    was = gc.isenabled()
+    yield
+    if was:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def _enabled_during_and_after(app) -> tuple[bool, bool, type]:
+    """Whether the collector ran while the first screen was made, and once it showed."""
+    during: list[bool] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, events.Mount) and message._sender is app:
+            during.append(gc.isenabled())  # the app's on_mount opens the collection
+
+    async def main() -> tuple[bool, type]:
+        async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            return gc.isenabled(), type(app.screen)
+
+    after, screen = asyncio.run(main())
+    return during[0], after, screen
+
+
+def test_off_while_the_first_card_is_made_and_on_once_it_shows(app_factory):
+    gc.enable()
+    during, after, screen = _enabled_during_and_after(app_factory(study=True))
+    assert screen is ReviewScreen
+    assert (during, after) == (False, True)
+    assert gc.get_freeze_count() > 0  # the imports' objects are out of the collector's reach
+
+
+def test_on_again_when_the_first_screen_is_the_decks(app_factory):
+    gc.enable()
+    during, after, screen = _enabled_during_and_after(app_factory())
+    assert screen is HomeScreen
+    assert (during, after) == (False, True)
+
+
+def test_on_again_when_the_collection_cannot_be_opened(app_factory, tmp_path: Path):
+    bad = tmp_path / "not-a-collection.sqlite"
+    bad.write_bytes(b"this is not an SQLite database" * 100)
+    gc.enable()
+    during, after, screen = _enabled_during_and_after(app_factory(path=bad))
+    assert screen is MessageScreen
+    assert (during, after) == (False, True)
+
+
+def test_a_collector_turned_off_by_the_caller_stays_off(app_factory):
+    gc.disable()
+    during, after, _ = _enabled_during_and_after(app_factory(study=True))
+    assert (during, after) == (False, False)
+
+
+def test_the_pause_ends_once():
+    gc.enable()
+    pause = StartupPause()
+    pause.begin()
+    assert not gc.isenabled()
+    pause.end()
+    assert gc.isenabled()
+    gc.disable()  # someone else's pause after ours: a second end must not undo it
+    pause.end()
+    assert not gc.isenabled()
+
+
+NOT_FOR_THE_FIRST_CARD = (
+    "flashcards.decks",  # deck specs: YAML, the notes reader
+    "flashcards.notes.dialect",
+    "flashcards.notes.junk",
+    "flashcards.build",
+    "markdown_it",
+)
+
+
+def test_the_review_loads_no_notes_reader():
+    code = (
+        "import sys\n"
+        "import flashcards.tui.app, flashcards.tui.screens.review\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert {"flashcards.tui.app", "flashcards.deck_settings", "textual"} <= loaded
+    assert not [m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)], sorted(
+        m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)
+    )
+
+
+def test_the_first_card_shows_its_keys_in_one_widget(app_factory):
+    app = app_factory(study=True)
+
+    async def main() -> list[str]:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen) and app.screen.card is not None
+            assert not app.screen.query("FooterKey")  # no widget per key
+            return [key.description for key in app.screen.query_one(Keys).keys]
+
+    shown = asyncio.run(main())
+    assert "Show answer / Good" in shown and "Suspend" in shown
+
+
+def test_a_custom_review_opens_on_its_own_first_card(app_factory):
+    """Only the ordinary review reads its first card before its widgets: a custom
+    session's comes from its own queue, not the day's."""
+    app = app_factory(study=True)
+
+    async def main() -> tuple[int, int]:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            ordinary = app.screen.card
+            ids = [c.id for c in app.opened.cards()]
+            last = next(i for i in reversed(ids) if i != ordinary.id)
+            session = CustomSession.of(CustomStudy("cram"), [last])
+            app.push_screen(
+                CustomReviewScreen(
+                    app.opened,
+                    session,
+                    collection_path=app.collection_path,
+                    now=app.now,
+                    clock=app.clock,
+                )
+            )
+            await pilot.pause()
+            await pilot.pause()
+            return app.screen.card.id, last
+
+    shown, wanted = asyncio.run(main())
+    assert shown == wanted
+
+
+def test_the_first_card_is_read_once(app_factory, monkeypatch):
+    """Textual resumes a screen when it first shows: the review reads its card's state
+    and counts again only when it comes back from under another screen."""
+    calls: list[str] = []
+    for name in ("counts", "card", "next_card"):
+        original = getattr(Collection, name)
+
+        def counted(self, *args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Collection, name, counted)
+    app = app_factory(study=True)
+
+    async def main() -> list[str]:  # what the first card read
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen) and app.screen.card is not None
+            first = list(calls)
+            await pilot.press("question_mark")  # the keys page over the review, and back
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+            return first
+
+    first = asyncio.run(main())
+    assert first == ["next_card", "card", "counts"]  # (next_card reads the card it picks)
+    assert calls[len(first) :] == ["card", "counts"]  # back from the keys page: still due?
