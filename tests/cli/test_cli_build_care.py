@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from helpers import Notes, child_env, sample_card_count
@@ -71,19 +74,22 @@ def test_ctrl_c_during_a_build_leaves_the_collection_unchanged(tmp_path, notes, 
     blocker = sqlite3.connect(db_path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "flashcards", "--db", str(db_path), "build"],
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=slave,
-        env=child_env(COLUMNS="80"),
-    )
+    with _hearing_ctrl_c():
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flashcards", "--db", str(db_path), "build"],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            env=child_env(COLUMNS="80"),
+        )
     os.close(slave)
     shown = b""
     try:
-        while b"building" not in shown:  # the progress bar: the build has started
-            assert select.select([master], [], [], 60)[0], "the build never started"
+        # the progress bar at 1/1: the notes are read, and the build waits for the lock
+        # (it cannot commit before the ROLLBACK below, so the Ctrl-C lands in the build)
+        while not re.search(rb"building facts\.md.*1/1", shown, re.DOTALL):
+            assert select.select([master], [], [], 60)[0], f"the build never read: {shown!r}"
             shown += os.read(master, 65536)
         proc.send_signal(signal.SIGINT)
         blocker.execute("ROLLBACK")  # let it go: the interrupt is already on its way
@@ -106,6 +112,18 @@ def test_ctrl_c_during_a_build_leaves_the_collection_unchanged(tmp_path, notes, 
     assert "interrupted: the collection was not changed" in told
     assert "Traceback" not in told
     assert _cards(db_path) == before
+
+
+@contextmanager
+def _hearing_ctrl_c() -> Iterator[None]:
+    """A child started inside hears Ctrl-C however this process was started: a suite run
+    in the background of a script (`pytest ... &`) has SIGINT ignored, and an ignored
+    signal stays ignored in children, where a handled one is reset to the default."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _cards(db_path: Path) -> list[str]:
