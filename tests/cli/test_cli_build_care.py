@@ -13,10 +13,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from helpers import Notes, child_env, sample_card_count
 
 from flashcards import Collection
@@ -112,6 +114,48 @@ def test_ctrl_c_during_a_build_leaves_the_collection_unchanged(tmp_path, notes, 
     assert "interrupted: the collection was not changed" in told
     assert "Traceback" not in told
     assert _cards(db_path) == before
+
+
+@pytest.mark.parametrize("specs", [["facts.md"], ["facts.md", "more.md"]])
+def test_ctrl_c_as_a_build_commits_says_the_deck_was_built(tmp_path, notes, db_path, specs):
+    notes.write("facts.md", FACTS)
+    for name in specs:
+        _spec(tmp_path / "decks", name, f"name: {name[:-3]}\nnotes: [../notes]\n")
+    # the Ctrl-C lands just after the first deck's transaction committed: in the step a
+    # build takes next (merging synced reviews that wait for its new cards)
+    code = f"""
+        import signal, sys
+        import flashcards.sync
+
+        def ctrl_c(store):
+            signal.raise_signal(signal.SIGINT)
+            return 0
+
+        flashcards.sync.apply_pending = ctrl_c
+        sys.argv = ["flashcards", "--db", {str(db_path)!r}, "build"]
+        from flashcards.cli import main
+        main()
+    """
+    with _hearing_ctrl_c():
+        proc = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code)],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            env=child_env(),
+            timeout=120,
+        )
+    told = " ".join(proc.stderr.split())
+    assert proc.returncode == 130, told
+    assert "not changed" not in told and "Traceback" not in told
+    if len(specs) == 1:
+        assert "interrupted as the build ended: facts.md was built, the collection has it" in told
+    else:
+        assert "interrupted: already built: facts.md; not built: more.md" in told
+    with Collection.open(db_path, readonly=True) as col:
+        assert col.deck_names() == ["facts"]
+        assert len(list(col.cards(None))) == 2
 
 
 @contextmanager
