@@ -153,7 +153,12 @@ def test_a_failure_no_screen_caught_ends_the_app_with_a_message(app_factory):
             raise sqlite3.OperationalError("disk I/O error")
 
         app.call_later(broken)
-        await asyncio.sleep(0.3)  # the app ends on its own
+        # the app ends on its own: looked for in counted steps, not a fixed sleep that a
+        # loaded machine can outlast before the failure is even raised
+        for _ in range(600):
+            if said:
+                break
+            await asyncio.sleep(0.05)
 
     drive(app, scenario)
     assert app.return_code == 1
