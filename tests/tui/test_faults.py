@@ -34,7 +34,10 @@ def test_an_answer_waits_for_a_busy_collection_and_is_saved_when_it_frees(
         await pilot.press("space")
         other.execute("BEGIN IMMEDIATE")  # another process writing, for longer than a moment
         await pilot.press("3")
-        await pilot.pause(0.6)
+        for _ in range(100):  # counted looks, not a fixed pause: the first try meets the lock
+            await pilot.pause(0.1)
+            if "Saving your answer" in flat(app):
+                break
         screen = app.screen
         assert isinstance(screen, ReviewScreen) and screen.pending is not None
         assert "Saving your answer" in flat(app) and "busy" in flat(app)
