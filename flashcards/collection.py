@@ -179,6 +179,12 @@ class Collection(BrowseMethods, ToolMethods):
     def path(self) -> Path:
         return self._store.path
 
+    @property
+    def commits(self) -> int:
+        """How many transactions this collection has committed since it was opened: a
+        caller interrupted mid-call tells by it whether the call saved anything."""
+        return self._store.commits
+
     def close(self) -> None:
         self._store.close()
 

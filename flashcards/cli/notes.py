@@ -101,7 +101,8 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
     warnings = 0
     broken = 0  # targets that could not be built; the others still are
     with col:
-        for target in targets:
+        for i, target in enumerate(targets):
+            commits = col.commits
             try:
                 with progress_bar(f"building {Path(target).name}", not as_json) as progress:
                     report = col.build(target, progress=progress)
@@ -110,6 +111,9 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
                 broken += 1
                 continue
             except KeyboardInterrupt:
+                # a Ctrl-C as the build ends (after its commit) finds the deck built
+                if col.commits > commits:
+                    saved(target, built, targets[i + 1 :])
                 interrupted(target, built)
             for w in report.warnings[:_SHOWN_WARNINGS]:
                 warn(w)
@@ -153,6 +157,18 @@ def _specs_of(target: str) -> list[str]:
             "built only through a spec's `notes:`"
         )
     return [str(s) for s in specs]
+
+
+def saved(target: str, built: list[str], rest: list[str]) -> NoReturn:
+    """Ctrl-C as a build ended: the deck being built had committed, so it is built."""
+    done = ", ".join(Path(t).name for t in [*built, target])
+    if rest:
+        fail(
+            f"interrupted: already built: {done}; not built: "
+            f"{', '.join(Path(t).name for t in rest)}; run `flashcards build` again to finish",
+            130,
+        )
+    fail(f"interrupted as the build ended: {done} was built, the collection has it", 130)
 
 
 def interrupted(target: str, built: list[str]) -> NoReturn:

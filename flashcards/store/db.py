@@ -74,7 +74,9 @@ class Store:
         self.readonly = opened.readonly
         self.notice = opened.notice
         self.damaged = opened.damage  # what SQLite found wrong, when opened for `doctor`
-        self._wrote = False  # this connection committed something
+        # transactions this connection committed; counted as COMMIT is sent, so that a
+        # Ctrl-C raised as COMMIT returns cannot leave a saved change uncounted
+        self.commits = 0
         self._failed = False  # SQLite reported damage on this connection
 
     @property
@@ -92,7 +94,7 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
-        if self._wrote and not self._failed:
+        if self.commits and not self._failed:
             # only SQLite wrote the file since it was found sound: still sound as it is now
             soundness.remember(self.path)
 
@@ -167,13 +169,21 @@ class Store:
             ):
                 raise self.fail(exc, doing) from None
             raise
+        self.commits += 1
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
+            self.commits -= 1
             if conn.in_transaction:
                 conn.rollback()
             raise self.fail(exc, doing) from None
-        self._wrote = True
+        except BaseException:
+            # a Ctrl-C: raised as COMMIT returned (committed: counted), or before it ran
+            # (the transaction is still open: it rolls back, and was not a commit)
+            if conn.in_transaction:
+                self.commits -= 1
+                conn.rollback()
+            raise
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:

@@ -7,13 +7,18 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import signal
 import sqlite3
 import subprocess
 import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from helpers import Notes, child_env, sample_card_count
 
 from flashcards import Collection
@@ -71,19 +76,22 @@ def test_ctrl_c_during_a_build_leaves_the_collection_unchanged(tmp_path, notes, 
     blocker = sqlite3.connect(db_path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "flashcards", "--db", str(db_path), "build"],
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=slave,
-        env=child_env(COLUMNS="80"),
-    )
+    with _hearing_ctrl_c():
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flashcards", "--db", str(db_path), "build"],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            env=child_env(COLUMNS="80"),
+        )
     os.close(slave)
     shown = b""
     try:
-        while b"building" not in shown:  # the progress bar: the build has started
-            assert select.select([master], [], [], 60)[0], "the build never started"
+        # the progress bar at 1/1: the notes are read, and the build waits for the lock
+        # (it cannot commit before the ROLLBACK below, so the Ctrl-C lands in the build)
+        while not re.search(rb"building facts\.md.*1/1", shown, re.DOTALL):
+            assert select.select([master], [], [], 60)[0], f"the build never read: {shown!r}"
             shown += os.read(master, 65536)
         proc.send_signal(signal.SIGINT)
         blocker.execute("ROLLBACK")  # let it go: the interrupt is already on its way
@@ -106,6 +114,60 @@ def test_ctrl_c_during_a_build_leaves_the_collection_unchanged(tmp_path, notes, 
     assert "interrupted: the collection was not changed" in told
     assert "Traceback" not in told
     assert _cards(db_path) == before
+
+
+@pytest.mark.parametrize("specs", [["facts.md"], ["facts.md", "more.md"]])
+def test_ctrl_c_as_a_build_commits_says_the_deck_was_built(tmp_path, notes, db_path, specs):
+    notes.write("facts.md", FACTS)
+    for name in specs:
+        _spec(tmp_path / "decks", name, f"name: {name[:-3]}\nnotes: [../notes]\n")
+    # the Ctrl-C lands just after the first deck's transaction committed: in the step a
+    # build takes next (merging synced reviews that wait for its new cards)
+    code = f"""
+        import signal, sys
+        import flashcards.sync
+
+        def ctrl_c(store):
+            signal.raise_signal(signal.SIGINT)
+            return 0
+
+        flashcards.sync.apply_pending = ctrl_c
+        sys.argv = ["flashcards", "--db", {str(db_path)!r}, "build"]
+        from flashcards.cli import main
+        main()
+    """
+    with _hearing_ctrl_c():
+        proc = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code)],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            env=child_env(),
+            timeout=120,
+        )
+    told = " ".join(proc.stderr.split())
+    assert proc.returncode == 130, told
+    assert "not changed" not in told and "Traceback" not in told
+    if len(specs) == 1:
+        assert "interrupted as the build ended: facts.md was built, the collection has it" in told
+    else:
+        assert "interrupted: already built: facts.md; not built: more.md" in told
+    with Collection.open(db_path, readonly=True) as col:
+        assert col.deck_names() == ["facts"]
+        assert len(list(col.cards(None))) == 2
+
+
+@contextmanager
+def _hearing_ctrl_c() -> Iterator[None]:
+    """A child started inside hears Ctrl-C however this process was started: a suite run
+    in the background of a script (`pytest ... &`) has SIGINT ignored, and an ignored
+    signal stays ignored in children, where a handled one is reset to the default."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _cards(db_path: Path) -> list[str]:

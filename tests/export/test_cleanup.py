@@ -118,9 +118,36 @@ def test_only_stale_files_of_our_naming_are_swept(db, tmp_path):
 # -- exports in a subprocess, signalled while they write -------------------------------
 
 
-def _exporter(args: list[str]) -> subprocess.Popen:
+# Run in the child before ARGS (`-m flashcards ...` or `-c SCRIPT ...`): once an apkg
+# export has written its first notes into its scratch file, it touches HOLD and waits
+# there, so the signal lands mid-write however loaded the machine is (a plain export of
+# BIG cards could end between two of the test's looks, and the signal miss it).
+_HOLD = """
+import runpy, sys, time
+from pathlib import Path
+from flashcards.export import apkg
+
+hold, *args = sys.argv[1:]
+flush = apkg._flush
+def flush_then_wait(*a):
+    flush(*a)
+    Path(hold).touch()
+    time.sleep(600)  # until the signal
+apkg._flush = flush_then_wait
+if args[0] == "-m":
+    sys.argv = [args[1], *args[2:]]
+    runpy.run_module(args[1], run_name="__main__", alter_sys=True)
+else:
+    sys.argv = ["-c", *args[2:]]
+    exec(compile(args[1], "<script>", "exec"), {"__name__": "__main__"})
+"""
+
+
+def _exporter(args: list[str], hold: Path | None = None) -> subprocess.Popen:
+    """`python ARGS`; with `hold`, held mid-write until signalled (see _HOLD)."""
+    command = [sys.executable, "-c", _HOLD, str(hold), *args] if hold else [sys.executable, *args]
     return subprocess.Popen(
-        [sys.executable, *args],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -128,11 +155,14 @@ def _exporter(args: list[str]) -> subprocess.Popen:
     )
 
 
-def _signal_while_writing(proc: subprocess.Popen, folder: Path, signum: int) -> list[str]:
-    """Send `signum` once the export's temporary file appears; what there was then."""
+def _signal_while_writing(
+    proc: subprocess.Popen, folder: Path, hold: Path, signum: int
+) -> list[str]:
+    """Send `signum` once the export holds mid-write (`_exporter(..., hold)`); the
+    temporary files there were then."""
     for _ in range(POLLS):
-        found = ours(folder)
-        if found:
+        if hold.exists():
+            found = ours(folder)
             proc.send_signal(signum)
             return found
         if proc.poll() is not None:
@@ -146,10 +176,11 @@ def _signal_while_writing(proc: subprocess.Popen, folder: Path, signum: int) -> 
 def test_after_a_sigkill_the_next_export_sweeps_the_stale_files(big_db, tmp_path, export_cli):
     folder = tmp_path / "out"
     folder.mkdir()
+    hold = tmp_path / "holding"
     proc = _exporter(
-        ["-m", "flashcards", "--db", str(big_db), "export", "-o", str(folder / "a.apkg")]
+        ["-m", "flashcards", "--db", str(big_db), "export", "-o", str(folder / "a.apkg")], hold
     )
-    _signal_while_writing(proc, folder, signal.SIGKILL)
+    _signal_while_writing(proc, folder, hold, signal.SIGKILL)
     proc.communicate(timeout=120)
     assert proc.returncode == -signal.SIGKILL
     left = ours(folder)
@@ -168,8 +199,9 @@ def test_after_a_sigkill_the_next_export_sweeps_the_stale_files(big_db, tmp_path
 def test_a_signal_during_an_export_removes_its_files(big_db, tmp_path, signum):
     target = tmp_path / "out" / "deck.apkg"
     target.parent.mkdir()
-    proc = _exporter(["-m", "flashcards", "--db", str(big_db), "export", "-o", str(target)])
-    _signal_while_writing(proc, target.parent, signum)
+    hold = tmp_path / "holding"
+    proc = _exporter(["-m", "flashcards", "--db", str(big_db), "export", "-o", str(target)], hold)
+    _signal_while_writing(proc, target.parent, hold, signum)
     out, err = proc.communicate(timeout=120)
 
     name = signal.Signals(signum).name
@@ -192,8 +224,9 @@ def test_a_sigterm_during_the_python_api_export_removes_its_files(big_db, tmp_pa
         "    export(col, [], 'apkg', sys.argv[2])\n"
         "print('finished')\n"
     )
-    proc = _exporter(["-c", script, str(big_db), str(target)])
-    _signal_while_writing(proc, target.parent, signal.SIGTERM)
+    hold = tmp_path / "holding"
+    proc = _exporter(["-c", script, str(big_db), str(target)], hold)
+    _signal_while_writing(proc, target.parent, hold, signal.SIGTERM)
     out, err = proc.communicate(timeout=120)
 
     assert out == "", "the export finished before the signal: make BIG larger"

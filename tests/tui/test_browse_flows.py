@@ -27,6 +27,8 @@ async def searched(pilot) -> None:
     """Wait until the browser shows the answer to the last search asked for (the search
     runs on a thread of its own)."""
     await pilot.pause(0.2)  # the search starts a moment after the last key
+    # `searching` holds from the last key (its debounce timer) to the answer shown, so a
+    # timer that a loaded machine fires late is waited for too
     for _ in range(200):
         if not getattr(pilot.app.screen, "searching", False):
             break

@@ -34,7 +34,10 @@ def test_an_answer_waits_for_a_busy_collection_and_is_saved_when_it_frees(
         await pilot.press("space")
         other.execute("BEGIN IMMEDIATE")  # another process writing, for longer than a moment
         await pilot.press("3")
-        await pilot.pause(0.6)
+        for _ in range(100):  # counted looks, not a fixed pause: the first try meets the lock
+            await pilot.pause(0.1)
+            if "Saving your answer" in flat(app):
+                break
         screen = app.screen
         assert isinstance(screen, ReviewScreen) and screen.pending is not None
         assert "Saving your answer" in flat(app) and "busy" in flat(app)
@@ -153,7 +156,12 @@ def test_a_failure_no_screen_caught_ends_the_app_with_a_message(app_factory):
             raise sqlite3.OperationalError("disk I/O error")
 
         app.call_later(broken)
-        await asyncio.sleep(0.3)  # the app ends on its own
+        # the app ends on its own: looked for in counted steps, not a fixed sleep that a
+        # loaded machine can outlast before the failure is even raised
+        for _ in range(600):
+            if said:
+                break
+            await asyncio.sleep(0.05)
 
     drive(app, scenario)
     assert app.return_code == 1

@@ -236,8 +236,9 @@ class BrowseScreen(NoteEditing):
 
     @property
     def searching(self) -> bool:
-        """A search was asked for and its answer has not been shown yet."""
-        return self._shown_search != self._asked
+        """A search was typed (its pause after the last key is running) or asked for, and
+        its answer has not been shown yet."""
+        return self._timer is not None or self._shown_search != self._asked
 
     def fill(self, keep: int | None = None) -> None:
         table = self.query_one("#browse-table", DataTable)
