@@ -77,6 +77,20 @@ def child_env(**overrides: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": path, **overrides}
 
 
+@contextmanager
+def hearing_ctrl_c() -> Iterator[None]:
+    """A child started inside hears Ctrl-C however this process was started: a suite run
+    in the background of a script (`pytest ... &`) has SIGINT ignored, and an ignored
+    signal stays ignored in children, where a handled one is reset to the default."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run_flashcards(
     *args: str,
     cwd: Path | None = None,

@@ -25,14 +25,34 @@ from flashcards.cli import (
     study,
     sync,
 )
+from flashcards.cli.interrupt import caused_by_ctrl_c, interrupted
 from flashcards.cli.output import fail
 
 
 class _Group(click.Group):
     """Turns a collection that fails mid-command (damaged, or held by a stuck writer)
-    into a message saying what to do instead of a traceback."""
+    into a message saying what to do instead of a traceback, and a Ctrl-C wherever it
+    lands into one line saying what the collection has (not click's "Aborted!")."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except KeyboardInterrupt:
+            interrupted(ctx)
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return self._invoke(ctx)
+        except KeyboardInterrupt:
+            interrupted(ctx)
+        except Exception as exc:
+            # a Ctrl-C in a module's first import may come wrapped (Python 3.11 raises
+            # RuntimeError for one in a dataclass field's __set_name__)
+            if caused_by_ctrl_c(exc):
+                interrupted(ctx)
+            raise
+
+    def _invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         import sqlite3
 
         from flashcards.clock import DateOutOfRange

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from flashcards.cli.interrupt import on_interrupt
 from flashcards.cli.opening import open_collection
 from flashcards.cli.output import echo, fail, progress_bar
 
@@ -84,6 +85,7 @@ def export_decks(
             fail(str(err))
         except ExportInterrupted as err:  # SIGTERM / SIGHUP: partial files removed
             fail(str(err), 128 + err.signum)  # the status a shell gives a killed command
+    on_interrupt(f"interrupted as the export ended: {result.path} was written")
     what = "reviews" if name == "reviews-csv" else "cards"
     count = result.items if name == "reviews-csv" else result.cards
     echo(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from flashcards.cli.interrupt import on_interrupt
 from flashcards.cli.opening import open_collection
 from flashcards.cli.output import echo, echo_json, fail, warn
 
@@ -37,6 +38,7 @@ def import_package(
             report = col.import_package(file, deck=deck, to=to)
         except PackageError as err:
             fail(str(err))
+    on_interrupt(f"interrupted as the import ended: {file} was imported, the collection has it")
     if as_json:
         echo_json(report.to_json())
         return

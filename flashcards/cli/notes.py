@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from flashcards.browse import STATES
+from flashcards.cli.interrupt import on_interrupt
 from flashcards.cli.opening import open_collection
 from flashcards.cli.output import (
     build_report,
@@ -113,8 +114,10 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
             except KeyboardInterrupt:
                 # a Ctrl-C as the build ends (after its commit) finds the deck built
                 if col.commits > commits:
-                    saved(target, built, targets[i + 1 :])
+                    fail(saved([*built, target], targets[i + 1 :]), 130)
                 interrupted(target, built)
+            # from here a Ctrl-C (in the warnings, the report, the sync) finds it built
+            on_interrupt(saved([*built, target], targets[i + 1 :]))
             for w in report.warnings[:_SHOWN_WARNINGS]:
                 warn(w)
             if len(report.warnings) > _SHOWN_WARNINGS:
@@ -131,7 +134,7 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
         build_report(reports, col.path, built)
     from flashcards.cli.sync import sync_if_configured
 
-    sync_if_configured(ctx, silent=as_json)
+    sync_if_configured(ctx, silent=as_json, done=saved(built, []) if built else "")
     if missing or broken or (strict and warnings):
         sys.exit(1)
 
@@ -159,16 +162,17 @@ def _specs_of(target: str) -> list[str]:
     return [str(s) for s in specs]
 
 
-def saved(target: str, built: list[str], rest: list[str]) -> NoReturn:
-    """Ctrl-C as a build ended: the deck being built had committed, so it is built."""
-    done = ", ".join(Path(t).name for t in [*built, target])
+def saved(built: list[str], rest: list[str]) -> str:
+    """What a Ctrl-C says once the decks `built` have committed and `rest` have not."""
+    done = ", ".join(Path(t).name for t in built)
     if rest:
-        fail(
+        return (
             f"interrupted: already built: {done}; not built: "
-            f"{', '.join(Path(t).name for t in rest)}; run `flashcards build` again to finish",
-            130,
+            f"{', '.join(Path(t).name for t in rest)}; run `flashcards build` again to finish"
         )
-    fail(f"interrupted as the build ended: {done} was built, the collection has it", 130)
+    if len(built) == 1:
+        return f"interrupted as the build ended: {done} was built, the collection has it"
+    return f"interrupted as the build ended: {done} were built, the collection has them"
 
 
 def interrupted(target: str, built: list[str]) -> NoReturn:

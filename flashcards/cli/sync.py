@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from flashcards.cli.interrupt import on_interrupt
 from flashcards.cli.opening import open_collection
 from flashcards.cli.output import echo, fail, warn
 
@@ -24,15 +25,24 @@ def configured_folder() -> Path | None:
         fail(str(err))
 
 
-def run_sync(col: Collection, folder: Path, quiet: bool = False, silent: bool = False) -> None:
+def run_sync(
+    col: Collection, folder: Path, quiet: bool = False, silent: bool = False, done: str = ""
+) -> None:
     """Sync and say what happened (`quiet`: only when something did; `silent`: never, for
-    JSON output); a folder or journal that cannot be used stops here."""
+    JSON output); a folder or journal that cannot be used stops here. `done` is what the
+    command saved before (a Ctrl-C during the sync says it, and that the sync may not
+    have finished)."""
     from flashcards.collection import CollectionError
 
+    if done:
+        on_interrupt(f"{done}; the sync after it may not have finished: run `flashcards sync`")
     try:
         report = col.sync(folder)
     except CollectionError as err:
         fail(str(err))
+    on_interrupt(
+        done or f"interrupted as the sync ended: synced with {folder}, the collection has it"
+    )
     for w in report.warnings:
         warn(w)
     if silent or (quiet and not (report.written or report.changed)):
@@ -45,13 +55,14 @@ def run_sync(col: Collection, folder: Path, quiet: bool = False, silent: bool = 
     )
 
 
-def sync_if_configured(ctx: click.Context, silent: bool = False) -> None:
-    """After a session or a build: sync when the settings name a folder."""
+def sync_if_configured(ctx: click.Context, silent: bool = False, done: str = "") -> None:
+    """After a session or a build: sync when the settings name a folder (`done`: what
+    the session or build saved, for a Ctrl-C to say)."""
     folder = configured_folder()
     if folder is None:
         return
     with open_collection(ctx) as col:
-        run_sync(col, folder, quiet=True, silent=silent)
+        run_sync(col, folder, quiet=True, silent=silent, done=done)
 
 
 @click.command()

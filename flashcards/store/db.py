@@ -9,6 +9,7 @@ errors they mean, and keeps the file's soundness record when it closes.
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,18 @@ if TYPE_CHECKING:
 # the lock longer than that (a stuck process) is waited for this many times more
 BUSY_RETRIES = 2
 CHUNK = 900  # parameters of one IN (...) list: below SQLite's limit of 999
+
+
+# The stores of this process, and what the closed ones committed: the command line tells
+# by them whether a Ctrl-C anywhere in a command found a collection changed (a command
+# may open several stores, and close them before it is interrupted).
+_open_stores: weakref.WeakSet[Store] = weakref.WeakSet()
+_closed_commits = 0
+
+
+def commits_in_process() -> int:
+    """How many transactions this process has committed to any collection."""
+    return _closed_commits + sum(store.commits for store in list(_open_stores))
 
 
 def chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
@@ -78,6 +91,7 @@ class Store:
         # Ctrl-C raised as COMMIT returns cannot leave a saved change uncounted
         self.commits = 0
         self._failed = False  # SQLite reported damage on this connection
+        _open_stores.add(self)
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -93,7 +107,11 @@ class Store:
     # -- lifecycle -----------------------------------------------------------
 
     def close(self) -> None:
+        global _closed_commits
         self.conn.close()
+        if self in _open_stores:  # counted once, whether it is closed once or twice
+            _closed_commits += self.commits  # (a Ctrl-C between the two counts it twice:
+            _open_stores.discard(self)  # more than none is all a caller asks)
         if self.commits and not self._failed:
             # only SQLite wrote the file since it was found sound: still sound as it is now
             soundness.remember(self.path)
@@ -169,11 +187,12 @@ class Store:
             ):
                 raise self.fail(exc, doing) from None
             raise
-        self.commits += 1
+        before = self.commits
         try:
+            self.commits = before + 1
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            self.commits -= 1
+            self.commits = before
             if conn.in_transaction:
                 conn.rollback()
             raise self.fail(exc, doing) from None
@@ -181,7 +200,7 @@ class Store:
             # a Ctrl-C: raised as COMMIT returned (committed: counted), or before it ran
             # (the transaction is still open: it rolls back, and was not a commit)
             if conn.in_transaction:
-                self.commits -= 1
+                self.commits = before
                 conn.rollback()
             raise
 

@@ -14,12 +14,10 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import Notes, child_env, sample_card_count
+from helpers import Notes, child_env, hearing_ctrl_c, sample_card_count
 
 from flashcards import Collection
 from flashcards.decks import bundled_decks_dir
@@ -76,7 +74,7 @@ def test_ctrl_c_during_a_build_leaves_the_collection_unchanged(tmp_path, notes, 
     blocker = sqlite3.connect(db_path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     master, slave = pty.openpty()
-    with _hearing_ctrl_c():
+    with hearing_ctrl_c():
         proc = subprocess.Popen(
             [sys.executable, "-m", "flashcards", "--db", str(db_path), "build"],
             cwd=tmp_path,
@@ -136,7 +134,7 @@ def test_ctrl_c_as_a_build_commits_says_the_deck_was_built(tmp_path, notes, db_p
         from flashcards.cli import main
         main()
     """
-    with _hearing_ctrl_c():
+    with hearing_ctrl_c():
         proc = subprocess.run(
             [sys.executable, "-c", textwrap.dedent(code)],
             cwd=tmp_path,
@@ -156,18 +154,6 @@ def test_ctrl_c_as_a_build_commits_says_the_deck_was_built(tmp_path, notes, db_p
     with Collection.open(db_path, readonly=True) as col:
         assert col.deck_names() == ["facts"]
         assert len(list(col.cards(None))) == 2
-
-
-@contextmanager
-def _hearing_ctrl_c() -> Iterator[None]:
-    """A child started inside hears Ctrl-C however this process was started: a suite run
-    in the background of a script (`pytest ... &`) has SIGINT ignored, and an ignored
-    signal stays ignored in children, where a handled one is reset to the default."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _cards(db_path: Path) -> list[str]:
