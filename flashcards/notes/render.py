@@ -20,6 +20,9 @@ What each construct becomes:
 - `%% … %%` comments (inline or over several lines) → removed;
 - `*italic*`, `_italic_`, `~~strike~~`, `**strong**`, `==highlight==` → their
   text, styled; inline code keeps its text;
+- the harmless inline HTML tags (`<u>`, `<b>`, `<i>`, `<s>`, `<mark>`, `<kbd>`...)
+  → their text, styled; `<br>` → a line break; `<sup>2</sup>` → `²` where Unicode
+  has the characters (`flashcards.notes.inline_html`); any other tag stays text;
 - `$…$` / `$$…$$` → readable Unicode through pylatexenc, bounded (a formula
   longer than `math.MAX_MATH`, or one pylatexenc cannot read, shows as written).
 
@@ -32,6 +35,17 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from flashcards.notes.inline_html import (
+    BREAK,
+    SUB,
+    SUP,
+    TAG_STYLES,
+    html_tag_plugin,
+    paired,
+    shifted,
+)
+from flashcards.notes.inline_html import TOKEN as HTML_TAG
+from flashcards.notes.inline_html import UNDERLINE as UNDERLINE  # a style, as those below
 from flashcards.notes.math import math_plugin, math_text
 from flashcards.notes.simple_spans import Piece, simple_block, simple_spans
 
@@ -369,6 +383,7 @@ def _parser() -> MarkdownIt:
     md.use(highlight_plugin)
     md.use(math_plugin)
     md.use(wikilink_plugin)
+    md.use(html_tag_plugin)
     md.inline.ruler.disable("newline")  # line breaks stay in the text
     return md
 
@@ -409,14 +424,32 @@ def parsed_inline(text: str) -> list[Span]:
     out: list[Span] = []
     styles: list[str] = []
     links: list[str | None] = []
+    tags: list[tuple[str, int]] = []  # the open HTML tags: name, where their text starts
+    tagged = paired(tokens)
     opened = 0
-    for tok in tokens:
+    for n, tok in enumerate(tokens):
         t = tok.type
         target = links[-1] if links else None
-        if t in ("text", "text_special", "html_inline"):
-            out.append(Span(tok.content, tuple(styles), target))
+        if tags:
+            styles_now = (*styles, *(TAG_STYLES[name] for name, _ in tags if TAG_STYLES[name]))
+        else:
+            styles_now = tuple(styles)
+        if t in ("text", "text_special", "html_inline") or (t == HTML_TAG and n not in tagged):
+            out.append(Span(tok.content, styles_now, target))
+        elif t == HTML_TAG:
+            name = tok.meta["name"]
+            if name == BREAK:
+                out.append(Span("\n", styles_now))
+            elif not tok.meta["closing"]:
+                tags.append((name, len(out)))
+            else:
+                _, start = tags.pop()
+                if name in (SUP, SUB):
+                    run = out[start:]
+                    texts = shifted([s.text for s in run], name)
+                    out[start:] = [s._replace(text=x) for s, x in zip(run, texts, strict=True)]
         elif t == "code_inline":
-            out.append(Span(tok.content, (*styles, CODE), target))
+            out.append(Span(tok.content, (*styles_now, CODE), target))
         elif t in ("strong_open", "em_open", "s_open", "mark_open"):
             styles.append({"strong": STRONG, "em": EM, "s": STRIKE, "mark": MARK}[tok.tag])
         elif t in ("strong_close", "em_close", "s_close", "mark_close"):
@@ -430,7 +463,7 @@ def parsed_inline(text: str) -> list[Span]:
             if links:
                 href = links.pop()
                 if len(out) == opened and href:  # a link without text shows its url
-                    out.append(Span(href, tuple(styles), href))
+                    out.append(Span(href, styles_now, href))
             if styles:
                 styles.pop()
         elif t == "image":
@@ -442,9 +475,9 @@ def parsed_inline(text: str) -> list[Span]:
                 out.append(Span(embed_text(target_), (IMAGE,), target_))
             else:
                 shown = tok.meta["alias"] or target_
-                out.append(Span(shown, (*styles, REF), target_))
+                out.append(Span(shown, (*styles_now, REF), target_))
         elif t == "math":
-            out.append(Span(math_text(tok.content), (*styles, MATH), tok.content))
+            out.append(Span(math_text(tok.content), (*styles_now, MATH), tok.content))
         elif t in ("softbreak", "hardbreak"):
-            out.append(Span("\n", tuple(styles)))
+            out.append(Span("\n", styles_now))
     return out

@@ -216,3 +216,60 @@ def test_crumbs_hide_answers_in_any_case_ignorecase_folds():
         "The [...] scale",
     ]
     assert faces.crumbs(["Heat", "Cold"], ["spin", "Heat"]) == ["[...]", "Cold"]
+
+
+def test_harmless_inline_html_shows_as_its_text_with_its_style():
+    text = (
+        "<u>under</u> <i>it</i> <b>bold</b> <s>gone</s> <mark>hi</mark> <kbd>Ctrl</kbd>"
+        " <em>e</em> <strong>st</strong> <del>d</del> <ins>new</ins> <small>sm</small>"
+    )
+    assert render.plain(text) == "under it bold gone hi Ctrl e st d new sm"
+    styles = {s.text: s.styles for s in render.spans(text) if s.text != " "}
+    assert styles == {
+        "under": (render.UNDERLINE,),
+        "it": (render.EM,),
+        "bold": (render.STRONG,),
+        "gone": (render.STRIKE,),
+        "hi": (render.MARK,),
+        "Ctrl": (render.CODE,),
+        "e": (render.EM,),
+        "st": (render.STRONG,),
+        "d": (render.STRIKE,),
+        "new": (render.UNDERLINE,),
+        "sm": (),
+    }
+    # nested in Markdown and around it, the styles add up
+    assert {s.text: s.styles for s in render.spans("**a <u>b</u>** <i>*c*</i>")} == {
+        "a ": (render.STRONG,),
+        "b": (render.STRONG, render.UNDERLINE),
+        " ": (),
+        "c": (render.EM, render.EM),
+    }
+
+
+def test_br_is_a_line_break_and_sup_sub_are_unicode_where_it_has_the_characters():
+    assert render.plain("one<br>two<br/>three<BR />four") == "one\ntwo\nthree\nfour"
+    assert render.plain("H<sub>2</sub>O and E = mc<sup>2</sup>") == "H₂O and E = mc²"
+    assert render.plain("x<sup>n+1</sup> and a<sub>(i-1)</sub>") == "xⁿ⁺¹ and a₍ᵢ₋₁₎"
+    # no superscript for every character: the text as it is
+    assert render.plain("the 5<sup>th</sup> of May, CO<sub>2aq</sub>") == "the 5th of May, CO2aq"
+
+
+def test_inline_html_is_data_never_markup():
+    # unknown tags, unbalanced ones and stray closers stay as written
+    assert render.plain("<script>x</script> <div>d</div>") == "<script>x</script> <div>d</div>"
+    assert render.plain("a <u>open and </i>closed") == "a <u>open and </i>closed"
+    assert render.plain("<b>x <i>y</b> z</i>") == "x <i>y z</i>"
+    # a tag's attributes are never shown or used; text inside stays literal
+    assert render.plain('<span style="color:red">[bold]red[/bold]</span>') == "[bold]red[/bold]"
+    assert render.plain("<b>\x1b[31mx</b>") == "\x1b[31mx"  # the shells make it visible
+    # in code the tags are text
+    assert render.plain("`<u>x</u>`") == "<u>x</u>"
+
+
+def test_cards_show_inline_html_as_text(tmp_path):
+    notes = tmp_path / "chem.md"
+    notes.write_text("- Water is H<sub>2</sub>O, a <u>polar</u> **molecule**.<br>It boils.\n")
+    (card,) = extract_paths([notes]).cards
+    assert card.to_json()["front"] == "Water is H₂O, a polar [...].\nIt boils."
+    assert card.to_json()["back"] == "Water is H₂O, a polar molecule.\nIt boils."

@@ -11,7 +11,7 @@ from flashcards import Collection
 from flashcards.decks import DeckSpec
 from flashcards.tui.app import make_app
 from flashcards.tui.screens.review import ReviewScreen
-from flashcards.tui.widgets.card import back_content, breadcrumb, front_content
+from flashcards.tui.widgets.card import back_content, breadcrumb, front_content, to_content
 
 NOTES = Path(__file__).parent / "data" / "render"
 
@@ -43,3 +43,11 @@ def test_a_review_shows_rendered_text_and_hides_the_answer_in_the_breadcrumb(tmp
     assert seen["front"] == "[...] is explained in the book with α^2 and care"
     assert "care" in seen["italic"] and "α^2" in seen["italic"]
     assert seen["back"] == "learning is explained in the book with α^2 and care"
+
+
+def test_inline_html_shows_styled_in_the_app_and_note_text_stays_literal():
+    content = to_content("<u>under</u> x<sup>2</sup> <kbd>Ctrl</kbd> [bold]no[/bold] \x07")
+    assert content.plain == "under x² Ctrl [bold]no[/bold] ␇"  # the bell made visible
+    styled = {content.plain[s.start : s.end]: str(s.style) for s in content.spans}
+    assert styled["under"] == "underline"
+    assert "Ctrl" in styled and "[bold]no[/bold]" not in styled

@@ -44,6 +44,7 @@ _STYLES = {
     render.QUOTE: "$text-secondary",
     render.TITLE: "bold",
     render.TABLE: "$text-muted",
+    render.UNDERLINE: "underline",
 }
 
 _ITEM = re.compile(r"(?m)^(\s*)[-*+] ")
