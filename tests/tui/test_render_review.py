@@ -51,3 +51,32 @@ def test_inline_html_shows_styled_in_the_app_and_note_text_stays_literal():
     styled = {content.plain[s.start : s.end]: str(s.style) for s in content.spans}
     assert styled["under"] == "underline"
     assert "Ctrl" in styled and "[bold]no[/bold]" not in styled
+
+
+def test_the_home_screen_renders_a_deck_descriptions_inline_markdown(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "geo.md").write_text("- Paris is the capital of **France**.\n")
+    spec = tmp_path / "geo.md"
+    spec.write_text(
+        "---\nname: Geography\nnotes: [notes]\n---\n"
+        "Capitals *of Europe*, **kept** as\nnotes; `[bold]` and <u>this</u> stay text.\n"
+    )
+    db = tmp_path / "geo.sqlite"
+    with Collection.open(db) as col:
+        col.build(spec)
+    app = make_app(db, now=NOW)
+    seen: dict[str, object] = {}
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            shown = app.screen.query_one("#description").render()
+            seen["text"] = shown.plain
+            seen["styles"] = {shown.plain[s.start : s.end]: str(s.style) for s in shown.spans}
+
+    asyncio.run(main())
+    assert seen["text"] == "Capitals of Europe, kept as notes; [bold] and this stay text."
+    assert "italic" in seen["styles"]["of Europe"]
+    assert "bold" in seen["styles"]["kept"]
+    assert seen["styles"]["this"] == "underline"

@@ -44,6 +44,7 @@ from flashcards.tui.messages import (
 )
 from flashcards.tui.screens.base import AppScreen
 from flashcards.tui.watching import NotesRebuilt
+from flashcards.tui.widgets.card import to_content
 from flashcards.tui.widgets.keys import Keys
 
 if TYPE_CHECKING:
@@ -264,8 +265,9 @@ class HomeScreen(AppScreen):
                 text = str(self.col.deck_info(key).get("description") or "")
             except CollectionError:  # a deck renamed by a concurrent build
                 text = ""
-        # deck descriptions are user text: shown literally
-        self.query_one("#description", Static).update(Content(visible(reflow(text))))
+        # deck descriptions are user text: their inline Markdown rendered as card text is
+        # (styled spans on literal text, control characters made visible), never markup
+        self.query_one("#description", Static).update(to_content(reflow(text)))
 
     # -- studying --------------------------------------------------------------
 
