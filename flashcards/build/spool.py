@@ -9,10 +9,16 @@ gone when it is closed or the process ends) and reads a file's back when asked
 for it — so a new deck's cards are written one file at a time and let go. It
 behaves as the dict of file -> cards it replaces: same keys, same order, same
 cards (new objects on each read of a file that went to disk).
+
+The temporary file lives in the system's temporary folder ($TMPDIR, else /tmp),
+~450 bytes a card (~450 MB for a million). A folder without room for it (full,
+over quota, or a file size limit) stops the build with `SpoolFull`, saying where
+and what to do; a build reads before it writes, so the collection is as it was.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import tempfile
@@ -20,13 +26,31 @@ from collections.abc import Iterator, Mapping, MutableMapping
 from typing import IO
 
 from flashcards.cards import Card
+from flashcards.collection_errors import CollectionError
 from flashcards.reading import packed_cards, unpack
 
-__all__ = ["HELD_CARDS", "ParsedCards", "card_count"]
+__all__ = ["HELD_CARDS", "ParsedCards", "SpoolFull", "card_count"]
 
 # Cards held in memory before files go to disk (~25 MiB as objects), so that builds of
 # fewer (every rebuild of a few changed files) never touch the disk.
 HELD_CARDS = 20_000
+
+
+class SpoolFull(CollectionError):
+    """The temporary folder had no room (or no permission) for the build's spool."""
+
+    def __init__(self, exc: OSError) -> None:
+        folder = tempfile.gettempdir()
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            what = f"no room for the build's temporary file in {folder} ({exc.strerror})"
+            fix = "free space there, or set TMPDIR to a folder on a disk with room"
+        else:
+            what = f"the build's temporary file in {folder} cannot be written ({exc.strerror})"
+            fix = "set TMPDIR to a folder you can write, on a disk with room"
+        super().__init__(
+            f"{what}: a big build keeps the cards it read there (a few hundred bytes a "
+            f"card); this deck was not changed — {fix}, and build again"
+        )
 
 
 class ParsedCards(MutableMapping[str, list[Card]]):
@@ -114,7 +138,14 @@ class ParsedCards(MutableMapping[str, list[Card]]):
         self.close()
 
     def _spill(self) -> None:
-        """Every file held in memory to the temporary file: none held after."""
+        """Every file held in memory to the temporary file: none held after (SpoolFull
+        when it cannot be written)."""
+        try:
+            self._write_held()
+        except OSError as exc:
+            raise SpoolFull(exc) from None
+
+    def _write_held(self) -> None:
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="flashcards-build-")  # noqa: SIM115 (kept open: closed by close())
         fd = self._file.fileno()
