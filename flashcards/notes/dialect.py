@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,17 +66,26 @@ class ReadOptions:
         return self.osr.warnings if self.osr is not None else ()
 
 
+def _is(path: Path, kind: Callable[[int], bool]) -> bool:
+    """Whether `path` is there and of that kind; a folder that cannot be looked into
+    (no permission) hides what is in it, as a missing one would (Path.is_dir raises)."""
+    try:
+        return kind(path.stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def detect(path: str | Path) -> tuple[str, Path | None]:
     """The dialect of a notes file or folder, and its vault or graph folder (None for
     plain Markdown): the nearest of its folders, up to MAX_LEVELS up, that holds
     `.obsidian/` or `logseq/config.edn`."""
     here = Path(os.path.abspath(path))
-    if not here.is_dir():
+    if not _is(here, stat.S_ISDIR):
         here = here.parent
     for _ in range(MAX_LEVELS):
-        if (here / ".obsidian").is_dir():
+        if _is(here / ".obsidian", stat.S_ISDIR):
             return OBSIDIAN, here
-        if (here / "logseq" / "config.edn").is_file():
+        if _is(here / "logseq" / "config.edn", stat.S_ISREG):
             return LOGSEQ, here
         if here.parent == here:
             break
