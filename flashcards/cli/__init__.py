@@ -27,12 +27,14 @@ from flashcards.cli import (
 )
 from flashcards.cli.interrupt import caused_by_ctrl_c, interrupted
 from flashcards.cli.output import fail
+from flashcards.cli.refused import refused
 
 
 class _Group(click.Group):
-    """Turns a collection that fails mid-command (damaged, or held by a stuck writer)
-    into a message saying what to do instead of a traceback, and a Ctrl-C wherever it
-    lands into one line saying what the collection has (not click's "Aborted!")."""
+    """Turns a collection that fails mid-command (damaged, or held by a stuck writer),
+    or a file the system refuses where no command expected it, into a message saying
+    what to do instead of a traceback, and a Ctrl-C wherever it lands into one line
+    saying what the collection has (not click's "Aborted!")."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -53,6 +55,7 @@ class _Group(click.Group):
             raise
 
     def _invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        import errno
         import sqlite3
 
         from flashcards.clock import DateOutOfRange
@@ -68,6 +71,10 @@ class _Group(click.Group):
             fail(str(err))
         except DateOutOfRange as err:
             fail(str(err))
+        except OSError as exc:  # a file the system refused where no command expected it
+            if exc.errno == errno.EPIPE:
+                raise  # output piped into `head`: click ends quietly
+            fail(refused(exc))
 
 
 def _db_shown(ctx: click.Context) -> str:

@@ -49,3 +49,32 @@ def test_a_notes_folder_that_cannot_be_looked_into_is_warned_about(
     assert built.returncode == 0
     assert _hashes(db_path) == before  # its cards are kept as they were
     assert "notes: folder cannot be read (Permission denied)" in previewed.stderr
+
+
+def test_a_notes_file_in_a_folder_that_cannot_be_looked_into_is_one_line(
+    tmp_path, notes, db_path, as_user, user_dirs
+):
+    notes.write("facts.md", FACTS)
+    with Collection.open(db_path) as col:
+        col.build(notes.root)
+    before = _hashes(db_path)
+    with _locked(notes.root):
+        built = run_flashcards(
+            "--db",
+            str(db_path),
+            "build",
+            "notes/facts.md",
+            cwd=tmp_path,
+            user=as_user,
+            env=user_dirs,
+        )
+        previewed = run_flashcards(
+            "cards", "notes/facts.md", cwd=tmp_path, user=as_user, env=user_dirs
+        )
+    line = (
+        "error: notes/facts.md: Permission denied; check its permissions and those of "
+        "the folders above it (the collection was not changed)\n"
+    )
+    assert (built.returncode, built.stderr) == (1, line)
+    assert (previewed.returncode, previewed.stderr) == (1, line)
+    assert _hashes(db_path) == before
