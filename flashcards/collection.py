@@ -300,7 +300,11 @@ class Collection(BrowseMethods, ToolMethods):
 
     def rename_deck(self, old: str, new: str) -> None:
         """Rename a deck, keeping its id, cards and history (one transaction). Its spec's
-        `name:` should say the new name too, or the next build names it back."""
+        `name:` should say the new name too, or the next build names it back. The name is
+        kept as a spec's `name:` is (without the spaces around it); a blank one is refused."""
+        new = new.strip()
+        if not new:
+            raise CollectionError("a deck needs a name: the new name is empty; nothing was changed")
         with self._store.atomic("renaming the deck"):
             deck_id = self.deck_id(old)
             other = deck_rows.by_name(self._store, new)

@@ -46,6 +46,7 @@ def rename_deck(ctx: click.Context, old: str, new: str) -> None:
     """Rename deck OLD to NEW: same cards, same history. Change `name:` in its spec too."""
     from flashcards.collection import CollectionError
 
+    new = new.strip()  # as the collection keeps it
     with open_collection(ctx) as col:
         try:
             col.rename_deck(old, new)

@@ -92,6 +92,25 @@ def test_decks_rename_retire_restore_with_the_cli(cli, notes, db_path) -> None:
     assert failed.exit_code != 0 and "no deck named 'Nope'" in failed.output
 
 
+def test_a_deck_cannot_be_renamed_to_a_blank_name(cli, notes, db_path) -> None:
+    notes.write("notes/facts.md", FACTS)
+    cli("--db", str(db_path), "build", str(spec(notes.root, "Facts")))
+    for blank in ("", "   "):
+        failed = cli("--db", str(db_path), "decks", "rename", "Facts", blank)
+        assert failed.exit_code == 1
+        assert (
+            failed.stderr
+            == "error: a deck needs a name: the new name is empty; nothing was changed\n"
+        )
+    # the spaces around a name go, as they do from a spec's `name:`
+    assert (
+        "Renamed deck 'Facts' to 'Trivia'"
+        in cli("--db", str(db_path), "decks", "rename", "Facts", " Trivia ").stdout
+    )
+    with Collection.open(db_path) as col:
+        assert col.deck_names() == ["Trivia"]
+
+
 def test_decks_rename_in_a_real_process(tmp_path: Path, notes) -> None:
     notes.write("notes/facts.md", FACTS)
     path = spec(notes.root, "Facts")
