@@ -134,7 +134,12 @@ def build(ctx: click.Context, paths: tuple[str, ...], as_json: bool, strict: boo
         build_report(reports, col.path, built)
     from flashcards.cli.sync import sync_if_configured
 
-    sync_if_configured(ctx, silent=as_json, done=saved(built, []) if built else "")
+    sync_if_configured(
+        ctx,
+        silent=as_json,
+        done=saved(built, []) if built else "",
+        saved="the build is saved" if built else "nothing was built",
+    )
     if missing or broken or (strict and warnings):
         sys.exit(1)
 

@@ -28,7 +28,8 @@ def run_app(ctx: click.Context, deck: str | None, study: bool = False) -> NoRetu
     status = run_tui(collection_path(ctx), deck=deck, study=study)
     from flashcards.cli.sync import sync_if_configured
 
-    sync_if_configured(ctx)  # the session's reviews go to this device's journal
+    # the session's reviews go to this device's journal
+    sync_if_configured(ctx, saved="the session's answers are saved")
     sys.exit(status)
 
 

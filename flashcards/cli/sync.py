@@ -15,14 +15,15 @@ if TYPE_CHECKING:
     from flashcards.collection import Collection
 
 
-def configured_folder() -> Path | None:
-    """The `sync` folder of the settings file (a broken file stops the command)."""
+def configured_folder(after: str = "") -> Path | None:
+    """The `sync` folder of the settings file (a broken file stops the command; `after`
+    says what the command saved before it looked)."""
     from flashcards.config import ConfigError, load_config
 
     try:
         return load_config().sync
     except ConfigError as err:
-        fail(str(err))
+        fail(f"{err}{f' ({after}; nothing was synced)' if after else ''}")
 
 
 def run_sync(
@@ -55,10 +56,13 @@ def run_sync(
     )
 
 
-def sync_if_configured(ctx: click.Context, silent: bool = False, done: str = "") -> None:
+def sync_if_configured(
+    ctx: click.Context, silent: bool = False, done: str = "", saved: str = ""
+) -> None:
     """After a session or a build: sync when the settings name a folder (`done`: what
-    the session or build saved, for a Ctrl-C to say)."""
-    folder = configured_folder()
+    the session or build saved, for a Ctrl-C to say; `saved`: the same, for a broken
+    settings file to say)."""
+    folder = configured_folder(after=saved or "what this command did is saved")
     if folder is None:
         return
     with open_collection(ctx) as col:

@@ -213,3 +213,19 @@ def test_a_folder_of_deck_specs_builds_each_spec_not_a_folder_deck(cli, tmp_path
         # the spec's deck and its two cards; no deck named "decks", no card from loose.md
         assert col.deck_names() == ["Geography"]
         assert [d.cards for d in col.decks()] == [2]
+
+
+def test_a_broken_settings_file_after_a_build_says_the_build_is_saved(
+    cli, tmp_path, notes, db_path, user_dirs
+):
+    notes.write("facts.md", FACTS)
+    settings = Path(user_dirs["XDG_CONFIG_HOME"]) / "flashcards" / "config.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text("[unclosed\n")
+    result = cli("--db", str(db_path), "build", "notes")
+    assert result.exit_code == 1
+    told = " ".join(result.stderr.split())
+    assert f"error: {settings}: not TOML" in told
+    assert told.endswith("fix that line (the build is saved; nothing was synced)")
+    with Collection.open(db_path, readonly=True) as col:
+        assert len(list(col.cards(None))) == 2
