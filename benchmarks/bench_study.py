@@ -6,7 +6,10 @@ then measures
 - building today's queue (the first `next_card` of a fresh session, all decks
   and one deck) — target ≤ 100 ms;
 - `answer` + `next_card` over 2,000 answers, --rounds times (default 3) — targets
-  p50 ≤ 0.4 ms, p99 ≤ 1.2 ms (issue 10 item 18) — and `undo`, for the record;
+  p50 ≤ 0.4 ms, p99 ≤ 1.2 ms (issue 10 item 18) — and `undo`, for the record; between
+  answers, untimed, `col.idle()` runs as the app runs it while the user reads the card
+  (a checkpoint every 16 answers; --no-idle answers back to back, leaving checkpoints to
+  SQLite's own, on the answers);
 - its peer, in the same run and interleaved round by round: the `anki` library's
   answer path on an Anki collection of the same shape (benchmarks/anki_peer.py:
   `build_answer` + `answer_card` + `get_queued_cards()`), with its own fsync per
@@ -143,7 +146,7 @@ def measure_answers(
         "max": max(times),
         "answer": (_pct(answer_times, 50), _pct(answer_times, 99)),
         "next": (_pct(next_times, 50), _pct(next_times, 99)),
-        # the slowest answers: every ~125th is SQLite's WAL checkpoint (1000 pages)
+        # the slowest answers (without idle work: every ~385th is SQLite's checkpoint)
         "slowest": sorted(range(len(times)), key=times.__getitem__)[-5:],
         "counts_p50": statistics.median(counts_times),
         "undo_p50": statistics.median(undo_times),

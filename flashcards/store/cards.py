@@ -247,7 +247,7 @@ def set_flags(
 
 class CardRow(NamedTuple):
     """A card with its block, deck and state: what a CardView is made of (a named tuple:
-    one is made for every card shown, and a frozen dataclass of 31 fields took ~3x as
+    one is made for every card shown, and a frozen dataclass of 31 fields took ~7x as
     long to make, one `object.__setattr__` a field)."""
 
     id: int
