@@ -6,7 +6,10 @@ then measures
 - building today's queue (the first `next_card` of a fresh session, all decks
   and one deck) — target ≤ 100 ms;
 - `answer` + `next_card` over 2,000 answers, --rounds times (default 3) — targets
-  p50 ≤ 0.4 ms, p99 ≤ 1.2 ms (issue 10 item 18) — and `undo`, for the record;
+  p50 ≤ 0.4 ms, p99 ≤ 1.2 ms (issue 10 item 18) — and `undo`, for the record; between
+  answers, untimed, `col.idle()` runs as the app runs it while the user reads the card
+  (a checkpoint every 16 answers; --no-idle answers back to back, leaving checkpoints to
+  SQLite's own, on the answers);
 - its peer, in the same run and interleaved round by round: the `anki` library's
   answer path on an Anki collection of the same shape (benchmarks/anki_peer.py:
   `build_answer` + `answer_card` + `get_queued_cards()`), with its own fsync per
@@ -82,10 +85,16 @@ def measure_queue(col: Collection, repeat: int = 7) -> dict[str, float]:
 
 
 def measure_answers(
-    col: Collection, answers: int, seed: int, mark: Callable[[], object] = lambda: None
+    col: Collection,
+    answers: int,
+    seed: int,
+    mark: Callable[[], object] = lambda: None,
+    idle: bool = True,
 ) -> dict[str, object]:
     """Answer + next card `answers` times; `mark()` is called, untimed, before each answer
-    and once after the last (the WAL watch, or the syscall child's marker)."""
+    and once after the last (the WAL watch, or the syscall child's marker). With `idle`,
+    `col.idle()` runs, untimed, after each answer + next card, as the app runs it while
+    the user reads the card (its checkpoint every 16 answers)."""
     rng = random.Random(seed)
     col.refresh()
     now = NOW
@@ -112,6 +121,8 @@ def measure_answers(
         times.append(ended - started)
         answer_times.append(answered - started)
         next_times.append(ended - answered)
+        if idle:
+            col.idle()
     mark()
     counts_times = []
     for _ in range(50):  # the app shows the counts after every answer
@@ -135,7 +146,7 @@ def measure_answers(
         "max": max(times),
         "answer": (_pct(answer_times, 50), _pct(answer_times, 99)),
         "next": (_pct(next_times, 50), _pct(next_times, 99)),
-        # the slowest answers: every ~125th is SQLite's WAL checkpoint (1000 pages)
+        # the slowest answers (without idle work: every ~385th is SQLite's checkpoint)
         "slowest": sorted(range(len(times)), key=times.__getitem__)[-5:],
         "counts_p50": statistics.median(counts_times),
         "undo_p50": statistics.median(undo_times),
@@ -220,7 +231,7 @@ def _run_flashcards(db: Path, args: argparse.Namespace, round_: int, profile: bo
             if args.wal_autocheckpoint is not None:  # an experiment: not the app's setting
                 col._store.db.conn.execute(f"PRAGMA wal_autocheckpoint = {args.wal_autocheckpoint}")
             watch = WalWatch(work)
-            result = measure_answers(col, args.answers, args.seed + round_, watch)
+            result = measure_answers(col, args.answers, args.seed + round_, watch, not args.no_idle)
             result["wal_grew"] = watch.grew
             result["in_place"], result["growing"] = watch.split(result["times"])
             if profiler:
@@ -264,7 +275,7 @@ def _syscall_child(args: argparse.Namespace) -> int:
     _copy(args.db, work)
     try:
         with Collection.open(work, timezone="UTC", backup=False) as col:
-            measure_answers(col, args.answers, args.seed, os.getppid)
+            measure_answers(col, args.answers, args.seed, os.getppid, not args.no_idle)
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(str(work) + suffix).unlink(missing_ok=True)
@@ -283,6 +294,7 @@ _SYSCALL_ROWS = (
 def _syscalls(args: argparse.Namespace, peer: Path | None, answers: int) -> None:
     child = [sys.executable, str(Path(__file__).resolve()), "--db", str(args.db)]
     child += ["--answers", str(answers), "--seed", str(args.seed), "--syscall-child"]
+    child += ["--no-idle"] if args.no_idle else []
     found = {"flashcards": study_disk.count_syscalls([*child, "ours"])}
     if found["flashcards"] is None:
         print("\n(no strace: syscall counts skipped)")
@@ -313,6 +325,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="collection file to generate into (and reuse)")
     parser.add_argument("--no-anki", action="store_true", help="skip the Anki peer")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the answers")
+    parser.add_argument(
+        "--no-idle",
+        action="store_true",
+        help="answer back to back, without the app's idle work between answers (its checkpoint)",
+    )
     parser.add_argument(
         "--syscalls",
         type=int,
@@ -391,6 +408,15 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"\nanswer + next card, {args.rounds} rounds of {args.answers:,} answers, "
             "synchronous=FULL (both); min/median/max over the rounds:"
+        )
+        print(
+            "  (flashcards "
+            + (
+                "back to back, no idle work between answers)"
+                if args.no_idle
+                else "with the app's idle work between answers, untimed: a checkpoint every "
+                "16 answers; --no-idle for none)"
+            )
         )
         print(_row("fsync floor, overwrite 4 KiB", floors["overwrite"]))
         print(_row("fsync floor, append 4 KiB", floors["append"]))

@@ -245,9 +245,10 @@ def set_flags(
 # -- cards as readers see them ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CardRow:
-    """A card with its block, deck and state: what a CardView is made of."""
+class CardRow(NamedTuple):
+    """A card with its block, deck and state: what a CardView is made of (a named tuple:
+    one is made for every card shown, and a frozen dataclass of 31 fields took ~7x as
+    long to make, one `object.__setattr__` a field)."""
 
     id: int
     guid: str
@@ -314,7 +315,7 @@ def _row(row: tuple) -> CardRow:
     values[19] = _marks(values[19])
     values[21] = list(_tuple(values[21]))  # context: a list of the caller's own
     values[22] = list(_tuple(values[22]))  # tags
-    return CardRow(*values)
+    return CardRow._make(values)
 
 
 def card(store: Store, card_id: int) -> CardRow | None:

@@ -90,6 +90,7 @@ class Store:
         # transactions this connection committed; counted as COMMIT is sent, so that a
         # Ctrl-C raised as COMMIT returns cannot leave a saved change uncounted
         self.commits = 0
+        self.checkpointed_at = 0  # `commits` at the last `checkpoint`
         self._failed = False  # SQLite reported damage on this connection
         _open_stores.add(self)
 
@@ -221,6 +222,21 @@ class Store:
                 conn.execute(f"RELEASE SAVEPOINT {name}")
             raise
         conn.execute(f"RELEASE SAVEPOINT {name}")
+
+    def checkpoint(self) -> tuple[int, int] | None:
+        """Copy the WAL's committed frames into the collection file: a PASSIVE checkpoint,
+        which waits for no other connection and leaves the frames another one still reads.
+        With synchronous=FULL it syncs the WAL, then the file, so nothing committed is
+        ever at risk. (frames in the WAL, frames now in the file), or None when nothing
+        can be done here (read-only, or inside a transaction)."""
+        if self.readonly or self.conn.in_transaction:
+            return None
+        self.checkpointed_at = self.commits
+        try:
+            _, frames, copied = self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error as exc:
+            raise self.fail(exc, "copying saved answers into the collection") from None
+        return int(frames), int(copied)
 
     def execute(
         self, sql: str, params: Sequence[object] | dict[str, object] = ()

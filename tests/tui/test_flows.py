@@ -620,3 +620,32 @@ def test_home_reads_the_deck_list_once_on_start(app_factory, monkeypatch):
         await pilot.press("q")
 
     drive(app, scenario)
+
+
+def test_the_app_checkpoints_while_the_user_reads_not_while_answering(
+    app_factory, collection_path, monkeypatch
+):
+    """After an answer the review screen runs the collection's idle work (a timer, so
+    that it lands while the next card is read): every IDLE_CHECKPOINT answers the WAL's
+    frames are copied into the file, off the answer's path (`Collection.idle`)."""
+    from flashcards.collection import IDLE_CHECKPOINT
+    from flashcards.tui.screens import review
+
+    monkeypatch.setattr(review, "IDLE_SECONDS", 0.001, raising=False)
+    app = app_factory(deck="Physics")
+
+    async def scenario(pilot):
+        store = app.col._store
+        assert store.checkpointed_at == 0
+        for _ in range(IDLE_CHECKPOINT):  # Again every time: the cards keep coming back
+            await pilot.press("space", "1")
+        for _ in range(500):  # the timers' turn comes (a bound, not a measure of time)
+            if store.checkpointed_at:
+                break
+            await pilot.pause(0.01)
+        assert store.commits >= IDLE_CHECKPOINT
+        assert store.checkpointed_at >= IDLE_CHECKPOINT
+        assert store.commits - store.checkpointed_at < IDLE_CHECKPOINT
+
+    drive(app, scenario)
+    assert len(reviews(collection_path)) == IDLE_CHECKPOINT

@@ -42,6 +42,9 @@ from flashcards.tui.widgets.keys import Keys
 
 BUSY_TRIES = 25  # retries of an answer while another process writes (about 10 s in all)
 RETRY_SECONDS = 0.25
+# after an answer, the collection's idle work (`Collection.idle`: a checkpoint every 16
+# answers) waits this long, so that it runs while the user reads the new card
+IDLE_SECONDS = 0.4
 
 
 @dataclass
@@ -329,6 +332,13 @@ class ReviewScreen(NoteEditing):
         self.pending = None
         self.session.answers.append((pending.card_id, pending.q))
         self.load_next()
+        self.set_timer(IDLE_SECONDS, self.idle_work)
+
+    @guarded("copying saved answers into the collection file")
+    def idle_work(self) -> None:
+        """The collection's work for idle moments, off the answer's path (`Collection.idle`)."""
+        if self.pending is None and not self.leaving:
+            self.col.idle()
 
     def save_answer(self, pending: PendingAnswer) -> None:
         """Give the collection the answer (custom study logs it its own way)."""
