@@ -13,7 +13,10 @@ a fresh process each run, exactly as `bench_build_vs_anki.py` times the real bui
 - find the deletion markers with one regex (`**x**`, `__x__`, `==x==`, `{{cloze x}}`,
   `{{c1::x}}`) — no CommonMark, no junk rules, no dialects, no properties or code;
 - hash each card's identity as the build does (`identity.card_hash` over the block's
-  normalised text and the deletion, `identity.block_hash`, a random guid);
+  normalised text and the deletion, `identity.block_hash`, copy numbers, a random guid),
+  and make its row and its block's — for as many cards as the real build stores: the
+  regex finds more deletions than the build keeps (code, headings, junk), and the rest
+  are only counted, so that the figure stays a lower bound;
 - insert into a collection made by the project's own schema, in one transaction with
   synchronous=FULL: the same number of card rows, card states, block rows and source
   rows as the real build stores, each table's rows padded to the real rows' mean width
@@ -77,6 +80,7 @@ wall, c0 = time.perf_counter(), cpu()
 
 blocks, cards = [], []   # rows, as the real build's (widths padded below)
 found = 0
+want = target["cards"]
 guids = []
 seen = {{}}
 for path in files:
@@ -95,11 +99,18 @@ for path in files:
             stack.pop()
         body = chunk[m.end():]
         if MARKER.search(body) is None:
-            stack.append((indent, body, None))
+            stack.append([indent, body, None])
+            continue
+        if len(cards) >= want:  # the regex finds more than the build keeps: the rest only
+            found += len(MARKER.findall(body))  # counted, no rows (a lower bound)
+            stack.append([indent, body, None])
             continue
         norm = " ".join(body.split())
         shared = block_hash(norm)
-        ancestors = " ".join(h or block_hash(" ".join(t.split())) for _, t, h in stack)
+        for a in stack:  # an ancestor's hash, once
+            if a[2] is None:
+                a[2] = block_hash(" ".join(a[1].split()))
+        ancestors = " ".join([h for _, _, h in stack])
         context = "[" + ", ".join([js(t) for _, t, _ in stack]) + "]"
         marks, answers = [], []
         for d in MARKER.finditer(body):
@@ -123,12 +134,13 @@ for path in files:
             cards.append([len(cards) + 1, guids.pop(), 1, h, h, shared, "cloze",
                           deletion, path, k, block_id, "[]", "[" + js(answer) + "]",
                           None, STAMP, STAMP, ancestors, "markdown"])
-        stack.append((indent, body, shared))
+        stack.append([indent, body, shared])
 
 def fit(rows, want, width, pad_at, keep):
-    # the real build's row count (the floor finds more or fewer cards than its rules
-    # keep: extra rows are dropped, missing ones copied with fresh ids and hashes), each
-    # table's text padded in one column to the real rows' mean width
+    # the real build's row count (a block's last deletions may go past it: dropped;
+    # blocks short of it, or cards if the regex found fewer, are copied with fresh ids and
+    # hashes — untimed, so the floor stays a lower bound), each table's text padded in one
+    # column to the real rows' mean width
     have = len(rows)
     while len(rows) < want:
         row = list(rows[len(rows) % have])
