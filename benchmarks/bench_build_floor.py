@@ -25,7 +25,8 @@ a fresh process each run, exactly as `bench_build_vs_anki.py` times the real bui
 
 What it leaves out (the real build does it, the floor does not): CommonMark deletion
 rules, junk rules, Logseq/Obsidian specifics (properties, references, the plugin's
-cards), context and back rendering, the spool, matching. So it is a floor: a reader
+cards), context and back rendering, the spool, matching, the Logseq graph's index rows
+(`graph_entries`, `graph_refs`). So it is a floor: a reader
 that does all that cannot be cheaper than this.
 
 Prints min/median/max of the runs for the floor, the real one-process build and Anki's
