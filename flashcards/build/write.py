@@ -22,7 +22,7 @@ from flashcards.cards import BlockText, Card
 from flashcards.clock import iso_utc
 from flashcards.identity import block_hash, retired_hash, with_copy
 from flashcards.notes.markers import Deletion
-from flashcards.store import Store
+from flashcards.store import Store, deck_summaries
 from flashcards.store import cards as rows
 from flashcards.store.cards import CardKey, Stored
 
@@ -276,6 +276,23 @@ def write_new_deck(
     total = card_count(parsed)
     indexes = _drop_indexes(store) if total >= BULK_CARDS and _no_cards(store) else []
     out = Writer(store, deck_id, stream=True)
+    # the deck summaries' insert triggers off once for all the deck's batches, its new
+    # cards counted in one grouped statement at the end (per batch, the triggers' drops
+    # and creations made every statement prepare again)
+    last = out.next_card + total - 1
+    with deck_summaries.inserting(store, out.next_card, last):
+        count = _write_files(out, files, parsed, total)
+    if out.next_card - 1 > last:
+        raise RuntimeError(f"a new deck's build wrote {count} cards where it counted {total}")
+    for statement in indexes:
+        store.execute(statement)
+    return count
+
+
+def _write_files(
+    out: Writer, files: Sequence[str | Path], parsed: Mapping[str, list[Card]], total: int
+) -> int:
+    """`write_new_deck`'s rows, file by file; the number of cards."""
     seen = _SeenHashes(total)
     count = 0
     spool = parsed if isinstance(parsed, ParsedCards) else None
@@ -296,8 +313,6 @@ def write_new_deck(
         out.block_ids.clear()
         del cards
     out.flush()
-    for statement in indexes:
-        store.execute(statement)
     return count
 
 

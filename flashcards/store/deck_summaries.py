@@ -255,18 +255,61 @@ def inserting(store: _Executes, first_id: int, last_id: int) -> Iterator[None]:
         store.execute(f"DROP TRIGGER {name}")
     try:
         yield
-        for table, (columns, select) in _FILLS.items():
-            keys = columns.removesuffix(", n")
-            where = select.replace(" WHERE ", " WHERE c.id BETWEEN ? AND ? AND ", 1)
-            store.execute(
-                f"INSERT INTO {table}({columns}) {where} "
-                f"ON CONFLICT ({keys}) DO UPDATE SET n = n + excluded.n",
-                (first_id, last_id),
-            )
+        _count_new(store, first_id, last_id)
     finally:
         triggers = _triggers()
         for name in names:
             store.execute(triggers[name])
+
+
+def _bulk_groups() -> tuple[str, dict[str, tuple[str, list[int], int, bool]]]:
+    """One grouped pass over new cards for every summary at once: the SELECT (every key
+    and condition of every summary as a column, then whether the card has a state row,
+    then the count; a state row is at most one per card, so the LEFT JOIN keeps each card
+    once), and per summary its insert and where its keys and condition are in a row."""
+    columns: list[str] = []
+
+    def at(expression: str) -> int:
+        if expression not in columns:
+            columns.append(expression)
+        return columns.index(expression)
+
+    adds = {}
+    for table, summary in _SUMMARIES.items():
+        keys = [at(e.format(c="c", s="s")) for e in summary.keys.values()]
+        where = at(f"({summary.where.format(c='c', s='s')})")
+        names = ", ".join(summary.keys)
+        insert = (
+            f"INSERT INTO {table}({_columns(summary)}) VALUES ({', '.join('?' * (len(keys) + 1))}) "
+            f"ON CONFLICT ({names}) DO UPDATE SET n = n + excluded.n"
+        )
+        adds[table] = (insert, keys, where, summary.state)
+    at("(s.card_id IS NOT NULL)")  # the last but one column of a row: the count is last
+    groups = ", ".join(str(i + 1) for i in range(len(columns)))
+    select = (
+        f"SELECT {', '.join(columns)}, COUNT(*) FROM cards c "
+        "LEFT JOIN card_state s ON s.card_id = c.id "
+        f"WHERE c.id BETWEEN ? AND ? GROUP BY {groups}"
+    )
+    return select, adds
+
+
+_BULK_SELECT, _BULK_ADDS = _bulk_groups()
+
+
+def _count_new(store: _Executes, first_id: int, last_id: int) -> None:
+    """Count the cards first_id..last_id into every summary: one pass over them groups
+    them by every summary's keys at once (four passes, one per summary, cost a build of
+    50,000 cards ~0.1 s), and each summary adds up the groups it counts."""
+    rows = store.execute(_BULK_SELECT, (first_id, last_id)).fetchall()
+    for insert, keys, where, state in _BULK_ADDS.values():
+        counts: dict[tuple, int] = {}
+        for row in rows:
+            if row[where] and (row[-2] or not state):  # as the WHERE and JOIN of `_fill`
+                key = tuple([row[i] for i in keys])
+                counts[key] = counts.get(key, 0) + row[-1]
+        for key, n in counts.items():
+            store.execute(insert, (*key, n))
 
 
 # The per-row triggers a state update fires: three summaries, each a take-out of the old

@@ -496,3 +496,32 @@ def test_a_first_build_in_bulk_ends_with_every_index(notes: Notes, tmp_path: Pat
         assert sorted(c.answers[0] for c in col.cards()) == ["heart", "heart", "lung"]
     # the same names and statements, UNIQUE ones included; integrity_check passed
     assert _indexes(bulk) == _indexes(plain)
+
+
+def test_a_new_deck_in_many_batches_counts_its_cards_once(
+    notes: Notes, tmp_path: Path, monkeypatch
+):
+    # a new deck's cards go in batch by batch; the deck summaries' insert triggers are
+    # off once for all of them (dropping and making them again per batch made every
+    # statement prepare again), and the summaries still agree with a recount
+    from flashcards.store import deck_summaries
+
+    notes.write("a.md", "".join(f"- fact {i} is **answer{i}**\n" for i in range(12)))
+    monkeypatch.setattr(flashcards.build.write, "BATCH", 4)
+    monkeypatch.setattr(deck_summaries, "BULK_ROWS", 2)
+    statements: list[str] = []
+    with Collection.open(tmp_path / "c.sqlite") as col:
+        col._store.conn.set_trace_callback(statements.append)
+        assert col.build(notes.root).new == 12
+        col._store.conn.set_trace_callback(None)
+        assert deck_summaries.problems(col._store) == []
+        present = {
+            name
+            for (name,) in col._store.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            )
+        }
+    inserts = [t for t in deck_summaries.TRIGGERS if t.endswith("_insert")]
+    assert set(inserts) <= present
+    for name in inserts:
+        assert statements.count(f"DROP TRIGGER {name}") == 1

@@ -262,3 +262,25 @@ def test_the_schema_step_fills_them_for_a_collection_made_before(notes, db_path)
         plan = " ".join(r[3] for r in col._store.execute(f"EXPLAIN QUERY PLAN {_DUE_PAGE}"))
         assert "cards_flags" not in plan  # one look-up per due card, by its id
         assert col.doctor() == []
+
+
+def test_new_cards_in_bulk_are_counted_in_one_pass(tmp_path: Path, monkeypatch):
+    # a big build's new cards are counted into all four summaries from one grouped pass
+    # over them, next to counts already there (another deck's, answered and suspended)
+    monkeypatch.setattr(deck_summaries, "BULK_ROWS", 2)
+    one, two = Notes(tmp_path / "one"), Notes(tmp_path / "two")
+    one.write("deck.md", _text([0, 1, 2]))
+    two.write("deck.md", _text([3, 4, 5, 6]))
+    statements: list[str] = []
+    with Collection.open(tmp_path / "c.sqlite", timezone="UTC") as col:
+        col.build(one.root)
+        first, second = col.cards()[:2]
+        col.answer(first.id, 4, now=NOW)
+        col.suspend(second.id, now=NOW)
+        col._store.conn.set_trace_callback(statements.append)
+        assert col.build(two.root).new == 8
+        col._store.conn.set_trace_callback(None)
+        assert deck_summaries.problems(col._store) == []
+        assert sum(n for (n,) in col._store.execute("SELECT n FROM deck_cards")) == 14
+    passes = [s for s in statements if "FROM cards c" in s and "GROUP BY" in s]
+    assert len(passes) == 1
