@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from flashcards.export.render import (
@@ -115,3 +115,27 @@ def test_private_use_characters_in_a_note_are_kept_beside_markers():
 def test_back_extra_is_the_childrens_outline():
     assert back_extra_html("- child\n  - grandchild") == to_html("- child\n  - grandchild")
     assert back_extra_html("") == ""
+
+
+# pieces that make spans meet their own markers, a link after a `[[link]]`, ...
+SPAN_PIECES = st.lists(
+    st.sampled_from(["**", "==", "=", "*", "[[", "]]", "(", ")", "`", "a", "b", " ", "url", "é"]),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(SPAN_PIECES)
+@example("[[a]](url)")
+@example("==a===")
+@example("**a****b**")
+def test_fast_inline_agrees_with_markdown_it_where_spans_meet(text):
+    fast = _fast_inline(text)
+    if fast is not None:
+        assert fast == _markdown().renderInline(text)
+
+
+def test_spans_beside_their_own_markers_render_as_markdown_it_does():
+    for text in ("[[a]](url)", "==a===", "**a****b**", "x ==a=== y", "see [[a]](url) now"):
+        assert to_html(text) == _markdown().renderInline(text), text
+        assert to_html(f"- {text}\n  - child") == _markdown().render(f"- {text}\n  - child").strip()
