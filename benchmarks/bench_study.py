@@ -8,7 +8,7 @@ then measures
 - `answer` + `next_card` over 2,000 answers, --rounds times (default 3) — targets
   p50 ≤ 0.4 ms, p99 ≤ 1.2 ms (issue 10 item 18) — and `undo`, for the record; between
   answers, untimed, `col.idle()` runs as the app runs it while the user reads the card
-  (a checkpoint every 16 answers; --no-idle answers back to back, leaving checkpoints to
+  (a checkpoint every 16 answers, and the rows of the next few cards read ahead; --no-idle answers back to back, leaving checkpoints to
   SQLite's own, on the answers);
 - its peer, in the same run and interleaved round by round: the `anki` library's
   answer path on an Anki collection of the same shape (benchmarks/anki_peer.py:
@@ -94,7 +94,7 @@ def measure_answers(
     """Answer + next card `answers` times; `mark()` is called, untimed, before each answer
     and once after the last (the WAL watch, or the syscall child's marker). With `idle`,
     `col.idle()` runs, untimed, after each answer + next card, as the app runs it while
-    the user reads the card (its checkpoint every 16 answers)."""
+    the user reads the card (its checkpoint every 16 answers, its read-ahead)."""
     rng = random.Random(seed)
     col.refresh()
     now = NOW
@@ -328,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-idle",
         action="store_true",
-        help="answer back to back, without the app's idle work between answers (its checkpoint)",
+        help="answer back to back, without the app's idle work between answers "
+        "(its checkpoint, its read-ahead)",
     )
     parser.add_argument(
         "--syscalls",
@@ -415,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
                 "back to back, no idle work between answers)"
                 if args.no_idle
                 else "with the app's idle work between answers, untimed: a checkpoint every "
-                "16 answers; --no-idle for none)"
+                "16 answers, the next cards' rows read ahead; --no-idle for none)"
             )
         )
         print(_row("fsync floor, overwrite 4 KiB", floors["overwrite"]))

@@ -16,7 +16,9 @@ reader, YAML, the stats) are imported when first used.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +31,7 @@ from flashcards.collection_browse import BrowseMethods
 from flashcards.collection_errors import CollectionError
 from flashcards.collection_tools import ToolMethods
 from flashcards.deck_settings import DeckSettings
+from flashcards.read_ahead import ReadAhead, Stamp
 from flashcards.store import SCHEMA_VERSION, CollectionBusy, Store
 from flashcards.store import cards as card_rows
 from flashcards.store import decks as deck_rows
@@ -50,6 +53,10 @@ if TYPE_CHECKING:
 # sync, once every 16 answers. Without idle moments (scripts) SQLite's own checkpoint,
 # every 4000 frames, still runs (`store.connection`).
 IDLE_CHECKPOINT = 16
+
+# Cards whose rows `Collection.idle` reads ahead: the queue's next few candidates (with
+# the card on screen answered, the next card is one of them unless it comes back at once).
+READ_AHEAD = 4
 
 __all__ = ["CardView", "Collection", "CollectionError", "Counts", "DeckSummary", "default_path"]
 
@@ -140,6 +147,9 @@ class Collection(BrowseMethods, ToolMethods):
         self._study = Study(store, tz, rollover_hour)
         # the card next_card handed out, so answering it need not read it again
         self._shown: tuple[int, CardView] | None = None
+        # the rows of the cards likely next, read in idle moments; the last queue asked
+        self._ahead = ReadAhead()
+        self._studied: tuple[tuple[int, ...], datetime | None] | None = None
         self.backup_problem: str | None = None
 
     @classmethod
@@ -239,14 +249,17 @@ class Collection(BrowseMethods, ToolMethods):
         into the file (`Store.checkpoint`). Then no answer pays for SQLite's automatic
         checkpoint, and the WAL, restarted from its start, is rewritten in place instead
         of growing (a growing file's new size is synced too, on every commit). True when
-        it checkpointed; a collection busy with another process's checkpoint is left be."""
+        it checkpointed; a collection busy with another process's checkpoint is left be.
+        Then it reads ahead the rows of the cards likely to come next (`_read_ahead`)."""
         store = self._store
-        if store.commits - store.checkpointed_at < IDLE_CHECKPOINT:
-            return False
-        try:
-            return store.checkpoint() is not None
-        except CollectionBusy:
-            return False
+        checkpointed = False
+        if store.commits - store.checkpointed_at >= IDLE_CHECKPOINT:
+            with suppress(CollectionBusy):
+                checkpointed = store.checkpoint() is not None
+        # only a guess: the next card is read (and a failure to read it told) as always
+        with suppress(sqlite3.Error):
+            self._read_ahead()
+        return checkpointed
 
     def backup(self) -> Path:
         """A backup now, into `backups/` beside the collection; its path."""
@@ -401,12 +414,34 @@ class Collection(BrowseMethods, ToolMethods):
 
     def next_card(self, deck: str | None = None, now: datetime | None = None) -> CardView | None:
         """The card to study now, or None when nothing is left today."""
-        card_id = self._study.next_card_id(self._deck_ids(deck), now)
+        deck_ids = self._deck_ids(deck)
+        card_id = self._study.next_card_id(deck_ids, now)
+        self._studied = (deck_ids, now)
         if card_id is None:
             return None
-        card = self.card(card_id, now)
+        row = self._ahead.take(card_id, self._stamp())
+        card = _view(row, self.today(now).isoformat()) if row else self.card(card_id, now)
         self._shown = (self._study.generation, card)
         return card
+
+    def _stamp(self) -> Stamp:
+        return (self._study.generation, self._store.changes)
+
+    def _read_ahead(self) -> None:
+        """Read the rows of the cards the queue is likely to hand out after the one on
+        screen (`flashcards.read_ahead`), so that the next answer does not wait for them."""
+        if self._studied is None:
+            return
+        deck_ids, now = self._studied
+        stamp = self._stamp()
+        shown = self._shown[1].id if self._shown else None
+        wanted = [
+            card_id
+            for card_id in self._study.upcoming(deck_ids, READ_AHEAD + 1, now)
+            if card_id != shown and not self._ahead.has(card_id, stamp)
+        ][:READ_AHEAD]
+        if wanted:
+            self._ahead.fill(card_rows.cards_by_id(self._store, wanted), stamp)
 
     def counts(self, deck: str | None = None, now: datetime | None = None) -> Counts:
         """New, review and drill cards left in today's session."""
@@ -438,6 +473,7 @@ class Collection(BrowseMethods, ToolMethods):
     ) -> CardView:
         """Record an answer with SM-2 quality q (0–5), in one transaction: the review row is
         appended and the card's state moved together. Returns the card as it now is."""
+        before = self._stamp()
         try:
             state = self._study.answer(card_id, q, now, duration_ms)
         except KeyError:
@@ -446,6 +482,7 @@ class Collection(BrowseMethods, ToolMethods):
             raise CollectionError(str(err)) from None
         except ValueError as err:
             raise CollectionError(f"{err} (the SM-2 quality of the answer)") from None
+        self._ahead.answered(card_id, before, self._stamp())
         shown = self._shown
         self._shown = None
         if shown is not None and shown[0] == self._study.generation:

@@ -323,6 +323,13 @@ def card(store: Store, card_id: int) -> CardRow | None:
     return _row(row) if row else None
 
 
+def cards_by_id(store: Store, card_ids: list[int]) -> dict[int, CardRow]:
+    """The rows of these cards (those that exist), by id."""
+    marks = ", ".join("?" * len(card_ids))
+    rows = store.execute(f"{_VIEW} WHERE c.id IN ({marks})", card_ids)
+    return {row[0]: _row(row) for row in rows}
+
+
 def cards(store: Store, deck_id: int | None = None, include_retired: bool = True) -> list[CardRow]:
     """Cards in deck name and outline order."""
     where: list[str] = []

@@ -238,6 +238,12 @@ class Store:
             raise self.fail(exc, "copying saved answers into the collection") from None
         return int(frames), int(copied)
 
+    @property
+    def changes(self) -> int:
+        """Rows this connection has inserted, changed or deleted since it opened, by any
+        statement or trigger (SQLite's total_changes): equal twice, nothing was written."""
+        return self.conn.total_changes
+
     def execute(
         self, sql: str, params: Sequence[object] | dict[str, object] = ()
     ) -> sqlite3.Cursor:

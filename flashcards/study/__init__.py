@@ -94,6 +94,12 @@ class Study:
         """The card to study now in these decks, or None when nothing is left today."""
         return self.queue.next_card_id(deck_ids, self.day(now))
 
+    def upcoming(
+        self, deck_ids: tuple[int, ...], limit: int, now: datetime | None = None
+    ) -> list[int]:
+        """Cards `next_card_id` is likely to hand out soon, to read ahead."""
+        return self.queue.upcoming(deck_ids, self.day(now), limit)
+
     def counts(self, deck_ids: tuple[int, ...], now: datetime | None = None) -> Counts:
         return self.queue.counts(deck_ids, self.day(now))
 

@@ -37,6 +37,7 @@ from flashcards.store import Store, deck_summaries
 from flashcards.store import custom as custom_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import queue as queue_rows
+from flashcards.study.ahead import upcoming
 from flashcards.study.day import Block, Day, lineage, waits
 from flashcards.study.due_counts import DueCount
 from flashcards.study.lanes import Entry, Feed, Lane, Mark, Queue, Tally
@@ -243,6 +244,11 @@ class TodayQueue:
                 return entry[1]
         # only drills are left: the earliest comes back at once
         return waiting[0][0] if waiting else None
+
+    def upcoming(self, deck_ids: tuple[int, ...], day: date, limit: int) -> list[int]:
+        """Cards `next_card_id` is likely to hand out soon (`flashcards.study.ahead`)."""
+        cache = self.today(day)
+        return upcoming(cache, self._queue(cache, deck_ids), limit)
 
     def counts(self, deck_ids: tuple[int, ...], day: date) -> Counts:
         """New, review and drill cards left today (siblings count once: they wait)."""
