@@ -1,5 +1,5 @@
 """The review summaries (`store.summaries`) an import's new rows add, counted as the
-rows are made and written once, by one upsert per table.
+rows are made and written once, by one upsert (`summaries.write_counts`).
 
 The keys are the summaries' own (`summaries._keys`): review_days per (day, deck,
 kind, q, new, mature) the answers and their time, review_slots per (day, deck,
@@ -11,17 +11,7 @@ trigger is off meanwhile.
 from __future__ import annotations
 
 from flashcards.store import Store
-
-_DAYS = (
-    "INSERT INTO review_days(day, deck_id, kind, q, new, mature, answers, duration_ms) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-    "answers = answers + excluded.answers, duration_ms = duration_ms + excluded.duration_ms"
-)
-_SLOTS = (
-    "INSERT INTO review_slots(day, deck_id, slot, answers, passed) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT DO UPDATE SET answers = answers + excluded.answers, "
-    "passed = passed + excluded.passed"
-)
+from flashcards.store.summaries import write_counts
 
 
 class Tally:
@@ -34,5 +24,4 @@ class Tally:
 
     def write(self, store: Store) -> None:
         """Add the counts to the summary tables, inside the caller's transaction."""
-        store.executemany(_DAYS, [(*k, *v) for k, v in self.days.items()])
-        store.executemany(_SLOTS, [(*k, *v) for k, v in self.slots.items()])
+        write_counts(store, self.days, self.slots)

@@ -272,6 +272,16 @@ def m019_answer_pages(db: sqlite_utils.Database) -> None:
     remake_triggers(db)
 
 
+@step
+def m020_review_summary(db: sqlite_utils.Database) -> None:
+    """The review summaries' two tables become one, read through two views of the old
+    names (store/summaries.py): an answer's day row and slot row share a page, one page
+    fewer written and synced per answer. The rows are copied as they are."""
+    from flashcards.store.summaries import merge_tables
+
+    merge_tables(db.conn)
+
+
 TABLES = (
     "config",
     "decks",

@@ -1,4 +1,5 @@
-"""The review summaries behind the stats: two tables kept by triggers on `reviews`.
+"""The review summaries behind the stats: one table kept by triggers on `reviews`, read
+through two views.
 
 They hold the review log folded per study day, so a year of figures costs a
 few thousand rows however many answers there are. Like `card_state`, they are
@@ -12,6 +13,13 @@ derived: `rebuild_summaries` recomputes them from the log and
   UTC, i.e. time_ms / 900000) and how many passed (q >= 3): the local hour of
   day is worked out at read time, in whatever time zone the collection is
   opened with (every zone's offset is a whole number of quarter hours).
+
+Both live in one table, `review_summary`, whose key starts (day, deck, slot): a day
+row has slot -1 and the answers' kind, q, new and mature, a slot row its quarter hour
+and '', -1, 0, 0 there; `value` is a day row's time, a slot row's passed answers. The
+views `review_days` and `review_slots` read them apart. So an answer's two summary rows
+sit side by side in one B-tree page: one page fewer to write and sync per answer than
+two tables (schema step m020).
 
 An import, and a sync merging a thousand reviews or more, append them under
 `appending_in_bulk`: the insert trigger is off for the block and the batch's summaries
@@ -42,27 +50,39 @@ MATURE_DAYS = 21  # young/mature line of review_days.mature (Anki's)
 PASS_Q = 3  # review_slots.passed counts answers with q >= 3
 SLOT_MS = 900_000  # a quarter hour: every time zone's offset is a multiple of it
 
-_SUMMARY_TABLES = """
-CREATE TABLE review_days (
+DAY_ROW = -1  # review_summary.slot of a day row
+
+_SUMMARY_TABLES = f"""
+CREATE TABLE review_summary (
     day TEXT NOT NULL,
     deck_id INTEGER NOT NULL,
+    slot INTEGER NOT NULL,
     kind TEXT NOT NULL,
     q INTEGER NOT NULL,
     new INTEGER NOT NULL,
     mature INTEGER NOT NULL,
     answers INTEGER NOT NULL,
-    duration_ms INTEGER NOT NULL,
-    PRIMARY KEY (day, deck_id, kind, q, new, mature)
+    value INTEGER NOT NULL,
+    PRIMARY KEY (day, deck_id, slot, kind, q, new, mature)
 ) WITHOUT ROWID;
-CREATE TABLE review_slots (
-    day TEXT NOT NULL,
-    deck_id INTEGER NOT NULL,
-    slot INTEGER NOT NULL,
-    answers INTEGER NOT NULL,
-    passed INTEGER NOT NULL,
-    PRIMARY KEY (day, deck_id, slot)
-) WITHOUT ROWID
+CREATE VIEW review_days AS
+    SELECT day, deck_id, kind, q, new, mature, answers, value AS duration_ms
+    FROM review_summary WHERE slot = {DAY_ROW};
+CREATE VIEW review_slots AS
+    SELECT day, deck_id, slot, answers, value AS passed
+    FROM review_summary WHERE slot > {DAY_ROW}
 """
+TABLE = "review_summary"
+VIEWS = ("review_days", "review_slots")
+_COLUMNS = "day, deck_id, slot, kind, q, new, mature, answers, value"
+# a slot row's kind, q, new and mature
+_SLOT_KEY = "'', -1, 0, 0"
+# adds counted rows (day rows and slot rows alike: their `value`s add up the same way)
+UPSERT = (
+    f"INSERT INTO review_summary({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT DO UPDATE SET answers = answers + excluded.answers, "
+    "value = value + excluded.value"
+)
 
 
 def _keys(row: str) -> dict[str, str]:
@@ -82,33 +102,35 @@ def _keys(row: str) -> dict[str, str]:
 
 
 def _add(row: str) -> list[str]:
+    """One statement adds the review to its day row and its slot row."""
     k = _keys(row)
     return [
-        "INSERT INTO review_days(day, deck_id, kind, q, new, mature, answers, duration_ms) "
-        f"VALUES ({k['day']}, {k['deck_id']}, {k['kind']}, {k['q']}, {k['new']}, "
-        f"{k['mature']}, 1, {k['duration_ms']}) "
-        "ON CONFLICT DO UPDATE SET answers = answers + 1, "
-        "duration_ms = duration_ms + excluded.duration_ms",
-        "INSERT INTO review_slots(day, deck_id, slot, answers, passed) "
-        f"VALUES ({k['day']}, {k['deck_id']}, {k['slot']}, 1, {k['passed']}) "
-        "ON CONFLICT DO UPDATE SET answers = answers + 1, passed = passed + excluded.passed",
+        f"INSERT INTO review_summary({_COLUMNS}) VALUES "
+        f"({k['day']}, {k['deck_id']}, {DAY_ROW}, {k['kind']}, {k['q']}, {k['new']}, "
+        f"{k['mature']}, 1, {k['duration_ms']}), "
+        f"({k['day']}, {k['deck_id']}, {k['slot']}, {_SLOT_KEY}, 1, {k['passed']}) "
+        "ON CONFLICT DO UPDATE SET answers = answers + 1, value = value + excluded.value"
     ]
 
 
 def _remove(row: str) -> list[str]:
     k = _keys(row)
     days = (
-        f"day = {k['day']} AND deck_id = {k['deck_id']} AND kind = {k['kind']} "
-        f"AND q = {k['q']} AND new = {k['new']} AND mature = {k['mature']}"
+        f"day = {k['day']} AND deck_id = {k['deck_id']} AND slot = {DAY_ROW} "
+        f"AND kind = {k['kind']} AND q = {k['q']} AND new = {k['new']} "
+        f"AND mature = {k['mature']}"
     )
-    slots = f"day = {k['day']} AND deck_id = {k['deck_id']} AND slot = {k['slot']}"
+    slots = (
+        f"day = {k['day']} AND deck_id = {k['deck_id']} AND slot = {k['slot']} "
+        f"AND (kind, q, new, mature) = ({_SLOT_KEY})"
+    )
     return [
-        f"UPDATE review_days SET answers = answers - 1, "
-        f"duration_ms = duration_ms - {k['duration_ms']} WHERE {days}",
-        f"DELETE FROM review_days WHERE {days} AND answers <= 0",
-        f"UPDATE review_slots SET answers = answers - 1, passed = passed - {k['passed']} "
+        f"UPDATE review_summary SET answers = answers - 1, "
+        f"value = value - {k['duration_ms']} WHERE {days}",
+        f"UPDATE review_summary SET answers = answers - 1, value = value - {k['passed']} "
         f"WHERE {slots}",
-        f"DELETE FROM review_slots WHERE {slots} AND answers <= 0",
+        f"DELETE FROM review_summary WHERE {days} AND answers <= 0",
+        f"DELETE FROM review_summary WHERE {slots} AND answers <= 0",
     ]
 
 
@@ -140,8 +162,16 @@ def _when(event: str) -> str:
 
 
 def _fill_statements() -> list[str]:
+    """The summary rows, counted from the log into the one table."""
+    k = _keys("r")
     return [
-        f"INSERT INTO {table}({columns}) {select}" for table, (columns, select) in _fills().items()
+        f"INSERT INTO review_summary({_COLUMNS}) "
+        f"SELECT {k['day']}, {k['deck_id']}, {DAY_ROW}, {k['kind']}, {k['q']}, {k['new']}, "
+        f"{k['mature']}, COUNT(*), SUM({k['duration_ms']}) "
+        f"FROM reviews r WHERE {_ANSWERED} GROUP BY 1, 2, 4, 5, 6, 7",
+        f"INSERT INTO review_summary({_COLUMNS}) "
+        f"SELECT {k['day']}, {k['deck_id']}, {k['slot']}, {_SLOT_KEY}, COUNT(*), "
+        f"SUM({k['passed']}) FROM reviews r WHERE {_ANSWERED} GROUP BY 1, 2, 3",
     ]
 
 
@@ -214,18 +244,26 @@ class _Fold:
                 found[1] += passed
 
     def write(self) -> None:
-        self._store.executemany(
-            "INSERT INTO review_days(day, deck_id, kind, q, new, mature, answers, duration_ms) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-            "answers = answers + excluded.answers, duration_ms = duration_ms + excluded.duration_ms",
-            [(*k, *v) for k, v in self.days.items()],
-        )
-        self._store.executemany(
-            "INSERT INTO review_slots(day, deck_id, slot, answers, passed) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT DO UPDATE SET answers = answers + excluded.answers, "
-            "passed = passed + excluded.passed",
-            [(*k, *v) for k, v in self.slots.items()],
-        )
+        write_counts(self._store, self.days, self.slots)
+
+
+def write_counts(
+    store: _Executes, days: dict[tuple, list[int]], slots: dict[tuple, list[int]]
+) -> None:
+    """Add counted summaries, inside the caller's transaction: `days` {(day, deck, kind, q,
+    new, mature): [answers, duration ms]}, `slots` {(day, deck, quarter hour): [answers,
+    passed]}."""
+    store.executemany(
+        UPSERT,
+        [
+            (day, deck, DAY_ROW, kind, q, new, mature, answers, duration)
+            for (day, deck, kind, q, new, mature), (answers, duration) in days.items()
+        ]
+        + [
+            (day, deck, slot, "", -1, 0, 0, answers, passed)
+            for (day, deck, slot), (answers, passed) in slots.items()
+        ],
+    )
 
 
 @contextmanager
@@ -256,10 +294,48 @@ def rebuild_summaries(store: _Executes) -> None:
     inside the caller's transaction (it heals a dropped table or trigger too)."""
     for trigger in _TRIGGERS:
         store.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    for table in _fills():
-        store.execute(f"DROP TABLE IF EXISTS {table}")
+    # the views, or the two tables they were before step m020
+    kinds = dict(
+        store.execute(
+            "SELECT name, type FROM sqlite_master WHERE name IN (?, ?, ?)", (TABLE, *VIEWS)
+        ).fetchall()
+    )
+    for name, kind in kinds.items():
+        store.execute(f"DROP {'VIEW' if kind == 'view' else 'TABLE'} {name}")
     for statement in summary_statements():
         store.execute(statement)
+
+
+def merge_tables(store: _Executes) -> None:
+    """Schema step m020: the two summary tables of before become the one table and its
+    views, their rows copied as they are, inside the caller's transaction (a collection
+    that has the views already is left as it is)."""
+    old = store.execute(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)", VIEWS
+    ).fetchone()[0]
+    if old != len(VIEWS):
+        if old:  # one of the two was lost: count them again from the log
+            rebuild_summaries(store)
+        return
+    for trigger in _TRIGGERS:
+        store.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    table, *views = [s.strip() for s in _SUMMARY_TABLES.split(";") if s.strip()]
+    store.execute(table)
+    store.execute(
+        f"INSERT INTO review_summary({_COLUMNS}) "
+        f"SELECT day, deck_id, {DAY_ROW}, kind, q, new, mature, answers, duration_ms "
+        "FROM review_days"
+    )
+    store.execute(
+        f"INSERT INTO review_summary({_COLUMNS}) "
+        f"SELECT day, deck_id, slot, {_SLOT_KEY}, answers, passed FROM review_slots"
+    )
+    for name in VIEWS:
+        store.execute(f"DROP TABLE {name}")
+    for view in views:
+        store.execute(view)
+    for trigger in _triggers().values():
+        store.execute(trigger)
 
 
 def summary_problems(store: _Executes) -> list[str]:
@@ -267,10 +343,10 @@ def summary_problems(store: _Executes) -> list[str]:
     present = {
         name
         for (name,) in store.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'trigger')"
         )
     }
-    missing = [name for name in (*_fills(), *_TRIGGERS) if name not in present]
+    missing = [name for name in (TABLE, *VIEWS, *_TRIGGERS) if name not in present]
     if missing:
         return [
             f"the review summaries behind the stats lack {', '.join(missing)}; "

@@ -456,8 +456,11 @@ def test_summaries_follow_answers_and_undo(history):
 def test_summary_drift_is_found_and_rebuilt(history):
     store = Store(history)  # a second connection, to look at (and spoil) the file
     with Collection.open(history, timezone="UTC") as col:
-        store.execute("UPDATE review_days SET answers = answers + 1 WHERE day = '2025-06-10'")
-        store.execute("DELETE FROM review_slots WHERE day = '2025-06-01'")
+        # the day rows (slot -1) and the slot rows of the one summary table, spoilt apart
+        store.execute(
+            "UPDATE review_summary SET answers = answers + 1 WHERE day = '2025-06-10' AND slot = -1"
+        )
+        store.execute("DELETE FROM review_summary WHERE day = '2025-06-01' AND slot >= 0")
         problems = summaries.summary_problems(store)
         assert len(problems) == 2
         assert all("flashcards doctor --repair" in p for p in problems)
@@ -472,11 +475,11 @@ def test_doctor_checks_and_repairs_the_summaries(history):
     with Collection.open(history, timezone="UTC") as col:
         expected = col.stats(now=HISTORY_NOW)
         assert col.doctor() == []
-        store.execute("UPDATE review_slots SET passed = 0")
+        store.execute("UPDATE review_summary SET value = 0 WHERE slot >= 0")  # passed
         problems = col.doctor()
         assert any("review_slots (the review summaries behind the stats)" in p for p in problems)
         store.execute("DROP TRIGGER reviews_summary_delete")
-        store.execute("DROP TABLE review_days")
+        store.execute("DROP VIEW review_days")
         problems = col.doctor()
         assert problems == [
             "the review summaries behind the stats lack review_days, reviews_summary_delete; "
@@ -506,8 +509,9 @@ def test_migration_fills_the_summaries_from_an_older_file(history, tmp_path):
     # as a collection from before step m003 had it: no summaries, the step not applied
     for trigger in ("insert", "delete", "update"):
         conn.execute(f"DROP TRIGGER reviews_summary_{trigger}")
-    conn.execute("DROP TABLE review_days")
-    conn.execute("DROP TABLE review_slots")
+    conn.execute("DROP VIEW review_days")
+    conn.execute("DROP VIEW review_slots")
+    conn.execute("DROP TABLE review_summary")
     conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_review_summaries'")
     conn.execute("PRAGMA user_version = 0")
     conn.commit()

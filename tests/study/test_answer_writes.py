@@ -80,14 +80,15 @@ def test_an_answer_writes_only_the_index_pages_of_the_columns_it_changes(col, de
     assert first <= practice + 1 + 1 + moved_due
 
 
-# The B-trees an answer writes (schema step m019), on a collection small enough that each
-# is one page, so that the WAL frames of the commit count them: the review row, its two
-# indexes (reviews_replay: card and time; reviews_day), the day's two summary rows
-# (review_days, review_slots), the state row, its due index, and the deck summaries the
-# move changes (deck_due for the due day, card_intervals for the interval; card_eases
-# only when the ease moves). Before m019 an answer also wrote reviews_card, the browse
-# sorts' indexes of interval and last_day, and card_eases on every answer: 13, 14, 13.
-REVIEW_PAGES = 9  # q=4: the ease stays
+# The B-trees an answer writes (schema steps m019, m020), on a collection small enough
+# that each is one page, so that the WAL frames of the commit count them: the review row,
+# its two indexes (reviews_replay: card and time; reviews_day), the day's two summary rows
+# (one table since m020: review_summary), the state row, its due index, and the deck
+# summaries the move changes (deck_due for the due day, card_intervals for the interval;
+# card_eases only when the ease moves). Before m019 an answer also wrote reviews_card, the
+# browse sorts' indexes of interval and last_day, and card_eases on every answer: 13, 14,
+# 13; before m020 the day's summary rows were in two tables: 9, 10, 8.
+REVIEW_PAGES = 8  # q=4: the ease stays
 EASE_PAGES = REVIEW_PAGES + 1  # q=5: card_eases too
 LAPSE_PAGES = REVIEW_PAGES - 1  # q=2 after one day: the interval stays 1, its group too
 
