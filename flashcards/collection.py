@@ -419,13 +419,12 @@ class Collection(BrowseMethods, ToolMethods):
         self._studied = (deck_ids, now)
         if card_id is None:
             return None
-        row = self._ahead.take(card_id, self._stamp())
-        card = _view(row, self.today(now).isoformat()) if row else self.card(card_id, now)
+        card = self._ahead.take(card_id, self._stamp(now)) or self.card(card_id, now)
         self._shown = (self._study.generation, card)
         return card
 
-    def _stamp(self) -> Stamp:
-        return (self._study.generation, self._store.changes)
+    def _stamp(self, now: datetime | None = None) -> Stamp:
+        return (self._study.generation, self._store.changes, self.today(now).isoformat())
 
     def _read_ahead(self) -> None:
         """Read the rows of the cards the queue is likely to hand out after the one on
@@ -433,7 +432,7 @@ class Collection(BrowseMethods, ToolMethods):
         if self._studied is None:
             return
         deck_ids, now = self._studied
-        stamp = self._stamp()
+        stamp = self._stamp(now)
         shown = self._shown[1].id if self._shown else None
         wanted = [
             card_id
@@ -441,7 +440,8 @@ class Collection(BrowseMethods, ToolMethods):
             if card_id != shown and not self._ahead.has(card_id, stamp)
         ][:READ_AHEAD]
         if wanted:
-            self._ahead.fill(card_rows.cards_by_id(self._store, wanted), stamp)
+            rows = card_rows.cards_by_id(self._store, wanted)
+            self._ahead.fill({i: _view(row, stamp[2]) for i, row in rows.items()}, stamp)
 
     def counts(self, deck: str | None = None, now: datetime | None = None) -> Counts:
         """New, review and drill cards left in today's session."""
@@ -473,7 +473,7 @@ class Collection(BrowseMethods, ToolMethods):
     ) -> CardView:
         """Record an answer with SM-2 quality q (0–5), in one transaction: the review row is
         appended and the card's state moved together. Returns the card as it now is."""
-        before = self._stamp()
+        before = self._stamp(now)
         try:
             state = self._study.answer(card_id, q, now, duration_ms)
         except KeyError:
@@ -482,7 +482,7 @@ class Collection(BrowseMethods, ToolMethods):
             raise CollectionError(str(err)) from None
         except ValueError as err:
             raise CollectionError(f"{err} (the SM-2 quality of the answer)") from None
-        self._ahead.answered(card_id, before, self._stamp())
+        self._ahead.answered(card_id, before, self._stamp(now))
         shown = self._shown
         self._shown = None
         if shown is not None and shown[0] == self._study.generation:

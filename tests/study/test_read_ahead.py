@@ -88,3 +88,14 @@ def test_another_connections_write_shows_after_a_refresh(col, deck) -> None:
         other.execute("UPDATE blocks SET body = 'Changed elsewhere'")
     col.refresh()
     assert col.next_card(now=at(0)).body == "Changed elsewhere"
+
+
+def test_what_was_read_ahead_holds_for_its_study_day_only(col, deck) -> None:
+    deck("Deck", NOTES, new_per_day=50)
+    card = col.next_card(now=at(0))
+    col.answer(card.id, 4, now=at(0))
+    col.next_card(now=at(0))
+    col.idle()  # read ahead for day 0
+    seen = _reads_of_one_card(col)
+    assert col.next_card(now=at(1)) is not None
+    assert len(_one_card(seen)) == 1, "a new study day reads its card again"
