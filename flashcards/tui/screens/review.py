@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from flashcards import sm2
 from flashcards.collection import CardView, Collection, CollectionError
@@ -39,6 +39,7 @@ from flashcards.tui.watching import NotesRebuilt
 from flashcards.tui.widgets.answers import AnswerBar
 from flashcards.tui.widgets.card import CardFace, Crumbs, back_content, front_content, shown_as
 from flashcards.tui.widgets.keys import Keys
+from flashcards.tui.widgets.title import TitleBar
 
 BUSY_TRIES = 25  # retries of an answer while another process writes (about 10 s in all)
 RETRY_SECONDS = 0.25
@@ -112,7 +113,7 @@ class ReviewScreen(NoteEditing):
                 self.card = self.first_card()
             except RECOVERABLE:
                 self.card = None
-        yield Header(icon="▦")
+        yield TitleBar(icon="▦")
         # one readable column, centred: the breadcrumb and the card, in the middle of it
         with Center(id="middle"), Vertical(id="column"):
             with VerticalScroll(id="card"):
