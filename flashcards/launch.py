@@ -6,7 +6,7 @@ start that is on the clock (launch to first card), and the app needs neither. So
 `main` recognises those forms with a few string tests and runs the app at once; then
 it hands the same command line to the CLI (`flashcards.cli:main`) as before, whose
 `run_app` takes what the app returned — or raised — instead of running it
-(`take_launched`). Everything after the app (the sync, the exit status) and every
+(flashcards.launched). Everything after the app (the sync, the exit status) and every
 failure (a Ctrl-C, a damaged collection: its message and status) is the CLI's own
 doing, as when the CLI opened the app itself.
 
@@ -22,33 +22,13 @@ import signal
 import stat
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from flashcards import launched as record
+from flashcards.launched import Launched, LaunchForm
 
 DB_OPTION = "--db"
 DB_ENV = "FLASHCARDS_DB"
-
-
-@dataclass(frozen=True)
-class LaunchForm:
-    """A command line that opens the app: the collection click would name, and how."""
-
-    db: str | None  # --db, else $FLASHCARDS_DB, else None (the default path)
-    deck: str | None
-    study: bool
-
-
-@dataclass
-class Launched:
-    """The app already ran for `form`: what it returned or raised, for the CLI to take."""
-
-    form: LaunchForm
-    status: int = 0
-    error: BaseException | None = None
-    interrupted: bool = False  # a Ctrl-C came while the CLI was loading, after the app
-
-
-_launched: Launched | None = None
 
 
 def launch_form(
@@ -98,18 +78,6 @@ def _click_accepts_path(value: str) -> bool:
     return not stat.S_ISDIR(st.st_mode) and os.access(value, os.R_OK)
 
 
-def take_launched(db: str | None, deck: str | None, study: bool) -> Launched | None:
-    """What the app returned, when it ran before the CLI for this very command; None
-    when it did not (the CLI runs it). Taken once."""
-    global _launched
-    launched, _launched = _launched, None
-    if launched is None:
-        return None
-    wanted = LaunchForm(db or None, deck, study)
-    assert launched.form == wanted, f"the app opened for {launched.form}, the CLI read {wanted}"
-    return launched
-
-
 def _run_app_first(form: LaunchForm) -> Launched:
     launched = Launched(form)
     try:
@@ -144,7 +112,6 @@ def _load_cli_holding_ctrl_c(launched: Launched):  # type: ignore[no-untyped-def
 
 def main() -> None:
     """The `flashcards` command."""
-    global _launched
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     form = launch_form(sys.argv[1:], os.environ, terminal)
     if form is None:
@@ -152,5 +119,5 @@ def main() -> None:
     else:
         launched = _run_app_first(form)
         cli = _load_cli_holding_ctrl_c(launched)
-        _launched = launched
+        record.launched = launched
     cli()

@@ -20,7 +20,7 @@ from flashcards.cli.output import fail
 def run_app(ctx: click.Context, deck: str | None, study: bool = False) -> NoReturn:
     """Open the app on the collection (studying `deck` at once with `study`) and exit with
     its status; outside a terminal, say what to use instead."""
-    from flashcards.launch import take_launched
+    from flashcards.launched import take_launched
 
     launched = take_launched(ctx.obj.get("db"), deck, study)
     if launched is not None:  # the app ran before the CLI loaded (flashcards.launch)
