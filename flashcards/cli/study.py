@@ -1,7 +1,9 @@
 """The commands that open the study app: `review DECK`, and bare `flashcards` (via `run_app`).
 
 Textual is imported inside `run_app` only, when the app really opens, so every
-other command, and `--help`, starts without it.
+other command, and `--help`, starts without it. From a terminal, the `flashcards`
+command (flashcards.launch) has usually opened the app already, before loading this
+CLI: `run_app` then takes what it returned or raised, and goes on from there.
 """
 
 from __future__ import annotations
@@ -18,14 +20,24 @@ from flashcards.cli.output import fail
 def run_app(ctx: click.Context, deck: str | None, study: bool = False) -> NoReturn:
     """Open the app on the collection (studying `deck` at once with `study`) and exit with
     its status; outside a terminal, say what to use instead."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        fail(
-            "the study app needs a terminal (stdin and stdout are not one); run it in a "
-            "terminal, or use `flashcards cards`, `stats` or `export` from scripts"
-        )
-    from flashcards.tui.app import run_app as run_tui
+    from flashcards.launched import take_launched
 
-    status = run_tui(collection_path(ctx), deck=deck, study=study)
+    launched = take_launched(ctx.obj.get("db"), deck, study)
+    if launched is not None:  # the app ran before the CLI loaded (flashcards.launch)
+        if launched.error is not None:
+            raise launched.error
+        if launched.interrupted:
+            raise KeyboardInterrupt
+        status = launched.status
+    else:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            fail(
+                "the study app needs a terminal (stdin and stdout are not one); run it in a "
+                "terminal, or use `flashcards cards`, `stats` or `export` from scripts"
+            )
+        from flashcards.tui.app import run_app as run_tui
+
+        status = run_tui(collection_path(ctx), deck=deck, study=study)
     from flashcards.cli.sync import sync_if_configured
 
     # the session's reviews go to this device's journal

@@ -19,12 +19,12 @@ from textual.app import SuspendNotSupported
 from textual.message import Message
 
 from flashcards.display import visible
-from flashcards.tui.building import BuildOutcome, build_decks, rebuild_targets
 from flashcards.tui.messages import MessageRequested
 from flashcards.tui.screens.base import AppScreen
 
 if TYPE_CHECKING:
     from flashcards.collection import CardView, Collection
+    from flashcards.tui.building import BuildOutcome
 
 
 class EditRebuilt(Message):
@@ -57,6 +57,8 @@ class NoteEditing(AppScreen):
         self.busy = True
         self.refresh_bindings()
         self.notify("Rebuilding the deck…", timeout=1.5)
+        from flashcards.tui.building import rebuild_targets  # only once an edit is saved
+
         self.rebuild_worker(card.id, rebuild_targets(self.col, [card.deck]))
 
     def rebuilt(self, message: EditRebuilt) -> None:
@@ -131,5 +133,7 @@ class NoteEditing(AppScreen):
 
     @work(thread=True, exclusive=True, group="build")
     def rebuild_worker(self, card_id: int, targets: list) -> None:
+        from flashcards.tui.building import build_decks
+
         outcome = build_decks(self.collection_path, targets, lambda *_: None)
         self.post_message(EditRebuilt(card_id, outcome))

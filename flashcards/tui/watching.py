@@ -33,13 +33,13 @@ from textual import work
 from textual.message import Message
 
 from flashcards.display import visible
-from flashcards.tui.notes_watch import WatchPlan, watch_paths, watch_plan
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from flashcards.collection import Collection
     from flashcards.tui.building import BuildOutcome
+    from flashcards.tui.notes_watch import WatchPlan
 
 # the builds (flashcards.tui.building) are imported when the notes first change: the
 # app imports this module at start, and a start with no edit needs none of it
@@ -120,6 +120,9 @@ class NotesFollowing:
         """Watch the notes of the decks now in the collection (again, if they moved)."""
         if not self.watch_notes or self.col is None or self.col.readonly:
             return
+        # imported here: the notes walk is not needed before the first screen shows
+        from flashcards.tui.notes_watch import watch_plan
+
         plan = watch_plan(self.col)
         roots = (tuple(plan.tree_roots), tuple(plan.flat_roots))
         self._watch_plan = plan
@@ -146,12 +149,14 @@ class NotesFollowing:
     def notes_watch_worker(
         self, roots: list[str], recursive: bool, stop: threading.Event, ready: threading.Event
     ) -> None:
+        from flashcards.tui.notes_watch import watch_paths
+
         def seen(paths: set[str]) -> None:
             self.post_message(NotesChanged(paths))  # type: ignore[attr-defined]
 
         try:
             # the plan is read at each batch: a rebuild may replace it (same folders)
-            watch_paths(_LivePlan(self), roots, recursive, stop, seen, ready.set)
+            watch_paths(_live_plan(self), roots, recursive, stop, seen, ready.set)
         except Exception as err:  # noqa: BLE001 - any failure of the watcher: said, not raised
             if not stop.is_set():
                 self.post_message(WatchFailed(f"{err}"))  # type: ignore[attr-defined]
@@ -175,6 +180,8 @@ class NotesFollowing:
             return
         # read again (a few small rows): a deck renamed meanwhile, here or by
         # `flashcards decks rename` elsewhere, is rebuilt under the name it has now
+        from flashcards.tui.notes_watch import watch_plan
+
         self._watch_plan = plan = watch_plan(self.col)
         self._watch_waiting |= plan.decks_touched(message.paths)
         self.follow_notes()
@@ -238,13 +245,13 @@ class NotesFollowing:
         self.follow_notes()  # what changed meanwhile
 
 
-class _LivePlan(WatchPlan):
+def _live_plan(owner: NotesFollowing) -> WatchPlan:
     """The app's current plan, looked up at each event (a rebuild replaces it)."""
+    from flashcards.tui.notes_watch import WatchPlan
 
-    def __init__(self, owner: NotesFollowing) -> None:
-        super().__init__()
-        self._owner = owner
+    class LivePlan(WatchPlan):
+        def concerns(self, path: str) -> bool:
+            plan = owner._watch_plan
+            return plan is not None and plan.concerns(path)
 
-    def concerns(self, path: str) -> bool:
-        plan = self._owner._watch_plan
-        return plan is not None and plan.concerns(path)
+    return LivePlan()

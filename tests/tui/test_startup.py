@@ -12,7 +12,8 @@ paint on, in one widget (tests/tui/test_footer.py: the same line as Textual's Fo
 
 The first card needs the deck settings, not the notes reader that parses deck specs:
 opening the app and its review screen loads neither the dialects nor the junk rules
-(flashcards.deck_settings holds the settings apart from flashcards.decks).
+(flashcards.deck_settings holds the settings apart from flashcards.decks), nor the
+notes walk that watching the notes needs, nor the builds an edit starts.
 """
 
 from __future__ import annotations
@@ -116,6 +117,9 @@ NOT_FOR_THE_FIRST_CARD = (
     "flashcards.notes.junk",
     "flashcards.build",
     "markdown_it",
+    "flashcards.tui.notes_watch",  # the notes walk: the watch starts once the card shows
+    "flashcards.notes.files",
+    "flashcards.tui.building",  # builds: on the first edit, or when the notes change
 )
 
 

@@ -22,7 +22,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from flashcards import sm2
 from flashcards.browse import SORT_LABELS, SORTS, Found, FoundCard, PastReview
@@ -34,6 +34,7 @@ from flashcards.tui.failures import guarded
 from flashcards.tui.messages import FailureReported, HelpRequested
 from flashcards.tui.watching import NotesRebuilt
 from flashcards.tui.widgets.keys import Keys
+from flashcards.tui.widgets.title import TitleBar
 
 DEBOUNCE = 0.15  # seconds after the last key before the search runs
 # column key -> (header, the sort it picks, width; None: the card's text takes the rest)
@@ -136,7 +137,7 @@ class BrowseScreen(NoteEditing):
         self._shown_search = 0  # the last one shown
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="▦")
+        yield TitleBar(icon="▦")
         yield Input(
             placeholder="Search: words, is:suspended, deck:NAME, tag:NAME", id="browse-search"
         )

@@ -22,6 +22,7 @@ from flashcards.display import visible
 from flashcards.study.custom import KIND_LABELS, KINDS, CustomSession, CustomStudy, CustomStudyError
 from flashcards.tui.messages import HomeRequested
 from flashcards.tui.screens.review import PendingAnswer, ReviewScreen
+from flashcards.tui.widgets.status import StatusLine
 
 # what the value field asks for, per kind (None: no value)
 _VALUE = {
@@ -180,7 +181,7 @@ class CustomReviewScreen(ReviewScreen):
             how = "practice: the schedule stays"
         else:
             how = "answers reschedule"
-        self.query_one("#counts", Static).update(Content(f"Left {self.custom.left}  ·  {how}"))
+        self.query_one(StatusLine).show(counts=Content(f"Left {self.custom.left}  ·  {how}"))
 
     def save_answer(self, pending: PendingAnswer) -> None:
         self.col.answer_custom(

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Header, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
 
 from flashcards.collection import CollectionError
 from flashcards.display import visible
@@ -46,6 +46,7 @@ from flashcards.tui.screens.base import AppScreen
 from flashcards.tui.watching import NotesRebuilt
 from flashcards.tui.widgets.card import to_content
 from flashcards.tui.widgets.keys import Keys
+from flashcards.tui.widgets.title import TitleBar
 
 if TYPE_CHECKING:
     from flashcards.collection import Collection, DeckSummary
@@ -133,7 +134,7 @@ class HomeScreen(AppScreen):
         self._fresh = False  # True from on_mount's read of the deck list to the first resume
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="▦")
+        yield TitleBar(icon="▦")
         # one column of readable width, centred on a wide terminal
         with Center(id="home-middle"), Vertical(id="home"):
             yield DecksTable(id="decks", cursor_type="row", zebra_stripes=True)

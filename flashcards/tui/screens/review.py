@@ -16,9 +16,8 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.containers import Center, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Header, Static
 
 from flashcards import sm2
 from flashcards.collection import CardView, Collection, CollectionError
@@ -39,6 +38,8 @@ from flashcards.tui.watching import NotesRebuilt
 from flashcards.tui.widgets.answers import AnswerBar
 from flashcards.tui.widgets.card import CardFace, Crumbs, back_content, front_content, shown_as
 from flashcards.tui.widgets.keys import Keys
+from flashcards.tui.widgets.status import StatusLine
+from flashcards.tui.widgets.title import TitleBar
 
 BUSY_TRIES = 25  # retries of an answer while another process writes (about 10 s in all)
 RETRY_SECONDS = 0.25
@@ -112,15 +113,13 @@ class ReviewScreen(NoteEditing):
                 self.card = self.first_card()
             except RECOVERABLE:
                 self.card = None
-        yield Header(icon="▦")
+        yield TitleBar(icon="▦")
         # one readable column, centred: the breadcrumb and the card, in the middle of it
         with Center(id="middle"), Vertical(id="column"):
             with VerticalScroll(id="card"):
                 yield Crumbs(id="crumbs")
                 yield CardFace(id="face")
-            with Horizontal(id="status"):
-                yield Static("", id="counts", markup=False)
-                yield Static("", id="where", markup=False)
+            yield StatusLine(id="status")
         # the bar may be wider than the text: every label spelled out in full at 160 columns
         with Center(id="bottom"):
             yield AnswerBar(id="answers")
@@ -176,15 +175,13 @@ class ReviewScreen(NoteEditing):
     def show_status(self) -> None:
         card = self.card
         counts = self.col.counts(self.deck, self.now)
-        self.query_one("#counts", Static).update(
-            Content.assemble(
-                ("New ", "$text-muted"),
-                (str(counts.new), "bold $text-primary"),
-                ("  Review ", "$text-muted"),
-                (str(counts.review), "bold $text-success"),
-                ("  Drill ", "$text-muted"),
-                (str(counts.drill), "bold $text-warning"),
-            )
+        counts_line = Content.assemble(
+            ("New ", "$text-muted"),
+            (str(counts.new), "bold $text-primary"),
+            ("  Review ", "$text-muted"),
+            (str(counts.review), "bold $text-success"),
+            ("  Drill ", "$text-muted"),
+            (str(counts.drill), "bold $text-warning"),
         )
         where: list[str | tuple[str, str]] = []
         if card is not None:
@@ -194,7 +191,7 @@ class ReviewScreen(NoteEditing):
             if self.deck is None:
                 where.append((visible(card.deck) + "  ", "$text-muted"))
             where.append((visible(f"{Path(card.source).name}:{card.line}"), "$text-muted"))
-        self.query_one("#where", Static).update(Content.assemble(*where))
+        self.query_one(StatusLine).show(counts_line, Content.assemble(*where))
 
     def show_nothing_due(self) -> None:
         summaries = self.col.decks(self.now)
@@ -230,8 +227,7 @@ class ReviewScreen(NoteEditing):
         self.query_one(Crumbs).show([])
         self.query_one("#face", CardFace).update(Content(visible(text)))
         self.query_one(AnswerBar).display = False
-        self.query_one("#where", Static).update("")
-        self.query_one("#counts", Static).update("")
+        self.query_one(StatusLine).show(Content(""), Content(""))
         self.refresh_bindings()
 
     # -- keys --------------------------------------------------------------------
@@ -316,8 +312,8 @@ class ReviewScreen(NoteEditing):
         except CollectionBusy as err:
             pending.tries += 1
             if pending.tries < BUSY_TRIES:
-                self.query_one("#where", Static).update(
-                    Content(
+                self.query_one(StatusLine).show(
+                    where=Content(
                         "Saving your answer… the collection is busy (another flashcards is writing)"
                     )
                 )

@@ -21,11 +21,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from flashcards import charts
 from flashcards.display import visible
 from flashcards.tui.widgets.keys import Keys
+from flashcards.tui.widgets.title import TitleBar
 
 
 def heatmap_text(cal: charts.Calendar) -> Text:
@@ -197,7 +198,7 @@ class StatsScreen(Screen[None]):
         self.figures: dict | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="▦")
+        yield TitleBar(icon="▦")
         with VerticalScroll(id="stats-body"):
             with Horizontal(id="today-tiles", classes="tiles"):
                 yield Tile("streak", "streak")

@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from flashcards import sm2
 from flashcards.display import visible
 from flashcards.tui.messages import HelpRequested, HomeRequested, ResumeRequested
 from flashcards.tui.screens.base import AppScreen
 from flashcards.tui.widgets.keys import Keys
+from flashcards.tui.widgets.title import TitleBar
 
 if TYPE_CHECKING:
     from flashcards.collection import Collection
@@ -136,7 +137,7 @@ class SummaryScreen(AppScreen):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="▦")
+        yield TitleBar(icon="▦")
         with Vertical(id="summary-box"):
             done = self.summary.left_today == 0
             title = "Done for today" if done else "Session ended"

@@ -6,27 +6,174 @@ two lines at 60 columns), so the intervals always show.
 
 Buttons never take focus, so Space, Enter and the number keys always reach
 the review screen's bindings; a mouse click works the same as the key.
+
+A button is Textual's compact Button with only the rules of Button's CSS that apply to
+one that never takes focus and is never disabled (Button's whole DEFAULT_CSS, parsed and
+matched at start-up, was about 63 million instructions of the first card's launch):
+the same colours, hover, the flash of a click and the ANSI-colour look
+(tests/tui/test_answers.py draws both, cell for cell).
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.console import RenderableType
+from rich.style import Style
 from textual import events
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import Button
+from textual.widget import Widget
 
 from flashcards.study.buttons import ButtonFace
 
+ACTIVE_SECONDS = 0.2  # how long a clicked button shows pressed (Button's active effect)
 
-class AnswerButton(Button, can_focus=False):
-    """A compact button that reports its answer key."""
 
-    def __init__(self, label: str, key: int | None, **kwargs: object) -> None:
-        # Content(...) keeps the label literal: never parsed as markup
-        super().__init__(Content(label), compact=True, **kwargs)  # type: ignore[arg-type]
+class AnswerButton(Widget, can_focus=False):
+    """A compact button that reports its answer key (see the module's docstring)."""
+
+    ALLOW_SELECT = False
+    # Button's rules for its default (not flat) style, compact (no border), in the same
+    # order, so that the same rule wins; `:focus` and `:disabled` never apply here
+    DEFAULT_CSS = """
+    AnswerButton:ansi {
+        border: tall $border-blurred;
+        background: ansi_default;
+        &:hover {
+            background: $ansi-background;
+            border: tall $border;
+        }
+        &.-active {
+            background: $ansi-background !important;
+            border: blank $background !important;
+            tint: transparent;
+        }
+        &.-primary {
+            color: $primary;
+            border: tall $primary;
+            background: ansi_default;
+            &:hover { background: $ansi-background; }
+        }
+        &.-success {
+            color: $success;
+            border: tall $success;
+            background: ansi_default;
+            &:hover { background: $ansi-background; }
+        }
+        &.-warning {
+            color: $warning;
+            border: tall $warning;
+            background: ansi_default;
+            &:hover { background: $ansi-background; }
+        }
+        &.-error {
+            color: $error;
+            border: tall $error;
+            background: ansi_default;
+            &:hover { background: $ansi-background; }
+        }
+    }
+    AnswerButton {
+        width: auto;
+        min-width: 16;
+        height: auto;
+        line-pad: 1;
+        text-align: center;
+        content-align: center middle;
+        pointer: pointer;
+        text-style: bold;
+        color: $button-foreground;
+        background: $surface;
+        border: none !important;
+        &:hover { background: $surface-darken-1; }
+        &.-active {
+            background: $surface;
+            tint: $background 30%;
+        }
+        &.-primary {
+            color: $button-color-foreground;
+            background: $primary;
+            &:hover { background: $primary-darken-2; }
+            &.-active { background: $primary; }
+        }
+        &.-success {
+            color: $button-color-foreground;
+            background: $success;
+            &:hover { background: $success-darken-2; }
+            &.-active { background: $success; }
+        }
+        &.-warning {
+            color: $button-color-foreground;
+            background: $warning;
+            &:hover { background: $warning-darken-2; }
+            &.-active { background: $warning; }
+        }
+        &.-error {
+            color: $button-color-foreground;
+            background: $error;
+            &:hover { background: $error-darken-1; }
+            &.-active { background: $error; }
+        }
+    }
+    """
+
+    class Pressed(Message):
+        """The button was clicked."""
+
+        def __init__(self, button: AnswerButton) -> None:
+            super().__init__()
+            self.button = button
+
+    def __init__(
+        self, label: str, key: int | None, *, id: str | None = None, variant: str = "default"
+    ) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
         self.answer_key = key
+        self._label = Content(label)  # literal: never parsed as markup
+        self._variant = variant
+        self.add_class(f"-{variant}")
+
+    @property
+    def label(self) -> Content:
+        return self._label
+
+    @label.setter
+    def label(self, label: Content) -> None:
+        if label != self._label:
+            self._label = label
+            self.refresh()
+
+    @property
+    def variant(self) -> str:
+        """default, primary, success, warning or error: the button's colour."""
+        return self._variant
+
+    @variant.setter
+    def variant(self, variant: str) -> None:
+        if variant != self._variant:
+            self.remove_class(f"-{self._variant}")
+            self.add_class(f"-{variant}")
+            self._variant = variant
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return max((cell_len(line) for line in self._label.plain.splitlines()), default=0) + 2
+
+    def render(self) -> RenderResult:
+        return self._label
+
+    def post_render(self, renderable: RenderableType, base_style: Style) -> RenderableType:
+        return renderable  # as Button: the label is drawn as it is
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        if self.has_class("-active") or not self.display:
+            return
+        self.add_class("-active")
+        self.set_timer(ACTIVE_SECONDS, lambda: self.remove_class("-active"))
+        self.post_message(self.Pressed(self))
 
 
 FOUR_VARIANTS = {1: "error", 2: "warning", 3: "primary", 4: "success"}
@@ -119,7 +266,6 @@ class AnswerBar(Horizontal):
     def on_resize(self, event: events.Resize) -> None:
         self.fit_labels()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    def on_answer_button_pressed(self, event: AnswerButton.Pressed) -> None:
         event.stop()
-        if isinstance(event.button, AnswerButton):
-            self.post_message(self.Chosen(event.button.answer_key))
+        self.post_message(self.Chosen(event.button.answer_key))
