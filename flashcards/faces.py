@@ -259,6 +259,10 @@ def front_text(
 ) -> str:
     """The question as plain text: rendered, each gap `[...]` (or `[hint]`), the answers'
     echoes `[...]`."""
+    if len(hidden) == 1 and len(marks) > 1:
+        shared = _shared_front(body, marks, hidden, answers)
+        if shared is not None:
+            return shared
     simple = _simple_front(body, marks, hidden, answers)
     if simple is not None:
         return simple
@@ -341,6 +345,62 @@ def _simple_front(
     if len(at_gaps) != len(gaps):
         return None  # a gap lost (it cannot be): `segments` knows what to do
     return "".join(_hide_echoes(shown, at_gaps, texts, answers))
+
+
+def _shared_front(
+    body: str, marks: Sequence[Deletion], hidden: Sequence[int], answers: Sequence[str]
+) -> str | None:
+    """`_simple_front` for a card whose one gap stands where a strong or highlight span of
+    its block's text (clozes resolved) stood, from that text rendered once for all the
+    block's cards (`_shared_pieces`): the span's piece left out, a placeholder in its
+    place. Rendering the text with the gap there makes the same pieces (the gap opens,
+    closes or joins no span), so the front is the same. None for any other card."""
+    parts = pieces(body, marks, hidden)
+    at = [n for n, p in enumerate(parts) if type(p) is Gap]
+    if len(at) != 1:
+        return None
+    text = resolved(body, marks)
+    shared = _shared_pieces(text)
+    if shared is None:
+        return None
+    texts, spans = shared
+    (g,) = at
+    before, after = "".join(parts[:g]), "".join(parts[g + 1 :])  # type: ignore[arg-type]
+    end = len(text) - len(after)
+    k = spans.get((len(before), end))
+    if k is None or not text.startswith(before) or not text.endswith(after):
+        return None
+    gap = parts[g]
+    placeholder = _placeholder(gap)  # type: ignore[arg-type]
+    left, right = texts[:k], texts[k + 1 :]
+    present = _may_stand_in(answers, "".join(left) + "".join(right)) if answers else ()
+    if not present or _answer_pattern(present) is None:
+        return "".join(left) + placeholder + "".join(right)
+    return "".join(_hide_echoes([*left, placeholder, *right], {k}, left + right, answers))
+
+
+@lru_cache(maxsize=256)  # a block's cards come one after another
+def _shared_pieces(text: str) -> tuple[list[str], dict[tuple[int, int], int]] | None:
+    """A one-line text's rendered pieces (`render.simple_pieces`), and where each strong or
+    highlight span stood in it ((start, end) -> the index of its piece); None when the
+    text is not simple, or has no such span."""
+    if "\n" in text:
+        return None
+    rendered = render.simple_pieces(text)
+    if rendered is None:
+        return None
+    spans: dict[tuple[int, int], int] = {}
+    at = 0
+    for n, (piece, styles, _) in enumerate(rendered):
+        size = len(piece)
+        if styles:  # the markers around the span's text: `**`, `==`, `` ` ``, `[[ ]]`
+            size += 2 if styles[0] == render.CODE else 4
+            if styles[0] in (render.STRONG, render.MARK):
+                spans[(at, at + size)] = n
+        at += size
+    if at != len(text) or not spans:
+        return None  # (cannot be: every piece is its source, less its markers)
+    return [piece for piece, _, _ in rendered], spans
 
 
 def _hide_echoes(

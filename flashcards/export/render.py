@@ -171,6 +171,13 @@ def _escape(text: str) -> str:
 def _fast_inline(text: str, known_fast: bool = False) -> str | None:
     """One line with only the simple spans, rendered; None when markdown-it must.
     `known_fast`: the caller found `_slow(text)` false already."""
+    found = _fast_inline_parts(text, known_fast)
+    return None if found is None else "".join(found[1])
+
+
+def _fast_inline_parts(text: str, known_fast: bool = False) -> tuple[list, list[str]] | None:
+    """`_fast_inline` in pieces: what `_SPAN.split` made of the text, and the HTML of each
+    piece (the text before the first span, then each span and the text after it)."""
     if text[:1].isspace() or text[-1:].isspace():
         return None  # markdown strips a line's edges
     if not known_fast and _slow(text):
@@ -182,7 +189,7 @@ def _fast_inline(text: str, known_fast: bool = False) -> str | None:
     # split() gives the text between spans, then each span's four groups, and so on
     parts = _SPAN.split(text)
     if len(parts) == 1:
-        return None if _LEFTOVER.search(text) else _escape(text)
+        return None if _LEFTOVER.search(text) else (parts, [_escape(text)])
     if _LEFTOVER.search("\x00".join(parts[::5])):
         return None
     # every piece is a slice of `text`: when it has nothing to escape, neither do they
@@ -203,7 +210,7 @@ def _fast_inline(text: str, known_fast: bool = False) -> str | None:
                 return None
             out.append(escape(wiki))
         out.append(escape(after))
-    return "".join(out)
+    return parts, out
 
 
 @lru_cache(maxsize=4096)
@@ -290,6 +297,61 @@ def cloze_html(cloze: str) -> str:
             return _escape(cloze).replace("\n", "<br>")
         return rendered.replace(_ONE_PLACEHOLDER, _marker_html(first))
     return _cloze_html_any(cloze)
+
+
+def card_cloze_html(card: ExportCard) -> str:
+    """`cloze_html(card.cloze)`, with the text around the card's deletion rendered once for
+    all the cards of its block (a block with three deletions makes three cards).
+
+    A block's cards differ only in the span their marker stands for: where the block's
+    text (clozes resolved) takes the fast path whole and the card's marker stands exactly
+    where one of its spans stood, the text around the marker renders as that text's pieces
+    do, the span's piece left out (a span's piece never depends on another span: a
+    placeholder in its place opens, closes or escapes nothing). Anything else renders
+    the card's own text, as `cloze_html` does.
+    """
+    cloze = card.cloze
+    if len(card.marks) > 1:
+        first = _CLOZE.search(cloze)
+        if first is not None and "\ue000" not in first.group():
+            text = card.resolved
+            shared = _shared_text(text)
+            if shared is not None:
+                out, spans = shared
+                start, end = first.span()
+                k = spans.get((start, len(text) - (len(cloze) - end)))
+                if (
+                    k is not None
+                    and cloze.startswith(text[:start])
+                    and cloze.endswith(text[len(text) - (len(cloze) - end) :])
+                    and _CLOZE.search(cloze, end) is None
+                ):
+                    return "".join(out[:k]) + _marker_html(first) + "".join(out[k + 1 :])
+    return cloze_html(cloze)
+
+
+@lru_cache(maxsize=256)  # a block's cards come one after another
+def _shared_text(text: str) -> tuple[list[str], dict[tuple[int, int], int]] | None:
+    """A block's text (clozes resolved) as `to_html` renders it on the fast path, in
+    pieces, and where each of its strong and highlight spans stands in it ((start, end)
+    -> the index of its piece); None when `to_html` would render it otherwise."""
+    if "\ue000" in text or "\n" in text or text.startswith("- ") or _slow(text):
+        return None
+    found = _fast_inline_parts(text, known_fast=True)
+    if found is None or len(found[0]) == 1:
+        return None
+    parts, out = found
+    spans: dict[tuple[int, int], int] = {}
+    at = len(parts[0])
+    for n, i in enumerate(range(1, len(parts), 5)):
+        strong, mark, code, wiki, after = parts[i : i + 5]
+        if strong is not None or mark is not None:
+            size = len(strong if strong is not None else mark) + 4
+            spans[(at, at + size)] = 2 * n + 1
+        else:
+            size = len(code) + 2 if code is not None else len(wiki) + 4
+        at += size + len(after)
+    return out, spans
 
 
 def _cloze_html_any(cloze: str) -> str:

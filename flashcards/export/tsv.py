@@ -37,7 +37,7 @@ from flashcards.export.render import (
     anki_tag_text,
     back_extra_html,
     basic_back,
-    cloze_html,
+    card_cloze_html,
     context_html,
     source_html,
     to_html,
@@ -94,7 +94,7 @@ def write(job: ExportJob, path: Path) -> int:
                     second = to_html(basic_back(card)) + source
                 else:
                     notetype = CLOZE_NOTETYPE
-                    first = context + cloze_html(card.cloze)
+                    first = context + card_cloze_html(card)
                     second = back_extra_html(card.children) + source
                 first, second = as_text(first), as_text(second)  # a TSV carries no media
                 # no cell may read as a formula (the note type names are safe constants)

@@ -59,3 +59,40 @@ def test_a_common_block_takes_the_string_path():
     assert faces._simple_front(body, marks, (0,), ["borrow checker"]) == (
         "the [...] checks each borrow at compile time; borrow or not"
     )
+
+
+PROSE = st.sampled_from(
+    ["alpha", "beta", "gamma", "Beta", "**beta**", "==gamma==", "**alpha beta**", "`beta`"]
+    + ["[[beta]]", "{{cloze alpha}}", "{{c1::beta}}", "**", "=", "é", "ſ", "\ue000", "$"]
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(PROSE, min_size=1, max_size=10).map(" ".join), st.data())
+def test_a_block_rendered_once_gives_each_card_its_own_front(body, data):
+    marks = find_deletions(body)
+    if not marks:
+        return
+    hidden = (data.draw(st.integers(0, len(marks) - 1)),)
+    answers = [marks[hidden[0]].answer] if data.draw(st.booleans()) else []
+    answers += data.draw(st.lists(st.sampled_from(["beta", "gamma", "alpha beta"]), max_size=2))
+    shared = faces._shared_front(body, marks, hidden, answers)
+    if shared is not None:
+        assert shared == faces._simple_front(body, marks, hidden, answers)
+    assert faces.front_text(body, marks, hidden, answers) == segments_front(
+        body, marks, hidden, answers
+    )
+
+
+def test_the_cards_of_a_block_share_one_rendering_of_its_text():
+    faces._shared_pieces.cache_clear()
+    body = "the **borrow checker** checks each ==borrow== at compile time; `borrow` or not"
+    marks = find_deletions(body)
+    fronts = [faces.front_text(body, marks, (i,), [marks[i].answer]) for i in range(2)]
+    assert fronts == [
+        "the [...] checks each borrow at compile time; borrow or not",
+        "the [...] checker checks each [...] at compile time; [...] or not",
+    ]
+    assert fronts == [faces._simple_front(body, marks, (i,), [marks[i].answer]) for i in (0, 1)]
+    info = faces._shared_pieces.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
