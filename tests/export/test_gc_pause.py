@@ -23,7 +23,9 @@ def collector_on():
     was = gc.isenabled()
     gc.enable()
     yield
-    if not was:
+    if was:  # as it was before the test, whatever the test did to it
+        gc.enable()
+    else:
         gc.disable()
 
 
