@@ -498,14 +498,20 @@ def test_doctor_checks_and_repairs_the_summaries(history):
         assert col.doctor() == []
 
 
-def test_migration_fills_the_summaries_from_an_older_file(history, tmp_path):
-    """A collection from before the summaries gets them filled from its review log."""
+def older_copy(history: Path, tmp_path: Path) -> tuple[dict, Path, sqlite3.Connection]:
+    """The history's stats, and a copy of its file open to be made into an older one."""
     with Collection.open(history, timezone="UTC") as col:
         expected = col.stats(now=HISTORY_NOW)
     old = tmp_path / "old.sqlite"
     source, conn = sqlite3.connect(history), sqlite3.connect(old)
     source.backup(conn)
     source.close()
+    return expected, old, conn
+
+
+def test_migration_fills_the_summaries_from_an_older_file(history, tmp_path):
+    """A collection from before the summaries gets them filled from its review log."""
+    expected, old, conn = older_copy(history, tmp_path)
     # as a collection from before step m003 had it: no summaries, the step not applied
     for trigger in ("insert", "delete", "update"):
         conn.execute(f"DROP TRIGGER reviews_summary_{trigger}")

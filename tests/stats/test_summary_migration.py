@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from flashcards.collection import Collection
 from flashcards.store import SCHEMA_VERSION, Store, summaries
 
-from .test_stats import HISTORY_NOW, history  # noqa: F401, F811 - the fixture
+from .test_stats import HISTORY_NOW, history, older_copy  # noqa: F401, F811 - the fixture
 
 
 def test_migration_puts_the_two_summary_tables_into_one(history, tmp_path):  # noqa: F811
     """A collection from before step m020, whose summaries were two tables, gets the one
     table with the same rows, read through views of the old names."""
-    with Collection.open(history, timezone="UTC") as col:
-        expected = col.stats(now=HISTORY_NOW)
-    old = tmp_path / "old.sqlite"
-    source, conn = sqlite3.connect(history), sqlite3.connect(old)
-    source.backup(conn)
-    source.close()
+    expected, old, conn = older_copy(history, tmp_path)
     rows = {
         v: conn.execute(f"SELECT * FROM {v} ORDER BY 1, 2, 3, 4").fetchall()
         for v in summaries.VIEWS
