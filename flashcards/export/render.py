@@ -24,6 +24,7 @@ from flashcards.export.job import ExportCard, ExportDeck
 
 # the one definition of `==highlight==` syntax, shared with the card extractor
 from flashcards.notes.inline import highlight_plugin
+from flashcards.notes.markers import Deletion
 from flashcards.notes.math import math_plugin
 from flashcards.notes.render import embed_text, wikilink_plugin, without_comments
 
@@ -308,26 +309,52 @@ def card_cloze_html(card: ExportCard) -> str:
     where one of its spans stood, the text around the marker renders as that text's pieces
     do, the span's piece left out (a span's piece never depends on another span: a
     placeholder in its place opens, closes or escapes nothing). Anything else renders
-    the card's own text, as `cloze_html` does.
+    the card's own text, as `cloze_html` does. A card hiding one deletion of several gets
+    its HTML from its block's (`_block_cloze_html`), worked out once for all its cards.
     """
-    cloze = card.cloze
     if len(card.marks) > 1:
-        first = _CLOZE.search(cloze)
-        if first is not None and "\ue000" not in first.group():
-            text = card.resolved
-            shared = _shared_text(text)
-            if shared is not None:
-                out, spans = shared
-                start, end = first.span()
-                k = spans.get((start, len(text) - (len(cloze) - end)))
-                if (
-                    k is not None
-                    and cloze.startswith(text[:start])
-                    and cloze.endswith(text[len(text) - (len(cloze) - end) :])
-                    and _CLOZE.search(cloze, end) is None
-                ):
-                    return "".join(out[:k]) + _marker_html(first) + "".join(out[k + 1 :])
-    return cloze_html(cloze)
+        if len(card.hidden) == 1 and 0 <= card.hidden[0] < len(card.marks):
+            return _block_cloze_html(card.kind, card.body, card.marks)[card.hidden[0]]
+        shared = _shared_cloze_html(card.cloze, card.resolved)
+        if shared is not None:
+            return shared
+    return cloze_html(card.cloze)
+
+
+@lru_cache(maxsize=256)  # a block's cards come one after another
+def _block_cloze_html(kind: str, body: str, marks: tuple[Deletion, ...]) -> list[str]:
+    """The HTML of each of a block's one-deletion cards (`card_cloze_html`), by the index
+    of the deletion it hides: the block's text resolved once for all of them."""
+    text = faces.resolved(body, marks)
+    out: list[str] = []
+    for i in range(len(marks)):
+        cloze = faces.cloze(kind, body, marks, (i,))
+        shared = _shared_cloze_html(cloze, text)
+        out.append(cloze_html(cloze) if shared is None else shared)
+    return out
+
+
+def _shared_cloze_html(cloze: str, text: str) -> str | None:
+    """`cloze_html(cloze)` from `text` (the block's text, clozes resolved) rendered once
+    (`_shared_text`), where the cloze text's one marker stands where a strong or highlight
+    span of `text` stood; None when it does not."""
+    first = _CLOZE.search(cloze)
+    if first is None or "\ue000" in first.group():
+        return None
+    shared = _shared_text(text)
+    if shared is None:
+        return None
+    out, spans = shared
+    start, end = first.span()
+    k = spans.get((start, len(text) - (len(cloze) - end)))
+    if (
+        k is not None
+        and cloze.startswith(text[:start])
+        and cloze.endswith(text[len(text) - (len(cloze) - end) :])
+        and _CLOZE.search(cloze, end) is None
+    ):
+        return "".join(out[:k]) + _marker_html(first) + "".join(out[k + 1 :])
+    return None
 
 
 @lru_cache(maxsize=256)  # a block's cards come one after another

@@ -88,6 +88,7 @@ def test_each_card_gets_the_html_of_its_own_cloze_text(body, data):
 
 def test_the_cards_of_a_block_render_its_text_once():
     render._shared_text.cache_clear()
+    render._block_cloze_html.cache_clear()
     body = "the **first** and the **second** beside ==a third== in `code` and [[a link]]"
     htmls = [card_cloze_html(_card(body, (i,))) for i in range(3)]
     assert htmls[0] == (
@@ -96,4 +97,7 @@ def test_the_cards_of_a_block_render_its_text_once():
     )
     assert htmls == [cloze_html(_card(body, (i,)).cloze) for i in range(3)]
     info = render._shared_text.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+    # the block's cards share its resolved text and each card's HTML, worked out once
+    info = render._block_cloze_html.cache_info()
     assert (info.misses, info.hits) == (1, 2)
