@@ -50,6 +50,7 @@ from flashcards.export.render import (
     basic_back,
     card_cloze_html,
     context_html,
+    note_guid,
     source_html,
     to_html,
 )
@@ -80,12 +81,6 @@ def stable_id(name: str) -> int:
 
 def deck_id(name: str) -> int:
     return stable_id(f"flashcards deck {name}")
-
-
-def note_guid(card: ExportCard) -> str:
-    """The Anki note GUID of a card: our stable guid itself (never its text), so notes
-    in Anki and cards in flashcards can be told apart and matched by the same id."""
-    return card.guid
 
 
 CLOZE_MODEL = genanki.Model(

@@ -455,6 +455,13 @@ def source_html(deck: ExportDeck, card: ExportCard) -> str:
     return f"{_escape_source(deck.short_source(card.source))}:{card.line}"
 
 
+def note_guid(card: ExportCard) -> str:
+    """The Anki note GUID of a card (apkg and tsv alike): our stable guid itself (never its
+    text), so notes in Anki and cards in flashcards can be told apart and matched by the
+    same id."""
+    return card.guid
+
+
 def anki_tags(tags: list[str]) -> list[str]:
     """Anki tags are space-separated: spaces inside a tag become '_'."""
     return list(_anki_tags(tuple(tags)))

@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from flashcards.export.apkg import note_guid
 from flashcards.export.files import spreadsheet_cell
 from flashcards.export.job import ExportJob
 from flashcards.export.media import as_text
@@ -39,6 +38,7 @@ from flashcards.export.render import (
     basic_back,
     card_cloze_html,
     context_html,
+    note_guid,
     source_html,
     to_html,
 )
