@@ -122,7 +122,7 @@ def cloze(kind: str, body: str, marks: Sequence[Deletion], hidden: Sequence[int]
     for i, d in enumerate(marks):
         if i in hide:
             out.append(body[at : d.start])
-            out.append(f"{{{{c1::{d.inner}{'::' + d.hint if d.hint else ''}}}}}")
+            out.append(cloze_marker(d))
         elif d.kind not in _EMPHASIS:
             out.append(body[at : d.start] + d.inner)
         else:
@@ -130,6 +130,28 @@ def cloze(kind: str, body: str, marks: Sequence[Deletion], hidden: Sequence[int]
         at = d.end
     out.append(body[at:])
     return "".join(out)
+
+
+def cloze_marker(d: Deletion) -> str:
+    """A hidden deletion in Anki's cloze syntax, as `cloze` writes it."""
+    return f"{{{{c1::{d.inner}{'::' + d.hint if d.hint else ''}}}}}"
+
+
+def resolved_spots(marks: Sequence[Deletion]) -> list[tuple[int, int]] | None:
+    """Where each mark stands in the block's `resolved` text, (start, end): what the
+    back shows of it (a strong or highlight span as written, a cloze its text). A card
+    hiding mark `i` alone has for its `cloze` the resolved text with that stretch in
+    Anki's syntax (`cloze_marker`). None when the marks do not stand in order and apart."""
+    spots: list[tuple[int, int]] = []
+    shift = at = 0
+    for d in marks:
+        if d.start < at:
+            return None
+        size = d.end - d.start if d.kind in _EMPHASIS else len(d.inner)
+        spots.append((d.start - shift, d.start - shift + size))
+        shift += d.end - d.start - size
+        at = d.end
+    return spots
 
 
 # -- what a reader sees ------------------------------------------------------------

@@ -48,12 +48,12 @@ from flashcards.export.render import (
     anki_tag_text,
     back_extra_html,
     basic_back,
-    card_cloze_html,
     context_html,
     note_guid,
     source_html,
     to_html,
 )
+from flashcards.export.render_shared import card_cloze_html
 
 CSS = """\
 .card { font-family: -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 20px;

@@ -47,19 +47,7 @@ class _Block:
             own = "".join(shared[0])
             back = f"{own}\n{render.plain(children)}" if children else own
         self.back = dumps(back)
-        # (start, end) of each mark in the resolved text, when the marks stand in order
-        # and apart (a deletion's own text shown as the back shows it); else None
-        spots: list[tuple[int, int]] | None = []
-        shift = at = 0
-        for d in marks:
-            if d.start < at:
-                spots = None
-                break
-            size = d.end - d.start if d.kind in _EMPHASIS else len(d.inner)
-            spots.append((d.start - shift, d.start - shift + size))
-            shift += d.end - d.start - size
-            at = d.end
-        self.spots = spots
+        self.spots = faces.resolved_spots(marks)  # None: marks not in order and apart
         self.cuts: dict[int, tuple[str, str, str]] | None = None
 
     def cloze(self, i: int) -> str:
@@ -68,11 +56,9 @@ class _Block:
         as they do in the resolved text; other clozes resolved)."""
         if self.spots is None:
             return faces.cloze("cloze", self.body, self.marks, (i,))
-        d = self.marks[i]
         start, end = self.spots[i]
         text = self.resolved
-        hint = "::" + d.hint if d.hint else ""
-        return f"{text[:start]}{{{{c1::{d.inner}{hint}}}}}{text[end:]}"
+        return f"{text[:start]}{faces.cloze_marker(self.marks[i])}{text[end:]}"
 
     def front(self, i: int) -> str:
         """`faces.front_text` of a cloze card hiding mark `i` alone, with its answer."""

@@ -36,12 +36,12 @@ from flashcards.export.render import (
     anki_tag_text,
     back_extra_html,
     basic_back,
-    card_cloze_html,
     context_html,
     note_guid,
     source_html,
     to_html,
 )
+from flashcards.export.render_shared import card_cloze_html
 
 CLOZE_NOTETYPE = "Cloze"
 BASIC_NOTETYPE = "Basic"
