@@ -447,7 +447,7 @@ def back_text(body: str, marks: Sequence[Deletion], children: str) -> str:
 
 def crumbs(context: Sequence[str], answers: Sequence[str] = ()) -> list[str]:
     """The context as a front shows it: each entry rendered, the card's answers hidden."""
-    out, _ = _rendered_context(tuple(context))
+    out, _ = rendered_context(tuple(context))
     if not answers:
         return list(out)
     present = answers_in_context(context, answers)
@@ -463,11 +463,12 @@ def answers_in_context(context: Sequence[str], answers: Sequence[str]) -> tuple[
     otherwise compile a pattern (the export of 50k cards spent ~45% of its time there);
     casefold() folds every pair of letters IGNORECASE treats as one, so no echo is
     missed."""
-    _, folded = _rendered_context(tuple(context))
+    _, folded = rendered_context(tuple(context))
     return tuple(a for a in answers if a.strip().casefold() in folded)
 
 
 @lru_cache(maxsize=1024)  # a block's cards, and a section's blocks, share one context
-def _rendered_context(context: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+def rendered_context(context: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """The context's entries rendered, and all of them as one case-folded text."""
     out = tuple(render.plain(c) for c in context)
     return out, "\n".join(out).casefold()

@@ -356,6 +356,10 @@ def context_html(card: ExportCard) -> str:
     if card.kind == "basic" or not card.hidden:
         return _breadcrumb(context, ())
     # keyed by the answers the context holds, usually none: the cards of a section share
+    if len(card.hidden) == 1:  # most cards: `faces.answers_in_context` of its one answer
+        answer = card.marks[card.hidden[0]].answer
+        _, folded = faces.rendered_context(context)
+        return _breadcrumb(context, (answer,) if answer.strip().casefold() in folded else ())
     answers = faces.answers_in_context(context, [card.marks[i].answer for i in card.hidden])
     return _breadcrumb(context, answers)
 
