@@ -122,7 +122,7 @@ def cloze(kind: str, body: str, marks: Sequence[Deletion], hidden: Sequence[int]
     for i, d in enumerate(marks):
         if i in hide:
             out.append(body[at : d.start])
-            out.append(f"{{{{c1::{d.inner}{'::' + d.hint if d.hint else ''}}}}}")
+            out.append(cloze_marker(d))
         elif d.kind not in _EMPHASIS:
             out.append(body[at : d.start] + d.inner)
         else:
@@ -130,6 +130,28 @@ def cloze(kind: str, body: str, marks: Sequence[Deletion], hidden: Sequence[int]
         at = d.end
     out.append(body[at:])
     return "".join(out)
+
+
+def cloze_marker(d: Deletion) -> str:
+    """A hidden deletion in Anki's cloze syntax, as `cloze` writes it."""
+    return f"{{{{c1::{d.inner}{'::' + d.hint if d.hint else ''}}}}}"
+
+
+def resolved_spots(marks: Sequence[Deletion]) -> list[tuple[int, int]] | None:
+    """Where each mark stands in the block's `resolved` text, (start, end): what the
+    back shows of it (a strong or highlight span as written, a cloze its text). A card
+    hiding mark `i` alone has for its `cloze` the resolved text with that stretch in
+    Anki's syntax (`cloze_marker`). None when the marks do not stand in order and apart."""
+    spots: list[tuple[int, int]] = []
+    shift = at = 0
+    for d in marks:
+        if d.start < at:
+            return None
+        size = d.end - d.start if d.kind in _EMPHASIS else len(d.inner)
+        spots.append((d.start - shift, d.start - shift + size))
+        shift += d.end - d.start - size
+        at = d.end
+    return spots
 
 
 # -- what a reader sees ------------------------------------------------------------
@@ -425,7 +447,7 @@ def back_text(body: str, marks: Sequence[Deletion], children: str) -> str:
 
 def crumbs(context: Sequence[str], answers: Sequence[str] = ()) -> list[str]:
     """The context as a front shows it: each entry rendered, the card's answers hidden."""
-    out, _ = _rendered_context(tuple(context))
+    out, _ = rendered_context(tuple(context))
     if not answers:
         return list(out)
     present = answers_in_context(context, answers)
@@ -441,11 +463,12 @@ def answers_in_context(context: Sequence[str], answers: Sequence[str]) -> tuple[
     otherwise compile a pattern (the export of 50k cards spent ~45% of its time there);
     casefold() folds every pair of letters IGNORECASE treats as one, so no echo is
     missed."""
-    _, folded = _rendered_context(tuple(context))
+    _, folded = rendered_context(tuple(context))
     return tuple(a for a in answers if a.strip().casefold() in folded)
 
 
 @lru_cache(maxsize=1024)  # a block's cards, and a section's blocks, share one context
-def _rendered_context(context: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+def rendered_context(context: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """The context's entries rendered, and all of them as one case-folded text."""
     out = tuple(render.plain(c) for c in context)
     return out, "\n".join(out).casefold()

@@ -48,11 +48,12 @@ from flashcards.export.render import (
     anki_tag_text,
     back_extra_html,
     basic_back,
-    card_cloze_html,
     context_html,
+    note_guid,
     source_html,
     to_html,
 )
+from flashcards.export.render_shared import card_cloze_html
 
 CSS = """\
 .card { font-family: -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 20px;
@@ -80,12 +81,6 @@ def stable_id(name: str) -> int:
 
 def deck_id(name: str) -> int:
     return stable_id(f"flashcards deck {name}")
-
-
-def note_guid(card: ExportCard) -> str:
-    """The Anki note GUID of a card: our stable guid itself (never its text), so notes
-    in Anki and cards in flashcards can be told apart and matched by the same id."""
-    return card.guid
 
 
 CLOZE_MODEL = genanki.Model(

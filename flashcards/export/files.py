@@ -257,7 +257,7 @@ def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
 # -- spreadsheet cells ----------------------------------------------------------------
 
 _Cell = TypeVar("_Cell")
-_FORMULA_START = frozenset("=+-@\t\r")
+FORMULA_START = frozenset("=+-@\t\r")  # what a formula cell starts with
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
@@ -269,7 +269,7 @@ def spreadsheet_cell(value: _Cell, html: bool = False) -> _Cell:
     character reference (`=` → `&#61;`), which Anki shows as the same character.
     Numbers, and text that is a number (`-5`, `1e3`), are left as they are.
     """
-    if not isinstance(value, str) or not value or value[0] not in _FORMULA_START:
+    if not isinstance(value, str) or not value or value[0] not in FORMULA_START:
         return value
     if _NUMBER.fullmatch(value):
         return value

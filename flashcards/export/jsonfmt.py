@@ -11,55 +11,16 @@ collection is never held in memory.
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring
 from pathlib import Path
 
-from flashcards import faces
 from flashcards.clock import iso_utc
 from flashcards.export.job import ExportJob
-from flashcards.notes.markers import Deletion
+from flashcards.export.json_faces import Faces
 from flashcards.store import export as queries
 
 FORMAT = "flashcards-export"
 VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("card-export.schema.json")
-
-
-class _Faces:
-    """A card's faces for the JSON document: SQLite writes the rest of the card's object
-    (`head`, `tail`); the front, back and cloze text are rendered from the block here.
-    A block's cards share its parsed marks and its back."""
-
-    def __init__(self) -> None:
-        self.marks: dict[str, tuple[Deletion, ...]] = {}
-        self.backs: dict[tuple[str, str, str], str] = {}
-        self.hiddens: dict[str, tuple[int, ...]] = {}  # a few texts: "[0]", "[1]", ...
-
-    def card(
-        self, head: str, tail: str, kind: str, body: str, marks: str, hidden: str, children: str
-    ) -> str:
-        parsed = self.marks.get(marks)
-        if parsed is None:
-            parsed = self.marks[marks] = tuple(Deletion(*m) for m in json.loads(marks))
-        back = self.backs.get((body, marks, children))
-        if back is None:
-            back = self.backs[(body, marks, children)] = faces.back_text(body, parsed, children)
-        picked = self.hiddens.get(hidden)
-        if picked is None:
-            picked = self.hiddens[hidden] = tuple(json.loads(hidden))
-        # a question card hides its cloze markers but has no answers of its own
-        answers = [] if kind == faces.BASIC else [parsed[i].answer for i in picked]
-        front = faces.front_text(body, parsed, picked, answers)
-        cloze = faces.cloze(kind, body, parsed, picked)
-        return (
-            f'{head[:-1]},"front":{_dumps(front)},"back":{_dumps(back)},'
-            f'"cloze":{_dumps(cloze)},{tail[1:]}'
-        )
-
-
-# A string as SQLite's json_object writes one (non-ASCII kept as is): what
-# json.dumps(text, ensure_ascii=False) returns, without making a JSONEncoder per call
-_dumps = encode_basestring
 
 
 def write(job: ExportJob, path: Path) -> int:
@@ -88,7 +49,7 @@ def write(job: ExportJob, path: Path) -> int:
     reviews = queries.review_json_rows(store, job.deck_ids)
     pending = next(reviews, None)
     written = 0
-    cards = _Faces()
+    cards = Faces()
     with path.open("w", encoding="utf-8") as fh:
         opening = json.dumps(head, ensure_ascii=False, indent=1)
         fh.write(opening[: opening.rindex("}")].rstrip() + ',\n "cards": [')
@@ -103,7 +64,7 @@ def write(job: ExportJob, path: Path) -> int:
                 own.append(pending[1])
                 pending = next(reviews, None)
             separator = ",\n  " if written else "\n  "
-            fh.write(f'{separator}{card[:-1]},"reviews":[{",".join(own)}]}}')
+            fh.write(f'{separator}{card},"reviews":[{",".join(own)}]}}')
             written += 1
             if written % 1000 == 0:
                 job.tick(written, total)

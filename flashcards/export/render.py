@@ -32,7 +32,7 @@ BREADCRUMB = " › "
 # Text without these renders as itself (escaped): most card text, so most card
 # text skips the Markdown parser.
 _MARKUP = re.compile(r"[\\`*_\[\]<>&=\n$%~|^]")
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
 
@@ -44,7 +44,7 @@ _SLOW_CHARS = re.compile(r"[$%~|^]")
 _QUOTE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?>", re.MULTILINE)
 
 
-def _slow(text: str) -> bool:
+def is_slow(text: str) -> bool:
     """Whether `text` holds what the fast paths do not render."""
     return bool(
         _SLOW_CHARS.search(text) or "![" in text or (">" in text and _QUOTE_LINE.search(text))
@@ -123,7 +123,7 @@ def to_html(markdown: str) -> str:
         return ""
     if not _MARKUP.search(markdown):
         return _escape(markdown)
-    slow = _slow(markdown)
+    slow = is_slow(markdown)
     if slow:
         markdown = _prepare(markdown)
     if "\n" not in markdown and not markdown.startswith("- "):
@@ -170,17 +170,17 @@ def _escape(text: str) -> str:
 
 def _fast_inline(text: str, known_fast: bool = False) -> str | None:
     """One line with only the simple spans, rendered; None when markdown-it must.
-    `known_fast`: the caller found `_slow(text)` false already."""
-    found = _fast_inline_parts(text, known_fast)
+    `known_fast`: the caller found `is_slow(text)` false already."""
+    found = fast_inline_parts(text, known_fast)
     return None if found is None else "".join(found[1])
 
 
-def _fast_inline_parts(text: str, known_fast: bool = False) -> tuple[list, list[str]] | None:
+def fast_inline_parts(text: str, known_fast: bool = False) -> tuple[list, list[str]] | None:
     """`_fast_inline` in pieces: what `_SPAN.split` made of the text, and the HTML of each
     piece (the text before the first span, then each span and the text after it)."""
     if text[:1].isspace() or text[-1:].isspace():
         return None  # markdown strips a line's edges
-    if not known_fast and _slow(text):
+    if not known_fast and is_slow(text):
         return None
     if "===" in text or "****" in text or "]](" in text:
         # a span beside its own marker (`==a===`, `**a****b**`: one longer run, which
@@ -272,7 +272,7 @@ def _inline_html(text: str) -> str:
 _ONE_PLACEHOLDER = "\ue0000\ue001"  # what the general path puts for a first marker
 
 
-def _marker_html(m: re.Match[str]) -> str:
+def marker_html(m: re.Match[str]) -> str:
     """A `{{c1::answer::hint}}` marker with its answer and hint rendered."""
     number, answer, hint = m.group(1), m.group(2), m.group(3)
     shown = _inline_html(answer) + (f"::{_inline_html(hint)}" if hint else "")
@@ -287,71 +287,16 @@ def cloze_html(cloze: str) -> str:
     are rendered on their own and put back. A card's cloze text usually has one
     marker, its own deletion: that case skips the placeholder regex.
     """
-    first = _CLOZE.search(cloze)
-    if first is not None and "\ue000" not in cloze and _CLOZE.search(cloze, first.end()) is None:
+    first = CLOZE.search(cloze)
+    if first is not None and "\ue000" not in cloze and CLOZE.search(cloze, first.end()) is None:
         # one marker (a card's own deletion) and no placeholder character in the text:
         # the placeholder is found by plain string search
         text = f"{cloze[: first.start()]}{_ONE_PLACEHOLDER}{cloze[first.end() :]}"
         rendered = to_html(text)
         if rendered.count(_ONE_PLACEHOLDER) != 1:  # never lose a marker
             return _escape(cloze).replace("\n", "<br>")
-        return rendered.replace(_ONE_PLACEHOLDER, _marker_html(first))
+        return rendered.replace(_ONE_PLACEHOLDER, marker_html(first))
     return _cloze_html_any(cloze)
-
-
-def card_cloze_html(card: ExportCard) -> str:
-    """`cloze_html(card.cloze)`, with the text around the card's deletion rendered once for
-    all the cards of its block (a block with three deletions makes three cards).
-
-    A block's cards differ only in the span their marker stands for: where the block's
-    text (clozes resolved) takes the fast path whole and the card's marker stands exactly
-    where one of its spans stood, the text around the marker renders as that text's pieces
-    do, the span's piece left out (a span's piece never depends on another span: a
-    placeholder in its place opens, closes or escapes nothing). Anything else renders
-    the card's own text, as `cloze_html` does.
-    """
-    cloze = card.cloze
-    if len(card.marks) > 1:
-        first = _CLOZE.search(cloze)
-        if first is not None and "\ue000" not in first.group():
-            text = card.resolved
-            shared = _shared_text(text)
-            if shared is not None:
-                out, spans = shared
-                start, end = first.span()
-                k = spans.get((start, len(text) - (len(cloze) - end)))
-                if (
-                    k is not None
-                    and cloze.startswith(text[:start])
-                    and cloze.endswith(text[len(text) - (len(cloze) - end) :])
-                    and _CLOZE.search(cloze, end) is None
-                ):
-                    return "".join(out[:k]) + _marker_html(first) + "".join(out[k + 1 :])
-    return cloze_html(cloze)
-
-
-@lru_cache(maxsize=256)  # a block's cards come one after another
-def _shared_text(text: str) -> tuple[list[str], dict[tuple[int, int], int]] | None:
-    """A block's text (clozes resolved) as `to_html` renders it on the fast path, in
-    pieces, and where each of its strong and highlight spans stands in it ((start, end)
-    -> the index of its piece); None when `to_html` would render it otherwise."""
-    if "\ue000" in text or "\n" in text or text.startswith("- ") or _slow(text):
-        return None
-    found = _fast_inline_parts(text, known_fast=True)
-    if found is None or len(found[0]) == 1:
-        return None
-    parts, out = found
-    spans: dict[tuple[int, int], int] = {}
-    at = len(parts[0])
-    for n, i in enumerate(range(1, len(parts), 5)):
-        strong, mark, code, wiki, after = parts[i : i + 5]
-        if strong is not None or mark is not None:
-            size = len(strong if strong is not None else mark) + 4
-            spans[(at, at + size)] = 2 * n + 1
-        else:
-            size = len(code) + 2 if code is not None else len(wiki) + 4
-        at += size + len(after)
-    return out, spans
 
 
 def _cloze_html_any(cloze: str) -> str:
@@ -359,10 +304,10 @@ def _cloze_html_any(cloze: str) -> str:
     markers: list[str] = []
 
     def aside(m: re.Match[str]) -> str:
-        markers.append(_marker_html(m))
+        markers.append(marker_html(m))
         return f"\ue000{len(markers) - 1}\ue001"
 
-    rendered = to_html(_CLOZE.sub(aside, cloze))
+    rendered = to_html(CLOZE.sub(aside, cloze))
     placed = 0
 
     def back(m: re.Match[str]) -> str:
@@ -411,6 +356,10 @@ def context_html(card: ExportCard) -> str:
     if card.kind == "basic" or not card.hidden:
         return _breadcrumb(context, ())
     # keyed by the answers the context holds, usually none: the cards of a section share
+    if len(card.hidden) == 1:  # most cards: `faces.answers_in_context` of its one answer
+        answer = card.marks[card.hidden[0]].answer
+        _, folded = faces.rendered_context(context)
+        return _breadcrumb(context, (answer,) if answer.strip().casefold() in folded else ())
     answers = faces.answers_in_context(context, [card.marks[i].answer for i in card.hidden])
     return _breadcrumb(context, answers)
 
@@ -426,6 +375,13 @@ _escape_source = lru_cache(maxsize=1024)(_escape)
 def source_html(deck: ExportDeck, card: ExportCard) -> str:
     # a line number needs no escaping; the file name is escaped once per file
     return f"{_escape_source(deck.short_source(card.source))}:{card.line}"
+
+
+def note_guid(card: ExportCard) -> str:
+    """The Anki note GUID of a card (apkg and tsv alike): our stable guid itself (never its
+    text), so notes in Anki and cards in flashcards can be told apart and matched by the
+    same id."""
+    return card.guid
 
 
 def anki_tags(tags: list[str]) -> list[str]:

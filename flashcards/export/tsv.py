@@ -29,19 +29,20 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from flashcards.export.apkg import note_guid
-from flashcards.export.files import spreadsheet_cell
+from flashcards.export.files import FORMULA_START, spreadsheet_cell
 from flashcards.export.job import ExportJob
 from flashcards.export.media import as_text
 from flashcards.export.render import (
+    IMAGE_OPEN,
     anki_tag_text,
     back_extra_html,
     basic_back,
-    card_cloze_html,
     context_html,
+    note_guid,
     source_html,
     to_html,
 )
+from flashcards.export.render_shared import card_cloze_html
 
 CLOZE_NOTETYPE = "Cloze"
 BASIC_NOTETYPE = "Basic"
@@ -96,12 +97,23 @@ def write(job: ExportJob, path: Path) -> int:
                     notetype = CLOZE_NOTETYPE
                     first = context + card_cloze_html(card)
                     second = back_extra_html(card.children) + source
-                first, second = as_text(first), as_text(second)  # a TSV carries no media
-                # no cell may read as a formula (the note type names are safe constants)
-                first = spreadsheet_cell(first, html=True)
-                second = spreadsheet_cell(second, html=True)
-                guid = spreadsheet_cell(note_guid(card))
-                tags = spreadsheet_cell(anki_tag_text(card.tags))
+                # a TSV carries no media (`as_text`); no cell may read as a formula (the
+                # note type names are safe constants). Each asked first, here: most fields
+                # hold no image and start with no formula character
+                if IMAGE_OPEN in first:
+                    first = as_text(first)
+                if IMAGE_OPEN in second:
+                    second = as_text(second)
+                if first[:1] in FORMULA_START:
+                    first = spreadsheet_cell(first, html=True)
+                if second[:1] in FORMULA_START:
+                    second = spreadsheet_cell(second, html=True)
+                guid = note_guid(card)
+                if guid[:1] in FORMULA_START:
+                    guid = spreadsheet_cell(guid)
+                tags = anki_tag_text(card.tags)
+                if tags[:1] in FORMULA_START:
+                    tags = spreadsheet_cell(tags)
                 line = (
                     f"{notetype}\t{deck_name}\t{field(guid)}\t{field(first)}\t{field(second)}"
                     f"\t{field(tags)}\n"

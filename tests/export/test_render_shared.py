@@ -6,9 +6,10 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from flashcards.export import render
+from flashcards.export import render_shared
 from flashcards.export.job import ExportCard
-from flashcards.export.render import card_cloze_html, cloze_html
+from flashcards.export.render import cloze_html
+from flashcards.export.render_shared import card_cloze_html
 from flashcards.notes.inline import find_deletions
 
 # words, deletions of every kind, and the markup that could meet them
@@ -87,7 +88,8 @@ def test_each_card_gets_the_html_of_its_own_cloze_text(body, data):
 
 
 def test_the_cards_of_a_block_render_its_text_once():
-    render._shared_text.cache_clear()
+    render_shared._shared_text.cache_clear()
+    render_shared._block_cloze_html.cache_clear()
     body = "the **first** and the **second** beside ==a third== in `code` and [[a link]]"
     htmls = [card_cloze_html(_card(body, (i,))) for i in range(3)]
     assert htmls[0] == (
@@ -95,5 +97,8 @@ def test_the_cards_of_a_block_render_its_text_once():
         "in <code>code</code> and a link"
     )
     assert htmls == [cloze_html(_card(body, (i,)).cloze) for i in range(3)]
-    info = render._shared_text.cache_info()
+    # the block's text rendered once, for its three cards' HTML, worked out together
+    info = render_shared._shared_text.cache_info()
+    assert (info.misses, info.hits) == (1, 0)
+    info = render_shared._block_cloze_html.cache_info()
     assert (info.misses, info.hits) == (1, 2)

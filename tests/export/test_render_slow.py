@@ -18,7 +18,7 @@ ONE_PATTERN = re.compile(r"[$%~|^]|!\[|^\s*(?:[-*+]\s+)?>", re.MULTILINE)
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="ab $%~|^![>-*+ \t\n", max_size=30))
 def test_slow_says_what_the_one_pattern_said(text):
-    assert render._slow(text) == bool(ONE_PATTERN.search(text))
+    assert render.is_slow(text) == bool(ONE_PATTERN.search(text))
 
 
 def test_the_cases_one_by_one():
@@ -32,4 +32,4 @@ def test_the_cases_one_by_one():
         ("text\n  > quote on a later line", True),
         ("a ! and a [ apart", False),
     ]:
-        assert render._slow(text) is slow, text
+        assert render.is_slow(text) is slow, text

@@ -51,3 +51,31 @@ def test_every_defused_cell_reads_as_its_text(text):
         assert plain == "'" + text
         reference, rest = in_html.split(";", 1)
         assert html.unescape(reference + ";") == text[0] and rest == text[1:]
+
+
+def test_the_tsv_writer_defuses_only_the_cells_that_start_like_a_formula(tmp_path, monkeypatch):
+    # ~300,000 cells in a 50,000-card export: each is asked its first character first,
+    # and only those that could start a formula go through `spreadsheet_cell`
+    from helpers import NOW
+
+    from flashcards.export import export, tsv
+
+    from .support import open_collection
+
+    notes = tmp_path / "cells.md"
+    notes.write_text("- =1+1 gives **two** here\n- a plain **answer** here\n")
+    seen: list[str] = []
+
+    def counted(value, html=False):
+        seen.append(value)
+        return spreadsheet_cell(value, html)
+
+    monkeypatch.setattr(tsv, "spreadsheet_cell", counted)
+    out = tmp_path / "cells.tsv"
+    with open_collection(tmp_path / "cells.sqlite") as col:
+        col.build(notes)
+        export(col, [], "tsv", out, now=NOW)
+    rows = [line.split("\t") for line in out.read_text().splitlines() if line[:1] != "#"]
+    assert len(rows) == 2
+    assert any(row[3].startswith("&#61;1+1 gives {{c1::two}}") for row in rows)
+    assert seen == ["cells", "=1+1 gives {{c1::two}} here"]  # the deck's name, then that field

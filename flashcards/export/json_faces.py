@@ -1,0 +1,137 @@
+"""A card's faces for the JSON document (front, back, cloze text), each block's share
+worked out once for all its cards.
+
+SQLite writes the rest of a card's object (`flashcards/store/export.py`); the three
+faces are rendered here from the block's text, marks and children, exactly as
+`faces.front_text`, `faces.back_text` and `faces.cloze` render them. A block's cards
+share its parsed marks, its back (encoded once) and, for a block with several
+deletions, its text rendered once: a card hiding one strong or highlight span of it
+is then two joins of that rendering around its placeholder (`_Block.cut`), what
+`faces._shared_front` makes of it, without rebuilding the card's pieces each time.
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring
+
+from flashcards import faces
+from flashcards.notes import render
+from flashcards.notes.markers import HIGHLIGHT, STRONG, Deletion
+
+# A string as SQLite's json_object writes one (non-ASCII kept as is): what
+# json.dumps(text, ensure_ascii=False) returns, without making a JSONEncoder per call
+dumps = encode_basestring
+
+_EMPHASIS = (STRONG, HIGHLIGHT)
+_NO_CUTS: dict[int, tuple[str, str, str]] = {}
+_BLOCKS_KEPT = 1024  # the blocks last seen: a large export is never held in memory
+
+
+class _Block:
+    """What a block's cards share: its marks, its back as a JSON string, where each of
+    its marks stands in its resolved text, and (lazily) the one-gap fronts' cuts."""
+
+    __slots__ = ("body", "marks", "back", "resolved", "spots", "cuts")
+
+    def __init__(self, body: str, marks: tuple[Deletion, ...], children: str) -> None:
+        self.body = body
+        self.marks = marks
+        self.resolved = faces.resolved(body, marks)
+        # the fronts' one rendering of the resolved text is the back's too (`render.plain`
+        # joins the same pieces): a block with several marks renders it once
+        shared = faces._shared_pieces(self.resolved) if len(marks) > 1 else None
+        if shared is None:
+            back = faces.back_text(body, marks, children)
+        else:
+            own = "".join(shared[0])
+            back = f"{own}\n{render.plain(children)}" if children else own
+        self.back = dumps(back)
+        self.spots = faces.resolved_spots(marks)  # None: marks not in order and apart
+        self.cuts: dict[int, tuple[str, str, str]] | None = None
+
+    def cloze(self, i: int) -> str:
+        """`faces.cloze` of a cloze card hiding mark `i` alone: the resolved text with
+        that mark in Anki's syntax (other strong and highlight spans stay as written,
+        as they do in the resolved text; other clozes resolved)."""
+        if self.spots is None:
+            return faces.cloze("cloze", self.body, self.marks, (i,))
+        start, end = self.spots[i]
+        text = self.resolved
+        return f"{text[:start]}{faces.cloze_marker(self.marks[i])}{text[end:]}"
+
+    def front(self, i: int) -> str:
+        """`faces.front_text` of a cloze card hiding mark `i` alone, with its answer."""
+        if self.cuts is None:
+            self.cuts = self._cuts()
+        cut = self.cuts.get(i)
+        if cut is None:
+            d = self.marks[i]
+            return faces.front_text(self.body, self.marks, (i,), [d.answer])
+        left, placeholder, right = cut
+        return f"{left}{placeholder}{right}"
+
+    def _cuts(self) -> dict[int, tuple[str, str, str]]:
+        """For each strong or highlight mark whose span the block's one rendering holds
+        as a piece (`faces._shared_pieces`), and whose answer stands nowhere else on
+        the front: the rendered text before it, its placeholder, the text after it —
+        the front `faces._shared_front` gives that card. The other marks: none."""
+        if len(self.marks) < 2 or self.spots is None:
+            return _NO_CUTS  # `front_text` renders a one-mark block's front on its own
+        shared = faces._shared_pieces(self.resolved)
+        if shared is None:
+            return _NO_CUTS
+        texts, spans = shared
+        cuts: dict[int, tuple[str, str, str]] = {}
+        for i, d in enumerate(self.marks):
+            if d.kind not in _EMPHASIS:
+                continue
+            k = spans.get(self.spots[i])
+            if k is None:
+                continue
+            left, right = "".join(texts[:k]), "".join(texts[k + 1 :])
+            present = faces._may_stand_in([d.answer], left + right)
+            if present and faces._answer_pattern(present) is not None:
+                continue  # an echo to hide: `front_text` hides it
+            cuts[i] = (left, f"[{d.hint or '...'}]", right)
+        return cuts
+
+
+class Faces:
+    """The faces of the cards of a JSON export, in the order its rows come: call
+    `card` for each card row."""
+
+    def __init__(self) -> None:
+        self.blocks: dict[tuple[str, str, str], _Block] = {}
+        self.marks: dict[str, tuple[Deletion, ...]] = {}  # a few texts recur: "[]"...
+        self.hiddens: dict[str, tuple[int, ...]] = {}  # a few texts: "[0]", "[1]", ...
+
+    def card(
+        self, head: str, tail: str, kind: str, body: str, marks: str, hidden: str, children: str
+    ) -> str:
+        """The card's JSON object, all but its closing brace (its reviews go there):
+        `head` and `tail` as SQLite wrote them, the faces between them."""
+        block = self.blocks.get((body, marks, children))
+        if block is None:
+            parsed = self.marks.get(marks)
+            if parsed is None:
+                parsed = self.marks[marks] = tuple(Deletion(*m) for m in json.loads(marks))
+            if len(self.blocks) >= _BLOCKS_KEPT:
+                self.blocks.clear()  # the rows come in card id order: a block's cards together
+            block = self.blocks[(body, marks, children)] = _Block(body, parsed, children)
+        picked = self.hiddens.get(hidden)
+        if picked is None:
+            picked = self.hiddens[hidden] = tuple(json.loads(hidden))
+        if kind != faces.BASIC and len(picked) == 1:
+            (i,) = picked
+            front, cloze = block.front(i), block.cloze(i)
+        else:
+            parsed = block.marks
+            # a question card hides its cloze markers but has no answers of its own
+            answers = [] if kind == faces.BASIC else [parsed[i].answer for i in picked]
+            front = faces.front_text(body, parsed, picked, answers)
+            cloze = faces.cloze(kind, body, parsed, picked)
+        return (
+            f'{head[:-1]},"front":{dumps(front)},"back":{block.back},'
+            f'"cloze":{dumps(cloze)},{tail[1:-1]}'
+        )
