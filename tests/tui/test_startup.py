@@ -120,7 +120,27 @@ NOT_FOR_THE_FIRST_CARD = (
     "flashcards.tui.notes_watch",  # the notes walk: the watch starts once the card shows
     "flashcards.notes.files",
     "flashcards.tui.building",  # builds: on the first edit, or when the notes change
+    "flashcards.notes.outline",  # the outline reader: NoteError has a module of its own
+    "flashcards.study.custom",  # custom study: when one starts
 )
+
+# the app run to its first card in a fresh process, which then lists what it imported
+_FIRST_CARD = """
+import asyncio, sys
+from pathlib import Path
+from flashcards.tui.app import make_app
+from flashcards.tui.screens.review import ReviewScreen
+
+async def main():
+    app = make_app(Path(sys.argv[1]), study=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        while not (isinstance(app.screen, ReviewScreen) and app.screen.card is not None):
+            await asyncio.sleep(0.001)
+        await pilot.pause()
+        print(" ".join(sorted(sys.modules)))
+
+asyncio.run(main())
+"""
 
 
 def test_the_review_loads_no_notes_reader():
@@ -135,6 +155,23 @@ def test_the_review_loads_no_notes_reader():
     assert done.returncode == 0, done.stderr
     loaded = set(done.stdout.split())
     assert {"flashcards.tui.app", "flashcards.deck_settings", "textual"} <= loaded
+    assert not [m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)], sorted(
+        m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)
+    )
+
+
+def test_the_first_card_loads_no_notes_reader_nor_custom_study(collection_path: Path):
+    """Not only the imports: showing the first card loads none of them either."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_CARD, str(collection_path)],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert {"flashcards.tui.screens.review", "flashcards.notes.errors"} <= loaded
     assert not [m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)], sorted(
         m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)
     )
