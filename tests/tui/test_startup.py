@@ -177,6 +177,26 @@ def test_the_first_card_loads_no_notes_reader_nor_custom_study(collection_path: 
     )
 
 
+def test_the_first_card_parses_no_other_screens_rules(app_factory):
+    """The decks', summary's, keys page's and messages' own rules load when their screen
+    first shows (each screen's CSS): the first card's stylesheet has only what it uses."""
+    app = app_factory(study=True)
+    others = {"#home-middle", "#decks", "#build-bar", "#summary-box", "#help-box", "#message-box"}
+
+    async def main() -> tuple[set[str], set[str]]:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen) and app.screen.card is not None
+            first = {name for rule in app.stylesheet.rules for name in rule.selector_names}
+            await pilot.press("question_mark")  # the keys page brings its own
+            await pilot.pause()
+            return first, {name for rule in app.stylesheet.rules for name in rule.selector_names}
+
+    first, after_help = asyncio.run(main())
+    assert "#card" in first and not first & others, sorted(first & others)
+    assert "#help-box" in after_help
+
+
 def test_the_first_card_shows_its_keys_in_one_widget(app_factory):
     app = app_factory(study=True)
 
