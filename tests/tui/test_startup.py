@@ -179,9 +179,11 @@ def test_the_first_card_loads_no_notes_reader_nor_custom_study(collection_path: 
 
 def test_the_first_card_parses_no_other_screens_rules(app_factory):
     """The decks', summary's, keys page's and messages' own rules load when their screen
-    first shows (each screen's CSS): the first card's stylesheet has only what it uses."""
+    first shows (each screen's CSS), the grade buttons' colours at the first reveal: the
+    first card's stylesheet has only what it uses."""
     app = app_factory(study=True)
     others = {"#home-middle", "#decks", "#build-bar", "#summary-box", "#help-box", "#message-box"}
+    others |= {".-success", ".-warning", ".-error"}  # only the grade buttons have these
 
     async def main() -> tuple[set[str], set[str]]:
         async with app.run_test(size=(80, 24)) as pilot:
