@@ -122,6 +122,7 @@ NOT_FOR_THE_FIRST_CARD = (
     "flashcards.tui.building",  # builds: on the first edit, or when the notes change
     "flashcards.notes.outline",  # the outline reader: NoteError has a module of its own
     "flashcards.study.custom",  # custom study: when one starts
+    "flashcards.store.matching",  # what builds match on
 )
 
 # the app run to its first card in a fresh process, which then lists what it imported
@@ -138,6 +139,12 @@ async def main():
             await asyncio.sleep(0.001)
         await pilot.pause()
         print(" ".join(sorted(sys.modules)))
+        made = {  # the classes the flashcards modules loaded so far have made
+            v.__qualname__
+            for name, m in list(sys.modules.items()) if name.startswith("flashcards")
+            for v in vars(m).values() if isinstance(v, type) and v.__module__ == name
+        }
+        print(" ".join(sorted(made)))
 
 asyncio.run(main())
 """
@@ -170,11 +177,15 @@ def test_the_first_card_loads_no_notes_reader_nor_custom_study(collection_path: 
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    loaded = set(done.stdout.split())
+    modules, classes = done.stdout.splitlines()[-2:]
+    loaded = set(modules.split())
     assert {"flashcards.tui.screens.review", "flashcards.notes.errors"} <= loaded
     assert not [m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)], sorted(
         m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)
     )
+    # what a build matches and compares cards on (flashcards.store.matching)
+    assert {"CardRow", "CardView"} <= set(classes.split())
+    assert not {"CardKey", "Stored"} & set(classes.split())
 
 
 def test_the_first_card_parses_no_other_screens_rules(app_factory):
