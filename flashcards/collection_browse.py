@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from flashcards.collection_errors import CollectionError
 from flashcards.store import custom as custom_rows
-from flashcards.study.custom import CustomSession, CustomStudy
 
 if TYPE_CHECKING:
     from flashcards.browse import Found, PastReview
     from flashcards.store import Store
     from flashcards.study import Study
+    from flashcards.study.custom import CustomSession, CustomStudy
     from flashcards.views import CardView
 
 FLAG_CHANGES = ("suspend", "unsuspend", "unbury")
@@ -104,6 +104,9 @@ class BrowseMethods:
     def custom_study(self, study: CustomStudy, now: datetime | None = None) -> CustomSession:
         """Start a custom study. `new` raises today's new-card limit (in one transaction,
         undoable) and returns an empty session: the ordinary queue serves the cards."""
+        # custom study's classes load when one starts: the first card needs none of them
+        from flashcards.study.custom import CustomSession
+
         deck_ids = self._deck_ids(study.deck)
         today = self.today(now)
         iso = today.isoformat()

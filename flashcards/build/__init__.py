@@ -20,7 +20,7 @@ from functools import partial
 from flashcards import gcpause
 from flashcards.decks import DeckError, DeckSettings, DeckSpec
 from flashcards.notes.junk import REASONS
-from flashcards.store import Store
+from flashcards.store import Store, matching
 from flashcards.store import cards as card_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import graph as graph_rows
@@ -260,18 +260,16 @@ def _scheduling(snapshot: Snapshot) -> tuple:
     return DeckSettings.from_json(json.loads(snapshot.settings or "{}")).scheduling()
 
 
-def _index(
-    store: Store, deck_id: int, reading: Reading, gone: list[str]
-) -> list[card_rows.CardKey]:
+def _index(store: Store, deck_id: int, reading: Reading, gone: list[str]) -> list[matching.CardKey]:
     """The stored cards a build must look at: all of the deck's, or — when few files
     changed — those of the changed files and those with the same content anywhere in the
     deck (moves, restores, identical blocks)."""
     touched = [*reading.parsed, *gone]
     if not reading.kept or len(touched) > FEW_FILES * (len(reading.files) + len(gone)):
-        return card_rows.keys(store, deck_id)
-    index = card_rows.keys_of(store, deck_id, touched)
+        return matching.keys(store, deck_id)
+    index = matching.keys_of(store, deck_id, touched)
     bases = {k.base_hash for k in index}
     bases.update(c.content_hash for cards in reading.parsed.values() for c in cards)
     return list(
-        {k.id: k for k in [*index, *card_rows.keys_like(store, deck_id, sorted(bases))]}.values()
+        {k.id: k for k in [*index, *matching.keys_like(store, deck_id, sorted(bases))]}.values()
     )

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from flashcards.cards import Card
 from flashcards.identity import with_copy
-from flashcards.store.cards import CardKey
+from flashcards.store.matching import CardKey
 
 SIMILAR = 0.6  # SequenceMatcher ratio from which an appeared card is a vanished one, edited
 

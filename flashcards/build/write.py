@@ -22,9 +22,9 @@ from flashcards.cards import BlockText, Card
 from flashcards.clock import iso_utc
 from flashcards.identity import block_hash, retired_hash, with_copy
 from flashcards.notes.markers import Deletion
-from flashcards.store import Store, deck_summaries
+from flashcards.store import Store, deck_summaries, matching
 from flashcards.store import cards as rows
-from flashcards.store.cards import CardKey, Stored
+from flashcards.store.matching import CardKey, Stored
 
 from .hashset import HashSet
 from .match import assign, pair_edits
@@ -382,7 +382,7 @@ def match_and_write(
         s.kept for s in plan.slots if s.kept is not None and by_id[s.kept].content_hash != s.final
     ]
     matched = [s.card_id for s in plan.fresh if s.card_id is not None]
-    full = rows.stored(store, [*matched, *plan.vanished, *renumbered])
+    full = matching.stored(store, [*matched, *plan.vanished, *renumbered])
     pairs = pair_edits(
         plan.appeared, {i: (full[i].kind, full[i].answers, full[i].norm) for i in plan.vanished}, j
     )

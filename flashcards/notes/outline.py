@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from flashcards.notes.errors import NoteError
+
 TAB_WIDTH = 4
 
 _BULLET = re.compile(r"([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
@@ -18,18 +20,6 @@ _PROPERTY = re.compile(r"([A-Za-z0-9][\w.-]*)::(?:[ \t]+(.*)|[ \t]*)$")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _HRULE = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
-
-
-class NoteError(Exception):
-    """A note file that cannot be read; carries where and why."""
-
-    def __init__(self, path: str, line: int | None, reason: str) -> None:
-        self.path = path
-        self.line = line
-        self.reason = reason
-        self.unreadable = False  # the file's fault (permissions, not a file), not its content's
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {reason}")
 
 
 @dataclass(slots=True)

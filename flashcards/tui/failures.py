@@ -19,7 +19,7 @@ from textual.message_pump import MessagePump
 
 from flashcards.clock import DateOutOfRange
 from flashcards.collection import CollectionError
-from flashcards.notes.outline import NoteError
+from flashcards.notes.errors import NoteError
 from flashcards.store import (
     CollectionBusy,
     CollectionDamaged,

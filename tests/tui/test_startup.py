@@ -120,7 +120,34 @@ NOT_FOR_THE_FIRST_CARD = (
     "flashcards.tui.notes_watch",  # the notes walk: the watch starts once the card shows
     "flashcards.notes.files",
     "flashcards.tui.building",  # builds: on the first edit, or when the notes change
+    "flashcards.notes.outline",  # the outline reader: NoteError has a module of its own
+    "flashcards.study.custom",  # custom study: when one starts
+    "flashcards.store.matching",  # what builds match on
 )
+
+# the app run to its first card in a fresh process, which then lists what it imported
+_FIRST_CARD = """
+import asyncio, sys
+from pathlib import Path
+from flashcards.tui.app import make_app
+from flashcards.tui.screens.review import ReviewScreen
+
+async def main():
+    app = make_app(Path(sys.argv[1]), study=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        while not (isinstance(app.screen, ReviewScreen) and app.screen.card is not None):
+            await asyncio.sleep(0.001)
+        await pilot.pause()
+        print(" ".join(sorted(sys.modules)))
+        made = {  # the classes the flashcards modules loaded so far have made
+            v.__qualname__
+            for name, m in list(sys.modules.items()) if name.startswith("flashcards")
+            for v in vars(m).values() if isinstance(v, type) and v.__module__ == name
+        }
+        print(" ".join(sorted(made)))
+
+asyncio.run(main())
+"""
 
 
 def test_the_review_loads_no_notes_reader():
@@ -138,6 +165,49 @@ def test_the_review_loads_no_notes_reader():
     assert not [m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)], sorted(
         m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)
     )
+
+
+def test_the_first_card_loads_no_notes_reader_nor_custom_study(collection_path: Path):
+    """Not only the imports: showing the first card loads none of them either."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_CARD, str(collection_path)],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    modules, classes = done.stdout.splitlines()[-2:]
+    loaded = set(modules.split())
+    assert {"flashcards.tui.screens.review", "flashcards.notes.errors"} <= loaded
+    assert not [m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)], sorted(
+        m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_CARD)
+    )
+    # what a build matches and compares cards on (flashcards.store.matching)
+    assert {"CardRow", "CardView"} <= set(classes.split())
+    assert not {"CardKey", "Stored"} & set(classes.split())
+
+
+def test_the_first_card_parses_no_other_screens_rules(app_factory):
+    """The decks', summary's, keys page's and messages' own rules load when their screen
+    first shows (each screen's CSS), the grade buttons' colours at the first reveal: the
+    first card's stylesheet has only what it uses."""
+    app = app_factory(study=True)
+    others = {"#home-middle", "#decks", "#build-bar", "#summary-box", "#help-box", "#message-box"}
+    others |= {".-success", ".-warning", ".-error"}  # only the grade buttons have these
+
+    async def main() -> tuple[set[str], set[str]]:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen) and app.screen.card is not None
+            first = {name for rule in app.stylesheet.rules for name in rule.selector_names}
+            await pilot.press("question_mark")  # the keys page brings its own
+            await pilot.pause()
+            return first, {name for rule in app.stylesheet.rules for name in rule.selector_names}
+
+    first, after_help = asyncio.run(main())
+    assert "#card" in first and not first & others, sorted(first & others)
+    assert "#help-box" in after_help
 
 
 def test_the_first_card_shows_its_keys_in_one_widget(app_factory):

@@ -82,6 +82,35 @@ def keys_text() -> Content:
 class HelpScreen(ModalScreen[None]):
     """Every key of the app; any of Esc, ?, q or Enter closes it."""
 
+    # this screen's own rules, loaded when it first shows (app.tcss has the shared ones)
+    CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    #help-box {
+        width: 76;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 1 2;
+    }
+    #help-box {
+        padding: 0 2;
+        border-title-color: $text-accent;
+        border-title-style: bold;
+        border-subtitle-color: $text-muted;
+    }
+    #help-body {
+        height: auto;
+    }
+    #help-scroll {
+        height: auto;
+        max-height: 100%;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,question_mark,q,enter,space", "close", "Close"),
         Binding("j", "scroll(1)", "Scroll", show=False),

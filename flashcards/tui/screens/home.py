@@ -103,6 +103,35 @@ def reflow(text: str) -> str:
 class HomeScreen(AppScreen):
     """The decks table, today's progress, and the build progress when building."""
 
+    # this screen's own rules, loaded when it first shows (app.tcss has the shared ones)
+    CSS = """
+    #home-middle {
+        height: 1fr;
+    }
+    #decks {
+        height: auto;
+        max-height: 1fr;
+        width: auto;
+        max-width: 100%;
+    }
+    #empty {
+        padding: 1 2;
+        color: $text-warning;
+        display: none;
+    }
+    #building {
+        height: 1;
+        margin-top: 1;
+    }
+    #build-label {
+        width: auto;
+        margin-right: 2;
+    }
+    #build-bar {
+        width: 1fr;
+    }
+    """
+
     BINDINGS = [
         Binding("enter", "study_selected", "Study", show=False),
         Binding("a", "study_all", "All decks"),

@@ -20,6 +20,37 @@ class MessageScreen(ModalScreen[str | None]):
     closes it with the result "retry".
     """
 
+    # this screen's own rules, loaded when it first shows (app.tcss has the shared ones)
+    CSS = """
+    #message-title {
+        text-style: bold;
+        color: $text-accent;
+        margin-bottom: 1;
+    }
+    MessageScreen {
+        align: center middle;
+    }
+    #message-box {
+        width: 76;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 1 2;
+    }
+    MessageScreen.fatal #message-box {
+        border: round $error;
+    }
+    #message-body {
+        height: auto;
+    }
+    #message-hint {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    """
+
     BINDINGS = [
         Binding("enter,escape,space", "close", "Close"),
         Binding("q", "close", "Close", show=False),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical, VerticalScroll
+from textual.containers import Center, VerticalScroll
 from textual.content import Content
 
 from flashcards import sm2
@@ -115,7 +115,7 @@ class ReviewScreen(NoteEditing):
                 self.card = None
         yield TitleBar(icon="▦")
         # one readable column, centred: the breadcrumb and the card, in the middle of it
-        with Center(id="middle"), Vertical(id="column"):
+        with Center(id="middle"):
             with VerticalScroll(id="card"):
                 yield Crumbs(id="crumbs")
                 yield CardFace(id="face")

@@ -120,6 +120,19 @@ def summary_text(summary: SessionSummary) -> Content:
 class SummaryScreen(AppScreen):
     """Shown when the queue runs out or the session is ended with Esc."""
 
+    # this screen's own rules, loaded when it first shows (app.tcss has the shared ones)
+    CSS = """
+    #summary-box {
+        padding: 1 4;
+        height: auto;
+    }
+    #summary-title {
+        text-style: bold;
+        color: $text-accent;
+        margin-bottom: 1;
+    }
+    """
+
     BINDINGS = [
         Binding("enter,space", "home", "Decks"),
         Binding("escape,q", "home", "Back", key_display="esc"),

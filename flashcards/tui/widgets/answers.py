@@ -37,7 +37,8 @@ class AnswerButton(Widget, can_focus=False):
 
     ALLOW_SELECT = False
     # Button's rules for its default (not flat) style, compact (no border), in the same
-    # order, so that the same rule wins; `:focus` and `:disabled` never apply here
+    # order, so that the same rule wins; `:focus` and `:disabled` never apply here; the
+    # error, warning and success colours are GradeButton's
     DEFAULT_CSS = """
     AnswerButton:ansi {
         border: tall $border-blurred;
@@ -54,24 +55,6 @@ class AnswerButton(Widget, can_focus=False):
         &.-primary {
             color: $primary;
             border: tall $primary;
-            background: ansi_default;
-            &:hover { background: $ansi-background; }
-        }
-        &.-success {
-            color: $success;
-            border: tall $success;
-            background: ansi_default;
-            &:hover { background: $ansi-background; }
-        }
-        &.-warning {
-            color: $warning;
-            border: tall $warning;
-            background: ansi_default;
-            &:hover { background: $ansi-background; }
-        }
-        &.-error {
-            color: $error;
-            border: tall $error;
             background: ansi_default;
             &:hover { background: $ansi-background; }
         }
@@ -98,24 +81,6 @@ class AnswerButton(Widget, can_focus=False):
             background: $primary;
             &:hover { background: $primary-darken-2; }
             &.-active { background: $primary; }
-        }
-        &.-success {
-            color: $button-color-foreground;
-            background: $success;
-            &:hover { background: $success-darken-2; }
-            &.-active { background: $success; }
-        }
-        &.-warning {
-            color: $button-color-foreground;
-            background: $warning;
-            &:hover { background: $warning-darken-2; }
-            &.-active { background: $warning; }
-        }
-        &.-error {
-            color: $button-color-foreground;
-            background: $error;
-            &:hover { background: $error-darken-1; }
-            &.-active { background: $error; }
         }
     }
     """
@@ -176,6 +141,55 @@ class AnswerButton(Widget, can_focus=False):
         self.post_message(self.Pressed(self))
 
 
+class GradeButton(AnswerButton):
+    """A grade's button: its colours (error, warning, success) are rules of their own,
+    parsed at the first reveal, when the first grade buttons are made; the front's one
+    button (primary) needs none of them. Same rules, same order as AnswerButton's were."""
+
+    DEFAULT_CSS = """
+    GradeButton:ansi {
+        &.-success {
+            color: $success;
+            border: tall $success;
+            background: ansi_default;
+            &:hover { background: $ansi-background; }
+        }
+        &.-warning {
+            color: $warning;
+            border: tall $warning;
+            background: ansi_default;
+            &:hover { background: $ansi-background; }
+        }
+        &.-error {
+            color: $error;
+            border: tall $error;
+            background: ansi_default;
+            &:hover { background: $ansi-background; }
+        }
+    }
+    GradeButton {
+        &.-success {
+            color: $button-color-foreground;
+            background: $success;
+            &:hover { background: $success-darken-2; }
+            &.-active { background: $success; }
+        }
+        &.-warning {
+            color: $button-color-foreground;
+            background: $warning;
+            &:hover { background: $warning-darken-2; }
+            &.-active { background: $warning; }
+        }
+        &.-error {
+            color: $button-color-foreground;
+            background: $error;
+            &:hover { background: $error-darken-1; }
+            &.-active { background: $error; }
+        }
+    }
+    """
+
+
 FOUR_VARIANTS = {1: "error", 2: "warning", 3: "primary", 4: "success"}
 SIX_VARIANTS = {0: "error", 1: "error", 2: "warning", 3: "warning", 4: "primary", 5: "success"}
 
@@ -215,7 +229,7 @@ class AnswerBar(Horizontal):
             return
         buttons = []
         for key in range(6):
-            button = AnswerButton(str(key), key, id=f"grade-{key}")
+            button = GradeButton(str(key), key, id=f"grade-{key}")
             button.display = False
             buttons.append(button)
         self.mount(*buttons)  # in the DOM at once: the lines below find them
