@@ -21,6 +21,8 @@ _DECK = (
 
 @dataclass(frozen=True)
 class DeckRow:
+    """A deck as stored: its spec, notes, settings and when it was last built."""
+
     id: int
     name: str
     spec_path: str | None
