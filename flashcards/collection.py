@@ -360,7 +360,9 @@ class Collection(BrowseMethods, ToolMethods):
         studied: dict[int, set[int]] = {}
         for answer in queue_rows.answers_on(self._store, day):
             studied.setdefault(answer.deck_id, set()).add(answer.card_id)
-        rows = deck_rows.counts(self._store, day, retired)
+        from flashcards.store import deck_list  # the deck list's own: not the review's
+
+        rows = deck_list.counts(self._store, day, retired)
         ids = tuple(row.id for row in rows)
         left = self._study.deck_counts(ids, now) if ids else {}
         return [

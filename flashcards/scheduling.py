@@ -40,6 +40,9 @@ def config(settings: DeckSettings, trained: tuple[float, ...] | None = None) -> 
 
 @dataclass(frozen=True)
 class Outcome:
+    """What one answer does to a card: its next SM-2 state and FSRS memory, whether it
+    is a drill, whether the card comes back today."""
+
     state: sm2.State
     memory: Memory | None
     drill: bool  # not the day's first answer: logged as a drill

@@ -58,6 +58,8 @@ class State:
 
 @dataclass(frozen=True)
 class Button:
+    """One answer button: its key, the SM-2 quality it gives, its label."""
+
     key: int  # the key the user presses
     q: int  # the SM-2 quality it gives
     label: str

@@ -136,6 +136,8 @@ class CardView:
 
 @dataclass
 class DeckSummary:
+    """A deck as the deck list shows it: its cards by status and today's progress."""
+
     id: int
     name: str
     cards: int

@@ -56,6 +56,8 @@ _NOT_OURS = "is an SQLite file but not a flashcards collection; choose another p
 
 @dataclass
 class Opened:
+    """An open connection to a collection file, and whether (and why) it is read-only."""
+
     conn: sqlite3.Connection
     readonly: bool  # nothing may be written through this connection
     notice: str | None = None  # why it is read-only, for the user

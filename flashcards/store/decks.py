@@ -1,4 +1,7 @@
-"""Decks and their notes files' records: what a build and the deck list read and write."""
+"""Decks and their notes files' records: what a build and the deck list read and write.
+
+The deck list's figures per deck are `flashcards.store.deck_list`'s.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from flashcards.clock import iso_utc
-from flashcards.store import deck_summaries
 
 if TYPE_CHECKING:
     from flashcards.store.db import Store
@@ -21,6 +23,8 @@ _DECK = (
 
 @dataclass(frozen=True)
 class DeckRow:
+    """A deck as stored: its spec, notes, settings and when it was last built."""
+
     id: int
     name: str
     spec_path: str | None
@@ -213,51 +217,3 @@ def write_sources(
         "mtime_ns = excluded.mtime_ns, hash = excluded.hash",
         ((deck_id, path, *record) for path, record in rows),
     )
-
-
-@dataclass(frozen=True)
-class DeckCounts:
-    """A deck's cards by status, for the deck list."""
-
-    id: int
-    name: str
-    built_at: str | None
-    total: int
-    active: int
-    new: int
-    due: int
-    retired: int
-    suspended: int
-    retired_deck: bool = False  # the deck itself is retired (listed with --all only)
-
-
-def counts(store: Store, day: str, retired: bool = False) -> list[DeckCounts]:
-    """Per deck in use (with `retired`, retired decks too): cards, new, due today
-    (reviews), retired cards, suspended.
-
-    Read from the card summaries the triggers keep (`deck_summaries`, schema step
-    m015): a few rows per deck and due day, never a pass over the cards.
-    """
-    totals = deck_summaries.totals(store)
-    waiting = deck_summaries.waiting(store, day)
-    out = []
-    for deck_id, name, built, retired_deck in store.execute(
-        "SELECT id, name, built_at, retired FROM decks WHERE retired = 0 OR ? ORDER BY name",
-        (int(retired),),
-    ):
-        total, retired_count, suspended = totals.get(deck_id, deck_summaries.Totals(0, 0, 0))
-        out.append(
-            DeckCounts(
-                deck_id,
-                name,
-                built,
-                total,
-                total - retired_count,
-                waiting.get((deck_id, True), 0),
-                waiting.get((deck_id, False), 0),
-                retired_count,
-                suspended,
-                bool(retired_deck),
-            )
-        )
-    return out

@@ -32,6 +32,8 @@ __all__ = ["DRILL_GAP", "Counts", "Study", "replay_row", "state_from_row", "stat
 
 @dataclass
 class _Undo:
+    """What undoing the last action puts back."""
+
     action: str  # 'answer', 'suspend', 'bury', 'flags', 'practice', 'extra_new'
     card_id: int
     day: date

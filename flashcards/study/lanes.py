@@ -48,6 +48,8 @@ class Feed:
 
 @dataclass
 class Queue:
+    """The day's queue of a selection of decks: its due and new cards' feeds."""
+
     decks: tuple[int, ...]
     wanted: frozenset[int]
     due: Feed

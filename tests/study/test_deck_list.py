@@ -5,8 +5,7 @@ deck list's indexes."""
 from __future__ import annotations
 
 from flashcards import Collection
-from flashcards.store import Store
-from flashcards.store import decks as deck_rows
+from flashcards.store import Store, deck_list
 from flashcards.study.queue import TodayQueue
 
 from .conftest import at
@@ -60,7 +59,7 @@ def test_every_deck_in_the_list_counts_as_its_own_queue(col, deck) -> None:
 def test_the_deck_list_reads_its_summaries_only(col, deck) -> None:
     deck("A first")
     deck("B second")
-    plans = _plans(col.path, lambda store: deck_rows.counts(store, "2025-03-04"))
+    plans = _plans(col.path, lambda store: deck_list.counts(store, "2025-03-04"))
     assert plans
     for sql, plan in plans:
         for step in plan.split(" | "):
