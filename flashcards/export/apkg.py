@@ -45,6 +45,7 @@ from flashcards.export.files import temp_file
 from flashcards.export.job import ExportCard, ExportDeck, ExportJob
 from flashcards.export.media import Media, as_text
 from flashcards.export.render import (
+    IMAGE_OPEN,
     anki_tag_text,
     back_extra_html,
     basic_back,
@@ -133,7 +134,10 @@ def note_fields(
     else:
         model = CLOZE_MODEL
         fields = [card_cloze_html(card), context, back_extra_html(card.children), source]
-    return model, [media.field(f, deck, card) if media else as_text(f) for f in fields]
+    if media is None:
+        return model, [as_text(f) for f in fields]
+    # most fields hold no image: asked here rather than in a call per field
+    return model, [media.field(f, deck, card) if IMAGE_OPEN in f else f for f in fields]
 
 
 def _tags(card: ExportCard) -> str:

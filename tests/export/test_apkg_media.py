@@ -56,3 +56,24 @@ def test_linked_images_go_into_the_package_and_math_as_mathjax(tmp_path, notes, 
     outside = card_by_note_guid(anki, note_guid(ours["moon"])).question()
     assert "[image: secret.png]" in visible_text(outside) and "<img" not in outside
     assert anki.media.check().missing == []
+
+
+def test_only_the_fields_with_an_image_look_for_its_file(tmp_path, notes, monkeypatch):
+    # four fields a note, 200,000 in a 50,000-card package: the others are asked for an
+    # image's placeholder inline, not in a call to the media each
+    from flashcards.export import media as media_module
+
+    (notes.root / "cell.png").write_bytes(PNG)
+    notes.write("deck.md", "- The **cell** is shown ![a cell](cell.png)\n- The **atom** is not\n")
+    looked: list[str] = []
+    field = media_module.Media.field
+
+    def counted(self, text, deck, card):
+        looked.append(text)
+        return field(self, text, deck, card)
+
+    monkeypatch.setattr(media_module.Media, "field", counted)
+    with open_collection(tmp_path / "c.sqlite") as col:
+        col.build(notes.root)
+        export(col, [], "apkg", tmp_path / "deck.apkg", now=NOW)
+    assert len(looked) == 1 and media_module.IMAGE_OPEN in looked[0]
