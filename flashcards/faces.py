@@ -222,7 +222,9 @@ def _split(spans: Sequence[Span], gaps: dict[str, Gap]) -> list[Segment]:
 
 
 @lru_cache(maxsize=1024)
-def _answer_pattern(answers: tuple[str, ...]) -> re.Pattern[str] | None:
+def answer_pattern(answers: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The pattern that finds an answer echoed elsewhere on a front (whole words, any
+    case, longest first); None when no answer is long enough to be an echo."""
     words = sorted(
         {a.strip() for a in answers if len(a.strip()) >= MIN_ECHO and re.search(r"\w", a)},
         key=len,
@@ -241,10 +243,11 @@ def _may_stand(answers: Sequence[str], out: list[Segment]) -> tuple[str, ...]:
     pattern was most of the JSON export's time. Exact where it answers no: in ASCII
     text, an ASCII answer matches IGNORECASE only where its lower case is a substring of
     the text's lower case; any other answer, or text, is kept for the pattern to decide."""
-    return _may_stand_in(answers, "".join(s.text for s in out if isinstance(s, Span)))
+    return may_stand_in(answers, "".join(s.text for s in out if isinstance(s, Span)))
 
 
-def _may_stand_in(answers: Sequence[str], text: str) -> tuple[str, ...]:
+def may_stand_in(answers: Sequence[str], text: str) -> tuple[str, ...]:
+    """`_may_stand` on plain text: the answers that can stand in `text` at all."""
     if not text.isascii():
         return tuple(answers)
     lowered = text.lower()
@@ -255,7 +258,7 @@ def _echoes(out: list[Segment], answers: Sequence[str]) -> list[Segment]:
     present = _may_stand(answers, out)
     if not present:
         return out
-    pattern = _answer_pattern(present)
+    pattern = answer_pattern(present)
     if pattern is None:
         return out
     shown: list[Segment] = []
@@ -327,8 +330,8 @@ def _simple_front(
         bare = bare.replace(m, "")
     if len(bare) != len(joined) - len(gaps):
         return None  # a gap lost (it cannot be): `segments` knows what to do
-    present = _may_stand_in(answers, bare) if answers else ()
-    if not present or _answer_pattern(present) is None:
+    present = may_stand_in(answers, bare) if answers else ()
+    if not present or answer_pattern(present) is None:
         # no echo to hide (most cards): the gaps' placeholders in the rendered text
         for m, gap in zip(marks_, gaps, strict=True):
             joined = joined.replace(m, _placeholder(gap))
@@ -374,7 +377,7 @@ def _shared_front(
 ) -> str | None:
     """`_simple_front` for a card whose one gap stands where a strong or highlight span of
     its block's text (clozes resolved) stood, from that text rendered once for all the
-    block's cards (`_shared_pieces`): the span's piece left out, a placeholder in its
+    block's cards (`shared_pieces`): the span's piece left out, a placeholder in its
     place. Rendering the text with the gap there makes the same pieces (the gap opens,
     closes or joins no span), so the front is the same. None for any other card."""
     parts = pieces(body, marks, hidden)
@@ -382,7 +385,7 @@ def _shared_front(
     if len(at) != 1:
         return None
     text = resolved(body, marks)
-    shared = _shared_pieces(text)
+    shared = shared_pieces(text)
     if shared is None:
         return None
     texts, spans = shared
@@ -395,14 +398,14 @@ def _shared_front(
     gap = parts[g]
     placeholder = _placeholder(gap)  # type: ignore[arg-type]
     left, right = texts[:k], texts[k + 1 :]
-    present = _may_stand_in(answers, "".join(left) + "".join(right)) if answers else ()
-    if not present or _answer_pattern(present) is None:
+    present = may_stand_in(answers, "".join(left) + "".join(right)) if answers else ()
+    if not present or answer_pattern(present) is None:
         return "".join(left) + placeholder + "".join(right)
     return "".join(_hide_echoes([*left, placeholder, *right], {k}, left + right, answers))
 
 
 @lru_cache(maxsize=256)  # a block's cards come one after another
-def _shared_pieces(text: str) -> tuple[list[str], dict[tuple[int, int], int]] | None:
+def shared_pieces(text: str) -> tuple[list[str], dict[tuple[int, int], int]] | None:
     """A one-line text's rendered pieces (`render.simple_pieces`), and where each strong or
     highlight span stood in it ((start, end) -> the index of its piece); None when the
     text is not simple, or has no such span."""
@@ -431,8 +434,8 @@ def _hide_echoes(
     """`shown` with the answers' echoes hidden in its texts (all but `at_gaps`)."""
     if not answers:
         return shown
-    present = _may_stand_in(answers, "".join(texts))
-    pattern = _answer_pattern(present) if present else None
+    present = may_stand_in(answers, "".join(texts))
+    pattern = answer_pattern(present) if present else None
     if pattern is None:
         return shown
     # an echo never crosses a span's edge: each text is searched on its own
@@ -451,7 +454,7 @@ def crumbs(context: Sequence[str], answers: Sequence[str] = ()) -> list[str]:
     if not answers:
         return list(out)
     present = answers_in_context(context, answers)
-    pattern = _answer_pattern(present) if present else None
+    pattern = answer_pattern(present) if present else None
     if pattern is None:
         return list(out)
     return [pattern.sub(HIDDEN, c) for c in out]

@@ -40,7 +40,7 @@ class _Block:
         self.resolved = faces.resolved(body, marks)
         # the fronts' one rendering of the resolved text is the back's too (`render.plain`
         # joins the same pieces): a block with several marks renders it once
-        shared = faces._shared_pieces(self.resolved) if len(marks) > 1 else None
+        shared = faces.shared_pieces(self.resolved) if len(marks) > 1 else None
         if shared is None:
             back = faces.back_text(body, marks, children)
         else:
@@ -73,12 +73,12 @@ class _Block:
 
     def _cuts(self) -> dict[int, tuple[str, str, str]]:
         """For each strong or highlight mark whose span the block's one rendering holds
-        as a piece (`faces._shared_pieces`), and whose answer stands nowhere else on
+        as a piece (`faces.shared_pieces`), and whose answer stands nowhere else on
         the front: the rendered text before it, its placeholder, the text after it —
         the front `faces._shared_front` gives that card. The other marks: none."""
         if len(self.marks) < 2 or self.spots is None:
             return _NO_CUTS  # `front_text` renders a one-mark block's front on its own
-        shared = faces._shared_pieces(self.resolved)
+        shared = faces.shared_pieces(self.resolved)
         if shared is None:
             return _NO_CUTS
         texts, spans = shared
@@ -90,8 +90,8 @@ class _Block:
             if k is None:
                 continue
             left, right = "".join(texts[:k]), "".join(texts[k + 1 :])
-            present = faces._may_stand_in([d.answer], left + right)
-            if present and faces._answer_pattern(present) is not None:
+            present = faces.may_stand_in([d.answer], left + right)
+            if present and faces.answer_pattern(present) is not None:
                 continue  # an echo to hide: `front_text` hides it
             cuts[i] = (left, f"[{d.hint or '...'}]", right)
         return cuts

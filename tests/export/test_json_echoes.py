@@ -35,13 +35,13 @@ def _fronts(tmp_path: Path) -> dict[str, str]:
 
 
 def test_answers_that_stand_only_in_their_gaps_compile_no_pattern(tmp_path):
-    faces._answer_pattern.cache_clear()
+    faces.answer_pattern.cache_clear()
     fronts = _fronts(tmp_path)
     assert fronts["borrow checker"] == "The [...] checks borrows at compile time."
     assert fronts["lifetime"] == "A [...] is a region of code."
     # the one card whose answer stands elsewhere on its front: one pattern, its echo hidden
     assert fronts["owner"] == "Ownership: the [...] frees it, and nothing but the [...] does."
-    assert faces._answer_pattern.cache_info().misses == 1
+    assert faces.answer_pattern.cache_info().misses == 1
 
 
 # letters IGNORECASE folds onto ASCII ones (Kelvin sign, long s, dotless i, dotted I),
@@ -60,5 +60,5 @@ def test_the_answers_left_out_match_nowhere(texts, answers):
     for answer in answers:
         if answer in kept:
             continue
-        pattern = faces._answer_pattern((answer,))
+        pattern = faces.answer_pattern((answer,))
         assert pattern is None or not any(pattern.search(t) for t in texts), (answer, texts)

@@ -62,7 +62,7 @@ def test_the_cards_of_a_block_render_its_text_once(monkeypatch):
         return simple_block(text, *styles)
 
     monkeypatch.setattr(render, "simple_block", counted)
-    faces._shared_pieces.cache_clear()
+    faces.shared_pieces.cache_clear()
     render._plain_cached.cache_clear()
     shown = json_faces.Faces()
     cards = [json.loads(shown.card(*_row("cloze", body, (i,), "")) + "}") for i in range(3)]

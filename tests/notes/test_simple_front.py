@@ -85,7 +85,7 @@ def test_a_block_rendered_once_gives_each_card_its_own_front(body, data):
 
 
 def test_the_cards_of_a_block_share_one_rendering_of_its_text():
-    faces._shared_pieces.cache_clear()
+    faces.shared_pieces.cache_clear()
     body = "the **borrow checker** checks each ==borrow== at compile time; `borrow` or not"
     marks = find_deletions(body)
     fronts = [faces.front_text(body, marks, (i,), [marks[i].answer]) for i in range(2)]
@@ -94,5 +94,5 @@ def test_the_cards_of_a_block_share_one_rendering_of_its_text():
         "the [...] checker checks each [...] at compile time; [...] or not",
     ]
     assert fronts == [faces._simple_front(body, marks, (i,), [marks[i].answer]) for i in (0, 1)]
-    info = faces._shared_pieces.cache_info()
+    info = faces.shared_pieces.cache_info()
     assert (info.misses, info.hits) == (1, 1)
