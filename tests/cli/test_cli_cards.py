@@ -263,3 +263,32 @@ def test_a_missing_notes_path_says_so_instead_of_looking_for_a_deck(tmp_path, cl
     assert result.exit_code == 1
     assert "gone.md: no such file or folder" in result.output
     assert not (tmp_path / "c.sqlite").exists()
+
+
+def test_json_uses_no_stream_click_deprecates(tmp_path: Path, cards, monkeypatch) -> None:
+    """Click 8.5 deprecates `get_text_stream` (gone in 9.0, which `click>=8.1` allows):
+    `--json` writes through `click.echo`. The deprecation is emulated here as click 8.5
+    warns it, made an error, so the test holds on whichever click is installed; past 64 KiB of JSON
+    the array comes in more than one piece, and reads back the same."""
+    import warnings
+
+    import click
+
+    real = click.get_text_stream
+
+    def deprecated(*args: object, **kwargs: object) -> object:
+        warnings.warn("'get_text_stream' is deprecated", DeprecationWarning, stacklevel=2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(click, "get_text_stream", deprecated)
+    note = tmp_path / "many.md"
+    note.write_text(
+        "".join(f"- fact {i} says **answer{i}** plainly\n" for i in range(400)), encoding="utf-8"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        result = cards(str(note), "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(result.stdout) > 1 << 16
+    assert [r["answers"] for r in rows] == [[f"answer{i}"] for i in range(400)]
