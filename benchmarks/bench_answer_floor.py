@@ -38,7 +38,9 @@ from bench_study import _copy, _ms, _pct, measure_answers  # noqa: E402
 
 from flashcards.collection import Collection  # noqa: E402
 
-Session = list[tuple[list[tuple[str, tuple]], list[tuple[str, tuple]]]]
+Params = tuple | dict  # positional or named, as the store passed them
+Statements = list[tuple[str, Params]]
+Session = list[tuple[Statements, Statements]]
 
 
 class _Recorder:
@@ -47,15 +49,17 @@ class _Recorder:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
         self.session: Session = []
-        self._timed: list[tuple[str, tuple]] = []
-        self._idle: list[tuple[str, tuple]] = []
+        self._timed: Statements = []
+        self._idle: Statements = []
         self.idle = False
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._conn, name)
 
-    def execute(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
-        (self._idle if self.idle else self._timed).append((sql, tuple(params)))
+    def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
+        # kept as given: a dict of named parameters stays one (a list becomes a tuple)
+        kept = params if isinstance(params, dict) else tuple(params)
+        (self._idle if self.idle else self._timed).append((sql, kept))
         return self._conn.execute(sql, params)
 
     def mark(self) -> None:
