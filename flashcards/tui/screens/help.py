@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from flashcards.tui.screens.modal_box import modal_box_css
+
 # The one rule for leaving: Esc and q go back one screen (this page, a message, the
 # review, the summary, the statistics); on the decks screen, the first, q quits and
 # Esc does nothing. Ctrl+C quits from anywhere. README.md says the same.
@@ -83,19 +85,9 @@ class HelpScreen(ModalScreen[None]):
     """Every key of the app; any of Esc, ?, q or Enter closes it."""
 
     # this screen's own rules, loaded when it first shows (app.tcss has the shared ones)
-    CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    #help-box {
-        width: 76;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        background: $surface;
-        padding: 1 2;
-    }
+    CSS = (
+        modal_box_css("HelpScreen", "#help-box")
+        + """
     #help-box {
         padding: 0 2;
         border-title-color: $text-accent;
@@ -110,6 +102,7 @@ class HelpScreen(ModalScreen[None]):
         max-height: 100%;
     }
     """
+    )
 
     BINDINGS = [
         Binding("escape,question_mark,q,enter,space", "close", "Close"),

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from flashcards.display import visible
+from flashcards.tui.screens.modal_box import modal_box_css
 
 
 class MessageScreen(ModalScreen[str | None]):
@@ -21,23 +22,13 @@ class MessageScreen(ModalScreen[str | None]):
     """
 
     # this screen's own rules, loaded when it first shows (app.tcss has the shared ones)
-    CSS = """
+    CSS = (
+        modal_box_css("MessageScreen", "#message-box")
+        + """
     #message-title {
         text-style: bold;
         color: $text-accent;
         margin-bottom: 1;
-    }
-    MessageScreen {
-        align: center middle;
-    }
-    #message-box {
-        width: 76;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        background: $surface;
-        padding: 1 2;
     }
     MessageScreen.fatal #message-box {
         border: round $error;
@@ -50,6 +41,7 @@ class MessageScreen(ModalScreen[str | None]):
         color: $text-muted;
     }
     """
+    )
 
     BINDINGS = [
         Binding("enter,escape,space", "close", "Close"),
