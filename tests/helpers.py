@@ -1,6 +1,6 @@
 """Helpers any test may import (`from helpers import ...`): the repository's root, the
-sample deck, one fixed moment, a notes folder with controlled mtimes, `python -m flashcards` as a child
-process, and measures that never read a clock."""
+sample deck, one fixed moment, a notes folder with controlled mtimes, `python -m flashcards` and `python -c` as
+child processes, and measures that never read a clock."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import functools
 import os
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -104,12 +105,37 @@ def run_flashcards(
     with no stdin. Its output is captured as text unless `options` say otherwise (where
     stdout or stderr go, `text=False`). A hang fails after `timeout` seconds instead of
     stalling the suite."""
+    command = [*user, sys.executable, "-m", "flashcards", *args]
+    return _run_child(command, cwd, env, timeout, options)
+
+
+def run_python(
+    code: str,
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    **options: object,
+) -> subprocess.CompletedProcess[str]:
+    """`python -c CODE ARGS` (CODE dedented) as `run_flashcards` runs its child: this
+    checkout's code, no stdin, output captured as text, a hang failing after `timeout`."""
+    command = [sys.executable, "-c", textwrap.dedent(code), *args]
+    return _run_child(command, cwd, env, timeout, options)
+
+
+def _run_child(
+    command: list[str],
+    cwd: Path | None,
+    env: dict[str, str] | None,
+    timeout: float,
+    options: dict[str, object],
+) -> subprocess.CompletedProcess[str]:
     if "stdout" not in options and "stderr" not in options:
         options["capture_output"] = True
     options.setdefault("stdin", subprocess.DEVNULL)
     options.setdefault("text", True)
     return subprocess.run(
-        [*user, sys.executable, "-m", "flashcards", *args],
+        command,
         cwd=cwd,
         env=child_env(**(env or {})),
         timeout=timeout,

@@ -13,11 +13,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import Notes, child_env, hearing_ctrl_c, sample_card_count
+from helpers import Notes, child_env, hearing_ctrl_c, run_python, sample_card_count
 
 from flashcards import Collection
 from flashcards.decks import bundled_decks_dir
@@ -135,15 +134,7 @@ def test_ctrl_c_as_a_build_commits_says_the_deck_was_built(tmp_path, notes, db_p
         main()
     """
     with hearing_ctrl_c():
-        proc = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(code)],
-            cwd=tmp_path,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            env=child_env(),
-            timeout=120,
-        )
+        proc = run_python(code, cwd=tmp_path)
     told = " ".join(proc.stderr.split())
     assert proc.returncode == 130, told
     assert "not changed" not in told and "Traceback" not in told

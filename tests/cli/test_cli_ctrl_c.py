@@ -11,13 +11,10 @@ field's `__set_name__` in a RuntimeError), and the report being printed after th
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import child_env, hearing_ctrl_c
+from helpers import hearing_ctrl_c, run_python
 
 from flashcards import Collection
 
@@ -56,14 +53,13 @@ def _interrupted(
     """`flashcards ARGS` interrupted at the first call of `at` (file suffix, function)
     once `command` (file suffix, function) runs: its status and its stderr."""
     with hearing_ctrl_c():
-        proc = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(_CHILD), *command, *at, *args],
+        proc = run_python(
+            _CHILD,
+            *command,
+            *at,
+            *args,
             cwd=tmp_path,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            env=child_env(XDG_CONFIG_HOME=str(tmp_path / "config")),
-            timeout=120,
+            env={"XDG_CONFIG_HOME": str(tmp_path / "config")},
         )
     return proc.returncode, proc.stderr
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import child_env, hearing_ctrl_c
+from helpers import child_env, hearing_ctrl_c, run_python
 
 from flashcards import launch, launched
 from flashcards.launch import launch_form
@@ -279,14 +279,14 @@ def test_a_ctrl_c_while_the_cli_loads_after_the_app_is_one_line_and_130(tmp_path
 
 
 def test_without_a_terminal_the_cli_refuses_and_no_app_opens(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(_CHILD), "return", "--db", "c.sqlite", "review"],
+    done = run_python(
+        _CHILD,
+        "return",
+        "--db",
+        "c.sqlite",
+        "review",
         cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=child_env(XDG_CONFIG_HOME=str(tmp_path / "config")),
-        timeout=120,
+        env={"XDG_CONFIG_HOME": str(tmp_path / "config")},
     )
     assert "APP" not in done.stdout
     assert done.returncode == 1

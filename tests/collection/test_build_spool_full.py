@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
-import sys
 import tempfile
-import textwrap
 from pathlib import Path
 
-from helpers import child_env
+from helpers import run_python
 
 from flashcards import Collection
 from flashcards.build import spool
@@ -84,15 +81,7 @@ def test_a_file_size_limit_on_the_spool_is_said_plainly(tmp_path, notes, db_path
 
         main()
     """
-    proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=child_env(TMPDIR=str(spool_dir)),
-        timeout=120,
-    )
+    proc = run_python(code, cwd=tmp_path, env={"TMPDIR": str(spool_dir)})
     told = " ".join(proc.stderr.split())
     assert proc.returncode == 1, told
     assert "Traceback" not in told

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-from helpers import NOW, Notes, child_env
+from helpers import NOW, Notes, run_python
 from sqlite_utils.migrations import Migrations
 
 import flashcards.store.schema as store_module
@@ -128,13 +126,7 @@ print(" ".join(sorted(m.partition(".")[0] for m in sys.modules)))
 
 
 def test_studying_an_up_to_date_collection_never_imports_sqlite_utils(built):
-    done = subprocess.run(
-        [sys.executable, "-c", STUDY_WITHOUT_SQLITE_UTILS, str(built)],
-        capture_output=True,
-        text=True,
-        env=child_env(),
-        timeout=120,
-    )
+    done = run_python(STUDY_WITHOUT_SQLITE_UTILS, str(built))
     assert done.returncode == 0, done.stderr
     loaded = set(done.stdout.split())
     assert "flashcards" in loaded and "sqlite3" in loaded  # the study did run

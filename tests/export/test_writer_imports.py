@@ -4,11 +4,9 @@ that returns a card's guid)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from helpers import child_env
+from helpers import run_python
 
 CODE = """
 import sys
@@ -22,13 +20,7 @@ print("genanki" in sys.modules)
 
 
 def _loads_genanki(db: Path, fmt: str, out: Path) -> bool:
-    done = subprocess.run(
-        [sys.executable, "-c", CODE, str(db), fmt, str(out)],
-        capture_output=True,
-        text=True,
-        env=child_env(),
-        timeout=120,
-    )
+    done = run_python(CODE, str(db), fmt, str(out))
     assert done.returncode == 0, done.stderr
     assert out.stat().st_size > 0
     return done.stdout.split() == ["True"]

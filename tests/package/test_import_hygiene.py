@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import child_env
+from helpers import child_env, run_python
 
 import flashcards
 from flashcards.collection import Collection
@@ -46,9 +46,7 @@ def _loaded_by(module: str) -> set[str]:
         f"import {module}, sys\n"
         "print(' '.join(sorted({m.partition('.')[0] for m in sys.modules})))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=120
-    )
+    done = run_python(code)
     assert done.returncode == 0, done.stderr
     return set(done.stdout.split())
 
@@ -114,14 +112,7 @@ SLOW = ("textual", "markdown_it")
 def _in_sys_modules_after(args: list[str], cwd: Path) -> set[str]:
     """Every name in sys.modules after `flashcards ARGS` ran in a fresh interpreter."""
     report = cwd / "sys-modules.txt"
-    done = subprocess.run(
-        [sys.executable, "-c", AFTER_COMMAND, str(report), *args],
-        capture_output=True,
-        text=True,
-        env=child_env(),
-        cwd=cwd,
-        timeout=120,
-    )
+    done = run_python(AFTER_COMMAND, str(report), *args, cwd=cwd)
     assert done.returncode == 0, done.stderr
     return set(report.read_text(encoding="utf-8").split())
 

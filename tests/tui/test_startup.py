@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import child_env
+from helpers import run_python
 from textual import events
 from textual.message import Message
 
@@ -165,9 +163,7 @@ def test_the_review_loads_no_notes_reader():
         "import flashcards.tui.app, flashcards.tui.screens.review\n"
         "print(' '.join(sorted(sys.modules)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=120
-    )
+    done = run_python(code)
     assert done.returncode == 0, done.stderr
     loaded = set(done.stdout.split())
     assert {"flashcards.tui.app", "flashcards.deck_settings", "textual"} <= loaded
@@ -178,13 +174,7 @@ def test_the_review_loads_no_notes_reader():
 
 def test_the_first_card_loads_no_notes_reader_nor_custom_study(collection_path: Path):
     """Not only the imports: showing the first card loads none of them either."""
-    done = subprocess.run(
-        [sys.executable, "-c", _FIRST_CARD, str(collection_path)],
-        capture_output=True,
-        text=True,
-        env=child_env(),
-        timeout=120,
-    )
+    done = run_python(_FIRST_CARD, str(collection_path))
     assert done.returncode == 0, done.stderr
     modules, classes, undocumented = done.stdout.splitlines()[-3:]
     loaded = set(modules.split())
