@@ -32,7 +32,7 @@ from flashcards.collection_errors import CollectionError
 from flashcards.collection_tools import ToolMethods
 from flashcards.deck_settings import DeckSettings
 from flashcards.read_ahead import ReadAhead, Stamp
-from flashcards.store import SCHEMA_VERSION, CollectionBusy, Store
+from flashcards.store import SCHEMA_VERSION, CollectionBusy, Store, StoreError
 from flashcards.store import cards as card_rows
 from flashcards.store import decks as deck_rows
 from flashcards.store import queue as queue_rows
@@ -202,7 +202,13 @@ class Collection(BrowseMethods, ToolMethods):
         return self._store.commits
 
     def close(self) -> None:
-        self._store.close()
+        """Close the file; a session that wrote to it folds the answers still pending
+        into the summaries first (`store/pending.py`). Closing twice closes once."""
+        store = self._store
+        if store.commits and not store.closed:
+            with suppress(StoreError):
+                store.fold_pending()
+        store.close()
 
     def __enter__(self) -> Collection:
         return self
@@ -250,11 +256,14 @@ class Collection(BrowseMethods, ToolMethods):
         checkpoint, and the WAL, restarted from its start, is rewritten in place instead
         of growing (a growing file's new size is synced too, on every commit). True when
         it checkpointed; a collection busy with another process's checkpoint is left be.
+        Before it, the answers since the last are folded into the summaries behind the
+        deck list and the stats (`store/pending.py`), which answers leave pending.
         Then it reads ahead the rows of the cards likely to come next (`_read_ahead`)."""
         store = self._store
         checkpointed = False
         if store.commits - store.checkpointed_at >= IDLE_CHECKPOINT:
             with suppress(CollectionBusy):
+                store.fold_pending()
                 checkpointed = store.checkpoint() is not None
         # only a guess: the next card is read (and a failure to read it told) as always
         with suppress(sqlite3.Error):

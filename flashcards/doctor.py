@@ -9,7 +9,7 @@ list's per-deck counts against the cards. Repair rebuilds only what is derived
 
 from __future__ import annotations
 
-from flashcards.store import Store, deck_summaries, integrity, summaries
+from flashcards.store import Store, deck_summaries, integrity, pending, summaries
 from flashcards.store import fsrs as fsrs_rows
 from flashcards.store import queue as queue_rows
 from flashcards.study.replay import states_off
@@ -43,4 +43,5 @@ def check(store: Store, repair: bool = False) -> list[str]:
                 summaries.rebuild_summaries(store)
             if miscounted:  # after the states above (their triggers keep the counts)
                 deck_summaries.rebuild(store)
+                pending.make_live_views(store)  # the views the counts are read through
     return problems

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flashcards.store import soundness
+from flashcards.store import pending_mark, soundness
 from flashcards.store.connection import open_database, reader_uri
 from flashcards.store.errors import (
     CollectionDamaged,
@@ -107,6 +107,10 @@ class Store:
 
     # -- lifecycle -----------------------------------------------------------
 
+    @property
+    def closed(self) -> bool:
+        return self not in _open_stores
+
     def close(self) -> None:
         global _closed_commits
         self.conn.close()
@@ -147,7 +151,7 @@ class Store:
         return err
 
     @contextmanager
-    def atomic(self, doing: str = "") -> Iterator[Store]:
+    def atomic(self, doing: str = "", answer: bool = False) -> Iterator[Store]:
         """One transaction: everything inside commits together or not at all.
 
         BEGIN IMMEDIATE takes the write lock up front (waiting up to the busy
@@ -155,6 +159,9 @@ class Store:
         the state its writes will be based on, and no other process can change it
         in between. Failures become the StoreError they mean (read-only, busy, disk
         full, damaged); `doing` names the job for the message.
+
+        Answers pending in the summaries (`pending.py`) are folded in first, unless
+        this is an `answer` itself, which leaves them pending and adds its own.
         """
         conn = self.conn
         if conn.in_transaction:  # nested: a savepoint inside the caller's transaction
@@ -179,6 +186,8 @@ class Store:
                 conn.rollback()
             raise
         try:
+            if not answer:
+                self._fold_pending()
             yield self
         except BaseException as exc:
             if conn.in_transaction:
@@ -204,6 +213,23 @@ class Store:
                 self.commits = before
                 conn.rollback()
             raise
+
+    def fold_pending(self) -> bool:
+        """Fold the pending answers into the summaries now, in a transaction of their own
+        (the app's idle moment, closing); True when there were any."""
+        if self.readonly or not pending_mark.waiting(self.conn):
+            return False
+        with self.atomic("adding the answers to the deck list's and stats' counts"):
+            pass  # which folds them in first
+        return True
+
+    def _fold_pending(self) -> None:
+        """Fold the answers pending in the summaries into them (`pending.fold`), inside
+        this write transaction, before it writes anything of its own."""
+        if pending_mark.waiting(self.conn):
+            from flashcards.store import pending
+
+            pending.fold(self)
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:

@@ -11,9 +11,11 @@ few rows per deck and per due day instead.
   state row, per (deck, due day), `due` '' for a new card (its due is NULL).
 
 Triggers on `cards` and `card_state` keep them in step inside the very
-statement (hence the transaction) that changes a card: a build, an answer, an
-undo, an import, a sync, a repair all go through them, and a rolled-back write
-rolls its counts back with it. A card counts in `deck_due` only while both its
+statement (hence the transaction) that changes a card: a build, an undo, an
+import, a sync, a repair all go through them, and a rolled-back write rolls its
+counts back with it. An answer does not: it is pending until `pending.fold` adds
+it (the triggers stand still meanwhile), and readers read the summaries of states
+through views that add the pending answers (`live`). A card counts in `deck_due` only while both its
 rows exist, so whichever of the two is inserted or deleted first, the counts
 come out the same. Bulk writes count in grouped statements instead, their
 triggers off meanwhile: a big build's new cards (`inserting`), a big import's
@@ -30,6 +32,8 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import NamedTuple, Protocol
+
+from flashcards.store import pending_mark
 
 
 class _Executes(Protocol):
@@ -52,7 +56,7 @@ class _Summary(NamedTuple):
     state: bool
 
 
-_SUMMARIES = {
+SUMMARIES = {
     "deck_cards": _Summary(
         {"deck_id": "{c}.deck_id", "retired": "{c}.retired", "suspended": "{c}.suspended"},
         "1",
@@ -91,6 +95,7 @@ _TEXT_KEYS = {"due"}
 
 
 def _columns(summary: _Summary) -> str:
+    """A summary's columns, its keys then `n`."""
     return ", ".join([*summary.keys, "n"])
 
 
@@ -187,17 +192,24 @@ def _moved(summary: _Summary, table: str) -> str:
 def _triggers() -> dict[str, str]:
     """{trigger name: its CREATE statement}: per summary, on each table it reads."""
     out = {}
-    for name, summary in _SUMMARIES.items():
+    for name, summary in SUMMARIES.items():
         for table in ("cards", "card_state") if summary.state else ("cards",):
             short = "cards" if table == "cards" else "state"
             used = _used(summary, table)
             changed = _moved(summary, table)
+            # a summary of states stands still while answers are pending (`pending_mark`)
+            live = f"WHEN {pending_mark.LIVE} " if summary.state else ""
+            moved = (
+                f"WHEN ({changed}) AND {pending_mark.LIVE} "
+                if summary.state
+                else f"WHEN {changed} "
+            )
             bodies = {
-                "insert": ("INSERT", "", _add(name, summary, table, "NEW")),
-                "delete": ("DELETE", "", _take(name, summary, table, "OLD")),
+                "insert": ("INSERT", live, _add(name, summary, table, "NEW")),
+                "delete": ("DELETE", live, _take(name, summary, table, "OLD")),
                 "update": (
                     f"UPDATE OF {', '.join(used)}",
-                    f"WHEN {changed} ",
+                    moved,
                     _take(name, summary, table, "OLD") + _add(name, summary, table, "NEW"),
                 ),
             }
@@ -210,9 +222,22 @@ def _triggers() -> dict[str, str]:
     return out
 
 
-TABLES = tuple(_SUMMARIES)
+def live(name: str) -> str:
+    """The view a state summary's readers read (`pending.py` makes it): its rows and
+    the pending answers' changes, which the readers' SUM adds up (a group that adds up
+    to 0 has no card)."""
+    return f"{name}_live"
+
+
+def columns(name: str) -> str:
+    """The columns of the summary `name`, its keys then `n`."""
+    return _columns(SUMMARIES[name])
+
+
+TABLES = tuple(SUMMARIES)
+LIVE_VIEWS = tuple(live(name) for name, summary in SUMMARIES.items() if summary.state)
 TRIGGERS = tuple(_triggers())
-_FILLS = {name: (_columns(summary), _fill(summary)) for name, summary in _SUMMARIES.items()}
+_FILLS = {name: (_columns(summary), _fill(summary)) for name, summary in SUMMARIES.items()}
 
 
 # The two narrow indexes the deck list's counts read before these summaries (m012) go:
@@ -229,9 +254,9 @@ def statements() -> list[str]:
 
 
 def _summary_statements() -> list[str]:
-    creates = [_create(name, summary) for name, summary in _SUMMARIES.items()]
+    creates = [_create(name, summary) for name, summary in SUMMARIES.items()]
     fills = [f"INSERT INTO {table}({cols}) {select}" for table, (cols, select) in _FILLS.items()]
-    return [*creates, *fills, *_triggers().values()]
+    return [pending_mark.CREATE, *creates, *fills, *_triggers().values()]
 
 
 BULK_ROWS = 200  # from this many new cards on, `inserting` counts them in one go
@@ -275,7 +300,7 @@ def _bulk_groups() -> tuple[str, dict[str, tuple[str, list[int], int, bool]]]:
         return columns.index(expression)
 
     adds = {}
-    for table, summary in _SUMMARIES.items():
+    for table, summary in SUMMARIES.items():
         keys = [at(e.format(c="c", s="s")) for e in summary.keys.values()]
         where = at(f"({summary.where.format(c='c', s='s')})")
         names = ", ".join(summary.keys)
@@ -314,7 +339,7 @@ def _count_new(store: _Executes, first_id: int, last_id: int) -> None:
 
 # The per-row triggers a state update fires: three summaries, each a take-out of the old
 # state's group and an add to the new one's.
-_STATE_UPDATES = tuple(f"{name}_state_update" for name, s in _SUMMARIES.items() if s.state)
+_STATE_UPDATES = tuple(f"{name}_state_update" for name, s in SUMMARIES.items() if s.state)
 
 
 @contextmanager
@@ -356,7 +381,7 @@ def _count_states(store: _Executes, card_ids: Sequence[int], count: str) -> None
     """Add `count` (COUNT(*) or its negative) of these cards to the summaries that read
     their states, by group; groups left with no card are removed."""
     ids = sorted(set(card_ids))
-    for table, summary in _SUMMARIES.items():
+    for table, summary in SUMMARIES.items():
         if not summary.state:
             continue
         columns = _columns(summary)
@@ -379,6 +404,7 @@ def remake_triggers(store: _Executes) -> None:
     """Each summary trigger the collection has, made again from its definition here
     (schema step m018); a missing one stays missing, for `problems` to name."""
     made = _triggers()
+    store.execute(pending_mark.CREATE)  # what the triggers' conditions read
     present = {
         name for (name,) in store.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     }
@@ -404,10 +430,10 @@ def problems(store: _Executes) -> list[str]:
     present = {
         name
         for (name,) in store.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'trigger')"
         )
     }
-    missing = [name for name in (*_FILLS, *TRIGGERS) if name not in present]
+    missing = [name for name in (*_FILLS, *TRIGGERS, *LIVE_VIEWS) if name not in present]
     if missing:
         return [
             f"the card counts behind the deck list and stats lack {', '.join(missing)}; "
@@ -415,9 +441,13 @@ def problems(store: _Executes) -> list[str]:
         ]
     found = []
     for table, (columns, select) in _FILLS.items():
+        seen = f"SELECT {columns} FROM {table}"
+        if SUMMARIES[table].state:  # as its readers add it up, the pending answers too
+            keys = columns.removesuffix(", n")
+            seen = f"SELECT {keys}, SUM(n) FROM {live(table)} GROUP BY {keys} HAVING SUM(n) != 0"
         wrong = store.execute(
-            f"SELECT (SELECT COUNT(*) FROM ({select} EXCEPT SELECT {columns} FROM {table})) "
-            f"+ (SELECT COUNT(*) FROM (SELECT {columns} FROM {table} EXCEPT {select}))"
+            f"SELECT (SELECT COUNT(*) FROM ({select} EXCEPT {seen})) "
+            f"+ (SELECT COUNT(*) FROM ({seen} EXCEPT {select}))"
         ).fetchone()[0]
         if wrong:
             found.append(
@@ -450,7 +480,8 @@ def waiting(store: _Executes, day: str) -> dict[tuple[int, bool], int]:
     """(deck id, new?) -> active cards that are new, or due on or before `day`."""
     found: dict[tuple[int, bool], int] = {}
     for deck_id, new, n in store.execute(
-        "SELECT deck_id, due = '', SUM(n) FROM deck_due WHERE due <= ? GROUP BY 1, 2", (day,)
+        "SELECT deck_id, due = '', SUM(n) FROM deck_due_live WHERE due <= ? GROUP BY 1, 2",
+        (day,),
     ):
         found[deck_id, bool(new)] = int(n)
     return found

@@ -14,6 +14,7 @@ from itertools import compress
 from operator import ne
 from typing import TYPE_CHECKING, NamedTuple
 
+from flashcards.store import pending_mark
 from flashcards.store.db import marks
 
 if TYPE_CHECKING:
@@ -288,11 +289,15 @@ def add_review(
     after: tuple,
     drill: int,
     stored: Sequence[object] | None = None,
+    pending: bool = False,
 ) -> int:
     """Append a review and move the card's state, inside the caller's transaction.
     `before` and `after` are (repetitions, ef, interval, due, lapses); `stored`, when
     given, is the card's state row as read in this transaction (`STATE_COLUMNS`): then
-    only the columns that change are written (`move_state`)."""
+    only the columns that change are written (`move_state`). `pending`: the summaries
+    are left to `pending.fold` (an answer, in a `Store.atomic(answer=True)`)."""
+    if pending:
+        store.execute(pending_mark.MARK)
     cur = store.execute(_ADD, (card_id, time_ms, day, q, duration_ms, kind, *before, *after))
     if stored is None:
         store.execute(_WRITE_STATE, (*after, day, drill, card_id))

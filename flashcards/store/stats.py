@@ -174,7 +174,7 @@ def card_counts(
     rows = store.execute(
         "SELECT CASE WHEN retired THEN 'retired' WHEN suspended THEN 'suspended' "
         "WHEN new THEN 'new' WHEN interval < ? THEN 'young' ELSE 'mature' END AS status, "
-        f"SUM(n), SUM(leech * n) FROM card_intervals WHERE 1{deck} GROUP BY status",
+        f"SUM(n), SUM(leech * n) FROM card_intervals_live WHERE 1{deck} GROUP BY status",
         [mature_days, *params],
     )
     for status, n, leeches in rows:
@@ -225,8 +225,8 @@ def schedule_groups(store: Store, deck_id: int | None) -> tuple[list[ValueGroup]
             map(
                 ValueGroup._make,
                 store.execute(
-                    f"SELECT {column}, SUM(n) FROM {table} "
-                    f"WHERE retired = 0 AND new = 0{deck} GROUP BY {column}",
+                    f"SELECT {column}, SUM(n) FROM {table}_live "
+                    f"WHERE retired = 0 AND new = 0{deck} GROUP BY {column} HAVING SUM(n) != 0",
                     params,
                 ),
             )
@@ -244,8 +244,8 @@ def due_groups(store: Store, deck_id: int | None, today: str, until: str) -> lis
     deck, params = _deck(deck_id)
     days: dict[str, int] = dict(
         store.execute(
-            "SELECT MAX(due, ?) AS day, SUM(n) FROM deck_due "
-            f"WHERE due != '' AND due < ?{deck} GROUP BY day",
+            "SELECT MAX(due, ?) AS day, SUM(n) FROM deck_due_live "
+            f"WHERE due != '' AND due < ?{deck} GROUP BY day HAVING SUM(n) != 0",
             [today, until, *params],
         )
     )

@@ -21,6 +21,10 @@ views `review_days` and `review_slots` read them apart. So an answer's two summa
 sit side by side in one B-tree page: one page fewer to write and sync per answer than
 two tables (schema step m020).
 
+An answer is not counted in the table as it is saved: it is pending (`pending_mark`)
+until `pending.fold` adds it, and the views add the pending answers to the table's rows
+(a reader sums its rows per key), so what they show is whole all the same.
+
 An import, and a sync merging a thousand reviews or more, append them under
 `appending_in_bulk`: the insert trigger is off for the block and the batch's summaries
 are counted in Python and upserted once.
@@ -37,6 +41,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
+from flashcards.store import pending_mark
+
 
 class _Executes(Protocol):
     """What these functions need of the store: its `execute` (a Store, a connection)."""
@@ -52,8 +58,7 @@ SLOT_MS = 900_000  # a quarter hour: every time zone's offset is a multiple of i
 
 DAY_ROW = -1  # review_summary.slot of a day row
 
-_SUMMARY_TABLES = f"""
-CREATE TABLE review_summary (
+_SUMMARY_TABLE = """CREATE TABLE review_summary (
     day TEXT NOT NULL,
     deck_id INTEGER NOT NULL,
     slot INTEGER NOT NULL,
@@ -64,14 +69,7 @@ CREATE TABLE review_summary (
     answers INTEGER NOT NULL,
     value INTEGER NOT NULL,
     PRIMARY KEY (day, deck_id, slot, kind, q, new, mature)
-) WITHOUT ROWID;
-CREATE VIEW review_days AS
-    SELECT day, deck_id, kind, q, new, mature, answers, value AS duration_ms
-    FROM review_summary WHERE slot = {DAY_ROW};
-CREATE VIEW review_slots AS
-    SELECT day, deck_id, slot, answers, value AS passed
-    FROM review_summary WHERE slot > {DAY_ROW}
-"""
+) WITHOUT ROWID"""
 TABLE = "review_summary"
 VIEWS = ("review_days", "review_slots")
 _COLUMNS = "day, deck_id, slot, kind, q, new, mature, answers, value"
@@ -85,7 +83,7 @@ UPSERT = (
 )
 
 
-def _keys(row: str) -> dict[str, str]:
+def review_keys(row: str) -> dict[str, str]:
     """The summary keys of a review row (NEW or OLD inside a trigger, r in a query)."""
     return {
         "day": f"{row}.day",
@@ -101,9 +99,27 @@ def _keys(row: str) -> dict[str, str]:
     }
 
 
+def _views() -> list[str]:
+    """The two views the stats read: the table's rows, and a row per pending answer
+    (`pending_mark`: not counted in the table yet), which a reader's SUM adds up."""
+    k = review_keys("r")
+    pending = f"FROM reviews r WHERE {pending_mark.PENDING} AND {_ANSWERED}"
+    return [
+        "CREATE VIEW review_days AS "
+        "SELECT day, deck_id, kind, q, new, mature, answers, value AS duration_ms "
+        f"FROM review_summary WHERE slot = {DAY_ROW} UNION ALL "
+        f"SELECT {k['day']}, {k['deck_id']}, {k['kind']}, {k['q']}, {k['new']}, "
+        f"{k['mature']}, 1, {k['duration_ms']} {pending}",
+        "CREATE VIEW review_slots AS "
+        "SELECT day, deck_id, slot, answers, value AS passed "
+        f"FROM review_summary WHERE slot > {DAY_ROW} UNION ALL "
+        f"SELECT {k['day']}, {k['deck_id']}, {k['slot']}, 1, {k['passed']} {pending}",
+    ]
+
+
 def _add(row: str) -> list[str]:
     """One statement adds the review to its day row and its slot row."""
-    k = _keys(row)
+    k = review_keys(row)
     return [
         f"INSERT INTO review_summary({_COLUMNS}) VALUES "
         f"({k['day']}, {k['deck_id']}, {DAY_ROW}, {k['kind']}, {k['q']}, {k['new']}, "
@@ -114,7 +130,7 @@ def _add(row: str) -> list[str]:
 
 
 def _remove(row: str) -> list[str]:
-    k = _keys(row)
+    k = review_keys(row)
     days = (
         f"day = {k['day']} AND deck_id = {k['deck_id']} AND slot = {DAY_ROW} "
         f"AND kind = {k['kind']} AND q = {k['q']} AND new = {k['new']} "
@@ -136,7 +152,7 @@ def _remove(row: str) -> list[str]:
 
 def _fills() -> dict[str, tuple[str, str]]:
     """Per summary table: (its columns, the SELECT that computes it from the log)."""
-    k = _keys("r")
+    k = review_keys("r")
     return {
         "review_days": (
             "day, deck_id, kind, q, new, mature, answers, duration_ms",
@@ -158,21 +174,33 @@ _ANSWERED = "r.kind != 'import'"
 
 def _when(event: str) -> str:
     rows = {"INSERT": ["NEW"], "DELETE": ["OLD"], "UPDATE": ["OLD", "NEW"]}[event]
-    return "WHEN " + " OR ".join(f"{row}.kind != 'import'" for row in rows) + " "
+    answered = " OR ".join(f"{row}.kind != 'import'" for row in rows)
+    return f"WHEN ({answered}) AND {pending_mark.LIVE} "
 
 
-def _fill_statements() -> list[str]:
-    """The summary rows, counted from the log into the one table."""
-    k = _keys("r")
+def _count_statements(source: str = f"reviews r WHERE {_ANSWERED}", add: str = "") -> list[str]:
+    """The summary rows of the reviews `r` of `source`, counted into the one table (`add`:
+    an upsert clause, to add them to rows already there)."""
+    k = review_keys("r")
     return [
         f"INSERT INTO review_summary({_COLUMNS}) "
         f"SELECT {k['day']}, {k['deck_id']}, {DAY_ROW}, {k['kind']}, {k['q']}, {k['new']}, "
         f"{k['mature']}, COUNT(*), SUM({k['duration_ms']}) "
-        f"FROM reviews r WHERE {_ANSWERED} GROUP BY 1, 2, 4, 5, 6, 7",
+        f"FROM {source} GROUP BY 1, 2, 4, 5, 6, 7{add}",
         f"INSERT INTO review_summary({_COLUMNS}) "
         f"SELECT {k['day']}, {k['deck_id']}, {k['slot']}, {_SLOT_KEY}, COUNT(*), "
-        f"SUM({k['passed']}) FROM reviews r WHERE {_ANSWERED} GROUP BY 1, 2, 3",
+        f"SUM({k['passed']}) FROM {source} GROUP BY 1, 2, 3{add}",
     ]
+
+
+def fold_statements() -> list[str]:
+    """The pending answers (`pending_mark`) added to the table, as the insert trigger
+    would have added them one by one (`pending.fold`)."""
+    return _count_statements(
+        f"reviews r WHERE {pending_mark.PENDING} AND {_ANSWERED}",
+        " ON CONFLICT DO UPDATE SET answers = answers + excluded.answers, "
+        "value = value + excluded.value",
+    )
 
 
 def _triggers() -> dict[str, str]:
@@ -192,8 +220,7 @@ def _triggers() -> dict[str, str]:
 def summary_statements() -> list[str]:
     """The schema step that adds the summary tables and their triggers, filled from the log."""
     triggers = list(_triggers().values())
-    tables = [s.strip() for s in _SUMMARY_TABLES.split(";") if s.strip()]
-    return [*tables, *_fill_statements(), *triggers]
+    return [pending_mark.CREATE, _SUMMARY_TABLE, *_views(), *_count_statements(), *triggers]
 
 
 _TRIGGERS = ("reviews_summary_insert", "reviews_summary_delete", "reviews_summary_update")
@@ -201,7 +228,7 @@ _TRIGGERS = ("reviews_summary_insert", "reviews_summary_delete", "reviews_summar
 
 class _Fold:
     """The summary rows a batch of appended review rows adds, counted in Python: the same
-    keys as `_keys` (doctor's `summary_problems` holds the two to agreement)."""
+    keys as `review_keys` (doctor's `summary_problems` holds the two to agreement)."""
 
     def __init__(self, store: _Executes) -> None:
         self._store = store
@@ -306,6 +333,26 @@ def rebuild_summaries(store: _Executes) -> None:
         store.execute(statement)
 
 
+def make_views(store: _Executes) -> None:
+    """The two views the stats read, made (schema step m021 makes them read the pending
+    answers too)."""
+    for view in _views():
+        store.execute(view)
+
+
+def remake_triggers(store: _Executes) -> None:
+    """Each of the log's summary triggers the collection has, made again from its
+    definition here; a missing one stays missing, for `summary_problems` to name."""
+    made = _triggers()
+    present = {
+        name for (name,) in store.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    for name in _TRIGGERS:
+        if name in present:
+            store.execute(f"DROP TRIGGER {name}")
+            store.execute(made[name])
+
+
 def merge_tables(store: _Executes) -> None:
     """Schema step m020: the two summary tables of before become the one table and its
     views, their rows copied as they are, inside the caller's transaction (a collection
@@ -319,8 +366,8 @@ def merge_tables(store: _Executes) -> None:
         return
     for trigger in _TRIGGERS:
         store.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    table, *views = [s.strip() for s in _SUMMARY_TABLES.split(";") if s.strip()]
-    store.execute(table)
+    store.execute(pending_mark.CREATE)
+    store.execute(_SUMMARY_TABLE)
     store.execute(
         f"INSERT INTO review_summary({_COLUMNS}) "
         f"SELECT day, deck_id, {DAY_ROW}, kind, q, new, mature, answers, duration_ms "
@@ -332,8 +379,7 @@ def merge_tables(store: _Executes) -> None:
     )
     for name in VIEWS:
         store.execute(f"DROP TABLE {name}")
-    for view in views:
-        store.execute(view)
+    make_views(store)
     for trigger in _triggers().values():
         store.execute(trigger)
 
@@ -354,9 +400,15 @@ def summary_problems(store: _Executes) -> list[str]:
         ]
     problems = []
     for table, (columns, select) in _fills().items():
+        # the view as its readers add it up: the table's rows and the pending answers'
+        *keys, answers, value = columns.split(", ")
+        groups = ", ".join(str(i + 1) for i in range(len(keys)))
+        seen = (
+            f"SELECT {', '.join(keys)}, SUM({answers}), SUM({value}) FROM {table} GROUP BY {groups}"
+        )
         wrong = store.execute(
-            f"SELECT (SELECT COUNT(*) FROM ({select} EXCEPT SELECT {columns} FROM {table})) "
-            f"+ (SELECT COUNT(*) FROM (SELECT {columns} FROM {table} EXCEPT {select}))"
+            f"SELECT (SELECT COUNT(*) FROM ({select} EXCEPT {seen})) "
+            f"+ (SELECT COUNT(*) FROM ({seen} EXCEPT {select}))"
         ).fetchone()[0]
         if wrong:
             problems.append(

@@ -154,7 +154,7 @@ class Study:
         iso = day.isoformat()
         at_ms = time_ms(moment, self.tz)
         cache = self.queue.today(day)  # before writing: a fresh cache must not see this answer
-        with self.store.atomic("saving the answer"):
+        with self.store.atomic("saving the answer", answer=True):
             row = queue_rows.answer_state(self.store, card_id)
             if row is None:
                 raise KeyError(card_id)
@@ -174,6 +174,7 @@ class Study:
                 state_tuple(out.state),
                 1 if out.back_today else 0,
                 stored=row[: len(queue_rows.STATE_COLUMNS)],  # only what changes is written
+                pending=True,  # the summaries' share is folded in later (store/pending.py)
             )
             if out.memory is not None:
                 fsrs_rows.write_memory(self.store, card_id, out.memory)

@@ -96,9 +96,11 @@ def test_every_query_that_searched_an_index_before_m019_still_does(db_path, note
         old_conn.commit()
         lost = []
         for sql in queries:
-            was, _ = _searched(old_conn, sql)
+            was, was_scanned = _searched(old_conn, sql)
             searched, scanned = _searched(now_conn, sql)
-            for table in sorted(was - searched) + sorted(was & scanned):
+            # a name scanned there too (a recount of the log beside a look-up of its
+            # pending answers, both `r`) is not one the indexes kept from a scan
+            for table in sorted(was - searched) + sorted((was - was_scanned) & scanned):
                 lost.append(f"{table}: {sql}")
         indexes = {
             name
