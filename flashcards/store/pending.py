@@ -62,7 +62,9 @@ def moves(name: str) -> str:
         # named as the summary's columns (a compound SELECT's names are its first one's)
         keys[side] = ", ".join(f"{_recorded(e, side)} AS {k}" for k, e in summary.keys.items())
         where[side] = _recorded(summary.where, side)
-    source = f"FROM reviews r JOIN cards c ON c.id = r.card_id WHERE {pending_mark.PENDING}"
+    # the pending answers first, by their ids (CROSS JOIN keeps that order: left to
+    # choose, the planner may scan every card for a review of it)
+    source = f"FROM reviews r CROSS JOIN cards c ON c.id = r.card_id WHERE {pending_mark.PENDING}"
     return (
         f"SELECT {keys['before']}, -1 AS n {source} AND {where['before']} UNION ALL "
         f"SELECT {keys['after']}, 1 AS n {source} AND {where['after']}"
