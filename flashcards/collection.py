@@ -201,14 +201,20 @@ class Collection(BrowseMethods, ToolMethods):
         caller interrupted mid-call tells by it whether the call saved anything."""
         return self._store.commits
 
-    def close(self) -> None:
-        """Close the file; a session that wrote to it folds the answers still pending
-        into the summaries first (`store/pending.py`). Closing twice closes once."""
+    def fold_own_answers(self) -> None:
+        """A session that wrote folds the answers pending into the summaries before it
+        reads them (`store/pending.py`): the plain summaries read quicker than their live
+        views. Another session's, or a file that cannot be written, is read as it is."""
         store = self._store
         if store.commits and not store.closed:
             with suppress(StoreError):
                 store.fold_pending()
-        store.close()
+
+    def close(self) -> None:
+        """Close the file (folding this session's pending answers in first). Closing
+        twice closes once."""
+        self.fold_own_answers()
+        self._store.close()
 
     def __enter__(self) -> Collection:
         return self
@@ -365,6 +371,7 @@ class Collection(BrowseMethods, ToolMethods):
     def decks(self, now: datetime | None = None, retired: bool = False) -> list[DeckSummary]:
         """The decks in use (with `retired`, the retired ones too) and today's figures (one
         queue over all decks counts every deck's; see `TodayQueue.deck_counts`)."""
+        self.fold_own_answers()
         day = self.today(now).isoformat()
         studied: dict[int, set[int]] = {}
         for answer in queue_rows.answers_on(self._store, day):

@@ -42,6 +42,8 @@ class ToolMethods:
         """Every progress figure (see `flashcards.stats.compute` for the keys)."""
         from flashcards.stats import compute
 
+        self.fold_own_answers()  # type: ignore[attr-defined]
+
         deck_id = self.deck_id(deck) if deck is not None else None
         deck_ids = (deck_id,) if deck_id is not None else self._study.all_decks()
         # "left today" is this session's own queue

@@ -223,9 +223,9 @@ def _triggers() -> dict[str, str]:
 
 
 def live(name: str) -> str:
-    """The view a state summary's readers read (`pending.py` makes it): its rows and
-    the pending answers' changes, which the readers' SUM adds up (a group that adds up
-    to 0 has no card)."""
+    """The view a state summary's readers read while answers are pending
+    (`pending_mark.reading`; `pending.py` makes it): its rows and the pending answers'
+    changes, which the readers' SUM adds up (a group that adds up to 0 has no card)."""
     return f"{name}_live"
 
 
@@ -480,7 +480,8 @@ def waiting(store: _Executes, day: str) -> dict[tuple[int, bool], int]:
     """(deck id, new?) -> active cards that are new, or due on or before `day`."""
     found: dict[tuple[int, bool], int] = {}
     for deck_id, new, n in store.execute(
-        "SELECT deck_id, due = '', SUM(n) FROM deck_due_live WHERE due <= ? GROUP BY 1, 2",
+        "SELECT deck_id, due = '', SUM(n) "
+        f"FROM {pending_mark.reading(store, 'deck_due')} WHERE due <= ? GROUP BY 1, 2",
         (day,),
     ):
         found[deck_id, bool(new)] = int(n)

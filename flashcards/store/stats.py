@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from flashcards.store import deck_summaries
+from flashcards.store import deck_summaries, pending_mark
 from flashcards.store.summaries import SLOT_MS
 
 if TYPE_CHECKING:
@@ -56,7 +56,8 @@ def review_groups(
     (day, kind, q, new, mature, answers, duration_ms), in day order."""
     deck = "" if deck_id is None else " AND deck_id = ?"
     rows = store.execute(
-        "SELECT day, kind, q, new, mature, SUM(answers), SUM(duration_ms) FROM review_days "
+        "SELECT day, kind, q, new, mature, SUM(answers), SUM(duration_ms) "
+        f"FROM {pending_mark.reading(store, 'review_days')} "
         f"WHERE day BETWEEN ? AND ?{deck} GROUP BY day, kind, q, new, mature",
         [first_day, last_day] + ([] if deck_id is None else [deck_id]),
     )
@@ -91,7 +92,7 @@ def hour_groups(
     deck = "" if deck_id is None else " AND deck_id = ?"
     sql = (
         f"SELECT ((slot * {SLOT_MS} + {shift}) / 3600000) % 24 AS hour, "
-        "SUM(answers), SUM(passed) FROM review_slots "
+        f"SUM(answers), SUM(passed) FROM {pending_mark.reading(store, 'review_slots')} "
         f"WHERE day BETWEEN ? AND ?{deck} GROUP BY hour"
     )
     params.extend([first_day, last_day])
@@ -109,7 +110,8 @@ def study_runs(store: Store, deck_id: int | None, last_day: str) -> list[StudyRu
     sql = (
         "SELECT MIN(day), MAX(day), COUNT(*), SUM(n) FROM ("
         "SELECT day, n, julianday(day) - ROW_NUMBER() OVER (ORDER BY day) AS island FROM ("
-        f"SELECT day, SUM(answers) AS n FROM review_days WHERE day <= ?{deck} GROUP BY day"
+        f"SELECT day, SUM(answers) AS n FROM {pending_mark.reading(store, 'review_days')} "
+        f"WHERE day <= ?{deck} GROUP BY day"
         ")) GROUP BY island ORDER BY 1"
     )
     return list(
@@ -174,7 +176,8 @@ def card_counts(
     rows = store.execute(
         "SELECT CASE WHEN retired THEN 'retired' WHEN suspended THEN 'suspended' "
         "WHEN new THEN 'new' WHEN interval < ? THEN 'young' ELSE 'mature' END AS status, "
-        f"SUM(n), SUM(leech * n) FROM card_intervals_live WHERE 1{deck} GROUP BY status",
+        f"SUM(n), SUM(leech * n) FROM {pending_mark.reading(store, 'card_intervals')} "
+        f"WHERE 1{deck} GROUP BY status",
         [mature_days, *params],
     )
     for status, n, leeches in rows:
@@ -225,7 +228,7 @@ def schedule_groups(store: Store, deck_id: int | None) -> tuple[list[ValueGroup]
             map(
                 ValueGroup._make,
                 store.execute(
-                    f"SELECT {column}, SUM(n) FROM {table}_live "
+                    f"SELECT {column}, SUM(n) FROM {pending_mark.reading(store, table)} "
                     f"WHERE retired = 0 AND new = 0{deck} GROUP BY {column} HAVING SUM(n) != 0",
                     params,
                 ),
@@ -244,7 +247,7 @@ def due_groups(store: Store, deck_id: int | None, today: str, until: str) -> lis
     deck, params = _deck(deck_id)
     days: dict[str, int] = dict(
         store.execute(
-            "SELECT MAX(due, ?) AS day, SUM(n) FROM deck_due_live "
+            f"SELECT MAX(due, ?) AS day, SUM(n) FROM {pending_mark.reading(store, 'deck_due')} "
             f"WHERE due != '' AND due < ?{deck} GROUP BY day HAVING SUM(n) != 0",
             [today, until, *params],
         )

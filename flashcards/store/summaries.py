@@ -72,6 +72,7 @@ _SUMMARY_TABLE = """CREATE TABLE review_summary (
 ) WITHOUT ROWID"""
 TABLE = "review_summary"
 VIEWS = ("review_days", "review_slots")
+LIVE_VIEWS = ("review_days_live", "review_slots_live")
 _COLUMNS = "day, deck_id, slot, kind, q, new, mature, answers, value"
 # a slot row's kind, q, new and mature
 _SLOT_KEY = "'', -1, 0, 0"
@@ -100,22 +101,29 @@ def review_keys(row: str) -> dict[str, str]:
 
 
 def _views() -> list[str]:
-    """The two views the stats read: the table's rows, and a row per pending answer
-    (`pending_mark`: not counted in the table yet), which a reader's SUM adds up."""
+    """The two views the stats read, and their live views (`pending_mark.reading`): the
+    table's rows and a row per pending answer (not counted in the table yet), which a
+    reader's SUM adds up."""
     # a reader's day range applies to `+r.day`, which no index serves: the pending
     # answers are found by their ids (left to choose, the planner reads a year of the
     # log through reviews_day for a stats page)
     k = {**review_keys("r"), "day": "+r.day"}
     pending = f"FROM reviews r WHERE {pending_mark.PENDING} AND {_ANSWERED}"
-    return [
-        "CREATE VIEW review_days AS "
+    days = (
         "SELECT day, deck_id, kind, q, new, mature, answers, value AS duration_ms "
-        f"FROM review_summary WHERE slot = {DAY_ROW} UNION ALL "
+        f"FROM review_summary WHERE slot = {DAY_ROW}"
+    )
+    slots = (
+        "SELECT day, deck_id, slot, answers, value AS passed "
+        f"FROM review_summary WHERE slot > {DAY_ROW}"
+    )
+    return [
+        f"CREATE VIEW IF NOT EXISTS review_days AS {days}",
+        f"CREATE VIEW IF NOT EXISTS review_slots AS {slots}",
+        f"CREATE VIEW IF NOT EXISTS review_days_live AS {days} UNION ALL "
         f"SELECT {k['day']}, {k['deck_id']}, {k['kind']}, {k['q']}, {k['new']}, "
         f"{k['mature']}, 1, {k['duration_ms']} {pending}",
-        "CREATE VIEW review_slots AS "
-        "SELECT day, deck_id, slot, answers, value AS passed "
-        f"FROM review_summary WHERE slot > {DAY_ROW} UNION ALL "
+        f"CREATE VIEW IF NOT EXISTS review_slots_live AS {slots} UNION ALL "
         f"SELECT {k['day']}, {k['deck_id']}, {k['slot']}, 1, {k['passed']} {pending}",
     ]
 
@@ -327,7 +335,8 @@ def rebuild_summaries(store: _Executes) -> None:
     # the views, or the two tables they were before step m020
     kinds = dict(
         store.execute(
-            "SELECT name, type FROM sqlite_master WHERE name IN (?, ?, ?)", (TABLE, *VIEWS)
+            "SELECT name, type FROM sqlite_master WHERE name IN (?, ?, ?, ?, ?)",
+            (TABLE, *VIEWS, *LIVE_VIEWS),
         ).fetchall()
     )
     for name, kind in kinds.items():
@@ -395,7 +404,7 @@ def summary_problems(store: _Executes) -> list[str]:
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'trigger')"
         )
     }
-    missing = [name for name in (TABLE, *VIEWS, *_TRIGGERS) if name not in present]
+    missing = [name for name in (TABLE, *VIEWS, *LIVE_VIEWS, *_TRIGGERS) if name not in present]
     if missing:
         return [
             f"the review summaries behind the stats lack {', '.join(missing)}; "
@@ -407,7 +416,8 @@ def summary_problems(store: _Executes) -> list[str]:
         *keys, answers, value = columns.split(", ")
         groups = ", ".join(str(i + 1) for i in range(len(keys)))
         seen = (
-            f"SELECT {', '.join(keys)}, SUM({answers}), SUM({value}) FROM {table} GROUP BY {groups}"
+            f"SELECT {', '.join(keys)}, SUM({answers}), SUM({value}) FROM {table}_live "
+            f"GROUP BY {groups}"
         )
         wrong = store.execute(
             f"SELECT (SELECT COUNT(*) FROM ({select} EXCEPT {seen})) "
