@@ -15,7 +15,7 @@ from helpers import NOW, run_python
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flashcards.collection import Collection
+from flashcards.collection import IDLE_CHECKPOINT, Collection
 from flashcards.store import SCHEMA_VERSION, deck_summaries, pending_mark, summaries
 from flashcards.study.custom import CustomStudy
 
@@ -310,3 +310,19 @@ def test_readers_look_the_pending_answers_up_by_their_ids(col, notes):
 def _params(sql: str) -> list[object]:
     """Stand-ins for a traced statement's parameters (its plan does not depend on them)."""
     return ["2025-03-10"] * sql.count("?")
+
+
+def test_the_app_s_idle_moment_folds_them_with_its_checkpoint(col, notes, tmp_path):
+    many = "".join(
+        f"- Term {i} is written **term{i}x** here.\n" for i in range(IDLE_CHECKPOINT + 4)
+    )
+    col.build(notes.write("terms.md", many))
+    folded_at = []
+    for k in range(IDLE_CHECKPOINT + 1):
+        _answer_some(col, 1, start=NOW + timedelta(minutes=k))
+        assert _pending(col.path) != []
+        if col.idle():  # it checkpointed: the answers went into the summaries first
+            folded_at.append(k)
+            assert _pending(col.path) == []
+            assert _tables(col.path) == _recounted(col.path, tmp_path)
+    assert folded_at
