@@ -11,7 +11,9 @@ benchmark splits that figure in the same run, on copies of one collection
   answer's statements timed together and its idle statements untimed: the same
   rows, pages, triggers and commits with no Python of ours around them;
 - **SQL floor without summaries**: the same with the deck and review summary
-  triggers dropped (what the deck list's and the stats' counts cost the answer).
+  triggers dropped (what the deck list's and the stats' counts cost the answer; since
+  schema step m021 an answer leaves them to the fold in the idle moment, untimed, so
+  the two floors should agree).
 
 Each is taken --rounds times, interleaved; min/median/max of the p50s and p99s and
 the load average are printed, and the stack's p50 over the floor's.
