@@ -268,8 +268,9 @@ class Collection(BrowseMethods, ToolMethods):
         store = self._store
         checkpointed = False
         if store.commits - store.checkpointed_at >= IDLE_CHECKPOINT:
-            with suppress(CollectionBusy):
+            with suppress(StoreError):  # left pending, counted by readers: the next write retries
                 store.fold_pending()
+            with suppress(CollectionBusy):
                 checkpointed = store.checkpoint() is not None
         # only a guess: the next card is read (and a failure to read it told) as always
         with suppress(sqlite3.Error):

@@ -17,11 +17,12 @@ pending. `fold` then adds the pending answers to the summaries in one transactio
   suspend, a sync, an import or a repair always finds the summaries whole and their
   triggers running, whichever process answered.
 
-Nothing waits for it to be right: readers read the summaries through views that add
-the pending answers (`review_days`, `review_slots`, `deck_summaries.live`), so a
-read-only collection with answers pending, or one whose app was killed before it
-folded them, shows the same figures. `doctor` checks the summaries as read, pending
-answers and all.
+Nothing waits for it to be right: while answers are pending, readers read the
+summaries through live views that add them (`pending_mark.reading`: review_days_live,
+review_slots_live, `deck_summaries.live`), so another process, a read-only
+collection with answers pending, or one whose app was killed before it folded them,
+shows the same figures. `doctor` checks the summaries as read, pending answers and
+all.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def fold(store: _Executes) -> bool:
     adds each answer as the triggers would have (the review to its day and quarter
     hour; its card out of the groups of its state before the answer, into those of its
     state after it), grouped, one statement per summary."""
-    if not pending_mark.waiting(store):  # type: ignore[arg-type]
+    if not pending_mark.waiting(store):
         return False
     for statement in summaries.fold_statements():
         store.execute(statement)
