@@ -160,7 +160,8 @@ class _NoteReader:
                 return self.question_card(block, ancestors, text, card_tags), True
         if "tags" in block.properties and _tagged_card(block):  # `tags:: card` is `#card`
             return self.question_card(block, ancestors, text, []), True
-        if not has_trigger(text) and not (self.carets and "^^" in text):
+        # (`"^" in` first: a one-character search is several times quicker than `"^^" in`)
+        if not has_trigger(text) and not (self.carets and "^" in text and "^^" in text):
             return [], False  # no marker: no deletion (most blocks)
 
         found = self.found.pop(id(block), None) or self.scan(block, text)
@@ -188,7 +189,9 @@ class _NoteReader:
 
         norm = normalize(block.ident or text)  # a Logseq ref counts by its uuid
         shared = block_hash(norm)
-        body, marks = self.respelled(block, text, deletions)
+        body, marks = text, tuple(deletions)
+        if self.carets and "^" in text and "^^" in text:
+            body, marks = self.respelled(block, text, marks)
         shown = BlockText(
             self.note.path,
             block.line,
@@ -382,8 +385,12 @@ class _NoteReader:
         if "{{" in text:
             # the block's own visit comes later (outline order) and reuses this parse
             found = self.found[id(block)] = self.scan(block, text)
-            return faces.resolved(*self.respelled(block, text, found[0]))
-        return self.respelled(block, text, ())[0]
+            if self.carets and "^" in text and "^^" in text:
+                return faces.resolved(*self.respelled(block, text, found[0]))
+            return faces.resolved(text, found[0])
+        if self.carets and "^" in text and "^^" in text:  # (most blocks: no call)
+            return self.respelled(block, text, ())[0]
+        return text
 
     def question_card(
         self,

@@ -383,7 +383,7 @@ def scan(
     marker and so was not parsed; a caller that needs it then asks `plain_text`,
     whose fast path applies.
     """
-    if not has_trigger(text) and not ("^^" in text and CARET_HIGHLIGHT in markers):
+    if not has_trigger(text) and not ("^" in text and "^^" in text and CARET_HIGHLIGHT in markers):
         return [], None
     simple = _scan_simple(text, markers, plain)
     if simple is not None:
@@ -462,7 +462,9 @@ def _plain_tokens(tokens: list[Token]) -> str:
 
 def plain_text(text: str, markers: frozenset[str] = frozenset(ALL_MARKERS)) -> str:
     """The text as a reader sees it: markup, wiki-link brackets and cloze syntax removed."""
-    if not _INLINE_MARKUP.search(text) and not ("^^" in text and CARET_HIGHLIGHT in markers):
+    if not _INLINE_MARKUP.search(text) and not (
+        "^" in text and "^^" in text and CARET_HIGHLIGHT in markers
+    ):
         return _tidy(text)
     # the simple scan's plain text is what markdown-it's tokens give (its property test)
     simple = _scan_simple(text, markers, True)

@@ -84,7 +84,7 @@ def scan_simple(
     """`inline.scan(text, markers, plain)` for a simple text, or None for any other."""
     if "](" in text:
         return None  # a link (or image): its label and target follow other rules
-    if "^^" in text and CARET_HIGHLIGHT in markers:
+    if "^" in text and "^^" in text and CARET_HIGHLIGHT in markers:
         return None  # Logseq's `^^highlight^^`: parsed
     found: list[Deletion] = []
     parts: list[str] = []

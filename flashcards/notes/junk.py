@@ -325,7 +325,10 @@ def refrains(blocks: list[list[str]], carets: bool = False) -> frozenset[str]:
         keys = {
             "".join(m.groups("")).strip().casefold()
             for line in lines
-            if "**" in line or "__" in line or "==" in line or (carets and "^^" in line)
+            if "**" in line
+            or "__" in line
+            or "==" in line
+            or (carets and "^" in line and "^^" in line)
             for m in source.finditer(line)
         }
         if not keys:
