@@ -53,9 +53,15 @@ _TRIGGERS = re.compile(r"\*\*|__|==|\{\{")
 
 
 def has_trigger(text: str) -> bool:
-    """`_TRIGGERS.search(text)`, by four substring tests (several times quicker; most
-    blocks of a vault hold none)."""
-    return "**" in text or "==" in text or "{{" in text or "__" in text
+    """`_TRIGGERS.search(text)`, by substring tests (several times quicker; most blocks of
+    a vault hold none). Each pair is looked for only where its character is: a search
+    for one character is several times quicker than for two."""
+    return (
+        ("*" in text and "**" in text)
+        or ("=" in text and "==" in text)
+        or ("{" in text and "{{" in text)
+        or ("_" in text and "__" in text)
+    )
 
 
 def _parse_inline(md: MarkdownIt, src: str) -> list[Token]:
