@@ -234,6 +234,7 @@ LOGSEQ = frozenset({*ALL_MARKERS, CARET_HIGHLIGHT})
 
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=blocks, markers=marker_sets)
+@example(text="{{c1::{{c1::=={{cloze}}", markers=frozenset(ALL_MARKERS))  # in a hint
 def test_carets_are_read_as_equals_signs_are(text: str, markers: frozenset[str]) -> None:
     """In Logseq's reading, `^^` runs make the highlights `==` runs make in their place
     (the same delimiter rules), and a text with them is never taken by the simple scan."""
@@ -243,7 +244,11 @@ def test_carets_are_read_as_equals_signs_are(text: str, markers: frozenset[str])
     swap = str.maketrans("=", "^")
     assert scan(carets, logseq) == (
         [
-            d._replace(inner=d.inner.translate(swap), answer=d.answer.translate(swap))
+            d._replace(
+                inner=d.inner.translate(swap),
+                answer=d.answer.translate(swap),
+                hint=d.hint and d.hint.translate(swap),
+            )
             for d in find_deletions(equals, markers - {CARET_HIGHLIGHT})
         ],
         None,
