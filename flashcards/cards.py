@@ -382,15 +382,14 @@ class _NoteReader:
     def shown(self, block: Block) -> str:
         """A block's text on its ancestors' backs: clozes resolved."""
         text = block.text
+        marks: list[Deletion] | tuple[Deletion, ...] = ()
         if "{{" in text:
             # the block's own visit comes later (outline order) and reuses this parse
             found = self.found[id(block)] = self.scan(block, text)
-            if self.carets and "^" in text and "^^" in text:
-                return faces.resolved(*self.respelled(block, text, found[0]))
-            return faces.resolved(text, found[0])
+            marks = found[0]
         if self.carets and "^" in text and "^^" in text:  # (most blocks: no call)
-            return self.respelled(block, text, ())[0]
-        return text
+            text, marks = self.respelled(block, text, marks)
+        return faces.resolved(text, marks) if marks else text
 
     def question_card(
         self,
