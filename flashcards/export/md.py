@@ -16,7 +16,8 @@ outline order (identical blocks keep their order, and so their numbering):
 YAML front matter says where the file came from (deck, description, export
 time, card count, source, deletions). `flashcards build exported.md` gives the
 same content hashes when the deck used every deletion marker; a deck with
-markers switched off needs a deck spec with the same `deletions:`.
+markers switched off needs a deck spec with the same `deletions:`, and one whose
+Logseq notes write highlights `^^x^^` (kept as written) one with `dialect: logseq`.
 """
 
 from __future__ import annotations

@@ -2,19 +2,22 @@
 
 An Obsidian vault that uses the spaced-repetition plugin is read by the plugin's
 rules (`osr`); every other note by flashcards' own (`flashcards.cards`), with the
-junk rules the options switch on. The preview and the build both read through
+junk rules the options switch on (and in Logseq's, `^^x^^` a highlight as
+`==x==` is: `CARET_HIGHLIGHT`). The preview and the build both read through
 here, so they never disagree on a file's cards.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flashcards.cards import Card, extract
 from flashcards.notes import logseq, osr
 from flashcards.notes.dialect import LOGSEQ, ReadOptions
 from flashcards.notes.junk import Skipped
 from flashcards.notes.logseq import GraphIndex
+from flashcards.notes.markers import CARET_HIGHLIGHT
 from flashcards.notes.outline import Note, NoteError, note_text, parse_note, split_front_matter
 from flashcards.notes.schedules import NotedSchedule, for_cards, note_schedules
 
@@ -66,7 +69,10 @@ def read_text(
             read.entries, read.seen = logseq.prepare(note, graph, root, cleaned)
         else:
             logseq.clean(note)
-        read.cards = list(extract(note, options.markers, read.warnings, options.junk, read.skipped))
+        markers = options.markers
+        if options.dialect == LOGSEQ:
+            markers = _with_carets(markers)
+        read.cards = list(extract(note, markers, read.warnings, options.junk, read.skipped))
     if note is not None and read.cards:
         card_lines = [card.line for card in read.cards]
         found = note_schedules(note, card_lines, read.warnings)
@@ -75,3 +81,10 @@ def read_text(
     for card in read.cards:
         card.dialect = dialect
     return read
+
+
+@lru_cache(maxsize=16)
+def _with_carets(markers: frozenset[str]) -> frozenset[str]:
+    """A Logseq note's markers: its deck's, and `^^x^^` a highlight (one set per deck's
+    markers, so the parser cached for it is one too)."""
+    return markers | {CARET_HIGHLIGHT}

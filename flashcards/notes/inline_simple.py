@@ -19,7 +19,9 @@ Most blocks that hold a deletion marker hold nothing else: a few `**answer**`,
 - every run of backticks the start of a code span that closes (the next run as long),
   on one line, not starting or ending with a space (markdown-it then strips nothing):
   literal text, its markers none (code binds tighter than any other markup), its content
-  part of the plain text. A deletion with a backtick inside is still parsed.
+  part of the plain text. A deletion with a backtick inside is still parsed;
+- no `^^` where it may spell a highlight (Logseq's, `CARET_HIGHLIGHT` among the markers):
+  such a text is parsed (they are few), a lone `^` is text as it is to markdown-it.
 
 A property test (tests/notes/test_inline_simple.py) checks on generated blocks
 that whatever this finds is exactly what markdown-it finds.
@@ -32,7 +34,14 @@ from functools import lru_cache
 
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
-from flashcards.notes.markers import ANKI_CLOZE, HIGHLIGHT, LOGSEQ_CLOZE, STRONG, Deletion
+from flashcards.notes.markers import (
+    ANKI_CLOZE,
+    CARET_HIGHLIGHT,
+    HIGHLIGHT,
+    LOGSEQ_CLOZE,
+    STRONG,
+    Deletion,
+)
 
 # Openers only: the closing `}}` is the first one after the opener.
 LOGSEQ_OPEN = re.compile(r"\{\{cloze[ \t]+")
@@ -75,6 +84,8 @@ def scan_simple(
     """`inline.scan(text, markers, plain)` for a simple text, or None for any other."""
     if "](" in text:
         return None  # a link (or image): its label and target follow other rules
+    if "^" in text and "^^" in text and CARET_HIGHLIGHT in markers:
+        return None  # Logseq's `^^highlight^^`: parsed
     found: list[Deletion] = []
     parts: list[str] = []
     size = len(text)

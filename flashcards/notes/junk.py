@@ -307,22 +307,29 @@ def is_repeat(d: Deletion, kept: set[str], rules: frozenset[str]) -> bool:
 # A bold in every item of a list this long is the list's refrain
 REFRAIN_BLOCKS = 3
 _BOLD_SOURCE = re.compile(r"\*\*([^*\n]{1,200})\*\*|__([^_\n]{1,200})__|==([^=\n]{1,200})==")
+# and with Logseq's `^^highlight^^` (`carets`)
+_CARET_SOURCE = re.compile(_BOLD_SOURCE.pattern + r"|\^\^([^^\n]{1,200})\^\^")
 
 
-def refrains(blocks: list[list[str]]) -> frozenset[str]:
+def refrains(blocks: list[list[str]], carets: bool = False) -> frozenset[str]:
     """The bold and highlighted texts (as written, case folded) that every one of `blocks`
     (the lines of each block of one list) that bolds anything bolds, when at least
     REFRAIN_BLOCKS do. A list whose items bold different answers (`A novel is a **short
     loan**`, `A map is a **reference loan**`) teaches each of them; one that
-    bolds the same in every item gives cards that all have one answer."""
+    bolds the same in every item gives cards that all have one answer. With `carets`,
+    `^^x^^` is a highlight too (Logseq)."""
     common: set[str] | None = None
     bolding = 0
+    source = _CARET_SOURCE if carets else _BOLD_SOURCE
     for lines in blocks:
         keys = {
             "".join(m.groups("")).strip().casefold()
             for line in lines
-            if "**" in line or "__" in line or "==" in line
-            for m in _BOLD_SOURCE.finditer(line)
+            if "**" in line
+            or "__" in line
+            or "==" in line
+            or (carets and "^" in line and "^^" in line)
+            for m in source.finditer(line)
         }
         if not keys:
             continue

@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
+from flashcards.notes.markers import ALL_MARKERS, CARET_HIGHLIGHT
 from flashcards.notes.outline import Block, Note
 
 GraphIndex = Mapping[str, str]  # block uuid (lower case) or "[[" + page name (lower) -> text
@@ -61,7 +62,9 @@ _END = re.compile(r"[ \t]*#\+END_(\w+)[ \t]*$", re.IGNORECASE)
 _CODE_BODIES = {"SRC", "EXAMPLE", "EXPORT"}  # shown as written: code, no deletions
 _DROPPED_BODIES = {"QUERY", "COMMENT"}  # not text at all
 _JOURNAL = re.compile(r"(\d{4})_(\d{2})_(\d{2})\Z")
-_TRIGGER = re.compile(r"\*\*|__|==|\{\{")
+# what a referenced entry is read with: every marker, and `^^x^^` (a graph's highlight)
+_SHOWN_MARKERS = frozenset({*ALL_MARKERS, CARET_HIGHLIGHT})
+_TRIGGER = re.compile(r"\*\*|__|==|\^\^|\{\{")
 
 
 @lru_cache(maxsize=1024)
@@ -333,6 +336,6 @@ def _shown(
             raw = _REF.sub("…", _EMBED.sub("…", raw))
         else:
             raw = _resolve_line(raw, index, seen, depth + 1)
-    text = plain_text(raw)
+    text = plain_text(raw, _SHOWN_MARKERS)
     # what is left of a marker (from code or an escape) must not become a deletion here
     return _TRIGGER.sub(lambda m: "\\" + m[0][0] + "\\" + m[0][1], text)

@@ -13,6 +13,10 @@ HIGHLIGHT = "highlight"
 LOGSEQ_CLOZE = "logseq_cloze"
 ANKI_CLOZE = "anki_cloze"
 ALL_MARKERS = (STRONG, HIGHLIGHT, LOGSEQ_CLOZE, ANKI_CLOZE)
+# Not a deletion kind, nor a deck's switch: among the markers a text is read with, it says
+# that `^^x^^` spells a highlight too (Logseq's second spelling of `==x==`; it means
+# nothing in Obsidian or plain Markdown). Its highlights are HIGHLIGHT deletions.
+CARET_HIGHLIGHT = "caret_highlight"
 
 
 class Deletion(NamedTuple):

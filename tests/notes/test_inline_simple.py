@@ -2,8 +2,8 @@
 
 Hypothesis writes blocks out of the pieces that change a parse (marker runs of every
 length, clozes of both kinds, escapes, code spans, links, entities, HTML, flanking
-punctuation and spaces); wherever the scan answers, its deletions and plain text must be
-the parse's, for every set of enabled markers.
+punctuation and spaces, Logseq's `^^` runs); wherever the scan answers, its deletions and
+plain text must be the parse's, for every set of enabled markers, Logseq's or not.
 """
 
 from __future__ import annotations
@@ -24,7 +24,15 @@ from flashcards.notes.inline import (
     scan,
 )
 from flashcards.notes.inline_simple import scan_simple
-from flashcards.notes.markers import ALL_MARKERS, ANKI_CLOZE, HIGHLIGHT, LOGSEQ_CLOZE, STRONG
+from flashcards.notes.markers import (
+    ALL_MARKERS,
+    ANKI_CLOZE,
+    CARET_HIGHLIGHT,
+    HIGHLIGHT,
+    LOGSEQ_CLOZE,
+    STRONG,
+    Deletion,
+)
 
 PIECES = [
     "**",
@@ -79,6 +87,9 @@ PIECES = [
     "-",
     "€",
     "«",
+    "^^",
+    "^",
+    "^^^",
 ]
 # Whole deletions, well formed or nearly, so that many blocks are simple ones.
 SPANS = [
@@ -116,6 +127,10 @@ SPANS = [
     "`a\nb`",
     "`<b>&amp;_\\`",
     "```",
+    "^^word^^",
+    "^^a b^^",
+    "a^b",
+    "`^^x^^`",
 ]
 PLAIN = [" ", "a", "word", ".", ",", "(", ")", "\n", "é", "-", "!", "]", "}"]
 blocks = st.one_of(
@@ -123,7 +138,8 @@ blocks = st.one_of(
     st.lists(st.sampled_from(SPANS + PLAIN + PIECES[:8]), max_size=12).map("".join),
     st.lists(st.sampled_from(SPANS + PLAIN), max_size=10).map("".join),
 )
-marker_sets = st.sets(st.sampled_from(ALL_MARKERS)).map(frozenset)
+# CARET_HIGHLIGHT: read as Logseq (`^^x^^` a highlight)
+marker_sets = st.sets(st.sampled_from((*ALL_MARKERS, CARET_HIGHLIGHT))).map(frozenset)
 
 
 @settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -131,6 +147,7 @@ marker_sets = st.sets(st.sampled_from(ALL_MARKERS)).map(frozenset)
 @example(text="a**b**c", markers=frozenset(ALL_MARKERS), plain=True)
 @example(text="**a** ==b== {{c1::c::d}} {{cloze e \\\\ f}}", markers=frozenset(), plain=True)
 @example(text="a **b**, c", markers=frozenset(ALL_MARKERS), plain=True)
+@example(text="a^b **c**", markers=frozenset({*ALL_MARKERS, CARET_HIGHLIGHT}), plain=True)
 def test_the_simple_scan_finds_what_markdown_it_finds(
     text: str, markers: frozenset[str], plain: bool
 ) -> None:
@@ -210,3 +227,39 @@ def test_disabled_markers_still_pair_but_find_nothing() -> None:
     )
     found, plain = scan_simple("**a** ==b==", frozenset({STRONG, HIGHLIGHT}), True) or ([], None)
     assert [d.kind for d in found] == [STRONG, HIGHLIGHT] and plain == "a b"
+
+
+LOGSEQ = frozenset({*ALL_MARKERS, CARET_HIGHLIGHT})
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=blocks, markers=marker_sets)
+@example(text="{{c1::{{c1::=={{cloze}}", markers=frozenset(ALL_MARKERS))  # in a hint
+def test_carets_are_read_as_equals_signs_are(text: str, markers: frozenset[str]) -> None:
+    """In Logseq's reading, `^^` runs make the highlights `==` runs make in their place
+    (the same delimiter rules), and a text with them is never taken by the simple scan."""
+    equals = text.replace("^", "")
+    carets = equals.replace("=", "^")
+    logseq = markers | {CARET_HIGHLIGHT}
+    swap = str.maketrans("=", "^")
+    assert scan(carets, logseq) == (
+        [
+            d._replace(
+                inner=d.inner.translate(swap),
+                answer=d.answer.translate(swap),
+                hint=d.hint and d.hint.translate(swap),
+            )
+            for d in find_deletions(equals, markers - {CARET_HIGHLIGHT})
+        ],
+        None,
+    )
+    if "^^" in carets:
+        assert scan_simple(carets, logseq, True) is None
+
+
+def test_a_caret_highlight_is_parsed_only_where_logseq_reads_it() -> None:
+    assert scan_simple("the ^^word^^ here", LOGSEQ, True) is None
+    assert scan("the ^^word^^ here", LOGSEQ)[0] == [Deletion(HIGHLIGHT, 4, 12, "word", "word")]
+    assert scan_simple("the ^^word^^ **here**", ALL, True) == (
+        _scan_parsed("the ^^word^^ **here**", ALL, True)
+    )
