@@ -90,6 +90,11 @@ class Span(NamedTuple):
     target: str | None = None
 
 
+def as_written(text: str) -> bool:
+    """Whether `text` holds no markup at all: `plain` and `spans` give it as written."""
+    return not _MARKUP.search(text)
+
+
 def plain(text: str) -> str:
     """The text as a plain reader sees it: rendered, without styles."""
     if not _MARKUP.search(text):
