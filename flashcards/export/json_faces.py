@@ -3,14 +3,20 @@ worked out once for all its cards.
 
 SQLite writes the rest of a card's object (`flashcards/store/export.py`); the three
 faces are rendered here from the block's text, marks and children, exactly as
-`faces.front_text`, `faces.back_text` and `faces.cloze` render them. A block's cards
-share its parsed marks, its text rendered once (`_Block.own`: the back's first part,
-and a question card's front) and its back (encoded once). A card hiding one strong or
-highlight span of a block with several is two slices of that rendering around its
-placeholder (`_Block.cut`), what `faces._shared_front` makes of it; a card hiding the
-one deletion of a block whose text around it holds no markup is that text around its
-placeholder (`_Block.front`), what `faces._simple_front` makes of it. Any other card
-goes to `faces`, as does any card an echo of its answer would need hidden.
+`faces.front_text`, `faces.back_text` and `faces.cloze` render them, and written as
+`json.dumps(text, ensure_ascii=False)` writes them. A block's cards share its parsed
+marks, its text rendered once (`_Block.own`: the back's first part, and a question
+card's front) and its back (encoded once). A card hiding one strong or highlight span
+of a block with several is two slices of that rendering around its placeholder, what
+`faces._shared_front` makes of it, worked out for all the block's such cards at once
+(`_Block.ones`); a card hiding the one deletion of a block whose text around it holds
+no markup is that text around its placeholder (`_Block.front`), what
+`faces._simple_front` makes of it. Any other card goes to `faces`, as does any card an
+echo of its answer would need hidden.
+
+JSON escapes character by character, so a text whose encoding is only its quotes
+longer than itself escapes nothing, nor does any stretch of it: the faces cut from
+such a block's texts are quoted, not encoded again.
 """
 
 from __future__ import annotations
@@ -26,9 +32,12 @@ from flashcards.notes.markers import HIGHLIGHT, STRONG, Deletion
 # A string as SQLite's json_object writes one (non-ASCII kept as is): what
 # json.dumps(text, ensure_ascii=False) returns, without making a JSONEncoder per call
 dumps = encode_basestring
+# json.loads without its checks for leading and trailing whitespace and data: the
+# stored lists are json.dumps' own
+_decode = json.JSONDecoder().raw_decode
 
 _EMPHASIS = (STRONG, HIGHLIGHT)
-_NO_CUTS: dict[int, tuple[str, str, str]] = {}
+_NO_ONES: dict[int, tuple[str, str]] = {}
 _BLOCKS_KEPT = 1024  # the blocks last seen: a large export is never held in memory
 
 
@@ -41,12 +50,18 @@ def _no_echo(answer: str, lowered: str | None) -> bool:
     return faces.answer_pattern((answer,)) is None
 
 
-class _Block:
-    """What a block's cards share: its marks, its text resolved and rendered (`own`), its
-    back as a JSON string, where each of its marks stands in its resolved text, and
-    (lazily) the one-gap fronts' cuts."""
+def _escapes_nothing(text: str, encoded: str) -> bool:
+    """Whether `encoded` (`dumps(text)`) is `text` between quotes: no character escaped."""
+    return len(encoded) == len(text) + 2
 
-    __slots__ = ("body", "marks", "back", "resolved", "own", "shared", "spots", "cuts")
+
+class _Block:
+    """What a block's cards share: its marks, its text resolved and rendered (`own`, and
+    as JSON), its back as JSON, where each of its marks stands in its resolved text, and
+    (lazily) the faces of its one-gap cards that its one rendering gives."""
+
+    __slots__ = ("body", "marks", "back", "resolved", "own", "own_json", "shared", "spots")
+    __slots__ += ("ones",)
 
     def __init__(self, body: str, marks: tuple[Deletion, ...], children: str) -> None:
         self.body = body
@@ -59,10 +74,26 @@ class _Block:
             self.own = render.plain(self.resolved)
         else:
             self.own = "".join(self.shared[0])
-        back = f"{self.own}\n{render.plain(children)}" if children else self.own
-        self.back = dumps(back)
+        self.own_json = dumps(self.own)
+        if children:  # `faces.back_text`: the block, a line break, its children
+            self.back = f"{self.own_json[:-1]}\\n{dumps(render.plain(children))[1:]}"
+        else:
+            self.back = self.own_json
         self.spots = faces.resolved_spots(marks)  # None: marks not in order and apart
-        self.cuts: dict[int, tuple[str, str, str]] | None = None
+        self.ones: dict[int, tuple[str, str]] | None = None
+
+    def resolved_json(self) -> str:
+        """The resolved text as JSON: a question card's cloze text."""
+        return self.own_json if self.resolved == self.own else dumps(self.resolved)
+
+    def one(self, i: int) -> tuple[str, str]:
+        """The front and cloze text, as JSON, of a cloze card hiding mark `i` alone."""
+        if self.ones is None:
+            self.ones = self._ones()
+        found = self.ones.get(i)
+        if found is None:
+            return dumps(self.front(i)), dumps(self.cloze(i))
+        return found
 
     def cloze(self, i: int) -> str:
         """`faces.cloze` of a cloze card hiding mark `i` alone: the resolved text with
@@ -87,29 +118,25 @@ class _Block:
                 bare = before + after
                 if _no_echo(d.answer, bare.lower() if bare.isascii() else None):
                     return f"{before}[{d.hint or '...'}]{after}"
-            return faces.front_text(body, marks, (0,), [d.answer])
-        if self.cuts is None:
-            self.cuts = self._cuts()
-        cut = self.cuts.get(i)
-        if cut is None:
-            return faces.front_text(self.body, marks, (i,), [marks[i].answer])
-        left, placeholder, right = cut
-        return f"{left}{placeholder}{right}"
+        return faces.front_text(self.body, marks, (i,), [marks[i].answer])
 
-    def _cuts(self) -> dict[int, tuple[str, str, str]]:
+    def _ones(self) -> dict[int, tuple[str, str]]:
         """For each strong or highlight mark whose span the block's one rendering holds
         as a piece (`faces.shared_pieces`), and whose answer stands nowhere else on
-        the front: the rendered text before it, its placeholder, the text after it —
-        the front `faces._shared_front` gives that card. The other marks: none."""
+        the front: the front `faces._shared_front` gives the card hiding it (the
+        rendered text around that piece, its placeholder between) and its cloze text
+        (`cloze`), as JSON. The other marks: none."""
         if self.shared is None or self.spots is None:
-            return _NO_CUTS  # `front_text` renders a one-mark block's front on its own
+            return _NO_ONES  # `front` renders a one-mark block's front on its own
         texts, spans = self.shared
-        own = self.own
+        own, text = self.own, self.resolved
         at = list(accumulate(map(len, texts), initial=0))  # where each piece starts in own
         # lower() keeps an ASCII text's length: the text around a piece, lowered, is
         # the slices of the lowered whole around it
         lowered = own.lower() if own.isascii() else None
-        cuts: dict[int, tuple[str, str, str]] = {}
+        own_clean = _escapes_nothing(own, self.own_json)
+        text_clean = None  # asked once, when a cloze text is first cut from it
+        ones: dict[int, tuple[str, str]] = {}
         for i, d in enumerate(self.marks):
             if d.kind not in _EMPHASIS:
                 continue
@@ -120,8 +147,23 @@ class _Block:
             around = None if lowered is None else lowered[:start] + lowered[end:]
             if not _no_echo(d.answer, around):
                 continue  # an echo to hide, maybe: `front_text` hides it
-            cuts[i] = (own[:start], f"[{d.hint or '...'}]", own[end:])
-        return cuts
+            hint = d.hint
+            placeholder = f"[{hint or '...'}]"
+            front = f"{own[:start]}{placeholder}{own[end:]}"
+            # every character of the front stands in own: when own escapes none, neither
+            # does the front
+            clean = own_clean and (not hint or hint in own)
+            front = f'"{front}"' if clean else dumps(front)
+            cut, stop = self.spots[i]
+            cloze = f"{text[:cut]}{faces.cloze_marker(d)}{text[stop:]}"
+            if text_clean is None:
+                text_clean = _escapes_nothing(text, self.resolved_json())
+            if text_clean and d.inner in text and (not hint or hint in text):
+                cloze = f'"{cloze}"'  # the marker's own characters escape nothing
+            else:
+                cloze = dumps(cloze)
+            ones[i] = (front, cloze)
+        return ones
 
 
 class Faces:
@@ -142,27 +184,26 @@ class Faces:
         if block is None:
             parsed = self.marks.get(marks)
             if parsed is None:
-                parsed = self.marks[marks] = tuple(map(Deletion._make, json.loads(marks)))
+                parsed = self.marks[marks] = tuple([Deletion(*m) for m in _decode(marks)[0]])
             if len(self.blocks) >= _BLOCKS_KEPT:
                 self.blocks.clear()  # the rows come in card id order: a block's cards together
             block = self.blocks[(body, marks, children)] = _Block(body, parsed, children)
         picked = self.hiddens.get(hidden)
         if picked is None:
-            picked = self.hiddens[hidden] = tuple(json.loads(hidden))
+            picked = self.hiddens[hidden] = tuple(_decode(hidden)[0])
         if kind == faces.BASIC:
             # a question card hides its cloze markers but has no answers of its own: with
             # no gap, its front is its block's text rendered (`faces._simple_front`)
-            front = faces.front_text(body, block.marks, picked, []) if picked else block.own
-            cloze = block.resolved  # `faces.cloze` of a question card
+            if picked:
+                front = dumps(faces.front_text(body, block.marks, picked, []))
+            else:
+                front = block.own_json
+            cloze = block.resolved_json()  # `faces.cloze` of a question card
         elif len(picked) == 1:
-            (i,) = picked
-            front, cloze = block.front(i), block.cloze(i)
+            front, cloze = block.one(picked[0])
         else:
             parsed = block.marks
             answers = [parsed[i].answer for i in picked]
-            front = faces.front_text(body, parsed, picked, answers)
-            cloze = faces.cloze(kind, body, parsed, picked)
-        return (
-            f'{head[:-1]},"front":{dumps(front)},"back":{block.back},'
-            f'"cloze":{dumps(cloze)},{tail[1:-1]}'
-        )
+            front = dumps(faces.front_text(body, parsed, picked, answers))
+            cloze = dumps(faces.cloze(kind, body, parsed, picked))
+        return f'{head[:-1]},"front":{front},"back":{block.back},"cloze":{cloze},{tail[1:-1]}'
