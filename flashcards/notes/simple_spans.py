@@ -115,3 +115,48 @@ def simple_block(text: str, strong: str, mark: str, code: str, ref: str) -> list
     while found and found[-1][0] == "\n":
         found.pop()
     return found
+
+
+def simple_block_text(text: str) -> str | None:
+    """The texts of `simple_block`'s pieces, joined (what `render.plain` shows of simple
+    text), without a piece per span: every block's children are rendered so by the
+    JSON export. None where `simple_block` is None."""
+    if "|" in text or "%%" in text or _unsafe(text):
+        return None
+    parts = _SPAN.split(text)
+    if len(parts) == 1:
+        if _leftover(text):
+            return None
+        return "" if text == "\n" else text  # a piece of a lone line break is dropped
+    if _leftover("\x00".join(parts[::5])):
+        return None
+    out = [parts[0]]
+    previous = None
+    for at in range(1, len(parts), 5):
+        strong_, mark_, code_, wiki, after = parts[at : at + 5]
+        if strong_ is not None:
+            if previous == "strong" and not parts[at - 1]:
+                return None  # as `simple_spans`
+            out.append(strong_)
+            previous = "strong"
+        elif mark_ is not None:
+            if previous == "mark" and not parts[at - 1]:
+                return None
+            out.append(mark_)
+            previous = "mark"
+        elif code_ is not None:
+            if code_[0] == " " or code_[-1] == " ":
+                return None
+            out.append(code_)
+            previous = "code"
+        else:
+            if wiki.strip() != wiki:
+                return None
+            out.append(wiki)
+            previous = "wiki"
+        out.append(after)
+    # a span is never a line break: only the text after the last one can be a last
+    # piece `simple_block` drops
+    if out[-1] == "\n":
+        out.pop()
+    return "".join(out)

@@ -89,3 +89,17 @@ LEFTOVER_PATTERN = re.compile(r"[*_`\[\]=]")
 def test_the_two_questions_asked_with_in_say_what_their_patterns_said(text):
     assert simple_spans_module._unsafe(text) == bool(UNSAFE_PATTERN.search(text))
     assert simple_spans_module._leftover(text) == bool(LEFTOVER_PATTERN.search(text))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(TEXT, SPANS))
+@example("**a**\n")
+@example("\n")
+@example("**a** [[ b ]]")
+@example("==a====b==")
+def test_a_block_texts_plain_text_is_its_pieces_texts(text):
+    pieces = simple_spans_module.simple_block(
+        text, render.STRONG, render.MARK, render.CODE, render.REF
+    )
+    expected = None if pieces is None else "".join(p[0] for p in pieces)
+    assert simple_spans_module.simple_block_text(text) == expected
