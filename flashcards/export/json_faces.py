@@ -3,16 +3,26 @@ worked out once for all its cards.
 
 SQLite writes the rest of a card's object (`flashcards/store/export.py`); the three
 faces are rendered here from the block's text, marks and children, exactly as
-`faces.front_text`, `faces.back_text` and `faces.cloze` render them. A block's cards
-share its parsed marks, its back (encoded once) and, for a block with several
-deletions, its text rendered once: a card hiding one strong or highlight span of it
-is then two joins of that rendering around its placeholder (`_Block.cut`), what
-`faces._shared_front` makes of it, without rebuilding the card's pieces each time.
+`faces.front_text`, `faces.back_text` and `faces.cloze` render them, and written as
+`json.dumps(text, ensure_ascii=False)` writes them. A block's cards share its parsed
+marks, its text rendered once (`_Block.own`: the back's first part, and a question
+card's front) and its back (encoded once). A card hiding one strong or highlight span
+of a block with several is two slices of that rendering around its placeholder, what
+`faces._shared_front` makes of it, worked out for all the block's such cards at once
+(`_Block.ones`); a card hiding the one deletion of a block whose text around it holds
+no markup is that text around its placeholder (`_Block.front`), what
+`faces._simple_front` makes of it. Any other card goes to `faces`, as does any card an
+echo of its answer would need hidden.
+
+JSON escapes character by character, so a text whose encoding is only its quotes
+longer than itself escapes nothing, nor does any stretch of it: the faces cut from
+such a block's texts are quoted, not encoded again.
 """
 
 from __future__ import annotations
 
 import json
+from itertools import accumulate
 from json.encoder import encode_basestring
 
 from flashcards import faces
@@ -22,17 +32,36 @@ from flashcards.notes.markers import HIGHLIGHT, STRONG, Deletion
 # A string as SQLite's json_object writes one (non-ASCII kept as is): what
 # json.dumps(text, ensure_ascii=False) returns, without making a JSONEncoder per call
 dumps = encode_basestring
+# json.loads without its checks for leading and trailing whitespace and data: the
+# stored lists are json.dumps' own
+_decode = json.JSONDecoder().raw_decode
 
 _EMPHASIS = (STRONG, HIGHLIGHT)
-_NO_CUTS: dict[int, tuple[str, str, str]] = {}
+_NO_ONES: dict[int, tuple[str, str]] = {}
 _BLOCKS_KEPT = 1024  # the blocks last seen: a large export is never held in memory
 
 
-class _Block:
-    """What a block's cards share: its marks, its back as a JSON string, where each of
-    its marks stands in its resolved text, and (lazily) the one-gap fronts' cuts."""
+def _no_echo(answer: str, lowered: str | None) -> bool:
+    """Whether `answer` has no echo to hide in a front's text: `faces.may_stand_in` finds
+    it nowhere there, or `faces.answer_pattern` would find nothing. `lowered` is the
+    text lowered when it is ASCII; None: not known to be (the pattern decides)."""
+    if lowered is not None and answer.isascii() and answer.strip().lower() not in lowered:
+        return True
+    return faces.answer_pattern((answer,)) is None
 
-    __slots__ = ("body", "marks", "back", "resolved", "spots", "cuts")
+
+def _escapes_nothing(text: str, encoded: str) -> bool:
+    """Whether `encoded` (`dumps(text)`) is `text` between quotes: no character escaped."""
+    return len(encoded) == len(text) + 2
+
+
+class _Block:
+    """What a block's cards share: its marks, its text resolved and rendered (`own`, and
+    as JSON), its back as JSON, where each of its marks stands in its resolved text, and
+    (lazily) the faces of its one-gap cards that its one rendering gives."""
+
+    __slots__ = ("body", "marks", "back", "resolved", "own", "own_json", "shared", "spots")
+    __slots__ += ("ones",)
 
     def __init__(self, body: str, marks: tuple[Deletion, ...], children: str) -> None:
         self.body = body
@@ -40,15 +69,31 @@ class _Block:
         self.resolved = faces.resolved(body, marks)
         # the fronts' one rendering of the resolved text is the back's too (`render.plain`
         # joins the same pieces): a block with several marks renders it once
-        shared = faces.shared_pieces(self.resolved) if len(marks) > 1 else None
-        if shared is None:
-            back = faces.back_text(body, marks, children)
+        self.shared = faces.shared_pieces(self.resolved) if len(marks) > 1 else None
+        if self.shared is None:
+            self.own = render.plain(self.resolved)
         else:
-            own = "".join(shared[0])
-            back = f"{own}\n{render.plain(children)}" if children else own
-        self.back = dumps(back)
+            self.own = "".join(self.shared[0])
+        self.own_json = dumps(self.own)
+        if children:  # `faces.back_text`: the block, a line break, its children
+            self.back = f"{self.own_json[:-1]}\\n{dumps(render.plain(children))[1:]}"
+        else:
+            self.back = self.own_json
         self.spots = faces.resolved_spots(marks)  # None: marks not in order and apart
-        self.cuts: dict[int, tuple[str, str, str]] | None = None
+        self.ones: dict[int, tuple[str, str]] | None = None
+
+    def resolved_json(self) -> str:
+        """The resolved text as JSON: a question card's cloze text."""
+        return self.own_json if self.resolved == self.own else dumps(self.resolved)
+
+    def one(self, i: int) -> tuple[str, str]:
+        """The front and cloze text, as JSON, of a cloze card hiding mark `i` alone."""
+        if self.ones is None:
+            self.ones = self._ones()
+        found = self.ones.get(i)
+        if found is None:
+            return dumps(self.front(i)), dumps(self.cloze(i))
+        return found
 
     def cloze(self, i: int) -> str:
         """`faces.cloze` of a cloze card hiding mark `i` alone: the resolved text with
@@ -62,39 +107,63 @@ class _Block:
 
     def front(self, i: int) -> str:
         """`faces.front_text` of a cloze card hiding mark `i` alone, with its answer."""
-        if self.cuts is None:
-            self.cuts = self._cuts()
-        cut = self.cuts.get(i)
-        if cut is None:
-            d = self.marks[i]
-            return faces.front_text(self.body, self.marks, (i,), [d.answer])
-        left, placeholder, right = cut
-        return f"{left}{placeholder}{right}"
+        marks = self.marks
+        if len(marks) == 1 and i == 0:
+            # `faces._simple_front` of text without markup around the gap: rendered, it
+            # is itself, the gap's placeholder in its place
+            d = marks[0]
+            body = self.body
+            before, after = body[: d.start], body[d.end :]
+            if render.as_written(before) and render.as_written(after):
+                bare = before + after
+                if _no_echo(d.answer, bare.lower() if bare.isascii() else None):
+                    return f"{before}[{d.hint or '...'}]{after}"
+        return faces.front_text(self.body, marks, (i,), [marks[i].answer])
 
-    def _cuts(self) -> dict[int, tuple[str, str, str]]:
+    def _ones(self) -> dict[int, tuple[str, str]]:
         """For each strong or highlight mark whose span the block's one rendering holds
         as a piece (`faces.shared_pieces`), and whose answer stands nowhere else on
-        the front: the rendered text before it, its placeholder, the text after it —
-        the front `faces._shared_front` gives that card. The other marks: none."""
-        if len(self.marks) < 2 or self.spots is None:
-            return _NO_CUTS  # `front_text` renders a one-mark block's front on its own
-        shared = faces.shared_pieces(self.resolved)
-        if shared is None:
-            return _NO_CUTS
-        texts, spans = shared
-        cuts: dict[int, tuple[str, str, str]] = {}
+        the front: the front `faces._shared_front` gives the card hiding it (the
+        rendered text around that piece, its placeholder between) and its cloze text
+        (`cloze`), as JSON. The other marks: none."""
+        if self.shared is None or self.spots is None:
+            return _NO_ONES  # `front` renders a one-mark block's front on its own
+        texts, spans = self.shared
+        own, text = self.own, self.resolved
+        at = list(accumulate(map(len, texts), initial=0))  # where each piece starts in own
+        # lower() keeps an ASCII text's length: the text around a piece, lowered, is
+        # the slices of the lowered whole around it
+        lowered = own.lower() if own.isascii() else None
+        own_clean = _escapes_nothing(own, self.own_json)
+        text_clean = None  # asked once, when a cloze text is first cut from it
+        ones: dict[int, tuple[str, str]] = {}
         for i, d in enumerate(self.marks):
             if d.kind not in _EMPHASIS:
                 continue
             k = spans.get(self.spots[i])
             if k is None:
                 continue
-            left, right = "".join(texts[:k]), "".join(texts[k + 1 :])
-            present = faces.may_stand_in([d.answer], left + right)
-            if present and faces.answer_pattern(present) is not None:
-                continue  # an echo to hide: `front_text` hides it
-            cuts[i] = (left, f"[{d.hint or '...'}]", right)
-        return cuts
+            start, end = at[k], at[k + 1]
+            around = None if lowered is None else lowered[:start] + lowered[end:]
+            if not _no_echo(d.answer, around):
+                continue  # an echo to hide, maybe: `front_text` hides it
+            hint = d.hint
+            placeholder = f"[{hint or '...'}]"
+            front = f"{own[:start]}{placeholder}{own[end:]}"
+            # every character of the front stands in own: when own escapes none, neither
+            # does the front
+            clean = own_clean and (not hint or hint in own)
+            front = f'"{front}"' if clean else dumps(front)
+            cut, stop = self.spots[i]
+            cloze = f"{text[:cut]}{faces.cloze_marker(d)}{text[stop:]}"
+            if text_clean is None:
+                text_clean = _escapes_nothing(text, self.resolved_json())
+            if text_clean and d.inner in text and (not hint or hint in text):
+                cloze = f'"{cloze}"'  # the marker's own characters escape nothing
+            else:
+                cloze = dumps(cloze)
+            ones[i] = (front, cloze)
+        return ones
 
 
 class Faces:
@@ -115,23 +184,26 @@ class Faces:
         if block is None:
             parsed = self.marks.get(marks)
             if parsed is None:
-                parsed = self.marks[marks] = tuple(Deletion(*m) for m in json.loads(marks))
+                parsed = self.marks[marks] = tuple([Deletion(*m) for m in _decode(marks)[0]])
             if len(self.blocks) >= _BLOCKS_KEPT:
                 self.blocks.clear()  # the rows come in card id order: a block's cards together
             block = self.blocks[(body, marks, children)] = _Block(body, parsed, children)
         picked = self.hiddens.get(hidden)
         if picked is None:
-            picked = self.hiddens[hidden] = tuple(json.loads(hidden))
-        if kind != faces.BASIC and len(picked) == 1:
-            (i,) = picked
-            front, cloze = block.front(i), block.cloze(i)
+            picked = self.hiddens[hidden] = tuple(_decode(hidden)[0])
+        if kind == faces.BASIC:
+            # a question card hides its cloze markers but has no answers of its own: with
+            # no gap, its front is its block's text rendered (`faces._simple_front`)
+            if picked:
+                front = dumps(faces.front_text(body, block.marks, picked, []))
+            else:
+                front = block.own_json
+            cloze = block.resolved_json()  # `faces.cloze` of a question card
+        elif len(picked) == 1:
+            front, cloze = block.one(picked[0])
         else:
             parsed = block.marks
-            # a question card hides its cloze markers but has no answers of its own
-            answers = [] if kind == faces.BASIC else [parsed[i].answer for i in picked]
-            front = faces.front_text(body, parsed, picked, answers)
-            cloze = faces.cloze(kind, body, parsed, picked)
-        return (
-            f'{head[:-1]},"front":{dumps(front)},"back":{block.back},'
-            f'"cloze":{dumps(cloze)},{tail[1:-1]}'
-        )
+            answers = [parsed[i].answer for i in picked]
+            front = dumps(faces.front_text(body, parsed, picked, answers))
+            cloze = dumps(faces.cloze(kind, body, parsed, picked))
+        return f'{head[:-1]},"front":{front},"back":{block.back},"cloze":{cloze},{tail[1:-1]}'

@@ -39,15 +39,21 @@ _FENCE = re.compile(r"(`{3,}|~{3,})")
 
 # What the fast paths below do not render: math, comments, strike, tables, quotes, embeds
 # (one pattern of the three, `[$%~|^]|!\[|^\s*(?:[-*+]\s+)?>`, tried every branch at
-# every character: ~4x slower than the three asked apart, and it ran ~9 times a card)
-_SLOW_CHARS = re.compile(r"[$%~|^]")
+# every character: ~4x slower than the three asked apart, and it ran ~9 times a card;
+# the characters are asked with `in`, ~3x faster than their character class)
 _QUOTE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?>", re.MULTILINE)
 
 
 def is_slow(text: str) -> bool:
     """Whether `text` holds what the fast paths do not render."""
     return bool(
-        _SLOW_CHARS.search(text) or "![" in text or (">" in text and _QUOTE_LINE.search(text))
+        "$" in text
+        or "%" in text
+        or "~" in text
+        or "|" in text
+        or "^" in text
+        or "![" in text
+        or (">" in text and _QUOTE_LINE.search(text))
     )
 
 

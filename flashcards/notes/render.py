@@ -47,7 +47,7 @@ from flashcards.notes.inline_html import (
 from flashcards.notes.inline_html import TOKEN as HTML_TAG
 from flashcards.notes.inline_html import UNDERLINE as UNDERLINE  # a style, as those below
 from flashcards.notes.math import math_plugin, math_text
-from flashcards.notes.simple_spans import Piece, simple_block, simple_spans
+from flashcards.notes.simple_spans import Piece, simple_block, simple_block_text, simple_spans
 
 if TYPE_CHECKING:  # markdown-it loads when text with markup is first rendered, not before:
     # commands that show no card text (`decks`, `--help`) never pay for it
@@ -90,6 +90,11 @@ class Span(NamedTuple):
     target: str | None = None
 
 
+def as_written(text: str) -> bool:
+    """Whether `text` holds no markup at all: `plain` and `spans` give it as written."""
+    return not _MARKUP.search(text)
+
+
 def plain(text: str) -> str:
     """The text as a plain reader sees it: rendered, without styles."""
     if not _MARKUP.search(text):
@@ -105,9 +110,9 @@ def _plain_cached(text: str) -> str:
 
 
 def _plain(text: str) -> str:
-    simple = _simple(text)  # no span objects for simple text
+    simple = simple_block_text(text)  # no span objects, nor pieces, for simple text
     if simple is not None:
-        return "".join([p[0] for p in simple])
+        return simple
     return "".join(s.text for s in spans(text))
 
 

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import re
 
-# Any of these outside the spans below (escapes, HTML and autolinks, entities,
-# strike, math, embeds and images, a normalised carriage return or NUL): markdown-it
-_UNSAFE = re.compile(r"[\\<>&~$\r\0]|!\[")
 # a span whose markers open and close for sure: its first and last characters are
 # letters or digits (its runs are then left- and right-flanking), nothing inside is
 # markup and it stays on one line
@@ -32,8 +29,32 @@ _SPAN = re.compile(
     r"|`(?<!``)(?P<code>[^`\n]+)`(?!`)"
     r"|\[\[(?P<wiki>[^\[\]`|\n]+)\]\](?!\()"  # `[[a]](url)` is a link whose text is `[a]`
 )
-# between the spans: any of these is markup the spans above did not take
-_LEFTOVER = re.compile(r"[*_`\[\]=]")
+
+
+def _unsafe(text: str) -> bool:
+    """Whether `text` holds what only markdown-it renders, outside the spans above:
+    escapes, HTML and autolinks, entities, strike, math, embeds and images, a normalised
+    carriage return or NUL. Asked a character at a time with `in`: the one regex with
+    an alternation this was tried both branches at every character, ~9x slower, and
+    every block's text and children are asked."""
+    return (
+        "\\" in text
+        or "<" in text
+        or ">" in text
+        or "&" in text
+        or "~" in text
+        or "$" in text
+        or "\r" in text
+        or "\0" in text
+        or "![" in text
+    )
+
+
+def _leftover(text: str) -> bool:
+    """Whether the text between the spans holds markup they did not take (asked with
+    `in`, as `_unsafe`)."""
+    return "*" in text or "_" in text or "`" in text or "[" in text or "]" in text or "=" in text
+
 
 # what each span becomes: (text, styles, target) as `render` builds its Span
 Piece = tuple[str, tuple[str, ...], str | None]
@@ -42,11 +63,11 @@ Piece = tuple[str, tuple[str, ...], str | None]
 def simple_spans(text: str, strong: str, mark: str, code: str, ref: str) -> list[Piece] | None:
     """`text` as `(text, styles, target)` pieces, each style one of the names given;
     None when markdown-it must render it. No piece is empty."""
-    if _UNSAFE.search(text):
+    if _unsafe(text):
         return None
     # split() gives the text between spans, then each span's four groups, and so on
     parts = _SPAN.split(text)
-    if _LEFTOVER.search("\x00".join(parts[::5]) if len(parts) > 1 else text):
+    if _leftover("\x00".join(parts[::5]) if len(parts) > 1 else text):
         return None
     out: list[Piece] = []
     if parts[0]:
@@ -94,3 +115,48 @@ def simple_block(text: str, strong: str, mark: str, code: str, ref: str) -> list
     while found and found[-1][0] == "\n":
         found.pop()
     return found
+
+
+def simple_block_text(text: str) -> str | None:
+    """The texts of `simple_block`'s pieces, joined (what `render.plain` shows of simple
+    text), without a piece per span: every block's children are rendered so by the
+    JSON export. None where `simple_block` is None."""
+    if "|" in text or "%%" in text or _unsafe(text):
+        return None
+    parts = _SPAN.split(text)
+    if len(parts) == 1:
+        if _leftover(text):
+            return None
+        return "" if text == "\n" else text  # a piece of a lone line break is dropped
+    if _leftover("\x00".join(parts[::5])):
+        return None
+    out = [parts[0]]
+    previous = None
+    for at in range(1, len(parts), 5):
+        strong_, mark_, code_, wiki, after = parts[at : at + 5]
+        if strong_ is not None:
+            if previous == "strong" and not parts[at - 1]:
+                return None  # as `simple_spans`
+            out.append(strong_)
+            previous = "strong"
+        elif mark_ is not None:
+            if previous == "mark" and not parts[at - 1]:
+                return None
+            out.append(mark_)
+            previous = "mark"
+        elif code_ is not None:
+            if code_[0] == " " or code_[-1] == " ":
+                return None
+            out.append(code_)
+            previous = "code"
+        else:
+            if wiki.strip() != wiki:
+                return None
+            out.append(wiki)
+            previous = "wiki"
+        out.append(after)
+    # a span is never a line break: only the text after the last one can be a last
+    # piece `simple_block` drops
+    if out[-1] == "\n":
+        out.pop()
+    return "".join(out)

@@ -52,6 +52,52 @@ def test_each_card_gets_the_faces_of_its_own_block_and_gaps(body, children, data
         assert got == _expected(kind, body, hidden, children), (body, kind, hidden)
 
 
+# blocks whose answers stand elsewhere in them too (an echo: hidden on the front), in
+# other cases or letters, beside text with and without markup: the fast paths' edges
+ECHOES = st.lists(
+    st.sampled_from(
+        ["**term**", "==term==", "{{cloze term}}", "{{cloze term \\\\ cue}}", "{{c1::term::hint}}"]
+        + ["term", "TERM", "terms", "Term-x", "**térm**", "TÉRM", "térm", "**ab**", "ab"]
+        + ["word", "`code`", "[[link]]", "&", '"', "\\", "\t", "\n", "é", "*", "="]
+    ),
+    max_size=8,
+).flatmap(lambda words: st.sampled_from([" ".join(words), "".join(words)]))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(ECHOES, CHILDREN)
+@example("a **term** and term again", "")
+@example("a {{cloze term}} and TERM again", "")
+@example("{{cloze térm}} TÉRM", "")
+@example("**ab** ab **x y**", "")
+@example('say "**it**" and\tthen\n==more==', "- a child")
+def test_a_block_whose_answers_echo_gets_the_faces_of_its_own_gaps(body, children):
+    marks = find_deletions(body)
+    cards = [("cloze", (i,)) for i in range(len(marks))] + [("basic", ())]
+    shown = json_faces.Faces()
+    for kind, hidden in cards:
+        got = shown.card(*_row(kind, body, hidden, children))
+        assert got == _expected(kind, body, hidden, children), (body, kind, hidden)
+
+
+def test_a_one_deletion_block_without_markup_around_it_is_not_rendered_again(monkeypatch):
+    def general(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise AssertionError("the general path rendered a front the fast path gives")
+
+    monkeypatch.setattr(faces, "front_text", general)
+    shown = json_faces.Faces()
+    card = json.loads(
+        shown.card(*_row("cloze", "the {{cloze owner \\\\ who}} frees it", (0,), "")) + "}"
+    )
+    assert card["front"] == "the [who] frees it"
+    assert card["cloze"] == "the {{c1::owner::who}} frees it"
+    question = json.loads(shown.card(*_row("basic", "what frees it?", (), "- the owner")) + "}")
+    assert (question["front"], question["back"]) == (
+        "what frees it?",
+        "what frees it?\n- the owner",
+    )
+
+
 def test_the_cards_of_a_block_render_its_text_once(monkeypatch):
     body = "the **first** and the **second** beside ==a third== in `code` and [[a link]]"
     rendered: list[str] = []

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from flashcards.notes import render
+from flashcards.notes import simple_spans as simple_spans_module
 from flashcards.notes.simple_spans import simple_spans
 
 # pieces of card text, markup among them, so that the fast path meets every neighbour
@@ -74,3 +77,29 @@ def _forget() -> None:
 )
 def test_common_card_text_skips_markdown_it(text):
     assert fast(text) == markdown_it(text)
+
+
+# the patterns the two questions were asked with before: the reference
+UNSAFE_PATTERN = re.compile(r"[\\<>&~$\r\0]|!\[")
+LEFTOVER_PATTERN = re.compile(r"[*_`\[\]=]")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab \\<>&~$\r\0![]*_`=é\n", max_size=20) | TEXT)
+def test_the_two_questions_asked_with_in_say_what_their_patterns_said(text):
+    assert simple_spans_module._unsafe(text) == bool(UNSAFE_PATTERN.search(text))
+    assert simple_spans_module._leftover(text) == bool(LEFTOVER_PATTERN.search(text))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(TEXT, SPANS))
+@example("**a**\n")
+@example("\n")
+@example("**a** [[ b ]]")
+@example("==a====b==")
+def test_a_block_texts_plain_text_is_its_pieces_texts(text):
+    pieces = simple_spans_module.simple_block(
+        text, render.STRONG, render.MARK, render.CODE, render.REF
+    )
+    expected = None if pieces is None else "".join(p[0] for p in pieces)
+    assert simple_spans_module.simple_block_text(text) == expected
