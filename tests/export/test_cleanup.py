@@ -144,14 +144,22 @@ else:
 
 
 def _exporter(args: list[str], hold: Path | None = None) -> subprocess.Popen:
-    """`python ARGS`; with `hold`, held mid-write until signalled (see _HOLD)."""
+    """`python ARGS`; with `hold`, held mid-write until signalled (see _HOLD). SIGTERM and
+    SIGHUP start at their default action, as under a terminal, even when the suite runs
+    under `nohup` (an ignored SIGHUP is inherited, and the export rightly leaves it be)."""
     command = [sys.executable, "-c", _HOLD, str(hold), *args] if hold else [sys.executable, *args]
+
+    def default_signals() -> None:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_DFL)
+
     return subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=child_env(),
+        preexec_fn=default_signals,
     )
 
 
