@@ -274,13 +274,15 @@ def test_json_uses_no_stream_click_deprecates(tmp_path: Path, cards, monkeypatch
 
     import click
 
-    real = click.get_text_stream
+    with warnings.catch_warnings():  # reading the name is what click 8.5 warns about
+        warnings.simplefilter("ignore", DeprecationWarning)
+        real = click.get_text_stream
 
-    def deprecated(*args: object, **kwargs: object) -> object:
-        warnings.warn("'get_text_stream' is deprecated", DeprecationWarning, stacklevel=2)
-        return real(*args, **kwargs)
+        def deprecated(*args: object, **kwargs: object) -> object:
+            warnings.warn("'get_text_stream' is deprecated", DeprecationWarning, stacklevel=2)
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(click, "get_text_stream", deprecated)
+        monkeypatch.setattr(click, "get_text_stream", deprecated)
     note = tmp_path / "many.md"
     note.write_text(
         "".join(f"- fact {i} says **answer{i}** plainly\n" for i in range(400)), encoding="utf-8"
