@@ -403,15 +403,20 @@ _IDS = 900  # card ids in one IN (...) list: below SQLite's limit of 999 paramet
 def remake_triggers(store: _Executes) -> None:
     """Each summary trigger the collection has, made again from its definition here
     (schema step m018); a missing one stays missing, for `problems` to name."""
-    made = _triggers()
     store.execute(pending_mark.CREATE)  # what the triggers' conditions read
+    remake_present(store, _triggers())
+
+
+def remake_present(store: _Executes, made: dict[str, str]) -> None:
+    """Of the triggers `made` ({name: CREATE statement}), each the collection has, made
+    again; those it lacks stay missing (the summaries' `problems` name them)."""
     present = {
         name for (name,) in store.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     }
-    for name in TRIGGERS:
+    for name, statement in made.items():
         if name in present:
             store.execute(f"DROP TRIGGER {name}")
-            store.execute(made[name])
+            store.execute(statement)
 
 
 def rebuild(store: _Executes) -> None:

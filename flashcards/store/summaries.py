@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
-from flashcards.store import pending_mark
+from flashcards.store import deck_summaries, pending_mark
 
 
 class _Executes(Protocol):
@@ -355,14 +355,7 @@ def make_views(store: _Executes) -> None:
 def remake_triggers(store: _Executes) -> None:
     """Each of the log's summary triggers the collection has, made again from its
     definition here; a missing one stays missing, for `summary_problems` to name."""
-    made = _triggers()
-    present = {
-        name for (name,) in store.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    }
-    for name in _TRIGGERS:
-        if name in present:
-            store.execute(f"DROP TRIGGER {name}")
-            store.execute(made[name])
+    deck_summaries.remake_present(store, _triggers())
 
 
 def merge_tables(store: _Executes) -> None:
