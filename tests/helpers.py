@@ -207,16 +207,21 @@ def wait_until(condition: Callable[[], object], what: str, polls: int = 1200, ev
     raise AssertionError(f"{what} did not happen after {polls} polls")
 
 
-def reviews_in(path) -> list[tuple]:  # noqa: ANN001 - a collection file's path
-    """Every review row of a collection file as (card_id, q, day, kind, time_ms,
-    duration_ms, id), by card then time: read with sqlite3, past the code under test."""
+def rows_in(path, sql: str) -> list[tuple]:  # noqa: ANN001 - a collection file's path
+    """The rows `sql` reads from a collection file, with sqlite3, past the code under test."""
     import sqlite3
 
     conn = sqlite3.connect(path)
     try:
-        return conn.execute(
-            "SELECT card_id, q, day, kind, time_ms, duration_ms, id FROM reviews "
-            "ORDER BY card_id, id"
-        ).fetchall()
+        return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+def reviews_in(path) -> list[tuple]:  # noqa: ANN001 - a collection file's path
+    """Every review row of a collection file as (card_id, q, day, kind, time_ms,
+    duration_ms, id), by card then time: read with sqlite3, past the code under test."""
+    return rows_in(
+        path,
+        "SELECT card_id, q, day, kind, time_ms, duration_ms, id FROM reviews ORDER BY card_id, id",
+    )

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import NOW, Notes, forking, run_flashcards
+from helpers import NOW, Notes, forking, rows_in, run_flashcards
 
 import flashcards.build
 import flashcards.build.read
@@ -59,14 +59,6 @@ def reads(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(flashcards.build.read, "read_bounded", spy)
     return seen
-
-
-def _rows(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 # -- what a build reads -----------------------------------------------------------
@@ -210,8 +202,8 @@ def test_a_new_reader_version_rereads_every_file_once_and_keeps_ids_and_reviews(
     ids = {c.answers[0]: c.id for c in col.cards()}
     col.answer(ids["France"], 5, now=NOW)
     col.answer(ids["fast"], 2, now=NOW)
-    reviews = _rows(db_path, "SELECT * FROM reviews ORDER BY id")
-    states = _rows(db_path, "SELECT * FROM card_state ORDER BY card_id")
+    reviews = rows_in(db_path, "SELECT * FROM reviews ORDER BY id")
+    states = rows_in(db_path, "SELECT * FROM card_state ORDER BY card_id")
 
     # an upgrade whose reader shows blocks differently: nothing in the notes changed (a
     # later flashcards is other code, so its version and its extract are patched in)
@@ -231,8 +223,8 @@ def test_a_new_reader_version_rereads_every_file_once_and_keeps_ids_and_reviews(
     assert (report.read, report.updated, report.new, report.retired) == (2, 4, 0, 0)
     assert {c.answers[0]: c.id for c in col.cards()} == ids
     assert all("(read by the new reader)" in c.back for c in col.cards())
-    assert _rows(db_path, "SELECT * FROM reviews ORDER BY id") == reviews
-    assert _rows(db_path, "SELECT * FROM card_state ORDER BY card_id") == states
+    assert rows_in(db_path, "SELECT * FROM reviews ORDER BY id") == reviews
+    assert rows_in(db_path, "SELECT * FROM card_state ORDER BY card_id") == states
     # once: the next build trusts the files again
     parses.clear()
     report = col.build(two_files.root)
@@ -347,7 +339,7 @@ def test_the_sources_table_follows_the_files(col, two_files, db_path):
     col.build(two_files.root)
     two_files.remove("physics.md")
     col.build(two_files.root)
-    rows = _rows(db_path, "SELECT path, size FROM sources")
+    rows = rows_in(db_path, "SELECT path, size FROM sources")
     assert rows == [(str(two_files.root / "biology.md"), len(FACTS))]
 
 
@@ -400,7 +392,7 @@ def test_a_build_that_fails_part_way_changes_nothing(col, two_files, db_path, mo
     col.build(two_files.root)
     col.answer(col.cards()[0].id, 4, now=NOW)
     tables = ("cards", "card_state", "reviews", "sources", "decks")
-    before = {t: _rows(db_path, f"SELECT * FROM {t}") for t in tables}
+    before = {t: rows_in(db_path, f"SELECT * FROM {t}") for t in tables}
     two_files.write("biology.md", FACTS.replace("powerhouse", "power plant"))
     two_files.remove("physics.md")
     two_files.write("chemistry.md", "- **Salt** is NaCl.\n")
@@ -413,7 +405,7 @@ def test_a_build_that_fails_part_way_changes_nothing(col, two_files, db_path, mo
     monkeypatch.setattr("flashcards.store.cards.insert_cards", fail)
     with pytest.raises(OSError, match="disk full"):
         col.build(two_files.root)
-    assert {t: _rows(db_path, f"SELECT * FROM {t}") for t in tables} == before
+    assert {t: rows_in(db_path, f"SELECT * FROM {t}") for t in tables} == before
     monkeypatch.undo()
     report = col.build(two_files.root)
     assert (report.edited, report.retired, report.new) == (1, 2, 1)

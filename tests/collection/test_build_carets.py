@@ -5,24 +5,15 @@ reviews and now show it without carets."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
-from helpers import NOW
+from helpers import NOW, rows_in
 
 import flashcards.cards
 import flashcards.notes.by_dialect
 from flashcards.decks import DeckSpec
 
 CARETS = Path(__file__).parents[1] / "notes" / "fixtures" / "logseq-graphs" / "carets"
-
-
-def _rows(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def test_a_graph_built_by_the_old_reader_gains_the_highlights_cards_and_keeps_the_rest(
@@ -41,8 +32,8 @@ def test_a_graph_built_by_the_old_reader_gains_the_highlights_cards_and_keeps_th
         (before,) = col.cards()
         assert before.answers == ["glucose"] and "^^mitochondrion^^" in before.back_text
         col.answer(before.id, 4, now=NOW)
-    reviews = _rows(db_path, "SELECT * FROM reviews ORDER BY id")
-    states = _rows(db_path, "SELECT * FROM card_state ORDER BY card_id")
+    reviews = rows_in(db_path, "SELECT * FROM reviews ORDER BY id")
+    states = rows_in(db_path, "SELECT * FROM card_state ORDER BY card_id")
 
     report = col.build(spec)
     assert (report.read, report.new, report.retired) == (1, 1, 0)
@@ -51,8 +42,8 @@ def test_a_graph_built_by_the_old_reader_gains_the_highlights_cards_and_keeps_th
     kept = cards["glucose"]
     assert kept.id == before.id
     assert kept.back_text == "Cells make their energy in the mitochondrion from glucose sugar."
-    assert _rows(db_path, "SELECT * FROM reviews ORDER BY id") == reviews
-    after = _rows(db_path, "SELECT * FROM card_state ORDER BY card_id")
+    assert rows_in(db_path, "SELECT * FROM reviews ORDER BY id") == reviews
+    after = rows_in(db_path, "SELECT * FROM card_state ORDER BY card_id")
     assert [row for row in after if row[0] in {old[0] for old in states}] == states
     # once: the next build trusts the file again
     report = col.build(spec)

@@ -11,7 +11,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from helpers import NOW, run_python
+from helpers import NOW, rows_in, run_python
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -49,11 +49,7 @@ def _recounted(path: Path, tmp_path: Path) -> dict[str, list[tuple]]:
 
 
 def _pending(path: Path) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(f"SELECT * FROM {pending_mark.TABLE}").fetchall()
-    finally:
-        conn.close()
+    return rows_in(path, f"SELECT * FROM {pending_mark.TABLE}")
 
 
 def _answer_some(col: Collection, n: int, start=NOW) -> None:  # noqa: ANN001
