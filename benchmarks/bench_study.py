@@ -105,6 +105,7 @@ def measure_answers(
     times: list[float] = []
     answer_times: list[float] = []
     next_times: list[float] = []
+    idle_times: list[float] = []
     drills = 0
     for _ in range(answers):
         if card is None:
@@ -122,7 +123,9 @@ def measure_answers(
         answer_times.append(answered - started)
         next_times.append(ended - answered)
         if idle:
+            started = time.perf_counter()
             col.idle()
+            idle_times.append(time.perf_counter() - started)
     mark()
     counts_times = []
     for _ in range(50):  # the app shows the counts after every answer
@@ -151,6 +154,9 @@ def measure_answers(
         "counts_p50": statistics.median(counts_times),
         "undo_p50": statistics.median(undo_times),
         "undo_p99": _pct(undo_times, 99),
+        # the app's idle moment, which holds its screen: the checkpoint and fold every
+        # 16 answers are its slowest
+        "idle": (_pct(idle_times, 50), max(idle_times)) if idle_times else None,
     }
 
 
@@ -393,7 +399,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"answers: p50 {_ms(result['p50'])}, p99 {_ms(result['p99'])}, "
                 f"max {_ms(result['max'])}; answer p50 {_ms(result['answer'][0])}, next card "
                 f"p50 {_ms(result['next'][0])}; undo + next p50 {_ms(result['undo_p50'])}; "
-                f"the WAL grew during {result['wal_grew']:,} answers"
+                + (
+                    f"idle work p50 {_ms(result['idle'][0])}, max {_ms(result['idle'][1])}; "
+                    if result["idle"]
+                    else ""
+                )
+                + f"the WAL grew during {result['wal_grew']:,} answers"
             )
             if peer is not None:
                 times, watch = _run_anki(peer, args, round_)

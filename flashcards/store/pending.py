@@ -83,6 +83,15 @@ def make_live_views(store: _Executes) -> None:
         )
 
 
+def remake_live_views(store: _Executes) -> None:
+    """Schema step m022: every live view made again from its definition here (the
+    pending range as `pending_mark.PENDING` says it now); the summaries stay as they are."""
+    for view in (*summaries.LIVE_VIEWS, *deck_summaries.LIVE_VIEWS):
+        store.execute(f"DROP VIEW IF EXISTS {view}")
+    summaries.make_views(store)  # the live ones: the others are there
+    make_live_views(store)
+
+
 def fold(store: _Executes) -> bool:
     """Add the pending answers to the summaries and clear the mark, inside the caller's
     write transaction; True when there were any. The triggers are still for it: it

@@ -293,6 +293,17 @@ def m021_pending_answers(db: sqlite_utils.Database) -> None:
     pending.step(db.conn)
 
 
+@step
+def m022_pending_by_id(db: sqlite_utils.Database) -> None:
+    """The views that read the pending answers into the summaries made again, their
+    range of the log marked as the few rows it is (store/pending_mark.PENDING): read
+    as a large part of the log, it was found by a pass over the log or the cards. No
+    data changes."""
+    from flashcards.store import pending
+
+    pending.remake_live_views(db.conn)
+
+
 TABLES = (
     "config",
     "decks",
