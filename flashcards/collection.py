@@ -262,16 +262,19 @@ class Collection(BrowseMethods, ToolMethods):
         checkpoint, and the WAL, restarted from its start, is rewritten in place instead
         of growing (a growing file's new size is synced too, on every commit). True when
         it checkpointed; a collection busy with another process's checkpoint is left be.
-        Before it, the answers since the last are folded into the summaries behind the
-        deck list and the stats (`store/pending.py`), which answers leave pending.
-        Then it reads ahead the rows of the cards likely to come next (`_read_ahead`)."""
+        After it, the answers since the last are folded into the summaries behind the
+        deck list and the stats (`store/pending.py`), which answers leave pending: the
+        first write after a checkpoint restarts the WAL and syncs its new header once
+        more, and it is the fold's, not the next answer's. Then it reads ahead the rows
+        of the cards likely to come next (`_read_ahead`)."""
         store = self._store
         checkpointed = False
         if store.commits - store.checkpointed_at >= IDLE_CHECKPOINT:
-            with suppress(StoreError):  # left pending, counted by readers: the next write retries
-                store.fold_pending()
             with suppress(CollectionBusy):
                 checkpointed = store.checkpoint() is not None
+            with suppress(StoreError):  # left pending, counted by readers: the next write retries
+                if store.fold_pending():
+                    store.checkpointed_at = store.commits  # the cycle counts answers
         # only a guess: the next card is read (and a failure to read it told) as always
         with suppress(sqlite3.Error):
             self._read_ahead()

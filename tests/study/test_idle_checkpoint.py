@@ -2,8 +2,9 @@
 
 Once IDLE_CHECKPOINT commits have gone into the WAL it copies them into the file, so
 that no answer pays for SQLite's automatic checkpoint, and the WAL, restarted from its
-start by the next answer, is rewritten in place rather than grown (a grown file's new
-size is synced on every commit too). Sizes are read with `os.stat` only.
+start by the fold that follows the checkpoint, is rewritten in place rather than grown
+(a grown file's new size is synced on every commit too). Sizes are read with `os.stat`
+only; frame counts by SQLite (a checkpoint from another connection).
 """
 
 from __future__ import annotations
@@ -51,6 +52,28 @@ def test_idle_checkpoints_once_every_idle_checkpoint_commits(col, deck) -> None:
     cycle = [False] * (IDLE_CHECKPOINT - 1) + [True]
     assert checkpointed == cycle * 2
     assert (busy, copied) == (0, frames)
+
+
+def _wal_frames(path: Path) -> int:
+    """The frames in the WAL now, by a passive checkpoint from another connection (it
+    copies them into the file too: take it last)."""
+    probe = sqlite3.connect(path)
+    try:
+        return int(probe.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+    finally:
+        probe.close()
+
+
+def test_the_idle_moment_restarts_the_wal_not_the_next_answer(col, deck) -> None:
+    """The first write after a checkpoint restarts the WAL, its new header written and
+    synced before its frames: the fold of the idle moment makes it, so the WAL holds the
+    fold's few frames after it (not the cycle's, left for the next answer to restart)."""
+    with _study(col, deck) as session:
+        for minute in range(IDLE_CHECKPOINT):
+            _answer(session, minute)
+            assert session.idle() == (minute == IDLE_CHECKPOINT - 1)
+        frames = _wal_frames(session.path)
+    assert 0 < frames < IDLE_CHECKPOINT  # a cycle's answers wrote ~5 each
 
 
 def test_after_the_first_cycle_the_wal_is_rewritten_in_place(col, deck) -> None:
