@@ -28,9 +28,9 @@ from flashcards.cards import (
     MAX_CONTEXT,
     MAX_DELETIONS,
     Card,
-    disambiguate,
     extract,
 )
+from flashcards.identity import disambiguate
 from flashcards.notes.files import note_files
 from flashcards.notes.inline import (
     ALL_MARKERS,
