@@ -4,8 +4,9 @@ Each card keeps its block's text as written with the block's deletions, which
 of them it hides, and the block's children (`BlockText`, shared by the
 block's cards); `flashcards.faces` renders fronts and backs from those, so no
 consumer has to take a flattened string apart again. Content hashes and copy
-numbers come from `flashcards.identity`; the records themselves live in
-`flashcards.card_records` (and are importable from here).
+numbers come from `flashcards.identity` (`disambiguate` tells a deck's identical
+blocks apart); where in a block's text markup counts, from `flashcards.notes.prose`;
+the records themselves live in `flashcards.card_records` (and are importable from here).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from functools import lru_cache
 
 from flashcards import faces
 from flashcards.card_records import BlockText, Card, Extraction
-from flashcards.identity import BASIC, CLOZE, block_hash, card_hash, normalize, with_copy
+from flashcards.identity import BASIC, CLOZE, block_hash, card_hash, normalize
 from flashcards.notes.card_tags import CARD_TAG as _CARD_TAG
+from flashcards.notes.card_tags import card_tag_spans as _card_tags
 from flashcards.notes.card_tags import may_be_tagged as _may_be_tagged
 from flashcards.notes.card_tags import tagged_card as _tagged_card
 from flashcards.notes.card_tags import untagged as _untagged
@@ -29,8 +31,6 @@ from flashcards.notes.inline import (
     LOGSEQ_CLOZE,
     STRONG,
     Deletion,
-    code_spans,
-    find_deletions,
     has_trigger,
     plain_text,
     scan,
@@ -48,9 +48,11 @@ from flashcards.notes.junk import (
     refrains,
 )
 from flashcards.notes.outline import Block, Note, NoteError, parse_tags
-from flashcards.notes.render import comment_spans
+from flashcards.notes.prose import outside_comments as _outside_comments
+from flashcards.notes.prose import prose_deletions as _deletions
+from flashcards.notes.prose import prose_spans as _prose_spans
 
-__all__ = ["BASIC", "CLOZE", "BlockText", "Card", "Extraction", "disambiguate", "extract"]
+__all__ = ["BASIC", "CLOZE", "BlockText", "Card", "Extraction", "extract"]
 
 # The version of what reading notes makes of them. Bump it with any change that gives
 # the same notes different cards (text, fronts, backs, context, answers, hashes): a
@@ -68,22 +70,6 @@ MAX_BACK_DEPTH = 12  # levels of children on a card's back
 MAX_BACK_CHARS = 20_000  # characters of children on a card's back
 
 
-def _prose_spans(block: Block, text: str) -> list[tuple[int, int]]:
-    """Character ranges of `text` outside fenced code."""
-    if not block.code:
-        return [(0, len(text))]
-    starts = [0]
-    for line in block.lines:
-        starts.append(starts[-1] + len(line) + 1)
-    spans: list[tuple[int, int]] = []
-    at = 0
-    for first, end in block.code:
-        spans.append((at, max(at, starts[first] - 1)))
-        at = min(len(text), starts[min(end, len(block.lines))])
-    spans.append((at, len(text)))
-    return [(a, b) for a, b in spans if b > a]
-
-
 def _replace(text: str, edits: list[tuple[int, int, str]]) -> str:
     out: list[str] = []
     at = 0
@@ -93,19 +79,6 @@ def _replace(text: str, edits: list[tuple[int, int, str]]) -> str:
         at = end
     out.append(text[at:])
     return "".join(out)
-
-
-def _deletions(block: Block, text: str, markers: frozenset[str]) -> list[Deletion]:
-    if not block.code:
-        return find_deletions(text, markers)
-    found: list[Deletion] = []
-    for a, b in _prose_spans(block, text):
-        segment = text[a:b]
-        for d in find_deletions(segment, markers):
-            if a:
-                d = Deletion(d.kind, d.start + a, d.end + a, d.inner, d.answer, d.hint, d.number)
-            found.append(d)
-    return found
 
 
 def _title(block: Block, markers: frozenset[str]) -> str:
@@ -476,26 +449,6 @@ def extract(
             stack.extend([(c, inner) for c in reversed(block.children)])
 
 
-def _outside_comments(text: str, deletions: list[Deletion]) -> list[Deletion]:
-    comments = comment_spans(text)
-    if not comments:
-        return deletions
-    return [d for d in deletions if not any(a < d.end and d.start < b for a, b in comments)]
-
-
-def _card_tags(block: Block, text: str) -> list[tuple[int, int]]:
-    """Where the block is tagged `#card` / `[[card]]`: in its prose, not in any code."""
-    found: list[tuple[int, int]] = []
-    for a, b in _prose_spans(block, text):
-        segment = text[a:b]
-        matches = [(m.start(), m.end()) for m in _CARD_TAG.finditer(segment)]
-        if matches and "`" in segment:
-            code = code_spans(segment)
-            matches = [m for m in matches if not any(s <= m[0] < e for s, e in code)]
-        found.extend((start + a, end + a) for start, end in matches)
-    return found
-
-
 def _tags(note: Note, block: Block) -> list[str]:
     tags = list(note.tags)
     if "tags" in block.properties:
@@ -503,18 +456,3 @@ def _tags(note: Note, block: Block) -> list[str]:
             if tag not in tags:
                 tags.append(tag)
     return tags
-
-
-def disambiguate(cards: list[Card]) -> list[Card]:
-    """Tell identical blocks of one deck apart by their order; number positions."""
-    seen: dict[str, int] = {}
-    blocks: dict[tuple[str, int], str] = {}
-    for position, card in enumerate(cards):
-        card.position = position
-        n = seen.get(card.content_hash, 0)
-        seen[card.content_hash] = n + 1
-        if n:
-            card.content_hash = with_copy(card.content_hash, n)
-            # siblings of a repeated block stay together, apart from the first copy
-            card.block_hash = blocks.setdefault((card.block_hash, n), with_copy(card.block_hash, n))
-    return cards

@@ -4,14 +4,18 @@ A card's content hash covers its block's normalised text (whitespace folded)
 and which deletion it hides — not the file, the line or the ancestors — so
 reordering, re-indenting, moving a block between files or renaming a file
 keeps the card's identity. Identical blocks in one deck are told apart by
-their order: the second copy's hashes get copy number 1, and so on. Every
-hash a card or block carries is made here, so the notes reader and the build
-can never disagree on one.
+their order (`disambiguate`): the second copy's hashes get copy number 1, and so
+on. Every hash a card or block carries is made here, so the notes reader and the
+build can never disagree on one.
 """
 
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flashcards.card_records import Card
 
 CLOZE = "cloze"
 BASIC = "basic"
@@ -50,3 +54,18 @@ def retired_hash(content_hash: str, card_id: int) -> str:
     """The hash a retired card gives up its own for, when a new card takes that one
     (content hashes are unique per deck); its id keeps it unique."""
     return digest(content_hash, "retired", str(card_id))
+
+
+def disambiguate(cards: list[Card]) -> list[Card]:
+    """Tell identical blocks of one deck apart by their order; number positions."""
+    seen: dict[str, int] = {}
+    blocks: dict[tuple[str, int], str] = {}
+    for position, card in enumerate(cards):
+        card.position = position
+        n = seen.get(card.content_hash, 0)
+        seen[card.content_hash] = n + 1
+        if n:
+            card.content_hash = with_copy(card.content_hash, n)
+            # siblings of a repeated block stay together, apart from the first copy
+            card.block_hash = blocks.setdefault((card.block_hash, n), with_copy(card.block_hash, n))
+    return cards

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from flashcards import gcpause
-from flashcards.cards import BlockText, Card, Extraction, disambiguate
+from flashcards.cards import BlockText, Card, Extraction
+from flashcards.identity import disambiguate
 from flashcards.notes import logseq
 from flashcards.notes.by_dialect import read_text
 from flashcards.notes.dialect import ReadOptions, options_for

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
+from flashcards.notes.inline import code_spans
 from flashcards.notes.outline import Block, parse_tags
+from flashcards.notes.prose import prose_spans
 
 CARD_TAG = re.compile(r"(?<![\w#/\[])(?:#card\b(?![-/])|#?\[\[card\]\])", re.IGNORECASE)
 
@@ -30,3 +32,16 @@ def untagged(text: str) -> str:
 def tagged_card(block: Block) -> bool:
     """Whether the block's `tags::` property names `card`."""
     return any(tag.lower() == "card" for tag in parse_tags(block.properties["tags"]))
+
+
+def card_tag_spans(block: Block, text: str) -> list[tuple[int, int]]:
+    """Where the block is tagged `#card` / `[[card]]`: in its prose, not in any code."""
+    found: list[tuple[int, int]] = []
+    for a, b in prose_spans(block, text):
+        segment = text[a:b]
+        matches = [(m.start(), m.end()) for m in CARD_TAG.finditer(segment)]
+        if matches and "`" in segment:
+            code = code_spans(segment)
+            matches = [m for m in matches if not any(s <= m[0] < e for s, e in code)]
+        found.extend((start + a, end + a) for start, end in matches)
+    return found

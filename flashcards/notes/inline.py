@@ -14,23 +14,21 @@ expects. Three small extensions are added here:
   markers, clozes, code spans) remember where in the text they start, so a
   card's front can be the user's own text with one span replaced.
 
-markdown-it's inline loop tries every rule, in turn, at every character that
-stops a run of text; here each such character goes straight to the rules that
-can start with it (as the Rust port of markdown-it does with its MARKER
-characters). Same rules, same order among them, same tokens: only the rules
-that would have failed at once are not called.
+The parser's inline loop sends each character straight to the rules that can
+start with it, and stamps the positions of emphasis and code tokens
+(`flashcards.notes.inline_loop`): the same tokens as markdown-it's own loop.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline.state_inline import Delimiter, StateInline
 from markdown_it.token import Token
 
+from flashcards.notes.inline_loop import dispatch_by_character
 from flashcards.notes.inline_simple import ANKI_OPEN as _ANKI
 from flashcards.notes.inline_simple import INLINE_MARKUP as _INLINE_MARKUP
 from flashcards.notes.inline_simple import LOGSEQ_OPEN as _LOGSEQ
@@ -244,135 +242,8 @@ def _parser(markers: frozenset[str]) -> MarkdownIt:
         for rule in md.inline.ruler2.__rules__
         if rule.enabled and rule.name != "fragments_join"
     ]
-    _dispatch_by_character(md, stops)
+    dispatch_by_character(md, stops)
     return md
-
-
-# The characters each inline rule can start at: every rule's first test is for one of
-# them, so at any other character it fails without doing anything.
-_RULE_STARTS = {
-    "newline": "\n",
-    "escape": "\\",
-    "backticks": "`",
-    "emphasis": "*_",
-    "mark": "=",
-    "caret_mark": "^",
-    "cloze": "{",
-    "link": "[",
-    "image": "!",
-    "autolink": "<",
-    "html_inline": "<",
-    "entity": "&",
-}
-
-
-def _dispatch_by_character(md: MarkdownIt, stops: str) -> None:
-    """Give `md` an inline loop that calls, at each character, only the rules that can
-    start there, in the parser's own order; `text` everywhere else.
-
-    This replaces markdown-it's `tokenize` and `skipToken` (the same loops, with the
-    rule list looked up by character) and stamps source positions on the tokens of
-    emphasis runs and code spans. A rule this table does not know (a markdown-it
-    upgrade) leaves markdown-it's own loop in place.
-    """
-    inline = md.inline
-    chain = [r for r in inline.ruler.__rules__ if r.enabled]
-    if chain[0].name != "text" or any(r.name not in _RULE_STARTS for r in chain[1:]):
-        return
-    text = chain[0].fn
-    wrap = {"emphasis": _stamp_emphasis, "backticks": _stamp_code}
-    table: dict[str, list] = {ch: [] for ch in stops}  # a stop no rule starts at: plain text
-    for rule in chain[1:]:
-        fn = wrap[rule.name](rule.fn) if rule.name in wrap else rule.fn
-        for ch in _RULE_STARTS[rule.name]:
-            if ch not in table:
-                return  # `text` would run past this rule's character
-            table[ch].append(fn)
-    rules_at = {ch: tuple(fns) for ch, fns in table.items()}
-    text_only = (text,)
-    max_nesting = md.options["maxNesting"]
-
-    def tokenize(state: StateInline) -> None:
-        src = state.src
-        end = state.posMax
-        while state.pos < end:
-            pos = state.pos
-            ok = False
-            if state.level < max_nesting:
-                for rule in rules_at.get(src[pos], text_only):
-                    if rule(state, False):
-                        if state.pos <= pos:
-                            raise RuntimeError("inline rule didn't increment state.pos")
-                        ok = True
-                        break
-            if ok:
-                if state.pos >= end:
-                    break
-                continue
-            state.append_pending(src[state.pos])
-            state.pos += 1
-        if state.pending:
-            state.pushPending()
-
-    def skip_token(state: StateInline) -> None:
-        pos = state.pos
-        cache = state.cache
-        if pos in cache:
-            state.pos = cache[pos]
-            return
-        ok = False
-        if state.level < max_nesting:
-            for rule in rules_at.get(state.src[pos], text_only):
-                state.level += 1
-                ok = rule(state, True)
-                state.level -= 1
-                if ok:
-                    if state.pos <= pos:
-                        raise RuntimeError("inline rule didn't increment state.pos")
-                    break
-        else:
-            state.pos = state.posMax
-        if not ok:
-            state.pos += 1
-        cache[pos] = state.pos
-
-    inline.tokenize = tokenize  # type: ignore[method-assign]
-    inline.skipToken = skip_token  # type: ignore[method-assign]
-
-
-def _stamp_emphasis(
-    rule: Callable[[StateInline, bool], bool],
-) -> Callable[[StateInline, bool], bool]:
-    """markdown-it's emphasis rule, and the source position of each marker token it pushed
-    (one per character of the run, the last tokens of the stream)."""
-
-    def emphasis(state: StateInline, silent: bool) -> bool:
-        start = state.pos
-        if not rule(state, silent):
-            return False
-        tokens = state.tokens
-        run = state.pos - start
-        for k in range(run):
-            tokens[k - run].meta["pos"] = start + k
-        return True
-
-    return emphasis
-
-
-def _stamp_code(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
-    """markdown-it's code span rule, and the source position of the code span it pushed."""
-
-    def backticks(state: StateInline, silent: bool) -> bool:
-        start = state.pos
-        tokens = state.tokens
-        count = len(tokens)
-        if not rule(state, silent):
-            return False
-        if len(tokens) > count and tokens[-1].type == "code_inline":
-            tokens[-1].meta["pos"] = start
-        return True
-
-    return backticks
 
 
 def find_deletions(text: str, markers: frozenset[str] = frozenset(ALL_MARKERS)) -> list[Deletion]:

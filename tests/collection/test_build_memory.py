@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flashcards import Collection
-from flashcards.build import spool, write
+from flashcards.build import json_columns, spool, write
 from flashcards.build.hashset import HashSet
 from flashcards.build.spool import ParsedCards
 from flashcards.cards import extract
@@ -60,7 +60,7 @@ def test_a_cold_build_does_not_hold_every_card(tmp_path: Path, monkeypatch) -> N
     before the cards were spooled)."""
     monkeypatch.setattr(spool, "HELD_CARDS", 400)
     monkeypatch.setattr(write, "BATCH", 256)  # rows waiting for an insert: as many in both
-    monkeypatch.setattr(write.Json, "KEPT", 500)  # lists remembered: as many in both
+    monkeypatch.setattr(json_columns.Json, "KEPT", 500)  # lists remembered: as many in both
     small = _vault(tmp_path / "small", 120)
     large = _vault(tmp_path / "large", 360)
     with forking(False):  # every card made in this process, where tracemalloc sees it

@@ -28,9 +28,9 @@ from flashcards.cards import (
     MAX_CONTEXT,
     MAX_DELETIONS,
     Card,
-    disambiguate,
     extract,
 )
+from flashcards.identity import disambiguate
 from flashcards.notes.files import note_files
 from flashcards.notes.inline import (
     ALL_MARKERS,
@@ -844,7 +844,7 @@ _EVERY_RULE = st.one_of(
 @settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_EVERY_RULE, max_size=30).map("".join))
 def test_the_inline_loop_by_character_gives_markdown_its_own_tokens(body: str) -> None:
-    """Looking rules up by character (flashcards.notes.inline) changes no token."""
+    """Looking rules up by character (flashcards.notes.inline_loop) changes no token."""
     for markers in (frozenset(ALL_MARKERS), frozenset([STRONG, HIGHLIGHT])):
         fast = inline_module._parser(markers)
         assert "tokenize" in vars(fast.inline) and "skipToken" in vars(fast.inline)

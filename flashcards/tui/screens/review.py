@@ -4,7 +4,8 @@ The screen asks the collection for the next card, the counts left and the
 outcome of each answer button; it keeps only what the end-of-session summary
 needs (who was answered how, and when). The answer time sent with each
 answer runs from the reveal to the key press. The summary, the decks screen,
-the keys page and messages to read are asked of the app (flashcards.tui.messages).
+the keys page and messages to read are asked of the app (flashcards.tui.messages);
+with nothing due, the page says why and what comes next (flashcards.tui.nothing_due).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from flashcards.tui.messages import (
     HomeRequested,
     SummaryRequested,
 )
+from flashcards.tui.nothing_due import nothing_due_text
 from flashcards.tui.session import Session
 from flashcards.tui.watching import NotesRebuilt
 from flashcards.tui.widgets.answers import AnswerBar
@@ -198,29 +200,7 @@ class ReviewScreen(NoteEditing):
         if self.deck is None and not summaries:
             self.request(BuildFirstRequested(self.deck))  # a first run: build, then study
             return
-        waiting_new = sum(d.new for d in summaries if self.deck in (None, d.name))
-        which = f"in {self.deck}" if self.deck else "in any deck"
-        lines = [f"Nothing due {which} right now."]
-        nxt = self.col.next_due(self.deck)
-        if nxt is not None:
-            days = (nxt - self.col.today(self.now)).days
-            if days <= 0:
-                lines.append("More reviews are due, but today's review limit is reached.")
-            else:
-                soon = "tomorrow" if days == 1 else f"in {days} days"
-                lines.append(f"The next review is due {soon}, {nxt:%a} {nxt.day} {nxt:%b %Y}.")
-        if waiting_new:
-            lines.append(
-                f"{waiting_new} new {'card waits' if waiting_new == 1 else 'cards wait'} for "
-                "another day (today's new-card limit, or a sibling studied today)."
-            )
-        if nxt is None and not waiting_new:
-            lines.append("Every card is suspended or retired.")
-        lines.append(
-            "Press c for custom study (study ahead, today's failed cards, more new cards, "
-            "cram), / to browse your cards, Esc to go back to your decks."
-        )
-        self.show_empty("\n\n".join(lines))
+        self.show_empty(nothing_due_text(self.col, self.deck, summaries, self.now))
 
     def show_empty(self, text: str) -> None:
         self.card = None
