@@ -41,22 +41,18 @@ def dispatch_by_character(md: MarkdownIt, stops: str) -> None:
     This replaces markdown-it's `tokenize` and `skipToken` (the same loops, with the
     rule list looked up by character) and stamps source positions on the tokens of
     emphasis runs and code spans. A rule this table does not know (a markdown-it
-    upgrade) leaves markdown-it's own loop in place.
+    upgrade) leaves markdown-it's own loop in place, its rules stamping all the same.
     """
     inline = md.inline
     chain = [r for r in inline.ruler.__rules__ if r.enabled]
-    if chain[0].name != "text" or any(r.name not in _RULE_STARTS for r in chain[1:]):
+    rules_at = _rules_by_character(chain, stops)
+    if rules_at is None:
+        for rule in inline.ruler.__rules__:
+            if rule.name in _STAMPS:
+                rule.fn = _STAMPS[rule.name](rule.fn)
+        inline.ruler.__cache__ = None  # its chains are compiled again, with them
         return
     text = chain[0].fn
-    wrap = {"emphasis": _stamp_emphasis, "backticks": _stamp_code}
-    table: dict[str, list] = {ch: [] for ch in stops}  # a stop no rule starts at: plain text
-    for rule in chain[1:]:
-        fn = wrap[rule.name](rule.fn) if rule.name in wrap else rule.fn
-        for ch in _RULE_STARTS[rule.name]:
-            if ch not in table:
-                return  # `text` would run past this rule's character
-            table[ch].append(fn)
-    rules_at = {ch: tuple(fns) for ch, fns in table.items()}
     text_only = (text,)
     max_nesting = md.options["maxNesting"]
 
@@ -108,6 +104,21 @@ def dispatch_by_character(md: MarkdownIt, stops: str) -> None:
     inline.skipToken = skip_token  # type: ignore[method-assign]
 
 
+def _rules_by_character(chain: list, stops: str) -> dict[str, tuple] | None:
+    """{character: the rules that can start there, in the chain's order}, the emphasis
+    and code span rules stamping; None for a chain the table does not know."""
+    if chain[0].name != "text" or any(r.name not in _RULE_STARTS for r in chain[1:]):
+        return None
+    table: dict[str, list] = {ch: [] for ch in stops}  # a stop no rule starts at: plain text
+    for rule in chain[1:]:
+        fn = _STAMPS[rule.name](rule.fn) if rule.name in _STAMPS else rule.fn
+        for ch in _RULE_STARTS[rule.name]:
+            if ch not in table:
+                return None  # `text` would run past this rule's character
+            table[ch].append(fn)
+    return {ch: tuple(fns) for ch, fns in table.items()}
+
+
 def _stamp_emphasis(
     rule: Callable[[StateInline, bool], bool],
 ) -> Callable[[StateInline, bool], bool]:
@@ -141,3 +152,6 @@ def _stamp_code(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInl
         return True
 
     return backticks
+
+
+_STAMPS = {"emphasis": _stamp_emphasis, "backticks": _stamp_code}

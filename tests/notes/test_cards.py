@@ -858,6 +858,27 @@ def test_the_inline_loop_by_character_gives_markdown_its_own_tokens(body: str) -
         assert shape(fast) == shape(stock)
 
 
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_EVERY_RULE, max_size=30).map("".join))
+def test_markdown_it_s_own_loop_finds_the_same_deletions(body: str) -> None:
+    """A markdown-it with an inline rule the by-character table does not know (an
+    upgrade) keeps its own loop, and its rules still stamp the positions deletions and
+    code spans are read by: the same deletions, no KeyError."""
+    import flashcards.notes.inline_loop as inline_loop
+
+    markers = frozenset(ALL_MARKERS)
+    expected = inline_module.scan(body, markers, plain=True)
+    known = inline_loop._RULE_STARTS.pop("entity")  # as if markdown-it had a new rule
+    inline_module._parser.cache_clear()
+    try:
+        md = inline_module._parser(markers)
+        assert "tokenize" not in vars(md.inline)  # markdown-it's own loop
+        assert inline_module.scan(body, markers, plain=True) == expected
+    finally:
+        inline_loop._RULE_STARTS["entity"] = known
+        inline_module._parser.cache_clear()
+
+
 def test_the_card_tag_precheck_never_misses_a_tag() -> None:
     """`_may_be_tagged` (a substring test on the lowered text) is True wherever the
     case-insensitive `_CARD_TAG` can match: every character that matches c, a, r or d
