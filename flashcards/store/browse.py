@@ -53,6 +53,14 @@ _FROM = (
     "JOIN blocks b ON b.id = c.block_id"
 )
 _FROM_NO_BLOCKS = _FROM.removesuffix(" JOIN blocks b ON b.id = c.block_id")
+# the outline order, read in it: the decks by name, each deck's cards by cards_order,
+# stopping at the LIMIT. A collection has no planner statistics (nothing runs ANALYZE),
+# and left to guess SQLite read every card to sort them: ~100 ms a page at 100k cards
+# (300 ms descending), against 0.4 ms.
+_FROM_BY_DECK = (
+    "FROM decks d CROSS JOIN cards c ON c.deck_id = d.id "
+    "CROSS JOIN card_state s ON s.card_id = c.id CROSS JOIN blocks b ON b.id = c.block_id"
+)
 _COLUMNS = (
     "c.id, d.name, c.source, b.line, b.body, b.marks, c.hidden, c.answers, b.tags, s.due, "
     "s.interval, s.ef, s.lapses, s.repetitions, s.last_day, c.retired, c.suspended, "
@@ -139,8 +147,11 @@ def _page(
 ) -> list[tuple]:
     values = {**params, "limit": limit, "offset": offset}
     if order.startswith(_INDEXED):
+        # (a search for leeches reads the few of them first, `unlikely`, and sorts those)
+        by_deck = order.startswith("d.name") and "unlikely(" not in where
+        source = _FROM_BY_DECK if by_deck else _FROM
         return store.execute(
-            f"SELECT {_COLUMNS} {_FROM}{where} ORDER BY {order} LIMIT :limit OFFSET :offset",
+            f"SELECT {_COLUMNS} {source}{where} ORDER BY {order} LIMIT :limit OFFSET :offset",
             values,
         ).fetchall()
     # No index for this order: a top-N sort (SQLite keeps only LIMIT + OFFSET rows) of the

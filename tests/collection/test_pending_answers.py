@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers import NOW, rows_in, run_python
+from helpers import NOW, analyzed_large, rows_in, run_python
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -310,27 +310,6 @@ def test_any_mix_of_answers_and_other_writes_keeps_the_summaries_right(steps, tm
         assert _tables(col.path) == _recounted(col.path, folder)
 
 
-# sqlite_stat1 as ANALYZE leaves it at 100,000 cards / 1,000,000 reviews: what the
-# planner sees in a large collection that was analyzed (the benchmarks' are)
-_LARGE = {
-    "reviews": {"reviews_replay": "1000000 13 1", "reviews_day": "1000000 15"},
-    "cards": {"sqlite_autoindex_cards_1": "100000 1", "cards_block": "100000 2"},
-    "card_state": {"card_state_due": "100000 13"},
-}
-
-
-def _analyzed_large(path: Path) -> None:
-    """Give the file the planner statistics of a large collection."""
-    conn = sqlite3.connect(path)
-    conn.execute("ANALYZE")
-    for table, indexes in _LARGE.items():
-        conn.execute("DELETE FROM sqlite_stat1 WHERE tbl = ?", (table,))
-        for index, stat in indexes.items():
-            conn.execute("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", (table, index, stat))
-    conn.commit()
-    conn.close()
-
-
 def _passes(conn: sqlite3.Connection, statements: list[str]) -> list[tuple[str, list[str]]]:
     """The statements whose plans pass over the cards or the log, or scan them into a
     Bloom filter, rather than start from the pending answers' ids."""
@@ -352,7 +331,7 @@ def test_readers_look_the_pending_answers_up_by_their_ids(col, notes, stats):
     _built(col, notes)
     col.close()
     if stats == "large":
-        _analyzed_large(col.path)
+        analyzed_large(col.path)
     with Collection.open(col.path, timezone="UTC") as again:
         _answer_some(again, 4)
         seen: list[str] = []
@@ -375,7 +354,7 @@ def test_the_fold_looks_the_pending_answers_up_by_their_ids(col, notes, stats):
     _built(col, notes)
     col.close()
     if stats == "large":
-        _analyzed_large(col.path)
+        analyzed_large(col.path)
     with Collection.open(col.path, timezone="UTC") as again:
         _answer_some(again, 4)
         conn = again._store.conn
