@@ -383,7 +383,10 @@ class Collection(DeckMethods, BrowseMethods, ToolMethods):
             raise CollectionError(str(err)) from None
         except ValueError as err:
             raise CollectionError(f"{err} (the SM-2 quality of the answer)") from None
-        self._ahead.answered(card_id, before, self._stamp(now))
+        # the same moment, so the same study day: only the changes moved
+        self._ahead.answered(
+            card_id, before, (self._study.generation, self._store.changes, before[2])
+        )
         shown = self._shown
         self._shown = None
         if shown is not None and shown[0] == self._study.generation:
