@@ -4,9 +4,13 @@ other: whichever of them is answered first."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
+from helpers import rows_in
 
 from flashcards import Collection
+from flashcards.store import StoreError
 
 from .conftest import at
 
@@ -36,3 +40,27 @@ def test_counts_kept_in_step_are_a_fresh_sessions(col, deck, db_path, first) -> 
         kept = col.counts(now=at(0, minutes=minute))
         with Collection.open(db_path, timezone="UTC", backup=False) as fresh:
             assert kept == fresh.counts(now=at(0, minutes=minute)), (first, minute)
+
+
+def test_an_answer_whose_commit_fails_leaves_the_day_as_it_was(col, deck):
+    """The day's queue takes an answer in before the commit (what runs after the commit's
+    sync runs on a cold CPU); a commit that fails takes it back out: the same card comes
+    next, the counts are as they were, and nothing was saved."""
+    deck()
+    first = col.next_card(now=at())
+    counts = col.counts(now=at())
+    conn = sqlite3.connect(col.path)
+    # a deferred foreign key that the answer's review row breaks: checked at COMMIT only
+    conn.executescript(
+        "CREATE TABLE probe_parent (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE probe_child (parent INTEGER "
+        "REFERENCES probe_parent(id) DEFERRABLE INITIALLY DEFERRED);"
+        "CREATE TRIGGER probe_commit_fails AFTER INSERT ON reviews "
+        "BEGIN INSERT INTO probe_child VALUES (42); END;"
+    )
+    conn.close()
+    with pytest.raises(StoreError, match="FOREIGN KEY"):
+        col.answer(first.id, 4, now=at())
+    assert col.next_card(now=at()).id == first.id
+    assert col.counts(now=at()) == counts
+    assert rows_in(col.path, "SELECT COUNT(*) FROM reviews") == [(0,)]
