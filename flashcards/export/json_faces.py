@@ -37,7 +37,13 @@ dumps = encode_basestring
 _decode = json.JSONDecoder().raw_decode
 
 _EMPHASIS = (STRONG, HIGHLIGHT)
+_SPAN_MARKERS = {STRONG: "**", HIGHLIGHT: "=="}
 _NO_ONES: dict[int, tuple[str, str]] = {}
+_NO_CUTS: list[tuple[int, int] | None] = []
+# a stored mark as its Deletion, without a Python call per mark (`Deletion(*m)` runs the
+# named tuple's own __new__): a list of all seven fields, as the build writes them
+_new_tuple = tuple.__new__
+_FIELDS = len(Deletion._fields)
 _BLOCKS_KEPT = 1024  # the blocks last seen: a large export is never held in memory
 
 
@@ -55,32 +61,115 @@ def _escapes_nothing(text: str, encoded: str) -> bool:
     return len(encoded) == len(text) + 2
 
 
+def emphasis_text(
+    body: str, marks: tuple[Deletion, ...]
+) -> tuple[str, list[tuple[int, int]]] | None:
+    """For a block whose marks are all strong or highlight spans written `**…**` or
+    `==…==`, in order, on one line, and whose text holds no other markup: the block's
+    text as `faces.shared_pieces` renders it (each span's markers dropped, the pieces
+    joined) and where each span's text stands in that rendering; None for any other
+    block (`faces.shared_pieces` decides).
+
+    Each span's text starts and ends with a letter or digit and holds no markup, and the
+    text between the spans holds none: `simple_spans` finds exactly these spans (none
+    adjacent to one of its own kind), and every character outside their markers as
+    written."""
+    if not marks or "\n" in body or "\r" in body or "\0" in body:
+        return None
+    texts: list[str] = []
+    cuts: list[tuple[int, int]] = []
+    at = size = 0
+    kind = None
+    for d in marks:
+        start, end = d.start, d.end
+        marker = _SPAN_MARKERS.get(d.kind)
+        if (
+            marker is None
+            or start < at
+            or end - start < 5
+            or (start == at and d.kind == kind)  # `**a****b**`: one run of four
+            or not body.startswith(marker, start)
+            or not body.startswith(marker, end - 2)
+        ):
+            return None
+        inner = body[start + 2 : end - 2]
+        if not (inner[0].isalnum() and inner[-1].isalnum()):
+            return None
+        texts.append(body[at:start])
+        size += start - at
+        cuts.append((size, size + len(inner)))
+        texts.append(inner)
+        size += len(inner)
+        at, kind = end, d.kind
+    texts.append(body[at:])
+    own = "".join(texts)
+    if not render.as_written(own):
+        return None
+    return own, cuts
+
+
 class _Block:
     """What a block's cards share: its marks, its text resolved and rendered (`own`, and
-    as JSON), its back as JSON, where each of its marks stands in its resolved text, and
-    (lazily) the faces of its one-gap cards that its one rendering gives."""
+    as JSON), its back as JSON, where each of its marks stands in its resolved text and
+    in its rendering, and (lazily) the faces of its one-gap cards that its one rendering
+    gives."""
 
-    __slots__ = ("body", "marks", "back", "resolved", "own", "own_json", "shared", "spots")
+    __slots__ = ("body", "marks", "back", "resolved", "own", "own_json", "cuts", "spots")
     __slots__ += ("ones",)
 
     def __init__(self, body: str, marks: tuple[Deletion, ...], children: str) -> None:
         self.body = body
         self.marks = marks
-        self.resolved = faces.resolved(body, marks)
-        # the fronts' one rendering of the resolved text is the back's too (`render.plain`
-        # joins the same pieces): a block with several marks renders it once
-        self.shared = faces.shared_pieces(self.resolved) if len(marks) > 1 else None
-        if self.shared is None:
-            self.own = render.plain(self.resolved)
+        self.ones: dict[int, tuple[str, str]] | None = None
+        # where each strong or highlight mark's text stands in `own`, when the fronts'
+        # one rendering holds it as a piece (`faces.shared_pieces`); None: no such mark
+        self.cuts: list[tuple[int, int] | None] | None = None
+        self.spots = faces.resolved_spots(marks)  # None: marks not in order and apart
+        emphasis = emphasis_text(body, marks) if len(marks) > 1 else None
+        if emphasis is not None:
+            # strong and highlight stay as written in the resolved text: it is the body
+            self.resolved = body
+            self.own, self.cuts = emphasis  # type: ignore[assignment]
+            self.own_json = dumps(self.own)
+        elif len(marks) == 1 and marks[0].kind not in _EMPHASIS:
+            self._one_cloze(marks[0])
         else:
-            self.own = "".join(self.shared[0])
-        self.own_json = dumps(self.own)
+            self.resolved = faces.resolved(body, marks)
+            # the fronts' one rendering of the resolved text is the back's too
+            # (`render.plain` joins the same pieces): a block with several marks renders
+            # it once
+            shared = faces.shared_pieces(self.resolved) if len(marks) > 1 else None
+            if shared is None:
+                self.own = render.plain(self.resolved)
+            else:
+                self.own = "".join(shared[0])
+                self.cuts = _shared_cuts(shared, marks, self.spots)
+            self.own_json = dumps(self.own)
         if children:  # `faces.back_text`: the block, a line break, its children
             self.back = f"{self.own_json[:-1]}\\n{dumps(render.plain(children))[1:]}"
         else:
             self.back = self.own_json
-        self.spots = faces.resolved_spots(marks)  # None: marks not in order and apart
-        self.ones: dict[int, tuple[str, str]] | None = None
+
+    def _one_cloze(self, d: Deletion) -> None:
+        """A block of one cloze: its text resolved is the text around the cloze with its
+        answer between. When none of the three holds markup, that is its rendering too,
+        and the card hiding the cloze shows the text around its placeholder
+        (`faces._simple_front`) and Anki's marker (`cloze`): all three encoded from the
+        same two pieces, each encoded once (JSON escapes character by character)."""
+        body = self.body
+        before, after = body[: d.start], body[d.end :]
+        self.resolved = self.own = f"{before}{d.inner}{after}"
+        bare = before + after
+        if not (render.as_written(bare) and render.as_written(d.inner)):
+            self.own = render.plain(self.resolved)
+            self.own_json = dumps(self.own)
+            return
+        head, tail = dumps(before)[:-1], dumps(after)[1:]
+        self.own_json = f"{head}{dumps(d.inner)[1:-1]}{tail}"
+        if _no_echo(d.answer, bare.lower() if bare.isascii() else None):
+            placeholder = dumps(f"[{d.hint or '...'}]")[1:-1]
+            marker = dumps(faces.cloze_marker(d))[1:-1]
+            self.ones = {0: (f"{head}{placeholder}{tail}", f"{head}{marker}{tail}")}
 
     def resolved_json(self) -> str:
         """The resolved text as JSON: a question card's cloze text."""
@@ -122,15 +211,14 @@ class _Block:
 
     def _ones(self) -> dict[int, tuple[str, str]]:
         """For each strong or highlight mark whose span the block's one rendering holds
-        as a piece (`faces.shared_pieces`), and whose answer stands nowhere else on
-        the front: the front `faces._shared_front` gives the card hiding it (the
-        rendered text around that piece, its placeholder between) and its cloze text
-        (`cloze`), as JSON. The other marks: none."""
-        if self.shared is None or self.spots is None:
+        as a piece (`cuts`), and whose answer stands nowhere else on the front: the
+        front `faces._shared_front` gives the card hiding it (the rendered text around
+        that piece, its placeholder between) and its cloze text (`cloze`), as JSON. The
+        other marks: none."""
+        cuts = self.cuts
+        if cuts is None or self.spots is None:
             return _NO_ONES  # `front` renders a one-mark block's front on its own
-        texts, spans = self.shared
         own, text = self.own, self.resolved
-        at = list(accumulate(map(len, texts), initial=0))  # where each piece starts in own
         # lower() keeps an ASCII text's length: the text around a piece, lowered, is
         # the slices of the lowered whole around it
         lowered = own.lower() if own.isascii() else None
@@ -138,22 +226,21 @@ class _Block:
         text_clean = None  # asked once, when a cloze text is first cut from it
         ones: dict[int, tuple[str, str]] = {}
         for i, d in enumerate(self.marks):
-            if d.kind not in _EMPHASIS:
+            cut = cuts[i]
+            if cut is None:
                 continue
-            k = spans.get(self.spots[i])
-            if k is None:
-                continue
-            start, end = at[k], at[k + 1]
+            start, end = cut
             around = None if lowered is None else lowered[:start] + lowered[end:]
             if not _no_echo(d.answer, around):
                 continue  # an echo to hide, maybe: `front_text` hides it
             hint = d.hint
             placeholder = f"[{hint or '...'}]"
-            front = f"{own[:start]}{placeholder}{own[end:]}"
             # every character of the front stands in own: when own escapes none, neither
             # does the front
-            clean = own_clean and (not hint or hint in own)
-            front = f'"{front}"' if clean else dumps(front)
+            if own_clean and (not hint or hint in own):
+                front = f'"{own[:start]}{placeholder}{own[end:]}"'
+            else:
+                front = dumps(f"{own[:start]}{placeholder}{own[end:]}")
             cut, stop = self.spots[i]
             cloze = f"{text[:cut]}{faces.cloze_marker(d)}{text[stop:]}"
             if text_clean is None:
@@ -166,6 +253,31 @@ class _Block:
         return ones
 
 
+def _shared_cuts(
+    shared: tuple[list[str], dict[tuple[int, int], int]],
+    marks: tuple[Deletion, ...],
+    spots: list[tuple[int, int]] | None,
+) -> list[tuple[int, int] | None]:
+    """Where each strong or highlight mark's text stands in the joined pieces of
+    `faces.shared_pieces` (None for a mark whose span is not one of its pieces)."""
+    if spots is None:
+        return _NO_CUTS
+    texts, spans = shared
+    at = list(accumulate(map(len, texts), initial=0))  # where each piece starts
+    cuts: list[tuple[int, int] | None] = []
+    for i, d in enumerate(marks):
+        k = spans.get(spots[i]) if d.kind in _EMPHASIS else None
+        cuts.append(None if k is None else (at[k], at[k + 1]))
+    return cuts
+
+
+def parse_marks(stored: str) -> tuple[Deletion, ...]:
+    """A block's stored marks (JSON lists) as Deletions."""
+    return tuple(
+        [_new_tuple(Deletion, m) if len(m) == _FIELDS else Deletion(*m) for m in _decode(stored)[0]]
+    )
+
+
 class Faces:
     """The faces of the cards of a JSON export, in the order its rows come: call
     `card` for each card row."""
@@ -174,20 +286,40 @@ class Faces:
         self.blocks: dict[tuple[str, str, str], _Block] = {}
         self.marks: dict[str, tuple[Deletion, ...]] = {}  # a few texts recur: "[]"...
         self.hiddens: dict[str, tuple[int, ...]] = {}  # a few texts: "[0]", "[1]", ...
+        # the block of the last row: a block's cards come one after another, and its
+        # texts compare equal faster than a key of them hashes
+        self.last: tuple[str, str, str, _Block | None] = ("", "", "", None)
+
+    def block(self, body: str, marks: str, children: str) -> _Block:
+        """The block of a row with these texts: made once for all its cards."""
+        last_body, last_marks, last_children, block = self.last
+        if (
+            block is not None
+            and body == last_body
+            and marks == last_marks
+            and children == last_children
+        ):
+            return block
+        key = (body, marks, children)
+        block = self.blocks.get(key)
+        if block is None:
+            parsed = self.marks.get(marks)
+            if parsed is None:
+                parsed = parse_marks(marks)
+                if len(parsed) < 2:  # "[]" and others recur; a longer list rarely does
+                    self.marks[marks] = parsed
+            if len(self.blocks) >= _BLOCKS_KEPT:
+                self.blocks.clear()  # the rows come in card id order: a block's cards together
+            block = self.blocks[key] = _Block(body, parsed, children)
+        self.last = (body, marks, children, block)
+        return block
 
     def card(
         self, head: str, tail: str, kind: str, body: str, marks: str, hidden: str, children: str
     ) -> str:
         """The card's JSON object, all but its closing brace (its reviews go there):
         `head` and `tail` as SQLite wrote them, the faces between them."""
-        block = self.blocks.get((body, marks, children))
-        if block is None:
-            parsed = self.marks.get(marks)
-            if parsed is None:
-                parsed = self.marks[marks] = tuple([Deletion(*m) for m in _decode(marks)[0]])
-            if len(self.blocks) >= _BLOCKS_KEPT:
-                self.blocks.clear()  # the rows come in card id order: a block's cards together
-            block = self.blocks[(body, marks, children)] = _Block(body, parsed, children)
+        block = self.block(body, marks, children)
         picked = self.hiddens.get(hidden)
         if picked is None:
             picked = self.hiddens[hidden] = tuple(_decode(hidden)[0])
