@@ -14,9 +14,15 @@ no markup is that text around its placeholder (`_Block.front`), what
 `faces._simple_front` makes of it. Any other card goes to `faces`, as does any card an
 echo of its answer would need hidden.
 
+Two common blocks skip the general renderer: one whose marks are all strong or
+highlight spans and whose text holds no other markup renders as its text without the
+spans' markers (`emphasis_text`), and one of a single cloze with no markup anywhere is
+its own rendering, its three faces encoded from the same pieces (`_Block._one_cloze`).
+
 JSON escapes character by character, so a text whose encoding is only its quotes
 longer than itself escapes nothing, nor does any stretch of it: the faces cut from
-such a block's texts are quoted, not encoded again.
+such a block's texts are quoted, not encoded again; and the encoding of a text is the
+encodings of its pieces, joined.
 """
 
 from __future__ import annotations
@@ -146,7 +152,7 @@ class _Block:
                 self.cuts = _shared_cuts(shared, marks, self.spots)
             self.own_json = dumps(self.own)
         if children:  # `faces.back_text`: the block, a line break, its children
-            self.back = f"{self.own_json[:-1]}\\n{dumps(render.plain(children))[1:]}"
+            self.back = f"{self.own_json[:-1]}\\n{dumps(render.plain_once(children))[1:]}"
         else:
             self.back = self.own_json
 

@@ -104,6 +104,17 @@ def plain(text: str) -> str:
     return _plain_cached(text)
 
 
+def plain_once(text: str) -> str:
+    """`plain(text)` for a caller that renders each text once (a block's children in the
+    JSON export): simple text goes straight to `simple_block_text`, without the search
+    for markup that only tells text as written (which it gives as written too, but for a
+    lone line break) and without the cache."""
+    simple = simple_block_text(text)
+    if simple is None:
+        return plain(text)
+    return "\n" if text == "\n" else simple
+
+
 @lru_cache(maxsize=8192)
 def _plain_cached(text: str) -> str:
     return _plain(text)
