@@ -62,11 +62,6 @@ def _no_echo(answer: str, lowered: str | None) -> bool:
     return faces.answer_pattern((answer,)) is None
 
 
-def _escapes_nothing(text: str, encoded: str) -> bool:
-    """Whether `encoded` (`dumps(text)`) is `text` between quotes: no character escaped."""
-    return len(encoded) == len(text) + 2
-
-
 def emphasis_text(
     body: str, marks: tuple[Deletion, ...]
 ) -> tuple[str, list[tuple[int, int]]] | None:
@@ -224,37 +219,40 @@ class _Block:
         cuts = self.cuts
         if cuts is None or self.spots is None:
             return _NO_ONES  # `front` renders a one-mark block's front on its own
-        own, text = self.own, self.resolved
+        own, text, spots = self.own, self.resolved, self.spots
         # lower() keeps an ASCII text's length: the text around a piece, lowered, is
         # the slices of the lowered whole around it
         lowered = own.lower() if own.isascii() else None
-        own_clean = _escapes_nothing(own, self.own_json)
-        text_clean = None  # asked once, when a cloze text is first cut from it
+        # every character of a front stands in own, and of a cloze text in the resolved
+        # text (its marker's own characters escape nothing): when the text escapes none
+        # (its encoding is only its quotes longer), neither does any stretch of it
+        own_clean = len(self.own_json) == len(own) + 2
+        text_clean = len(self.resolved_json()) == len(text) + 2
         ones: dict[int, tuple[str, str]] = {}
         for i, d in enumerate(self.marks):
             cut = cuts[i]
             if cut is None:
                 continue
             start, end = cut
-            around = None if lowered is None else lowered[:start] + lowered[end:]
-            if not _no_echo(d.answer, around):
+            answer = d.answer
+            # `_no_echo` of the text around the piece, asked here: one call less a card
+            if (
+                lowered is None
+                or not answer.isascii()
+                or answer.strip().lower() in lowered[:start] + lowered[end:]
+            ) and faces.answer_pattern((answer,)) is not None:
                 continue  # an echo to hide, maybe: `front_text` hides it
             hint = d.hint
-            placeholder = f"[{hint or '...'}]"
-            # every character of the front stands in own: when own escapes none, neither
-            # does the front
+            placeholder = f"[{hint}]" if hint else "[...]"
             if own_clean and (not hint or hint in own):
                 front = f'"{own[:start]}{placeholder}{own[end:]}"'
             else:
                 front = dumps(f"{own[:start]}{placeholder}{own[end:]}")
-            cut, stop = self.spots[i]
-            cloze = f"{text[:cut]}{faces.cloze_marker(d)}{text[stop:]}"
-            if text_clean is None:
-                text_clean = _escapes_nothing(text, self.resolved_json())
+            at, stop = spots[i]
             if text_clean and d.inner in text and (not hint or hint in text):
-                cloze = f'"{cloze}"'  # the marker's own characters escape nothing
+                cloze = f'"{text[:at]}{faces.cloze_marker(d)}{text[stop:]}"'
             else:
-                cloze = dumps(cloze)
+                cloze = dumps(f"{text[:at]}{faces.cloze_marker(d)}{text[stop:]}")
             ones[i] = (front, cloze)
         return ones
 
@@ -298,14 +296,6 @@ class Faces:
 
     def block(self, body: str, marks: str, children: str) -> _Block:
         """The block of a row with these texts: made once for all its cards."""
-        last_body, last_marks, last_children, block = self.last
-        if (
-            block is not None
-            and body == last_body
-            and marks == last_marks
-            and children == last_children
-        ):
-            return block
         key = (body, marks, children)
         block = self.blocks.get(key)
         if block is None:
@@ -325,7 +315,9 @@ class Faces:
     ) -> str:
         """The card's JSON object, all but its closing brace (its reviews go there):
         `head` and `tail` as SQLite wrote them, the faces between them."""
-        block = self.block(body, marks, children)
+        last_body, last_marks, last_children, block = self.last
+        if block is None or body != last_body or marks != last_marks or children != last_children:
+            block = self.block(body, marks, children)
         picked = self.hiddens.get(hidden)
         if picked is None:
             picked = self.hiddens[hidden] = tuple(_decode(hidden)[0])
@@ -338,7 +330,9 @@ class Faces:
                 front = block.own_json
             cloze = block.resolved_json()  # `faces.cloze` of a question card
         elif len(picked) == 1:
-            front, cloze = block.one(picked[0])
+            ones = block.ones
+            found = None if ones is None else ones.get(picked[0])
+            front, cloze = block.one(picked[0]) if found is None else found
         else:
             parsed = block.marks
             answers = [parsed[i].answer for i in picked]
