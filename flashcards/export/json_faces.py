@@ -64,12 +64,13 @@ def _no_echo(answer: str, lowered: str | None) -> bool:
 
 def emphasis_text(
     body: str, marks: tuple[Deletion, ...]
-) -> tuple[str, list[tuple[int, int]]] | None:
+) -> tuple[str, list[tuple[int, int]], list[tuple[int, int]]] | None:
     """For a block whose marks are all strong or highlight spans written `**…**` or
     `==…==`, in order, on one line, and whose text holds no other markup: the block's
     text as `faces.shared_pieces` renders it (each span's markers dropped, the pieces
-    joined) and where each span's text stands in that rendering; None for any other
-    block (`faces.shared_pieces` decides).
+    joined), where each span's text stands in that rendering, and where each span stands
+    in the block's text (`faces.resolved_spots`: the resolved text is the block's own);
+    None for any other block (`faces.shared_pieces` decides).
 
     Each span's text starts and ends with a letter or digit and holds no markup, and the
     text between the spans holds none: `simple_spans` finds exactly these spans (none
@@ -79,6 +80,7 @@ def emphasis_text(
         return None
     texts: list[str] = []
     cuts: list[tuple[int, int]] = []
+    spots: list[tuple[int, int]] = []
     at = size = 0
     kind = None
     for d in marks:
@@ -100,13 +102,14 @@ def emphasis_text(
         size += start - at
         cuts.append((size, size + len(inner)))
         texts.append(inner)
+        spots.append((start, end))
         size += len(inner)
         at, kind = end, d.kind
     texts.append(body[at:])
     own = "".join(texts)
     if not render.as_written(own):
         return None
-    return own, cuts
+    return own, cuts, spots
 
 
 class _Block:
@@ -125,16 +128,25 @@ class _Block:
         # where each strong or highlight mark's text stands in `own`, when the fronts'
         # one rendering holds it as a piece (`faces.shared_pieces`); None: no such mark
         self.cuts: list[tuple[int, int] | None] | None = None
-        self.spots = faces.resolved_spots(marks)  # None: marks not in order and apart
+        # where each mark stands in the resolved text (`faces.resolved_spots`); None:
+        # marks not in order and apart
+        self.spots: list[tuple[int, int]] | None
         emphasis = emphasis_text(body, marks) if len(marks) > 1 else None
         if emphasis is not None:
             # strong and highlight stay as written in the resolved text: it is the body
             self.resolved = body
-            self.own, self.cuts = emphasis  # type: ignore[assignment]
+            self.own, self.cuts, self.spots = emphasis  # type: ignore[assignment]
+            self.own_json = dumps(self.own)
+        elif not marks:  # a question: its text is its resolved text
+            self.resolved, self.spots = body, []
+            self.own = render.plain(body)
             self.own_json = dumps(self.own)
         elif len(marks) == 1 and marks[0].kind not in _EMPHASIS:
-            self._one_cloze(marks[0])
+            d = marks[0]
+            self.spots = [(d.start, d.start + len(d.inner))]  # the cloze's answer
+            self._one_cloze(d)
         else:
+            self.spots = faces.resolved_spots(marks)
             self.resolved = faces.resolved(body, marks)
             # the fronts' one rendering of the resolved text is the back's too
             # (`render.plain` joins the same pieces): a block with several marks renders

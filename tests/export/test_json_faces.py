@@ -150,10 +150,9 @@ def test_an_emphasis_block_is_rendered_as_its_shared_pieces(body):
     assert shared is not None, body
     texts, spans = shared
     at = list(accumulate(map(len, texts), initial=0))  # where each piece starts
-    own, cuts = found
+    own, cuts, spots = found
     assert own == "".join(texts) == render.plain(body)
-    spots = faces.resolved_spots(marks)
-    assert spots is not None
+    assert spots == faces.resolved_spots(marks)
     assert cuts == [(at[spans[s]], at[spans[s] + 1]) for s in spots], body
 
 
