@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 from itertools import accumulate
 from json.encoder import encode_basestring
+from json.scanner import make_scanner
 
 from flashcards import faces
 from flashcards.notes import render
@@ -38,9 +39,10 @@ from flashcards.notes.markers import HIGHLIGHT, STRONG, Deletion
 # A string as SQLite's json_object writes one (non-ASCII kept as is): what
 # json.dumps(text, ensure_ascii=False) returns, without making a JSONEncoder per call
 dumps = encode_basestring
-# json.loads without its checks for leading and trailing whitespace and data: the
-# stored lists are json.dumps' own
-_decode = json.JSONDecoder().raw_decode
+# json.loads without its checks for leading and trailing whitespace and data, nor
+# raw_decode's Python frame around the scanner: the stored lists are json.dumps' own.
+# `_decode(text, 0)` -> (the value, where it ends)
+_decode = make_scanner(json.JSONDecoder())
 
 _EMPHASIS = (STRONG, HIGHLIGHT)
 _SPAN_MARKERS = {STRONG: "**", HIGHLIGHT: "=="}
@@ -290,7 +292,10 @@ def _shared_cuts(
 def parse_marks(stored: str) -> tuple[Deletion, ...]:
     """A block's stored marks (JSON lists) as Deletions."""
     return tuple(
-        [_new_tuple(Deletion, m) if len(m) == _FIELDS else Deletion(*m) for m in _decode(stored)[0]]
+        [
+            _new_tuple(Deletion, m) if len(m) == _FIELDS else Deletion(*m)
+            for m in _decode(stored, 0)[0]
+        ]
     )
 
 
@@ -332,7 +337,7 @@ class Faces:
             block = self.block(body, marks, children)
         picked = self.hiddens.get(hidden)
         if picked is None:
-            picked = self.hiddens[hidden] = tuple(_decode(hidden)[0])
+            picked = self.hiddens[hidden] = tuple(_decode(hidden, 0)[0])
         if kind == faces.BASIC:
             # a question card hides its cloze markers but has no answers of its own: with
             # no gap, its front is its block's text rendered (`faces._simple_front`)
