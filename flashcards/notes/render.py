@@ -48,6 +48,7 @@ from flashcards.notes.inline_html import TOKEN as HTML_TAG
 from flashcards.notes.inline_html import UNDERLINE as UNDERLINE  # a style, as those below
 from flashcards.notes.math import math_plugin, math_text
 from flashcards.notes.simple_spans import Piece, simple_block, simple_block_text, simple_spans
+from flashcards.notes.simple_spans import as_written as as_written  # render.as_written
 
 if TYPE_CHECKING:  # markdown-it loads when text with markup is first rendered, not before:
     # commands that show no card text (`decks`, `--help`) never pay for it
@@ -88,11 +89,6 @@ class Span(NamedTuple):
     text: str
     styles: tuple[str, ...] = ()
     target: str | None = None
-
-
-def as_written(text: str) -> bool:
-    """Whether `text` holds no markup at all: `plain` and `spans` give it as written."""
-    return not _MARKUP.search(text)
 
 
 def plain(text: str) -> str:

@@ -121,3 +121,11 @@ def test_a_text_rendered_once_skips_the_cache(monkeypatch):
 
     monkeypatch.setattr(render, "_plain_cached", cached)
     assert render.plain_once("- a `b` and [[c]]\n- **d**") == "- a b and c\n- d"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(TEXT, st.text(max_size=12)))
+@example("a\\b")
+@example("!")
+def test_text_as_written_is_text_the_markup_class_finds_nothing_in(text):
+    assert render.as_written(text) == (render._MARKUP.search(text) is None)
