@@ -82,6 +82,8 @@ def _placeholder(gap: Gap) -> str:
 
 def front(body: str, marks: Sequence[Deletion], hidden: Sequence[int]) -> str:
     """The question: each gap as `[...]` (or `[hint]`), other clozes resolved."""
+    if not marks:  # a question: its text as written
+        return body
     if len(marks) == 1 and hidden:  # most blocks: one deletion, hidden
         d = marks[0]
         return f"{body[: d.start]}[{d.hint or '...'}]{body[d.end :]}"
@@ -116,6 +118,14 @@ def cloze(kind: str, body: str, marks: Sequence[Deletion], hidden: Sequence[int]
     A question card has none: its text, clozes resolved."""
     if kind == BASIC:
         return resolved(body, marks)
+    if len(marks) == 1 and len(hidden) == 1 and hidden[0] == 0:  # most cloze cards
+        d = marks[0]
+        return f"{body[: d.start]}{cloze_marker(d)}{body[d.end :]}"
+    return _cloze(body, marks, hidden)
+
+
+def _cloze(body: str, marks: Sequence[Deletion], hidden: Sequence[int]) -> str:
+    """`cloze` of a cloze card, mark by mark."""
     hide = set(hidden)
     out: list[str] = []
     at = 0

@@ -11,6 +11,8 @@ collection is never held in memory.
 from __future__ import annotations
 
 import json
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from flashcards.clock import iso_utc
@@ -21,6 +23,9 @@ from flashcards.store import export as queries
 FORMAT = "flashcards-export"
 VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("card-export.schema.json")
+
+_card_id = itemgetter(0)  # of a review row: (card id, the review as JSON)
+_review = itemgetter(1)
 
 
 def write(job: ExportJob, path: Path) -> int:
@@ -45,11 +50,13 @@ def write(job: ExportJob, path: Path) -> int:
         ],
     }
     total = sum(counts.values())
-    # cards and reviews come from SQLite as JSON objects, both in card-id order
-    reviews = queries.review_json_rows(store, job.deck_ids)
-    pending = next(reviews, None)
+    # cards and reviews come from SQLite as JSON objects, both in card-id order; a card's
+    # reviews are one group of the review rows, joined without a Python step per review
+    groups = groupby(queries.review_json_rows(store, job.deck_ids), _card_id)
+    pending = next(groups, None)
     written = 0
     cards = Faces()
+    lines: list[str] = []  # written a thousand cards at a time: fewer, larger writes
     with path.open("w", encoding="utf-8") as fh:
         opening = json.dumps(head, ensure_ascii=False, indent=1)
         fh.write(opening[: opening.rindex("}")].rstrip() + ',\n "cards": [')
@@ -58,16 +65,20 @@ def write(job: ExportJob, path: Path) -> int:
         ):
             card = cards.card(head, tail, kind, body, marks, hidden, children)
             while pending is not None and pending[0] < card_id:
-                pending = next(reviews, None)  # reviews of a card not exported (none expected)
-            own: list[str] = []
-            while pending is not None and pending[0] == card_id:
-                own.append(pending[1])
-                pending = next(reviews, None)
+                pending = next(groups, None)  # reviews of a card not exported (none expected)
+            if pending is not None and pending[0] == card_id:
+                own = ",".join(map(_review, pending[1]))
+                pending = next(groups, None)
+            else:
+                own = ""
             separator = ",\n  " if written else "\n  "
-            fh.write(f'{separator}{card},"reviews":[{",".join(own)}]}}')
+            lines.append(f'{separator}{card},"reviews":[{own}]}}')
             written += 1
             if written % 1000 == 0:
+                fh.write("".join(lines))
+                lines.clear()
                 job.tick(written, total)
-        fh.write("\n ]\n}\n")
+        lines.append("\n ]\n}\n")
+        fh.write("".join(lines))
     job.tick(written, total)
     return written

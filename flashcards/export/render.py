@@ -364,10 +364,17 @@ def context_html(card: ExportCard) -> str:
     # keyed by the answers the context holds, usually none: the cards of a section share
     if len(card.hidden) == 1:  # most cards: `faces.answers_in_context` of its one answer
         answer = card.marks[card.hidden[0]].answer
-        _, folded = faces.rendered_context(context)
-        return _breadcrumb(context, (answer,) if answer.strip().casefold() in folded else ())
+        folded, shown = _context(context)
+        return _breadcrumb(context, (answer,)) if answer.strip().casefold() in folded else shown
     answers = faces.answers_in_context(context, [card.marks[i].answer for i in card.hidden])
     return _breadcrumb(context, answers)
+
+
+@lru_cache(maxsize=1024)  # many cards share a context
+def _context(context: tuple[str, ...]) -> tuple[str, str]:
+    """The context rendered and case-folded (`faces.rendered_context`), and its breadcrumb
+    when it holds none of a card's answers: one lookup for most cloze cards."""
+    return faces.rendered_context(context)[1], _breadcrumb(context, ())
 
 
 @lru_cache(maxsize=1024)  # many cards share a context

@@ -48,6 +48,7 @@ from flashcards.notes.inline_html import TOKEN as HTML_TAG
 from flashcards.notes.inline_html import UNDERLINE as UNDERLINE  # a style, as those below
 from flashcards.notes.math import math_plugin, math_text
 from flashcards.notes.simple_spans import Piece, simple_block, simple_block_text, simple_spans
+from flashcards.notes.simple_spans import as_written as as_written  # render.as_written
 
 if TYPE_CHECKING:  # markdown-it loads when text with markup is first rendered, not before:
     # commands that show no card text (`decks`, `--help`) never pay for it
@@ -90,11 +91,6 @@ class Span(NamedTuple):
     target: str | None = None
 
 
-def as_written(text: str) -> bool:
-    """Whether `text` holds no markup at all: `plain` and `spans` give it as written."""
-    return not _MARKUP.search(text)
-
-
 def plain(text: str) -> str:
     """The text as a plain reader sees it: rendered, without styles."""
     if not _MARKUP.search(text):
@@ -102,6 +98,17 @@ def plain(text: str) -> str:
     if len(text) > MAX_CACHE_TEXT:
         return _plain(text)
     return _plain_cached(text)
+
+
+def plain_once(text: str) -> str:
+    """`plain(text)` for a caller that renders each text once (a block's children in the
+    JSON export): simple text goes straight to `simple_block_text`, without the search
+    for markup that only tells text as written (which it gives as written too, but for a
+    lone line break) and without the cache."""
+    simple = simple_block_text(text)
+    if simple is None:
+        return plain(text)
+    return "\n" if text == "\n" else simple
 
 
 @lru_cache(maxsize=8192)

@@ -103,3 +103,29 @@ def test_a_block_texts_plain_text_is_its_pieces_texts(text):
     )
     expected = None if pieces is None else "".join(p[0] for p in pieces)
     assert simple_spans_module.simple_block_text(text) == expected
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(TEXT, SPANS, st.text(st.sampled_from("ab \n\r\0|%*=`[]<"), max_size=8)))
+@example("\n")
+@example("a\r")
+@example("**a**\n")
+@example("x | y")
+def test_a_text_rendered_once_is_its_plain_text(text):
+    assert render.plain_once(text) == render.plain(text)
+
+
+def test_a_text_rendered_once_skips_the_cache(monkeypatch):
+    def cached(text: str) -> str:
+        raise AssertionError("rendered through the cache")
+
+    monkeypatch.setattr(render, "_plain_cached", cached)
+    assert render.plain_once("- a `b` and [[c]]\n- **d**") == "- a b and c\n- d"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(TEXT, st.text(max_size=12)))
+@example("a\\b")
+@example("!")
+def test_text_as_written_is_text_the_markup_class_finds_nothing_in(text):
+    assert render.as_written(text) == (render._MARKUP.search(text) is None)
