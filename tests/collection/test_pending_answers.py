@@ -8,6 +8,8 @@ readers see never depends on whether that has happened yet.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -324,16 +326,24 @@ def _passes(conn: sqlite3.Connection, statements: list[str]) -> list[tuple[str, 
     return found
 
 
-@pytest.mark.parametrize("stats", ["none", "large"])
-def test_readers_look_the_pending_answers_up_by_their_ids(col, notes, stats):
-    """The views' pending arms start from the log's id range, never a pass over the
-    cards or the log, whatever filter a reader adds (a plan test: deterministic)."""
+@contextmanager
+def _answered_with_stats(col: Collection, notes, stats: str) -> Iterator[Collection]:  # noqa: ANN001
+    """The words deck built, the planner's statistics as `stats` says (none, or a large
+    collection's), and a session of the file with 4 answers pending."""
     _built(col, notes)
     col.close()
     if stats == "large":
         analyzed_large(col.path)
     with Collection.open(col.path, timezone="UTC") as again:
         _answer_some(again, 4)
+        yield again
+
+
+@pytest.mark.parametrize("stats", ["none", "large"])
+def test_readers_look_the_pending_answers_up_by_their_ids(col, notes, stats):
+    """The views' pending arms start from the log's id range, never a pass over the
+    cards or the log, whatever filter a reader adds (a plan test: deterministic)."""
+    with _answered_with_stats(col, notes, stats) as again:
         seen: list[str] = []
         with Collection.open(col.path, timezone="UTC", readonly=True) as reader:
             reader._store.conn.set_trace_callback(seen.append)
@@ -351,12 +361,7 @@ def test_the_fold_looks_the_pending_answers_up_by_their_ids(col, notes, stats):
     """Each statement of the fold starts from the pending answers' ids: a pass over a
     large log or a large cards table would make every fold cost what the whole
     collection costs to read (it did: ~170 ms at 100k cards / 1M reviews)."""
-    _built(col, notes)
-    col.close()
-    if stats == "large":
-        analyzed_large(col.path)
-    with Collection.open(col.path, timezone="UTC") as again:
-        _answer_some(again, 4)
+    with _answered_with_stats(col, notes, stats) as again:
         conn = again._store.conn
         seen: list[str] = []
         conn.set_trace_callback(seen.append)
