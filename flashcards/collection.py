@@ -266,8 +266,7 @@ class Collection(DeckMethods, BrowseMethods, ToolMethods):
             with suppress(CollectionBusy):
                 checkpointed = store.checkpoint() is not None
             with suppress(StoreError):  # left pending, counted by readers: the next write retries
-                if store.fold_pending():
-                    store.checkpointed_at = store.commits  # the cycle counts answers
+                store.fold_pending(after_checkpoint=True)
         # only a guess: the next card is read (and a failure to read it told) as always
         with suppress(sqlite3.Error):
             self._read_ahead()

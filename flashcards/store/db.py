@@ -214,13 +214,17 @@ class Store:
                 conn.rollback()
             raise
 
-    def fold_pending(self) -> bool:
+    def fold_pending(self, after_checkpoint: bool = False) -> bool:
         """Fold the pending answers into the summaries now, in a transaction of their own
-        (the app's idle moment, closing); True when there were any."""
+        (the app's idle moment, closing); True when there were any. `after_checkpoint`:
+        the idle moment's, right after `checkpoint`, whose commit does not count towards
+        the next one (the cycle counts answers)."""
         if self.readonly or not pending_mark.waiting(self.conn):
             return False
         with self.atomic("adding the answers to the deck list's and stats' counts"):
             pass  # which folds them in first
+        if after_checkpoint:
+            self.checkpointed_at = self.commits
         return True
 
     def _fold_pending(self) -> None:
