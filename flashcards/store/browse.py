@@ -115,7 +115,13 @@ def search(store: Store, query: Search, today: str, limit: int, offset: int = 0)
     direction = "DESC" if query.descending else "ASC"
     column = _MAYBE_NULL.get(query.sort)
     if column is None:
-        rows = _page(store, where, params, _ORDER[query.sort].format(dir=direction), limit, offset)
+        order = _ORDER[query.sort].format(dir=direction)
+        # the outline order read in it, unless the search is for leeches: it reads the
+        # few of them first (`unlikely`) and sorts those
+        outline = query.sort == "card" and "leech" not in query.states
+        rows = _page(
+            store, where, params, order, limit, offset, _FROM_BY_DECK if outline else _FROM
+        )
     else:
         # the dated cards in order, then the undated ones (new, never reviewed) by id:
         # two index walks, where one ORDER BY with NULLS LAST would sort every card
@@ -143,13 +149,18 @@ _INDEXED = ("d.name", "s.due", "s.card_id")
 
 
 def _page(
-    store: Store, where: str, params: dict[str, object], order: str, limit: int, offset: int
+    store: Store,
+    where: str,
+    params: dict[str, object],
+    order: str,
+    limit: int,
+    offset: int,
+    source: str = _FROM,
 ) -> list[tuple]:
+    """A page in an indexed order, read from `source` (the joins that walk its index);
+    in any other, the top of a sort of the matching ids, then the page's rows."""
     values = {**params, "limit": limit, "offset": offset}
     if order.startswith(_INDEXED):
-        # (a search for leeches reads the few of them first, `unlikely`, and sorts those)
-        by_deck = order.startswith("d.name") and "unlikely(" not in where
-        source = _FROM_BY_DECK if by_deck else _FROM
         return store.execute(
             f"SELECT {_COLUMNS} {source}{where} ORDER BY {order} LIMIT :limit OFFSET :offset",
             values,
@@ -160,9 +171,9 @@ def _page(
     # blocks are joined first only when the search reads them: every card has its block
     # (a foreign key, which doctor checks), and looking 100,000 of them up is 3/4 of the
     # sort's time.
-    source = _FROM if "b." in where else _FROM_NO_BLOCKS
+    ids = _FROM if "b." in where else _FROM_NO_BLOCKS
     return store.execute(
-        f"SELECT {_COLUMNS} FROM (SELECT s.card_id AS page_id {source}{where} "
+        f"SELECT {_COLUMNS} FROM (SELECT s.card_id AS page_id {ids}{where} "
         f"ORDER BY {order} LIMIT :limit OFFSET :offset) AS page "
         "CROSS JOIN cards c ON c.id = page.page_id JOIN card_state s ON s.card_id = c.id "
         "JOIN decks d ON d.id = c.deck_id JOIN blocks b ON b.id = c.block_id "
