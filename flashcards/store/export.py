@@ -118,17 +118,18 @@ CARD_JSON_TAIL = (
 
 def card_json_rows(
     store: Store, deck_ids: Sequence[int], include_retired: bool = True
-) -> Iterator[tuple[int, str, str, str, str, str, str, str]]:
-    """(card id, the card's JSON head and tail, its kind, body, marks JSON, hidden JSON,
-    children), by card id: the JSON export renders the faces between head and tail."""
+) -> Iterator[tuple[str, str, str, str, str, str, str, str | None]]:
+    """(the card's JSON head and tail, its kind, body, marks JSON, hidden JSON, children,
+    its reviews as JSON objects joined by commas or None), by card id: the JSON export
+    renders the faces between head and tail."""
     if not deck_ids:
         return iter(())
     retired = "" if include_retired else "AND c.retired = 0"
     # `+c.deck_id`: not the deck index, whose rows would then be sorted by id (a 50,000
     # card sort of built JSON); the table itself is in id order
     return store.execute(
-        f"SELECT c.id, {CARD_JSON_HEAD}, {CARD_JSON_TAIL}, c.kind, b.body, b.marks, c.hidden, "
-        "b.children FROM cards c JOIN decks d ON d.id = c.deck_id "
+        f"SELECT {CARD_JSON_HEAD}, {CARD_JSON_TAIL}, c.kind, b.body, b.marks, c.hidden, "
+        f"b.children, ({CARD_REVIEWS_JSON}) FROM cards c JOIN decks d ON d.id = c.deck_id "
         "JOIN blocks b ON b.id = c.block_id JOIN card_state s ON s.card_id = c.id "
         f"WHERE +c.deck_id IN ({_marks(deck_ids)}) {retired} ORDER BY c.id",
         tuple(deck_ids),
@@ -168,19 +169,15 @@ REVIEW_JSON = (
     f"'day', day, 'q', q, 'rating', {_RATING}, 'duration_ms', duration_ms, "
     f"'kind', kind, 'before', {_state_json('before')}, 'after', {_state_json('after')})"
 )
-
-
-def review_json_rows(store: Store, deck_ids: Sequence[int]) -> Iterator[tuple[int, str]]:
-    """(card id, the review as a JSON object) for every review of the decks' cards,
-    by card then time."""
-    if not deck_ids:
-        return iter(())
-    return store.execute(
-        f"SELECT card_id, {REVIEW_JSON} FROM reviews "
-        f"WHERE card_id IN (SELECT id FROM cards WHERE deck_id IN ({_marks(deck_ids)})) "
-        "ORDER BY card_id, id",
-        tuple(deck_ids),
-    )
+# A card's reviews, oldest first, as one text: their objects joined by commas (None: no
+# reviews). Joined by SQLite, in the card's own row: one row a card reaches Python, not
+# one a review. The subquery's ORDER BY is kept by the aggregate around it (SQLite does
+# not flatten an ordered subquery into an aggregate), and it is the index's own order:
+# reviews_replay (card_id, time_ms), its rowid last.
+CARD_REVIEWS_JSON = (
+    f"SELECT group_concat(j, ',') FROM (SELECT {REVIEW_JSON} AS j FROM reviews "
+    "WHERE card_id = c.id ORDER BY time_ms, id)"
+)
 
 
 def review_count(store: Store, deck_ids: Sequence[int]) -> int:

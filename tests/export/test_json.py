@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import timedelta
 
 import jsonschema
 import pytest
+from anki_package import colpkg
 from helpers import NOW
 
 from flashcards import sm2
 from flashcards.export import export
 from flashcards.export.jsonfmt import SCHEMA_PATH
 
-from .support import SAMPLE_DECK
+from .support import SAMPLE_DECK, open_collection
 
 
 @pytest.fixture(scope="module")
@@ -111,8 +113,6 @@ def test_retired_cards_are_kept_with_their_history(cells, notes_dir, tmp_path):
 
 
 def test_practice_reviews_keep_their_kind(sample, tmp_path, validator):
-    from datetime import timedelta
-
     from .test_reviews_csv import cram_twice
 
     later = NOW + timedelta(days=30)
@@ -123,3 +123,29 @@ def test_practice_reviews_keep_their_kind(sample, tmp_path, validator):
     kinds = [r["kind"] for c in document["cards"] for r in c["reviews"]]
     assert kinds.count("cram") == 2 and len(kinds) == 11
     assert list(validator.iter_errors(document)) == []  # the schema knows the kind
+
+
+def test_a_cards_reviews_come_oldest_first_whatever_order_they_were_saved_in(
+    tmp_path, notes, db_path
+):
+    # answers studied on the phone before the desktop's own, imported after them: their
+    # review ids are newer than their times
+    notes.write("deck.md", "- Paris is the capital of **France**.\n")
+    with open_collection(db_path) as col:
+        col.build(notes.root)
+        (card,) = col.cards()
+        col.answer(card.id, 4, now=NOW + timedelta(days=3))
+        phone = [(int((NOW + timedelta(days=d)).timestamp() * 1000), card.guid, 3) for d in (1, 2)]
+        col.import_package(colpkg(tmp_path / "phone.colpkg", phone))
+        saved = [
+            r[0]
+            for r in sqlite3.connect(db_path).execute(
+                "SELECT time_ms FROM reviews WHERE card_id = ? ORDER BY id", (card.id,)
+            )
+        ]
+        assert saved != sorted(saved)  # the log holds them out of time order
+        out = tmp_path / "deck.json"
+        export(col, [], "json", out, now=NOW + timedelta(days=4))
+    (exported,) = json.loads(out.read_text())["cards"]
+    times = [r["time_ms"] for r in exported["reviews"]]
+    assert times == sorted(saved)
